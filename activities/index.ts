@@ -1,0 +1,31 @@
+// All activities, built from their dependencies (the samples' createActivities(deps) pattern).
+// Workflows import only the type of this factory and call activities through proxyActivities.
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import { createApplicationActivities } from './application';
+import { createBankClient } from './clients/bank-client';
+import { createRegistryClient } from './clients/registry-client';
+import { createCycleActivities } from './cycle';
+import { createDisbursementActivities } from './disbursement';
+import { createReconciliationActivities } from './reconciliation';
+
+export interface ActivityDeps {
+  db: Db;
+  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'PUBLIC_URL'>;
+  /** Today's date (YYYY-MM-DD) for age rules; injectable so tests can pin it. */
+  today?: () => string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const registry = createRegistryClient(deps.config.REGISTRY_SIM_URL);
+  const bank = createBankClient(deps.config.BANK_SIM_URL);
+  const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
+  return {
+    ...createApplicationActivities({ db: deps.db, registry, today }),
+    ...createCycleActivities({ db: deps.db }),
+    ...createDisbursementActivities({ db: deps.db, bank, callbackUrl: `${deps.config.PUBLIC_URL}/callbacks/bank` }),
+    ...createReconciliationActivities({ db: deps.db, bank }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

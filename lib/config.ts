@@ -1,0 +1,39 @@
+// Every setting Amparo reads from the environment, with its default, in one place.
+// Defaults target a developer machine: services on localhost, the `amparo` databases.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix: lets dev and test runs share one Redis without seeing each other's jobs. */
+  QUEUE_PREFIX: z.string().default('amparo'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('amparo'),
+  WEB_PORT: port.default(3000),
+  /** Base URL the rails call back to (bank callbacks land on the web server). */
+  PUBLIC_URL: z.string().default('http://127.0.0.1:3000'),
+  REGISTRY_SIM_PORT: port.default(4001),
+  REGISTRY_SIM_URL: z.string().default('http://127.0.0.1:4001'),
+  BANK_SIM_PORT: port.default(4002),
+  BANK_SIM_URL: z.string().default('http://127.0.0.1:4002'),
+  BANK_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_bank'),
+  /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
+  PII_HASH_KEY: z.string().min(16).default('amparo-dev-only-pii-hash-key'),
+  /** Workflow starts per second the intake queue sends to Temporal. */
+  INTAKE_START_RATE: z.coerce.number().int().positive().default(50),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${fields}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+// An application as submitted by the applicant (web form or JSON API). The national ID's
+// check digits depend on the program's country, so the schema is built per country.
+import { z } from 'zod';
+import { validateNationalId, type Country } from '../domain/national-id';
+import { decimalAmount } from './fields';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now();
+}, 'a real date, not in the future');
+
+// Bank accounts only until the mobile-wallet rail lands (its simulator and batches come with it).
+const PaymentMethod = z.object({
+  rail: z.literal('BANK'),
+  bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'),
+  accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
+});
+
+export function applicationInput(country: Country) {
+  return z
+    .object({
+      nationalId: z.string().trim().min(1, 'required').transform((raw, ctx) => {
+        const result = validateNationalId(country, raw);
+        if (!result.ok) {
+          ctx.addIssue({ code: 'custom', message: result.reason === 'format' ? 'not a national ID number' : 'check digits do not match' });
+          return z.NEVER;
+        }
+        return result.value;
+      }),
+      fullName: z.string().trim().min(3, 'at least 3 characters').max(200),
+      dateOfBirth: isoDate,
+      phone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321'),
+      municipality: z.string().trim().min(2).max(100),
+      householdSize: z.number().int().min(1).max(30),
+      dependantsUnder18: z.number().int().min(0).max(29),
+      declaredMonthlyIncome: z.string().regex(decimalAmount, 'a decimal amount such as 850.00'),
+      payment: PaymentMethod,
+      consent: z.literal(true, 'consent to the privacy notice is required'),
+    })
+    .strict()
+    .refine((a) => a.dependantsUnder18 < a.householdSize, { path: ['dependantsUnder18'], message: 'must be fewer than the household size' });
+}
+
+export type ApplicationInput = z.infer<ReturnType<typeof applicationInput>>;

@@ -1,0 +1,48 @@
+// Entry point of the bank simulator: its own HTTP server and its own ledger database.
+//   BANK_SIM_PORT, BANK_SIM_DATABASE_URL   (lib/config.ts)
+//   BANK_SIM_SETTLE_DELAY_MS              age before a message settles (default 200)
+//   BANK_SIM_CLOSED_ACCOUNTS              comma-separated creditor accounts rejected with AC04
+import pg from 'pg';
+import { z } from 'zod';
+import { loadConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { BankProcessor } from './processor';
+import { buildBankServer } from './server';
+import { BankStore } from './store';
+
+const log = createLogger('bank-sim');
+const config = loadConfig();
+const settleDelayMs = z.coerce.number().int().min(0).default(200).parse(process.env.BANK_SIM_SETTLE_DELAY_MS || undefined);
+const closedAccounts = (process.env.BANK_SIM_CLOSED_ACCOUNTS ?? '')
+  .split(',')
+  .map((a) => a.trim())
+  .filter((a) => a.length > 0);
+
+const pool = new pg.Pool({ connectionString: config.BANK_SIM_DATABASE_URL });
+pool.on('error', (err) => log.error('idle database connection failed', { error: err.message }));
+const store = new BankStore(pool);
+await store.migrate();
+
+const processor = new BankProcessor(store, { settleDelayMs, closedAccounts, logger: log });
+const app = buildBankServer({ store, onReceived: () => processor.kick(), logger: log });
+processor.start();
+await app.listen({ host: '127.0.0.1', port: config.BANK_SIM_PORT });
+log.info('bank simulator listening', { port: config.BANK_SIM_PORT, settleDelayMs, closedAccounts: closedAccounts.length });
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('bank simulator stopping', { signal });
+  try {
+    await app.close(); // stop taking messages first; what was received is settled after a restart
+    await processor.stop();
+    await pool.end();
+    process.exit(0);
+  } catch (err) {
+    log.error('unclean shutdown', { error: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,79 @@
+// DDL of the bank's own tables (prefixed bank_). Idempotent: run at every start.
+export const BANK_SCHEMA = `
+CREATE TABLE IF NOT EXISTS bank_message (
+  message_id     text PRIMARY KEY,
+  -- Which simulated bank instance received it: several (e.g. parallel test files) can share
+  -- one database, and each processor settles only its own instance's messages.
+  instance_id    text NOT NULL,
+  debtor_account text NOT NULL,
+  callback_url   text,
+  body_hash      text NOT NULL,
+  item_count     integer NOT NULL,
+  status         text NOT NULL DEFAULT 'RCVD' CHECK (status IN ('RCVD', 'ACSC', 'PART', 'RJCT')),
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  settled_at     timestamptz
+);
+CREATE INDEX IF NOT EXISTS bank_message_due ON bank_message (instance_id, received_at) WHERE status = 'RCVD';
+
+CREATE TABLE IF NOT EXISTS bank_item (
+  id                 bigserial PRIMARY KEY,
+  message_id         text NOT NULL REFERENCES bank_message (message_id),
+  position           integer NOT NULL,
+  end_to_end_id      text NOT NULL,
+  amount             numeric(18, 2) NOT NULL CHECK (amount > 0),
+  currency           text NOT NULL,
+  creditor_bank_code text NOT NULL,
+  creditor_account   text NOT NULL,
+  -- The first item the bank received with this endToEndId; later ones point at it.
+  is_original        boolean NOT NULL,
+  duplicate_of_item  bigint REFERENCES bank_item (id),
+  -- A later item whose amount, currency or creditor differ from the original's (→ RJCT AM05).
+  conflicts_original boolean NOT NULL DEFAULT false,
+  status             text NOT NULL DEFAULT 'RCVD' CHECK (status IN ('RCVD', 'ACSC', 'RJCT')),
+  reason_code        text,
+  booked_at          timestamptz,
+  settled_at         timestamptz,
+  UNIQUE (message_id, end_to_end_id),
+  CHECK (is_original = (duplicate_of_item IS NULL))
+);
+-- One original per endToEndId: concurrent receipts of the same id cannot both claim it.
+CREATE UNIQUE INDEX IF NOT EXISTS bank_item_original ON bank_item (end_to_end_id) WHERE is_original;
+CREATE INDEX IF NOT EXISTS bank_item_message ON bank_item (message_id, position);
+
+-- One row per credit: debits debtor_account, credits the creditor. Deliberately no unique key on
+-- item or endToEndId: the bank's logic refuses double credits, and a double credit (or an injected
+-- one) must stay observable here by counting entries per endToEndId.
+CREATE TABLE IF NOT EXISTS bank_ledger_entry (
+  seq                bigserial PRIMARY KEY,
+  entry_ref          text GENERATED ALWAYS AS ('AMB' || lpad(seq::text, 12, '0')) STORED,
+  item_id            bigint NOT NULL REFERENCES bank_item (id),
+  message_id         text NOT NULL,
+  end_to_end_id      text NOT NULL,
+  debtor_account     text NOT NULL,
+  creditor_bank_code text NOT NULL,
+  creditor_account   text NOT NULL,
+  amount             numeric(18, 2) NOT NULL,
+  currency           text NOT NULL,
+  booked_at          timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bank_ledger_debtor ON bank_ledger_entry (debtor_account, seq);
+CREATE INDEX IF NOT EXISTS bank_ledger_e2e ON bank_ledger_entry (end_to_end_id);
+
+-- Callbacks to deliver, written in the settlement transaction so none is lost.
+CREATE TABLE IF NOT EXISTS bank_outbox (
+  id              bigserial PRIMARY KEY,
+  event_id        uuid NOT NULL UNIQUE,
+  instance_id     text NOT NULL,
+  message_id      text NOT NULL REFERENCES bank_message (message_id),
+  callback_url    text NOT NULL,
+  status          text NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  delivered_at    timestamptz,
+  failed_at       timestamptz,
+  last_error      text,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS bank_outbox_due ON bank_outbox (instance_id, next_attempt_at)
+  WHERE delivered_at IS NULL AND failed_at IS NULL;
+`;

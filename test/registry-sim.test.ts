@@ -1,0 +1,134 @@
+import Decimal from 'decimal.js';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNationalId } from '../domain/national-id';
+import type { Logger } from '../lib/logger';
+import { generatePopulation, type Person } from '../simulators/registry/population';
+import { buildRegistryServer, type HouseholdView } from '../simulators/registry/server';
+
+const population = generatePopulation({ seed: 7, size: 2500, country: 'BR' });
+const logLines: string[] = [];
+const captureLogger: Logger = {
+  debug: (msg, fields) => logLines.push(JSON.stringify({ msg, ...fields })),
+  info: (msg, fields) => logLines.push(JSON.stringify({ msg, ...fields })),
+  warn: (msg, fields) => logLines.push(JSON.stringify({ msg, ...fields })),
+  error: (msg, fields) => logLines.push(JSON.stringify({ msg, ...fields })),
+};
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  app = buildRegistryServer(population, { logger: captureLogger });
+  await app.ready();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+async function get(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await app.inject({ method: 'GET', url });
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+}
+
+// A household with several members makes the household assertions meaningful.
+const household = population.households.find((h) => h.memberNationalIds.length >= 3)!;
+const person = population.persons.find((p) => p.nationalId === household.memberNationalIds[1])!;
+
+describe('registry simulator HTTP API', () => {
+  it('reports health with counts', async () => {
+    const { status, body } = await get('/health');
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 'ok', persons: 2500, households: population.households.length });
+  });
+
+  it('returns a person with their household', async () => {
+    const { status, body } = await get(`/v1/persons/${person.nationalId}`);
+    expect(status).toBe(200);
+    expect(body.person).toEqual(JSON.parse(JSON.stringify(person)) as Person);
+    const hh = body.household as HouseholdView;
+    expect(hh.id).toBe(household.id);
+    expect(hh.municipality).toEqual(household.municipality);
+    expect(hh.monthlyIncome).toBe(household.monthlyIncome);
+    expect(hh.size).toBe(household.memberNationalIds.length);
+    expect(hh.members.map((m) => m.nationalId)).toEqual(household.memberNationalIds);
+    expect(hh.members.filter((m) => m.isHead).map((m) => m.nationalId)).toEqual([household.headNationalId]);
+    const sum = hh.members.reduce((acc, m) => acc.plus(m.monthlyIncome), new Decimal(0));
+    expect(sum.toFixed(2)).toBe(hh.monthlyIncome);
+    expect(Object.keys(hh.members[0]!).sort()).toEqual(
+      ['dateOfBirth', 'formallyEmployed', 'fullName', 'isHead', 'monthlyIncome', 'nationalId', 'sex'],
+    );
+  });
+
+  it('accepts the ID with punctuation', async () => {
+    const formatted = formatNationalId('BR', person.nationalId);
+    expect(formatted).toMatch(/^\d{3}\.\d{3}\.\d{3}-\d{2}$/);
+    const { status, body } = await get(`/v1/persons/${formatted}`);
+    expect(status).toBe(200);
+    expect((body.person as Person).nationalId).toBe(person.nationalId);
+    const spaced = await get(`/v1/persons/${encodeURIComponent(` ${formatted.replace('.', ' ')} `)}`);
+    expect(spaced.status).toBe(200);
+  });
+
+  it('answers 404 person_not_found for an unknown ID', async () => {
+    // 529.982.247-25 is a valid CPF; make sure this seed did not happen to issue it.
+    expect(population.persons.some((p) => p.nationalId === '52998224725')).toBe(false);
+    expect(await get('/v1/persons/529.982.247-25')).toEqual({ status: 404, body: { error: 'person_not_found' } });
+  });
+
+  it('answers 400 naming the field for a malformed ID', async () => {
+    const { status, body } = await get('/v1/persons/not-an-id');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: 'invalid_request', fields: { nationalId: expect.any(String) as string } });
+  });
+
+  it('lists persons with defaults and pages through them without gaps', async () => {
+    const first = await get('/v1/persons');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 2500, offset: 0, limit: 100 });
+    expect(first.body.persons).toHaveLength(100);
+
+    const seen: string[] = [];
+    for (let offset = 0; offset < 2500; offset += 1000) {
+      const page = await get(`/v1/persons?offset=${offset}&limit=1000`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.persons as Person[]).map((p) => p.nationalId));
+    }
+    expect(seen).toEqual(population.persons.map((p) => p.nationalId));
+
+    const tail = await get('/v1/persons?offset=2490&limit=50');
+    expect(tail.body).toMatchObject({ total: 2500, offset: 2490, limit: 50 });
+    expect(tail.body.persons).toHaveLength(10);
+    expect((await get('/v1/persons?offset=9999')).body.persons).toEqual([]);
+  });
+
+  it.each([
+    ['limit=1001', 'limit'],
+    ['limit=0', 'limit'],
+    ['limit=ten', 'limit'],
+    ['limit=2.5', 'limit'],
+    ['offset=-1', 'offset'],
+    ['offset=abc&limit=5', 'offset'],
+  ])('answers 400 naming the field for %s', async (query, field) => {
+    const { status, body } = await get(`/v1/persons?${query}`);
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_request');
+    expect(Object.keys(body.fields as object)).toEqual([field]);
+    expect((body.fields as Record<string, unknown>)[field]).toEqual(expect.any(String));
+  });
+
+  it('answers unknown routes with a body that does not echo the URL', async () => {
+    expect(await get(`/v2/persons/${person.nationalId}`)).toEqual({ status: 404, body: { error: 'not_found' } });
+  });
+
+  it('logs requests by route pattern, never names or national IDs', () => {
+    expect(logLines.length).toBeGreaterThan(5);
+    expect(logLines.some((l) => l.includes('/v1/persons/:nationalId'))).toBe(true);
+    const all = logLines.join('\n');
+    for (const p of population.persons.slice(0, 200)) {
+      expect(all).not.toContain(p.nationalId);
+      expect(all).not.toContain(p.fullName);
+    }
+    expect(all).not.toContain(person.nationalId);
+    expect(all).not.toContain(person.fullName);
+    expect(all).not.toContain('529.982.247-25');
+  });
+});

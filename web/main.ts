@@ -1,0 +1,30 @@
+// Process: the web server.
+import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { createRedis } from '../lib/redis';
+import { createTemporalClient } from '../lib/temporal';
+import { createQueues } from '../workers/queues';
+import { buildServer } from './server';
+
+const config = loadConfig();
+const log = createLogger('web');
+const db = createDb(config.DATABASE_URL, 20);
+const redis = createRedis(config.REDIS_URL);
+const queues = createQueues(redis, config.QUEUE_PREFIX);
+const temporal = await createTemporalClient(config);
+const app = buildServer({ db, queues, temporal, config, log });
+
+await app.listen({ host: '127.0.0.1', port: config.WEB_PORT });
+log.info('ready', { port: config.WEB_PORT });
+
+const shutdown = async () => {
+  await app.close();
+  await Promise.all([queues.intake.close(), queues.bankCallbacks.close()]);
+  await redis.quit();
+  await temporal.connection.close();
+  await db.$disconnect();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());

@@ -1,0 +1,49 @@
+// Programs: created by an administrator with their first rule set; stats for dashboards and the demo.
+import type { FastifyInstance } from 'fastify';
+import { audit } from '../../lib/audit';
+import { Prisma } from '../../lib/db';
+import { parseInput } from '../../schema/fields';
+import { ProgramInput } from '../../schema/program';
+import { requireRole, signedIn } from '../auth';
+import type { WebContext } from '../context';
+import { badRequest, HttpError, notFound } from '../errors';
+
+export function programRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const { db } = ctx;
+
+  app.post('/api/v1/programs', { preHandler: requireRole(db, 'ADMIN') }, async (request, reply) => {
+    const parsed = parseInput(ProgramInput, request.body);
+    if (!parsed.ok) throw badRequest(parsed.fields);
+    const { rules, ...program } = parsed.value;
+    const user = signedIn(request);
+    try {
+      const created = await db.$transaction(async (tx) => {
+        const p = await tx.program.create({ data: { ...program, ruleSets: { create: { version: 1, rules } } } });
+        await audit(tx, { actor: user.id, action: 'program.created', entityType: 'program', entityId: p.id, details: { code: p.code } });
+        return p;
+      });
+      return reply.code(201).send({ id: created.id, code: created.code });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new HttpError(409, 'program_code_taken', { code: 'already used' });
+      throw err;
+    }
+  });
+
+  app.get<{ Params: { code: string } }>('/api/v1/programs/:code/stats', { preHandler: requireRole(db, 'ADMIN', 'APPROVER', 'REVIEWER', 'FINANCE') }, async (request) => {
+    const program = await db.program.findUnique({ where: { code: request.params.code } });
+    if (!program) throw notFound('program');
+    const [byStatus, reasons, beneficiaries] = await Promise.all([
+      db.application.groupBy({ by: ['status'], where: { programId: program.id }, _count: true }),
+      db.$queryRaw<Array<{ reason: string; count: number }>>`
+        SELECT reason, count(*)::int AS count FROM application, unnest(reason_codes) AS reason
+         WHERE program_id = ${program.id}::uuid GROUP BY reason ORDER BY reason`,
+      db.beneficiary.count({ where: { programId: program.id, status: 'ACTIVE' } }),
+    ]);
+    return {
+      program: { id: program.id, code: program.code, currency: program.currency, baseAmount: program.baseAmount.toString() },
+      applications: Object.fromEntries(byStatus.map((s) => [s.status, s._count])),
+      rejectionReasons: Object.fromEntries(reasons.map((r) => [r.reason, r.count])),
+      activeBeneficiaries: beneficiaries,
+    };
+  });
+}

@@ -1,0 +1,26 @@
+// The HTTP edge: intake API, admin API and rail callbacks.
+// Fastify: schema-agnostic (we validate with zod, one way for every boundary), fast JSON, and
+// app.inject() lets tests drive routes without sockets.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { WebContext } from './context';
+import { installErrorHandler } from './errors';
+import { applicationRoutes } from './routes/applications';
+import { callbackRoutes } from './routes/callbacks';
+import { cycleRoutes } from './routes/cycles';
+import { programRoutes } from './routes/programs';
+
+export function buildServer(ctx: WebContext): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+  installErrorHandler(app, ctx.log);
+  app.addHook('onResponse', (request, reply, done) => {
+    // Route patterns, not URLs: no identifiers of people end up in logs.
+    ctx.log.debug('request', { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    done();
+  });
+  app.get('/health', () => ({ status: 'ok' }));
+  programRoutes(app, ctx);
+  applicationRoutes(app, ctx);
+  cycleRoutes(app, ctx);
+  callbackRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,33 @@
+// The BullMQ queues between the HTTP edge and Temporal. Jobs carry IDs only.
+// - application-intake: an accepted application waits here until its workflow is started, so a surge
+//   of applicants is absorbed by Redis and workflows start at the rate the Temporal cluster takes.
+// - bank-callbacks: the bank's notifications, turned into signals to the batch workflow.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const INTAKE_QUEUE = 'application-intake';
+export const BANK_CALLBACK_QUEUE = 'bank-callbacks';
+
+export interface IntakeJob {
+  applicationId: string;
+}
+export interface BankCallbackJob {
+  eventId: string;
+  messageId: string;
+}
+
+/** Jobs retry with backoff for about an hour before they are kept as failed for inspection. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: false,
+};
+
+export function createQueues(connection: Redis, prefix: string) {
+  return {
+    intake: new Queue<IntakeJob>(INTAKE_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    bankCallbacks: new Queue<BankCallbackJob>(BANK_CALLBACK_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+  };
+}
+export type Queues = ReturnType<typeof createQueues>;

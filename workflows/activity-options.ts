@@ -1,0 +1,25 @@
+// Timeouts and retry policies of every activity, in one place.
+// Rails and the registry are retried without limit (an outage delays money, it must not drop it);
+// errors named in nonRetryableErrorTypes are permanent and go to a person instead.
+import type { ActivityOptions } from '@temporalio/workflow';
+
+const PERMANENT = ['ApplicationNotFound', 'NotVerified', 'NoRuleSet', 'CycleNotApproved', 'BatchNotFound', 'ControlTotalsExceeded', 'BankRejectedMessage'];
+
+/** Reads and writes in our own database. */
+export const databaseStep: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: PERMANENT },
+};
+
+/** Calls to the social registry and the payment rails (HTTP, slow, failing). */
+export const externalCall: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: PERMANENT },
+};
+
+/** Long steps that page through a whole cycle; the heartbeat lets a crashed worker's attempt be retried soon. */
+export const cycleScan: ActivityOptions = {
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: PERMANENT },
+};

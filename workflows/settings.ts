@@ -1,0 +1,9 @@
+// Fan-out and pacing of payment workflows. Batch size itself is program data (Program.batchSize).
+/** Disbursement batches of one cycle running at the same time (the sliding window). */
+export const BATCH_WINDOW = 4;
+/** Batches one PaymentCycleWorkflow run starts before continuing as new (keeps history far below 51,200 events). */
+export const BATCHES_PER_RUN = 400;
+/** Status poll when no bank callback arrives: the fallback, not the main path. */
+export const STATUS_POLL_INTERVAL_MS = 30_000;
+/** How long a batch may wait for final statuses before its open items go to needs-attention. */
+export const SETTLEMENT_DEADLINE_MS = 24 * 3600_000;
