@@ -15,8 +15,9 @@ export function paymentKey(p: PaymentKeyParts): string {
   if (!Number.isInteger(p.entitlementVersion) || p.entitlementVersion < 1) {
     throw new Error('entitlementVersion must be a positive integer');
   }
+  // A JSON array is an unambiguous encoding: no choice of IDs makes two payments' inputs equal.
   return createHash('sha256')
-    .update(`${p.programId}|${p.cycleId}|${p.beneficiaryId}|${p.entitlementVersion}`)
+    .update(JSON.stringify([p.programId, p.cycleId, p.beneficiaryId, p.entitlementVersion]))
     .digest('hex')
     .slice(0, 32);
 }

@@ -38,7 +38,9 @@ docker_available() { command -v docker >/dev/null 2>&1 && timeout 5 docker info 
 
 compose_up() {
   log "starting $* with docker compose"
-  docker compose -f "$ROOT/docker-compose.yml" up -d "$@"
+  # The compose file publishes the ports given here, so they match the configured URLs.
+  POSTGRES_PORT="$PG_PORT" REDIS_PORT="$REDIS_PORT" TEMPORAL_PORT="$TEMPORAL_PORT" \
+    docker compose -f "$ROOT/docker-compose.yml" up -d "$@"
 }
 
 is_local() { [[ "$1" == "127.0.0.1" || "$1" == "localhost" || "$1" == "::1" ]]; }

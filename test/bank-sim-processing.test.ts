@@ -1,7 +1,8 @@
 // The bank simulator's back office under stress: concurrent processors, restarts, failing callbacks.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../simulators/bank/messages';
-import { callbackReceiver, entryCounts, startBank, transfer, uid, waitFor, type TestBank, type Transfer } from './bank-sim-helpers';
+import { callbackReceiver, entryCounts, startBank, transfer, type TestBank, type Transfer } from './support/bank';
+import { uid, waitFor } from './support/util';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

@@ -1,7 +1,8 @@
 // The bank simulator's API and settlement rules, judged by its own PostgreSQL ledger.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemLookup, LedgerSummary, Receipt, Statement, StatusReport } from '../simulators/bank/messages';
-import { callbackReceiver, entryCounts, startBank, transfer, uid, waitFor, type TestBank } from './bank-sim-helpers';
+import { callbackReceiver, entryCounts, startBank, transfer, type TestBank } from './support/bank';
+import { uid, waitFor } from './support/util';
 
 const CLOSED = uid('closed');
 let bank: TestBank;

@@ -19,6 +19,8 @@ export interface PaymentCycleInput {
   cycleId: string;
   /** Batch workflow overrides (tests, drills). */
   batch?: Pick<DisbursementBatchInput, 'pollIntervalMs' | 'settlementDeadlineMs'>;
+  /** Override of BATCHES_PER_RUN (tests exercise continue-as-new with a few small batches). */
+  batchesPerRun?: number;
   /** Set by continue-as-new: the next batch to start and the progress so far. */
   resume?: { nextSeq: number; progress: CycleProgress };
 }
@@ -49,7 +51,7 @@ export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<Pa
 
   progress.phase = 'disbursing';
   const firstSeq = input.resume?.nextSeq ?? 1;
-  const lastSeq = Math.min(progress.batchCount, firstSeq + BATCHES_PER_RUN - 1);
+  const lastSeq = Math.min(progress.batchCount, firstSeq + (input.batchesPerRun ?? BATCHES_PER_RUN) - 1);
   const running = new Set<Promise<void>>();
   for (let seq = firstSeq; seq <= lastSeq; seq++) {
     if (running.size >= BATCH_WINDOW) await Promise.race(running);

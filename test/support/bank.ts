@@ -1,17 +1,15 @@
-// Harness for the bank simulator tests: a bank on the test database, a callback receiver and ids.
+// Harness for tests that need the bank: a bank on the test database, a callback receiver, transfers.
 // Every bank gets its own instanceId, so parallel test files sharing the database never settle
 // each other's messages; every test uses fresh ids, so no truncation is needed.
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../lib/config';
-import { BankProcessor, type ProcessorOptions } from '../simulators/bank/processor';
-import { buildBankServer } from '../simulators/bank/server';
-import { BankStore } from '../simulators/bank/store';
-
-export const uid = (prefix: string): string => `${prefix}-${randomBytes(8).toString('hex')}`;
+import { loadConfig } from '../../lib/config';
+import { BankProcessor, type ProcessorOptions } from '../../simulators/bank/processor';
+import { buildBankServer } from '../../simulators/bank/server';
+import { BankStore } from '../../simulators/bank/store';
+import { uid } from './util';
 
 export interface TestBank {
   pool: pg.Pool;
@@ -72,16 +70,6 @@ export async function callbackReceiver(): Promise<{ url: string; received: Callb
     failing,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('waitFor: timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export interface ItemInput {

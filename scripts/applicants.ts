@@ -1,0 +1,52 @@
+// Applicants for demos and tests: real people of the registry simulator, applying as they would.
+import { generateCpf } from '../domain/national-id';
+
+export interface RegistryPersonSummary {
+  nationalId: string;
+  fullName: string;
+  dateOfBirth: string;
+  householdId: string;
+  municipality: { code: string; name: string };
+  monthlyIncome: string;
+}
+
+export async function fetchRegistryPersons(registryUrl: string, limit = Infinity): Promise<RegistryPersonSummary[]> {
+  const persons: RegistryPersonSummary[] = [];
+  for (let offset = 0; persons.length < limit; offset += 1000) {
+    const res = await fetch(`${registryUrl}/v1/persons?offset=${offset}&limit=1000`);
+    if (!res.ok) throw new Error(`registry listing failed: HTTP ${res.status}`);
+    const page = (await res.json()) as { persons: RegistryPersonSummary[] };
+    persons.push(...page.persons);
+    if (page.persons.length < 1000) break;
+  }
+  return persons.slice(0, limit);
+}
+
+/** A complete, valid application for a registry person; bank details are synthetic and stable per index. */
+export function applicationFor(person: RegistryPersonSummary, index: number) {
+  return {
+    nationalId: person.nationalId,
+    fullName: person.fullName,
+    dateOfBirth: person.dateOfBirth,
+    phone: `+55119${String(10_000_000 + index).slice(-8)}`,
+    municipality: person.municipality.name,
+    householdSize: 1,
+    dependantsUnder18: 0,
+    declaredMonthlyIncome: person.monthlyIncome,
+    payment: { rail: 'BANK', bankCode: '001', accountNumber: String(100_000_000 + index) },
+    consent: true,
+  };
+}
+
+/** A valid CPF that the registry does not know (seeded, so runs are reproducible). */
+export function unknownPersonCpf(seed: number, known: Set<string>): string {
+  let state = seed;
+  const next = (max: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state % max;
+  };
+  for (;;) {
+    const cpf = generateCpf(next);
+    if (!known.has(cpf)) return cpf;
+  }
+}

@@ -1,0 +1,140 @@
+// Starts Amparo's own processes (simulators, workers, web) as child processes, waits until each is ready,
+// and stops them again. Used by the demo and the end-to-end tests; the services (PostgreSQL, Redis,
+// Temporal) are brought up beforehand by scripts/services.sh.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface ProcessSpec {
+  name: string;
+  entry: string;
+  /** Ready when this URL answers 200, or when the process logs a line with msg "ready". */
+  healthUrl?: string;
+}
+
+export interface StackUrls {
+  web: string;
+  registry: string;
+  bank: string;
+}
+
+export interface Stack {
+  urls: StackUrls;
+  env: NodeJS.ProcessEnv;
+  /** Stops one process (SIGKILL when `hard`), as a crash would, and starts it again. */
+  restart(name: string, opts?: { hard?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Free ports and matching URLs for one stack, so a demo or test never collides with a running one. */
+export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
+  const [web, registry, bank] = [await freePort(), await freePort(), await freePort()];
+  return {
+    ...base,
+    WEB_PORT: String(web),
+    PUBLIC_URL: `http://127.0.0.1:${web}`,
+    REGISTRY_SIM_PORT: String(registry),
+    REGISTRY_SIM_URL: `http://127.0.0.1:${registry}`,
+    BANK_SIM_PORT: String(bank),
+    BANK_SIM_URL: `http://127.0.0.1:${bank}`,
+    ...overrides,
+  };
+}
+
+const PROCESSES = (env: NodeJS.ProcessEnv): ProcessSpec[] => [
+  { name: 'registry-sim', entry: 'simulators/registry/main.ts', healthUrl: `${env.REGISTRY_SIM_URL}/health` },
+  { name: 'bank-sim', entry: 'simulators/bank/main.ts', healthUrl: `${env.BANK_SIM_URL}/health` },
+  { name: 'temporal-worker', entry: 'workers/temporal-worker.ts' },
+  { name: 'queue-worker', entry: 'workers/queue-worker.ts' },
+  { name: 'web', entry: 'web/main.ts', healthUrl: `${env.PUBLIC_URL}/health` },
+];
+
+export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT, '.data', 'logs')): Promise<Stack> {
+  mkdirSync(logDir, { recursive: true });
+  const specs = PROCESSES(env);
+  const children = new Map<string, ChildProcess>();
+
+  const launch = async (spec: ProcessSpec): Promise<void> => {
+    const log = createWriteStream(path.join(logDir, `${spec.name}.log`), { flags: 'a' });
+    // At least info: readiness is read from the log, and the logs go to files, not the terminal.
+    const childEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.entry)], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.set(spec.name, child);
+    let loggedReady = false;
+    let tail = '';
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString();
+      log.write(text);
+      tail = (tail + text).slice(-2000);
+      if (text.includes('"msg":"ready"')) loggedReady = true;
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.on('exit', () => log.end());
+    await waitUntil(spec, child, () => loggedReady, () => tail);
+  };
+
+  const stopOne = async (name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    const child = children.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const stop = async () => {
+    // Reverse order: the edge first, the simulators last.
+    for (const spec of [...specs].reverse()) await stopOne(spec.name);
+  };
+  try {
+    // Simulators first (the workers call them), then workers and web together.
+    await Promise.all(specs.slice(0, 2).map(launch));
+    await Promise.all(specs.slice(2).map(launch));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL! },
+    env,
+    stop,
+    async restart(name, opts = {}) {
+      const spec = specs.find((s) => s.name === name);
+      if (!spec) throw new Error(`no process named ${name}`);
+      await stopOne(name, opts.hard ? 'SIGKILL' : 'SIGTERM');
+      await launch(spec);
+    },
+  };
+}
+
+async function waitUntil(spec: ProcessSpec, child: ChildProcess, loggedReady: () => boolean, tail: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode}:\n${tail()}`);
+    if (spec.healthUrl) {
+      const ok = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      if (ok) return;
+    } else if (loggedReady()) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${spec.name} did not become ready within 90 s:\n${tail()}`);
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command of the README's Quickstart and of CI: bootstrap, typecheck, lint, then the whole suite
+# (unit, workflow tests on the real Temporal server, end-to-end over HTTP) on the test databases.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AMPARO_MIGRATE=test bash "$ROOT/scripts/bootstrap.sh"
+cd "$ROOT"
+echo "[test] typecheck (tsc --noEmit)"
+npx tsc --noEmit
+echo "[test] lint (eslint)"
+npx eslint . --max-warnings=0
+echo "[test] vitest"
+npx vitest run "$@"

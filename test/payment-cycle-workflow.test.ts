@@ -1,0 +1,165 @@
+// PaymentCycleWorkflow → DisbursementBatchWorkflows → ReconciliationWorkflow on the real Temporal server,
+// the test database and the bank simulator. The bank's own ledger is the judge: one credit per payment key.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../activities';
+import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { createBankCallbackProcessor } from '../workers/callback-processor';
+import type { BankCallbackJob } from '../workers/queues';
+import { PaymentCycleWorkflow } from '../workflows';
+import type { PaymentCycleInput } from '../workflows/payment-cycle';
+import { disbursementBatchWorkflowId, paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
+import { entryCounts, startBank, type TestBank } from './support/bank';
+import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
+import { uid } from './support/util';
+
+const config = loadConfig();
+const db = createDb(config.DATABASE_URL, 5);
+let bank: TestBank;
+let bankUrl: string;
+let temporal: TestTemporal;
+let callbacks: http.Server;
+
+beforeAll(async () => {
+  bank = await startBank(uid('cycle-wf'), { closedAccounts: ['999000001'] });
+  bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
+  // Stands in for web + BullMQ: each bank callback goes through the real callback processor to a signal.
+  callbacks = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const job = { data: JSON.parse(body) as BankCallbackJob } as Job<BankCallbackJob>;
+      void createBankCallbackProcessor({ temporal: temporal.client, db })(job).finally(() => res.writeHead(200).end());
+    });
+  });
+  await new Promise<void>((r) => callbacks.listen(0, '127.0.0.1', r));
+  const publicUrl = `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}`;
+  temporal = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl, PUBLIC_URL: publicUrl } }));
+});
+afterAll(async () => {
+  await temporal?.close();
+  await bank?.close();
+  callbacks?.close();
+  await db.$disconnect();
+});
+
+async function runCycle(cycleId: string, overrides: Omit<PaymentCycleInput, 'cycleId'> = {}, history?: string) {
+  const handle = await temporal.client.workflow.start(PaymentCycleWorkflow, {
+    workflowId: paymentCycleWorkflowId(cycleId), taskQueue: temporal.taskQueue, args: [{ cycleId, ...overrides }],
+  });
+  const result = await handle.result();
+  if (history) {
+    await recordHistory(handle, history);
+    await recordHistory(temporal.client.workflow.getHandle(disbursementBatchWorkflowId(cycleId, 1)), `${history}-batch`);
+    await recordHistory(temporal.client.workflow.getHandle(reconciliationWorkflowId(cycleId, 'cycle-end')), `${history}-reconciliation`);
+  }
+  return result;
+}
+
+const keysOf = async (cycleId: string) => (await db.paymentInstruction.findMany({ where: { cycleId }, select: { paymentKey: true } })).map((i) => i.paymentKey);
+
+describe('PaymentCycleWorkflow', () => {
+  it('pays every beneficiary exactly once across batches, driven by bank callbacks, and reconciles to the cent', async () => {
+    const program = await createProgram(db, { batchSize: 10, baseAmount: '600.10' });
+    await enrollBeneficiaries(db, program.id, 35);
+    const cycle = await approvedCycle(db, program.id);
+    // A 10-minute poll: only the callback → signal path can finish this test in time.
+    const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 600_000 } }, 'payment-cycle');
+
+    expect(result.progress).toMatchObject({ phase: 'completed', batchCount: 4, batchesDone: 4, paid: 35, failed: 0, needsAttention: 0 });
+    const credits = await entryCounts(bank.pool, program.fundingAccount);
+    const keys = await keysOf(cycle.id);
+    expect(keys).toHaveLength(35);
+    expect(keys.map((k) => credits.get(k))).toEqual(keys.map(() => 1));
+    expect(credits.size).toBe(35);
+    expect(result.reconciliation).toMatchObject({
+      instructed: { count: 35, amount: '21003.50' }, matched: { count: 35, amount: '21003.50' },
+      statement: { count: 35, amount: '21003.50' }, breaks: { count: 0, amount: '0.00' },
+    });
+    expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({ status: 'COMPLETED', instructedCount: 35 });
+  });
+
+  it('records the bank\'s reason for a failed payment and keeps control totals whole', async () => {
+    const program = await createProgram(db, { batchSize: 10 });
+    await enrollBeneficiaries(db, program.id, 12, (i) => (i === 3 ? '999000001' : String(700_000_000 + i)));
+    const cycle = await approvedCycle(db, program.id);
+    const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 200 } });
+
+    expect(result.progress).toMatchObject({ paid: 11, failed: 1 });
+    const failed = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id, status: 'FAILED' } });
+    expect(failed.map((f) => f.failureReason)).toEqual(['AC04']);
+    expect(result.reconciliation).toMatchObject({
+      instructed: { count: 12, amount: '7200.00' }, matched: { count: 11, amount: '6600.00' }, failed: { count: 1, amount: '600.00' }, breaks: { count: 0 },
+    });
+  });
+
+  it('finishes by polling when every callback is lost', async () => {
+    const silentBank = await startBank(uid('silent'), { faults: { dropCallbacks: true } });
+    const silentUrl = await silentBank.app.listen({ host: '127.0.0.1', port: 0 });
+    const worker = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: silentUrl } }));
+    try {
+      const program = await createProgram(db, { batchSize: 5 });
+      await enrollBeneficiaries(db, program.id, 8);
+      const cycle = await approvedCycle(db, program.id);
+      const result = await worker.client.workflow.execute(PaymentCycleWorkflow, {
+        workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: worker.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300 } }],
+      });
+      expect(result.progress).toMatchObject({ paid: 8, batchesDone: 2 });
+      expect([...(await entryCounts(silentBank.pool, program.fundingAccount)).values()]).toEqual(Array(8).fill(1));
+    } finally {
+      await worker.close();
+      await silentBank.close();
+    }
+  });
+
+  it('continues as new between groups of batches without losing progress', async () => {
+    const program = await createProgram(db, { batchSize: 3 });
+    await enrollBeneficiaries(db, program.id, 13);
+    const cycle = await approvedCycle(db, program.id);
+    const handle = await temporal.client.workflow.start(PaymentCycleWorkflow, {
+      workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: temporal.taskQueue, args: [{ cycleId: cycle.id, batchesPerRun: 2, batch: { pollIntervalMs: 200 } }],
+    });
+    const result = await handle.result();
+    expect(result.progress).toMatchObject({ batchCount: 5, batchesDone: 5, paid: 13 });
+    const first = await temporal.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    expect([...(await entryCounts(bank.pool, program.fundingAccount)).values()]).toEqual(Array(13).fill(1));
+  });
+
+  it('sends nothing when the snapshot exceeds the approved envelope', async () => {
+    const program = await createProgram(db);
+    await enrollBeneficiaries(db, program.id, 5);
+    const cycle = await approvedCycle(db, program.id, { count: 4, amount: '2400.00' });
+    const result = await runCycle(cycle.id);
+
+    expect(result.failureReason).toBe('COUNT_ABOVE_APPROVED');
+    expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({ status: 'FAILED', failureReason: 'COUNT_ABOVE_APPROVED' });
+    expect(await db.paymentBatch.count({ where: { cycleId: cycle.id, status: { not: 'CREATED' } } })).toBe(0);
+    expect((await entryCounts(bank.pool, program.fundingAccount)).size).toBe(0);
+  });
+
+  it('does not pay twice when a send reached the bank but its answer was lost', async () => {
+    const program = await createProgram(db, { batchSize: 10 });
+    await enrollBeneficiaries(db, program.id, 6);
+    const cycle = await approvedCycle(db, program.id);
+    const activities = createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl } });
+    const env = new MockActivityEnvironment();
+    await env.run(() => activities.startCycle(cycle.id));
+    await env.run(() => activities.snapshotCycle(cycle.id));
+    // The first attempt delivered the batch; then the worker "crashed" before recording anything else.
+    await env.run(() => activities.submitBatch({ cycleId: cycle.id, seq: 1 }));
+    await db.paymentInstruction.updateMany({ where: { cycleId: cycle.id }, data: { status: 'CREATED' } });
+    await db.paymentBatch.updateMany({ where: { cycleId: cycle.id }, data: { status: 'CREATED' } });
+
+    const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 200 } });
+    expect(result.progress).toMatchObject({ paid: 6 });
+    const credits = await entryCounts(bank.pool, program.fundingAccount);
+    expect([...credits.values()]).toEqual(Array(6).fill(1));
+    expect(result.reconciliation).toMatchObject({ matched: { count: 6 }, breaks: { count: 0 } });
+  });
+});

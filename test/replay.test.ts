@@ -1,0 +1,28 @@
+// Replays every recorded workflow history (test/histories/*.json) against the current workflow code.
+// A change that would break running workflows (non-determinism) fails here. Refresh the fixtures with
+// `RECORD_HISTORIES=1 npx vitest run test/*-workflow.test.ts` after an intentional, versioned change.
+import { readdirSync, readFileSync } from 'node:fs';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { HISTORIES_DIR, workflowBundle } from './support/temporal';
+
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(`${HISTORIES_DIR}${file}`, 'utf8')));
+
+describe('recorded workflow histories', () => {
+  it('cover every workflow type', () => {
+    const types = new Set(files.map((f) => load(f).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    expect([...types].sort()).toEqual(['ApplicationWorkflow', 'DisbursementBatchWorkflow', 'PaymentCycleWorkflow', 'ReconciliationWorkflow']);
+  });
+
+  it.each(files)('%s replays deterministically', async (file) => {
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file), file)).resolves.toBeUndefined();
+  });
+
+  it.each(files)('%s carries no personal data in its payloads', (file) => {
+    const payloads = JSON.stringify(load(file), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
+    expect(payloads).not.toMatch(/\b\d{11}\b/); // CPF / CUIL numbers
+    expect(payloads).not.toMatch(/fullName|nationalId"|accountNumber|dateOfBirth/);
+  });
+});

@@ -1,0 +1,72 @@
+// A Temporal worker for workflow tests, on the real server started by scripts/services.sh.
+// Each test file gets its own task queue, so files run in parallel without taking each other's tasks.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig } from '../../lib/config';
+import { uid } from './util';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
+
+let runtimeInstalled = false;
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** The workflow bundle, built once per test file (webpack takes a few seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  quietRuntime();
+  return (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }));
+}
+
+export interface TestTemporal {
+  client: Client;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+export async function startTestWorker(activities: object): Promise<TestTemporal> {
+  quietRuntime(); // before the first native connection instantiates the runtime
+  const config = loadConfig();
+  const taskQueue = uid('test-tq');
+  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return {
+    client,
+    taskQueue,
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves a finished workflow's history as a replay fixture (test/histories/).
+ * The replay test replays every fixture against the current workflow code, so a change that breaks
+ * determinism for running workflows fails the suite.
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const history = await handle.fetchHistory();
+  writeFileSync(`${HISTORIES_DIR}${name}.json`, historyToJSON(history));
+}
