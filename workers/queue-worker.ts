@@ -7,7 +7,8 @@ import { createRedis } from '../lib/redis';
 import { createTemporalClient } from '../lib/temporal';
 import { createBankCallbackProcessor } from './callback-processor';
 import { createIntakeProcessor } from './intake-processor';
-import { BANK_CALLBACK_QUEUE, INTAKE_QUEUE } from './queues';
+import { sweepStalledApplications } from './intake-sweeper';
+import { BANK_CALLBACK_QUEUE, createQueues, INTAKE_QUEUE } from './queues';
 
 const config = loadConfig();
 const log = createLogger('queue-worker');
@@ -31,8 +32,17 @@ for (const w of workers) {
 await Promise.all(workers.map((w) => w.waitUntilReady()));
 log.info('ready', { queues: workers.map((w) => w.name), prefix });
 
+const queues = createQueues(connection, prefix);
+const sweep = () =>
+  sweepStalledApplications(db, queues.intake)
+    .then((n) => n > 0 && log.warn('re-enqueued stalled applications', { count: n }))
+    .catch((err: Error) => log.error('intake sweep failed', { error: err.message }));
+const sweeper = setInterval(() => void sweep(), 60_000);
+
 const shutdown = async () => {
+  clearInterval(sweeper);
   await Promise.all(workers.map((w) => w.close()));
+  await Promise.all([queues.intake.close(), queues.bankCallbacks.close()]);
   await connection.quit();
   await temporal.connection.close();
   await db.$disconnect();

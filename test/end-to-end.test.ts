@@ -1,0 +1,71 @@
+// The whole rail as separate processes (simulators, Temporal worker, queue worker, web), driven over HTTP:
+// a few hundred registry persons apply, a cycle is prepared, approved, paid and reconciled.
+// Judged by the bank simulator's own statement: every enrolled household credited exactly once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { inconsistencies, runScenario, type ScenarioResult } from '../scripts/scenario';
+import { stackEnv, startStack, type Stack } from '../scripts/stack';
+import { uid } from './support/util';
+
+const db = createDb(loadConfig().DATABASE_URL, 2);
+let stack: Stack;
+let result: ScenarioResult;
+
+beforeAll(async () => {
+  stack = await startStack(await stackEnv(process.env, {
+    REGISTRY_POPULATION: '400',
+    TEMPORAL_TASK_QUEUE: uid('e2e'),
+    QUEUE_PREFIX: uid('amparo-test-e2e'),
+  }));
+  result = await runScenario({ db, urls: stack.urls, persons: 400 });
+}, 300_000);
+afterAll(async () => {
+  await stack?.stop();
+  await db.$disconnect();
+});
+
+async function statementCredits(fundingAccount: string): Promise<Map<string, { count: number; amount: string }>> {
+  const credits = new Map<string, { count: number; amount: string }>();
+  let after: string | null = null;
+  do {
+    const query = new URLSearchParams({ debtorAccount: fundingAccount, limit: '500', ...(after ? { after } : {}) });
+    const page = (await (await fetch(`${stack.urls.bank}/v1/statement?${query.toString()}`)).json()) as {
+      entries: Array<{ endToEndId: string; amount: string }>;
+      nextCursor: string | null;
+    };
+    for (const e of page.entries) credits.set(e.endToEndId, { count: (credits.get(e.endToEndId)?.count ?? 0) + 1, amount: e.amount });
+    after = page.nextCursor;
+  } while (after);
+  return credits;
+}
+
+describe('the rail, end to end over HTTP', () => {
+  it('decides every application and turns away the ones it must', () => {
+    const { applications, rejectionReasons } = result.stats;
+    expect(applications.RECEIVED ?? 0).toBe(0);
+    expect(applications.VERIFYING ?? 0).toBe(0);
+    expect(applications.ENROLLED).toBeGreaterThan(20);
+    expect(result.submissions).toMatchObject({ refused: 5, returnedExisting: 20 });
+    expect(rejectionReasons).toMatchObject({ NOT_IN_REGISTRY: 10, APPLICANT_TOO_YOUNG: 10 });
+    expect(rejectionReasons.DUPLICATE_HOUSEHOLD).toBeGreaterThan(0);
+  });
+
+  it('credits every enrolled household exactly once at the bank, with its entitlement', async () => {
+    const program = await db.program.findUniqueOrThrow({ where: { code: result.programCode } });
+    const enrolled = await db.beneficiary.findMany({ where: { programId: program.id }, select: { id: true } });
+    const instructions = await db.paymentInstruction.findMany({ where: { cycleId: result.cycle.id } });
+    expect(instructions.map((i) => i.beneficiaryId).sort()).toEqual(enrolled.map((b) => b.id).sort());
+
+    const credits = await statementCredits(program.fundingAccount);
+    expect(credits.size).toBe(enrolled.length);
+    for (const instruction of instructions) {
+      expect(credits.get(instruction.paymentKey)).toEqual({ count: 1, amount: '600.00' });
+    }
+  });
+
+  it('reconciles to the cent, and the summary agrees with itself', () => {
+    expect(inconsistencies(result)).toEqual([]);
+    expect(result.cycle.reconciliation).toMatchObject({ breaks: { count: 0, amount: '0.00' }, pending: { count: 0 }, failed: { count: 0 } });
+  });
+});

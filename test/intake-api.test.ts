@@ -1,0 +1,126 @@
+// Intake over HTTP: persist, enqueue, acknowledge; idempotent per person; 4xx naming the field, nothing written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepStalledApplications } from '../workers/intake-sweeper';
+import { createProgram } from './support/fixtures';
+import { uid } from './support/util';
+import { startTestWeb, type TestWeb } from './support/web';
+
+let web: TestWeb;
+const programIds: string[] = [];
+beforeAll(async () => {
+  web = await startTestWeb();
+});
+afterAll(async () => {
+  // Leave nothing in RECEIVED: a later run's sweeper would otherwise find these applications.
+  await web.db.application.updateMany({ where: { programId: { in: programIds }, status: 'RECEIVED' }, data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] } });
+  await web.close();
+});
+
+const newProgram = async () => {
+  const program = await createProgram(web.db);
+  programIds.push(program.id);
+  return program;
+};
+
+const application = (overrides: Record<string, unknown> = {}) => ({
+  nationalId: '529.982.247-25', fullName: 'Maria José da Silva', dateOfBirth: '1985-03-14', phone: '+5511987654321',
+  municipality: 'São Paulo', householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '850.00',
+  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' }, consent: true, ...overrides,
+});
+
+const submit = (code: string, body: unknown, headers: Record<string, string> = {}) =>
+  web.app.inject({ method: 'POST', url: `/api/v1/programs/${code}/applications`, payload: body as object, headers });
+
+describe('POST /api/v1/programs/:code/applications', () => {
+  it('persists the application with its account, enqueues it and acknowledges with a number', async () => {
+    const program = await newProgram();
+    const res = await submit(program.code, application());
+    expect(res.statusCode).toBe(201);
+    const body = res.json<{ applicationNumber: string; status: string }>();
+    expect(body).toMatchObject({ status: 'RECEIVED', applicationNumber: expect.stringMatching(/^BR-[0-9A-HJKMNP-TV-Z]{8}$/) as string });
+
+    const stored = await web.db.application.findUniqueOrThrow({ where: { number: body.applicationNumber }, include: { paymentAccount: true } });
+    expect(stored).toMatchObject({ nationalId: '52998224725', status: 'RECEIVED', declaredMonthlyIncome: expect.anything() as unknown });
+    expect(stored.paymentAccount).toMatchObject({ rail: 'BANK', bankCode: '001', accountNumber: '12345678' });
+    const job = await web.queues.intake.getJob(stored.id);
+    expect(job?.data).toEqual({ applicationId: stored.id });
+  });
+
+  it('returns the existing application when the same person applies again, however the ID is written', async () => {
+    const program = await newProgram();
+    const first = (await submit(program.code, application())).json<{ applicationNumber: string }>();
+    const again = await submit(program.code, application({ nationalId: '52998224725', fullName: 'Maria J. da Silva' }));
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ applicationNumber: first.applicationNumber });
+    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
+  });
+
+  it('creates one application when the same person submits ten times at once', async () => {
+    const program = await newProgram();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => submit(program.code, application())));
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(responses.map((r) => r.json<{ applicationNumber: string }>().applicationNumber)).size).toBe(1);
+    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
+  });
+
+  it('honours Idempotency-Key', async () => {
+    const program = await newProgram();
+    const key = uid('key');
+    const first = (await submit(program.code, application(), { 'idempotency-key': key })).json<{ applicationNumber: string }>();
+    const replay = await submit(program.code, application(), { 'idempotency-key': key });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toMatchObject({ applicationNumber: first.applicationNumber });
+    expect((await submit(program.code, application(), { 'idempotency-key': 'x' })).json()).toMatchObject({ fields: { 'Idempotency-Key': expect.any(String) as string } });
+  });
+
+  it.each([
+    ['nationalId', { nationalId: '529.982.247-26' }],
+    ['fullName', { fullName: '' }],
+    ['dateOfBirth', { dateOfBirth: '14/03/1985' }],
+    ['phone', { phone: '987654321' }],
+    ['municipality', { municipality: 'X' }],
+    ['householdSize', { householdSize: 'four' }],
+    ['dependantsUnder18', { dependantsUnder18: -1 }],
+    ['declaredMonthlyIncome', { declaredMonthlyIncome: 850.5 }],
+    ['payment.accountNumber', { payment: { rail: 'BANK', bankCode: '001', accountNumber: 'abc' } }],
+    ['payment.rail', { payment: { rail: 'CASH' } }],
+    ['consent', { consent: 'yes' }],
+  ])('answers 400 naming %s, and writes nothing', async (field, override) => {
+    const program = await newProgram();
+    const res = await submit(program.code, application(override));
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: string; fields: Record<string, string> }>()).toMatchObject({ error: 'invalid_request', fields: { [field]: expect.any(String) as string } });
+    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(0);
+    expect(await web.db.paymentAccount.count({ where: { application: { programId: program.id } } })).toBe(0);
+  });
+
+  it('answers 400 to a body that is not JSON and 404 to an unknown program', async () => {
+    const program = await newProgram();
+    const bad = await web.app.inject({ method: 'POST', url: `/api/v1/programs/${program.code}/applications`, payload: '{"nationalId":', headers: { 'content-type': 'application/json' } });
+    expect(bad.statusCode).toBe(400);
+    expect((await submit('NO-SUCH-PROGRAM', application())).statusCode).toBe(404);
+  });
+
+  it('tells the status by application number without personal data', async () => {
+    const program = await newProgram();
+    const { applicationNumber } = (await submit(program.code, application())).json<{ applicationNumber: string }>();
+    const res = await web.app.inject({ url: `/api/v1/applications/${applicationNumber}` });
+    expect(res.json()).toEqual({ applicationNumber, status: 'RECEIVED', reasonCodes: [], decidedAt: null });
+    expect(res.body).not.toContain('52998224725');
+  });
+});
+
+describe('intake sweeper', () => {
+  it('re-enqueues applications whose enqueue was lost, and only those', async () => {
+    const program = await newProgram();
+    const { applicationNumber } = (await submit(program.code, application())).json<{ applicationNumber: string }>();
+    const stored = await web.db.application.findUniqueOrThrow({ where: { number: applicationNumber } });
+    await web.queues.intake.remove(stored.id); // as if the enqueue had never happened
+    // Dated far back so it is first in the sweep's oldest-first page whatever else the test database holds.
+    await web.db.application.update({ where: { id: stored.id }, data: { createdAt: new Date('2000-01-01T00:00:00Z') } });
+
+    expect(await sweepStalledApplications(web.db, web.queues.intake)).toBeGreaterThanOrEqual(1);
+    expect((await web.queues.intake.getJob(stored.id))?.data).toEqual({ applicationId: stored.id });
+    expect(await sweepStalledApplications(web.db, web.queues.intake)).toBe(0);
+  });
+});

@@ -1,0 +1,52 @@
+// The web server built in-process (app.inject) on the real database, Redis and Temporal,
+// with a queue prefix of its own so tests see only their own jobs.
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../lib/config';
+import { createDb, type Db } from '../../lib/db';
+import { createLogger } from '../../lib/logger';
+import { createRedis } from '../../lib/redis';
+import { createUser } from '../../lib/users';
+import { buildServer } from '../../web/server';
+import { createQueues, type Queues } from '../../workers/queues';
+import { uid } from './util';
+
+export interface TestWeb {
+  app: FastifyInstance;
+  db: Db;
+  queues: Queues;
+  temporal: Client;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+export async function startTestWeb(): Promise<TestWeb> {
+  const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: uid('web-tq') };
+  const db = createDb(config.DATABASE_URL, 5);
+  const redis = createRedis(config.REDIS_URL);
+  const queues = createQueues(redis, uid('amparo-test'));
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error') });
+  await app.ready();
+  return {
+    app, db, queues, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    async close() {
+      await app.close();
+      await Promise.all([queues.intake.obliterate({ force: true }), queues.bankCallbacks.obliterate({ force: true })]);
+      await Promise.all([queues.intake.close(), queues.bankCallbacks.close()]);
+      await redis.quit();
+      await connection.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+/** Users of each role, with their bearer headers. */
+export async function signInUsers(db: Db) {
+  const make = async (role: 'ADMIN' | 'APPROVER' | 'REVIEWER' | 'FINANCE') => {
+    const user = await createUser(db, uid(role.toLowerCase()), role);
+    return { id: user.id, headers: { authorization: `Bearer ${user.token}` } };
+  };
+  return { admin: await make('ADMIN'), admin2: await make('ADMIN'), approver: await make('APPROVER'), finance: await make('FINANCE') };
+}
