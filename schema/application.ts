@@ -16,7 +16,16 @@ const PaymentMethod = z.object({
   accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
 });
 
+const byCountry = new Map<Country, ReturnType<typeof buildSchema>>();
+
+/** The schema for a program's country (built once: zod schemas are costly to construct per request). */
 export function applicationInput(country: Country) {
+  let schema = byCountry.get(country);
+  if (!schema) byCountry.set(country, (schema = buildSchema(country)));
+  return schema;
+}
+
+function buildSchema(country: Country) {
   return z
     .object({
       nationalId: z.string().trim().min(1, 'required').transform((raw, ctx) => {

@@ -45,8 +45,8 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
       return { applicationNumber: found.number, status: found.status };
     };
 
-    const previous = await existing();
-    if (previous) return reply.code(200).send(previous);
+    // Insert first: for a new applicant (the common case) that is the only query; the unique
+    // constraints on (program, national ID hash) and (program, Idempotency-Key) catch repeats.
     let created;
     try {
       created = await db.$transaction(async (tx) => {
@@ -63,7 +63,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
         return application;
       });
     } catch (err) {
-      // A concurrent submission of the same person won the race: answer with its application.
+      // The same person (or key) applied before, or a concurrent submission won the race.
       const winner = err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' ? await existing() : null;
       if (winner) return reply.code(200).send(winner);
       throw err;
