@@ -18,14 +18,7 @@ const db = createDb(loadConfig(env).DATABASE_URL, 2);
 let status = 1;
 try {
   say(`stack ready: web ${stack.urls.web}, registry ${stack.urls.registry}, bank ${stack.urls.bank}`);
-  let lastLine = '';
-  const result = await runScenario({
-    db, urls: stack.urls, persons: PERSONS,
-    progress: (line) => {
-      if (line !== lastLine) say(line);
-      lastLine = line;
-    },
-  });
+  const result = await runScenario({ db, urls: stack.urls, persons: PERSONS, progress: throttled(say) });
   printSummary(result);
   const problems = inconsistencies(result);
   if (problems.length) {
@@ -42,6 +35,20 @@ try {
   await stack.stop();
 }
 process.exit(status);
+
+/** Progress lines at most every 2 s per phase (the text before the first digit), but every new phase at once. */
+function throttled(print: (line: string) => void): (line: string) => void {
+  let phase = '';
+  let last = 0;
+  return (line) => {
+    const p = line.replace(/\d.*$/, '');
+    if (p !== phase || Date.now() - last >= 2000) {
+      print(line);
+      phase = p;
+      last = Date.now();
+    }
+  };
+}
 
 function printSummary(r: ScenarioResult): void {
   const rec = r.cycle.reconciliation!;

@@ -2,6 +2,7 @@
 // country, same people. Money is integer cents, a decimal string only at the edge; PRNG floats only pick.
 import { generateCpf, generateCuil, type Country, type NextInt, type Sex } from '../../domain/national-id';
 import { ECONOMY, HOUSEHOLD_SIZE_WEIGHTS, MUNICIPALITIES, NAME_BANKS, type Municipality, type NameBank } from './names';
+import { ageOn as ageOnDate } from '../../domain/eligibility';
 
 export type { Country, Sex, Municipality };
 export type Relationship = 'head' | 'spouse' | 'child' | 'parent' | 'other_relative';
@@ -96,10 +97,8 @@ export function centsToDecimal(cents: number): string {
 }
 
 /** Whole years from dateOfBirth to `on` (both 'YYYY-MM-DD'). */
-export function ageOn(dateOfBirth: string, on: string = REFERENCE_DATE): number {
-  const years = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
-  return on.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
-}
+/** Age on the registry's reference date unless another date is given (the rail's own age rule). */
+export const ageOn = (dateOfBirth: string, on: string = REFERENCE_DATE): number => ageOnDate(dateOfBirth, on);
 
 /** A birth date making the person exactly `age` on REFERENCE_DATE: under a year back from the anniversary. */
 function dateOfBirth(rnd: NextInt, age: number): string {
