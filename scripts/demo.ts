@@ -3,6 +3,7 @@
 // Run through scripts/demo.sh, which installs dependencies and brings the services up first.
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
+import { removeQueues } from './queues-cleanup';
 import { inconsistencies, runScenario, type ScenarioResult } from './scenario';
 import { stackEnv, startStack } from './stack';
 
@@ -11,10 +12,14 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(7);
 const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
 
-const env = await stackEnv(process.env, { REGISTRY_POPULATION: String(PERSONS) });
+// A queue prefix and task queue of its own: jobs or workflows left in a developer's environment
+// (a backlog on the default `amparo` queues) must not slow the demo down or mix with it.
+const run = `demo-${Date.now().toString(36)}`;
+const env = await stackEnv(process.env, { REGISTRY_POPULATION: String(PERSONS), QUEUE_PREFIX: `amparo-${run}`, TEMPORAL_TASK_QUEUE: `amparo-${run}` });
 say('starting simulators, workers and web server (logs in .data/logs/)');
 const stack = await startStack(env);
-const db = createDb(loadConfig(env).DATABASE_URL, 2);
+const config = loadConfig(env);
+const db = createDb(config.DATABASE_URL, 2);
 let status = 1;
 try {
   say(`stack ready: web ${stack.urls.web}, registry ${stack.urls.registry}, bank ${stack.urls.bank}`);
@@ -33,6 +38,7 @@ try {
   say('stopping the processes it started');
   await db.$disconnect();
   await stack.stop();
+  await removeQueues(config.REDIS_URL, env.QUEUE_PREFIX!);
 }
 process.exit(status);
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
+import { removeQueues } from '../scripts/queues-cleanup';
 import { inconsistencies, runScenario, type ScenarioResult } from '../scripts/scenario';
 import { stackEnv, startStack, type Stack } from '../scripts/stack';
 import { uid } from './support/util';
@@ -12,17 +13,16 @@ const db = createDb(loadConfig().DATABASE_URL, 2);
 let stack: Stack;
 let result: ScenarioResult;
 
+const queuePrefix = uid('amparo-test-e2e');
+
 beforeAll(async () => {
-  stack = await startStack(await stackEnv(process.env, {
-    REGISTRY_POPULATION: '400',
-    TEMPORAL_TASK_QUEUE: uid('e2e'),
-    QUEUE_PREFIX: uid('amparo-test-e2e'),
-  }));
+  stack = await startStack(await stackEnv(process.env, { REGISTRY_POPULATION: '400', TEMPORAL_TASK_QUEUE: uid('e2e'), QUEUE_PREFIX: queuePrefix }));
   result = await runScenario({ db, urls: stack.urls, persons: 400 });
 }, 300_000);
 afterAll(async () => {
   await stack?.stop();
   await db.$disconnect();
+  await removeQueues(loadConfig().REDIS_URL, queuePrefix);
 });
 
 async function statementCredits(fundingAccount: string): Promise<Map<string, { count: number; amount: string }>> {
