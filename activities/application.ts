@@ -75,6 +75,8 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
         return 'ENROLLED';
       } catch (err) {
         if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') throw err;
+        // An earlier attempt of this activity may have committed after our read: that is our own enrolment.
+        if (await db.beneficiary.findUnique({ where: { applicationId } })) return 'ENROLLED';
         const samePerson = await db.beneficiary.findFirst({ where: { programId: app.programId, nationalIdHash: app.nationalIdHash } });
         return samePerson ? 'DUPLICATE_PERSON' : 'DUPLICATE_HOUSEHOLD';
       }

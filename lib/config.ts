@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** The development default of PII_HASH_KEY; processes warn when they run with it. */
+export const DEV_PII_HASH_KEY = 'amparo-dev-only-pii-hash-key';
+
 const EnvSchema = z.object({
   DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
@@ -21,7 +24,7 @@ const EnvSchema = z.object({
   BANK_SIM_URL: z.string().default('http://127.0.0.1:4002'),
   BANK_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_bank'),
   /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
-  PII_HASH_KEY: z.string().min(16).default('amparo-dev-only-pii-hash-key'),
+  PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
   /** Workflow starts per second the intake queue sends to Temporal. */
   INTAKE_START_RATE: z.coerce.number().int().positive().default(50),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

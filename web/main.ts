@@ -1,5 +1,5 @@
 // Process: the web server.
-import { loadConfig } from '../lib/config';
+import { DEV_PII_HASH_KEY, loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
@@ -9,6 +9,7 @@ import { buildServer } from './server';
 
 const config = loadConfig();
 const log = createLogger('web');
+if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) log.warn('PII_HASH_KEY is the development default: set a secret key outside development');
 const db = createDb(config.DATABASE_URL, 20);
 const redis = createRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);

@@ -3,7 +3,7 @@
 // errors named in nonRetryableErrorTypes are permanent and go to a person instead.
 import type { ActivityOptions } from '@temporalio/workflow';
 
-const PERMANENT = ['ApplicationNotFound', 'NotVerified', 'NoRuleSet', 'CycleNotApproved', 'BatchNotFound', 'ControlTotalsExceeded', 'BankRejectedMessage'];
+const PERMANENT = ['ApplicationNotFound', 'NotVerified', 'NoRuleSet', 'CycleNotApproved', 'BatchNotFound', 'ControlTotalsExceeded', 'BankRejectedMessage', 'RegistryRefusedRequest'];
 
 /** Reads and writes in our own database. */
 export const databaseStep: ActivityOptions = {

@@ -1,4 +1,5 @@
 // Client of the social registry (the registry simulator's API).
+import { ApplicationFailure } from '@temporalio/activity';
 import { requestJson } from './http';
 
 export interface RegistryMember {
@@ -26,7 +27,8 @@ export function createRegistryClient(baseUrl: string) {
     async findPerson(nationalId: string): Promise<RegistryRecord | null> {
       const res = await requestJson<RegistryRecord>(`${baseUrl}/v1/persons/${encodeURIComponent(nationalId)}`);
       if (res.status === 404) return null;
-      if (res.status !== 200) throw new Error(`registry answered HTTP ${res.status}`);
+      // Any other 4xx means our request is wrong: asking again cannot help.
+      if (res.status !== 200) throw ApplicationFailure.nonRetryable(`registry answered HTTP ${res.status}`, 'RegistryRefusedRequest');
       return res.body;
     },
   };
