@@ -67,7 +67,7 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
       try {
         await db.$transaction(async (tx) => {
           const beneficiary = await tx.beneficiary.create({
-            data: { programId: app.programId, applicationId, nationalIdHash: app.nationalIdHash, householdId: facts.householdId, paymentAccountId: app.paymentAccount!.id },
+            data: { programId: app.programId, applicationId, nationalIdHash: app.nationalIdHash, householdId: facts.householdId, paymentAccountId: app.paymentAccount!.id, accountKey: app.paymentAccount!.accountKey },
           });
           await tx.application.update({ where: { id: applicationId }, data: { status: 'ENROLLED', reasonCodes: [], decidedAt: new Date() } });
           await audit(tx, { actor: ACTOR, action: 'application.enrolled', entityType: 'application', entityId: applicationId, details: { beneficiaryId: beneficiary.id } });

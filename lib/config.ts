@@ -23,6 +23,10 @@ const EnvSchema = z.object({
   BANK_SIM_PORT: port.default(4002),
   BANK_SIM_URL: z.string().default('http://127.0.0.1:4002'),
   BANK_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_bank'),
+  SMS_SIM_PORT: port.default(4003),
+  SMS_SIM_URL: z.string().default('http://127.0.0.1:4003'),
+  /** The SMS gateway simulator's own message log. */
+  SMS_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_sms'),
   /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
   PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
   /** Workflow starts per second the intake queue sends to Temporal. */

@@ -1,8 +1,22 @@
-// Personal data handling: national IDs are looked up by a keyed hash, and shown masked.
+// Personal data handling: national IDs, phones and accounts are compared by keyed hashes (HMAC-SHA256),
+// so lookups and uniqueness never need the values in clear; and shown masked.
 import { createHmac } from 'node:crypto';
 
+const hmac = (key: string, input: string) => createHmac('sha256', key).update(input).digest('hex');
+
 export function nationalIdHash(key: string, country: string, nationalId: string): string {
-  return createHmac('sha256', key).update(`${country}:${nationalId}`).digest('hex');
+  return hmac(key, `${country}:${nationalId}`);
+}
+
+export function phoneHash(key: string, e164: string): string {
+  return hmac(key, `phone:${e164}`);
+}
+
+export type AccountDetails = { rail: 'BANK'; bankCode: string; accountNumber: string } | { rail: 'WALLET'; msisdn: string };
+
+/** One key per real account: finds a bank account or wallet that two households both give. */
+export function accountKey(key: string, account: AccountDetails): string {
+  return hmac(key, account.rail === 'BANK' ? `account:BANK:${account.bankCode}:${account.accountNumber.replace(/^0+/, '')}` : `account:WALLET:${account.msisdn}`);
 }
 
 /** "52998224725" → "*******4725": enough for a person to recognise their own number. */

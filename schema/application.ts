@@ -9,12 +9,16 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now();
 }, 'a real date, not in the future');
 
-// Bank accounts only until the mobile-wallet rail lands (its simulator and batches come with it).
-const PaymentMethod = z.object({
-  rail: z.literal('BANK'),
-  bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'),
-  accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
-});
+const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321');
+
+const PaymentMethod = z.discriminatedUnion('rail', [
+  z.object({
+    rail: z.literal('BANK'),
+    bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'),
+    accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
+  }).strict(),
+  z.object({ rail: z.literal('WALLET'), msisdn: e164 }).strict(),
+]);
 
 const byCountry = new Map<Country, ReturnType<typeof buildSchema>>();
 
@@ -38,13 +42,15 @@ function buildSchema(country: Country) {
       }),
       fullName: z.string().trim().min(3, 'at least 3 characters').max(200),
       dateOfBirth: isoDate,
-      phone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321'),
+      phone: e164,
       municipality: z.string().trim().min(2).max(100),
       householdSize: z.number().int().min(1).max(30),
       dependantsUnder18: z.number().int().min(0).max(29),
       declaredMonthlyIncome: z.string().regex(decimalAmount, 'a decimal amount such as 850.00'),
       payment: PaymentMethod,
       consent: z.literal(true, 'consent to the privacy notice is required'),
+      /** The applicant's language for messages (es default; the web form sets it). */
+      language: z.enum(['es', 'pt', 'en']).default('es'),
     })
     .strict()
     .refine((a) => a.dependantsUnder18 < a.householdSize, { path: ['dependantsUnder18'], message: 'must be fewer than the household size' });

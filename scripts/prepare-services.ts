@@ -56,7 +56,7 @@ async function waitForNamespace(deadlineMs: number): Promise<void> {
   throw new Error(`Temporal namespace ${config.TEMPORAL_NAMESPACE} at ${config.TEMPORAL_ADDRESS} not ready: ${String(lastError)}`);
 }
 
-for (const url of [config.DATABASE_URL, config.BANK_SIM_DATABASE_URL]) {
+for (const url of [config.DATABASE_URL, config.BANK_SIM_DATABASE_URL, config.SMS_SIM_DATABASE_URL]) {
   await ensureDatabase(url);
   await ensureDatabase(testDatabaseUrl(url));
 }

@@ -50,9 +50,9 @@ async function apply(programId: string, person: Pick<Person, 'nationalId' | 'ful
   return db.application.create({
     data: {
       number: uid('A'), programId, nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', person.nationalId), nationalId: person.nationalId,
-      fullName: person.fullName, dateOfBirth: new Date(`${person.dateOfBirth}T00:00:00Z`), phone: '+5511900000000', municipality: 'x',
+      fullName: person.fullName, dateOfBirth: new Date(`${person.dateOfBirth}T00:00:00Z`), phone: '+5511900000000', phoneHash: uid('phone'), municipality: 'x',
       householdSize: 1, dependantsUnder18: 0, declaredMonthlyIncome: '0.00',
-      paymentAccount: { create: { rail: 'BANK', bankCode: '001', accountNumber: uid('9').replace(/\D/g, '').slice(0, 12) } },
+      paymentAccount: { create: { rail: 'BANK', bankCode: '001', accountNumber: uid('9').replace(/\D/g, '').slice(0, 12), accountKey: uid('account') } },
     },
   });
 }

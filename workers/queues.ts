@@ -2,11 +2,13 @@
 // - application-intake: an accepted application waits here until its workflow is started, so a surge
 //   of applicants is absorbed by Redis and workflows start at the rate the Temporal cluster takes.
 // - bank-callbacks: the bank's notifications, turned into signals to the batch workflow.
+// - notifications: messages to applicants (SMS), sent by the queue worker to the SMS gateway.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export const INTAKE_QUEUE = 'application-intake';
 export const BANK_CALLBACK_QUEUE = 'bank-callbacks';
+export const NOTIFICATION_QUEUE = 'notifications';
 
 export interface IntakeJob {
   applicationId: string;
@@ -14,6 +16,9 @@ export interface IntakeJob {
 export interface BankCallbackJob {
   eventId: string;
   messageId: string;
+}
+export interface NotificationJob {
+  notificationId: string;
 }
 
 /** Jobs retry with backoff for about an hour before they are kept as failed for inspection. */
@@ -28,6 +33,7 @@ export function createQueues(connection: Redis, prefix: string) {
   return {
     intake: new Queue<IntakeJob>(INTAKE_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     bankCallbacks: new Queue<BankCallbackJob>(BANK_CALLBACK_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    notifications: new Queue<NotificationJob>(NOTIFICATION_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
   };
 }
 export type Queues = ReturnType<typeof createQueues>;

@@ -29,13 +29,13 @@ export async function enrollBeneficiaries(db: Db, programId: string, count: numb
   await db.application.createMany({
     data: rows.map((r) => ({
       id: r.applicationId, number: `${tag}-${r.i}`, programId, nationalIdHash: `${tag}-${r.i}`, nationalId: `${r.i}`.padStart(11, '0'),
-      fullName: 'Test Person', dateOfBirth: new Date('1980-01-01'), phone: '+5511900000000', municipality: 'Test',
+      fullName: 'Test Person', dateOfBirth: new Date('1980-01-01'), phone: '+5511900000000', phoneHash: `${tag}-${r.i}`, municipality: 'Test',
       householdSize: 3, dependantsUnder18: 1, declaredMonthlyIncome: '300.00', status: 'ENROLLED' as const,
     })),
   });
-  await db.paymentAccount.createMany({ data: rows.map((r) => ({ id: r.accountId, applicationId: r.applicationId, rail: 'BANK' as const, bankCode: '001', accountNumber: accountNumber(r.i) })) });
+  await db.paymentAccount.createMany({ data: rows.map((r) => ({ id: r.accountId, applicationId: r.applicationId, rail: 'BANK' as const, bankCode: '001', accountNumber: accountNumber(r.i), accountKey: `${tag}-${r.i}` })) });
   await db.beneficiary.createMany({
-    data: rows.map((r) => ({ id: r.beneficiaryId, programId, applicationId: r.applicationId, nationalIdHash: `${tag}-${r.i}`, householdId: `${tag}-HH-${r.i}`, paymentAccountId: r.accountId })),
+    data: rows.map((r) => ({ id: r.beneficiaryId, programId, applicationId: r.applicationId, nationalIdHash: `${tag}-${r.i}`, householdId: `${tag}-HH-${r.i}`, paymentAccountId: r.accountId, accountKey: `${tag}-${r.i}` })),
   });
   return rows.map((r) => r.beneficiaryId);
 }

@@ -1,0 +1,30 @@
+// Every reason the rail can give for a decision. Each names one rule or check, so it can be told to
+// the applicant in plain language (domain/reason-messages.ts) and explained to a reviewer.
+export const REASON_CODES = [
+  // Registry verification
+  'NOT_IN_REGISTRY', // the national ID is not in the social registry
+  'DATE_OF_BIRTH_MISMATCH', // the registry has another date of birth for this ID
+  'NAME_MISMATCH', // the registry's name for this ID is not the applicant's (beyond accents, order, typos)
+  // Eligibility rules (domain/eligibility.ts); facts are in the rule results
+  'INCOME_ABOVE_THRESHOLD', // facts: perCapita, threshold
+  'APPLICANT_TOO_YOUNG', // facts: age, minimum
+  'APPLICANT_TOO_OLD', // facts: age, maximum
+  'HOUSEHOLD_SIZE_OUT_OF_RANGE', // facts: householdSize, min?, max?
+  'NOT_ENOUGH_CHILDREN', // facts: children, required, underAge
+  'FORMALLY_EMPLOYED', // facts: scope ('applicant' | 'household')
+  'CONFLICTING_BENEFIT', // facts: benefits (comma-separated)
+  'OUTSIDE_TARGET_AREA', // facts: municipality (code)
+  'VULNERABILITY_TOO_LOW', // facts: score, minimum
+  // Deduplication
+  'DUPLICATE_PERSON', // this national ID is already enrolled in the program
+  'DUPLICATE_HOUSEHOLD', // the applicant's household is already enrolled
+  'ACCOUNT_IN_USE', // the bank account or wallet already receives payments for another household
+  'PHONE_SHARED_TOO_OFTEN', // facts: count, maximum
+  // People's decisions
+  'REVIEW_REJECTED', // a reviewer rejected a probable duplicate
+  'APPEAL_REJECTED', // a reviewer upheld the rejection on appeal
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const isReasonCode = (value: string): value is ReasonCode => (REASON_CODES as readonly string[]).includes(value);
