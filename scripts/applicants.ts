@@ -8,12 +8,14 @@ export interface RegistryPersonSummary {
   householdId: string;
   municipality: { code: string; name: string };
   monthlyIncome: string;
+  /** The person's real name, which the registry's record may misspell (harness listing only). */
+  trueName?: string;
 }
 
 export async function fetchRegistryPersons(registryUrl: string, limit = Infinity): Promise<RegistryPersonSummary[]> {
   const persons: RegistryPersonSummary[] = [];
   for (let offset = 0; persons.length < limit; offset += 1000) {
-    const res = await fetch(`${registryUrl}/v1/persons?offset=${offset}&limit=1000`);
+    const res = await fetch(`${registryUrl}/v1/harness/persons?offset=${offset}&limit=1000`);
     if (!res.ok) throw new Error(`registry listing failed: HTTP ${res.status}`);
     const page = (await res.json()) as { persons: RegistryPersonSummary[] };
     persons.push(...page.persons);
@@ -26,7 +28,7 @@ export async function fetchRegistryPersons(registryUrl: string, limit = Infinity
 export function applicationFor(person: RegistryPersonSummary, index: number) {
   return {
     nationalId: person.nationalId,
-    fullName: person.fullName,
+    fullName: person.trueName ?? person.fullName,
     dateOfBirth: person.dateOfBirth,
     phone: `+55119${String(10_000_000 + index).slice(-8)}`,
     municipality: person.municipality.name,

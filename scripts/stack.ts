@@ -20,6 +20,7 @@ export interface StackUrls {
   web: string;
   registry: string;
   bank: string;
+  sms: string;
 }
 
 export interface Stack {
@@ -43,7 +44,7 @@ export async function freePort(): Promise<number> {
 
 /** Free ports and matching URLs for one stack, so a demo or test never collides with a running one. */
 export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
-  const [web, registry, bank] = [await freePort(), await freePort(), await freePort()];
+  const [web, registry, bank, sms] = [await freePort(), await freePort(), await freePort(), await freePort()];
   return {
     ...base,
     WEB_PORT: String(web),
@@ -52,6 +53,8 @@ export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.Proces
     REGISTRY_SIM_URL: `http://127.0.0.1:${registry}`,
     BANK_SIM_PORT: String(bank),
     BANK_SIM_URL: `http://127.0.0.1:${bank}`,
+    SMS_SIM_PORT: String(sms),
+    SMS_SIM_URL: `http://127.0.0.1:${sms}`,
     ...overrides,
   };
 }
@@ -59,6 +62,7 @@ export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.Proces
 const PROCESSES = (env: NodeJS.ProcessEnv): ProcessSpec[] => [
   { name: 'registry-sim', entry: 'simulators/registry/main.ts', healthUrl: `${env.REGISTRY_SIM_URL}/health` },
   { name: 'bank-sim', entry: 'simulators/bank/main.ts', healthUrl: `${env.BANK_SIM_URL}/health` },
+  { name: 'sms-sim', entry: 'simulators/sms/main.ts', healthUrl: `${env.SMS_SIM_URL}/health` },
   { name: 'temporal-worker', entry: 'workers/temporal-worker.ts' },
   { name: 'queue-worker', entry: 'workers/queue-worker.ts' },
   { name: 'web', entry: 'web/main.ts', healthUrl: `${env.PUBLIC_URL}/health` },
@@ -105,14 +109,15 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
   };
   try {
     // Simulators first (the workers call them), then workers and web together.
-    await Promise.all(specs.slice(0, 2).map(launch));
-    await Promise.all(specs.slice(2).map(launch));
+    const simulators = specs.filter((s) => s.name.endsWith('-sim'));
+    await Promise.all(simulators.map(launch));
+    await Promise.all(specs.filter((s) => !simulators.includes(s)).map(launch));
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL! },
+    urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL!, sms: env.SMS_SIM_URL! },
     env,
     stop,
     async restart(name, opts = {}) {

@@ -4,6 +4,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AMPARO_MIGRATE=test bash "$ROOT/scripts/bootstrap.sh"
+# The browser tests drive Debian's Chromium (installed once from Debian's packages when missing).
+bash "$ROOT/scripts/ensure-chromium.sh"
 cd "$ROOT"
 echo "[test] typecheck (tsc --noEmit)"
 npx tsc --noEmit

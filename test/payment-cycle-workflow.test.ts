@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createBankCallbackProcessor } from '../workers/callback-processor';
@@ -13,6 +12,7 @@ import type { BankCallbackJob } from '../workers/queues';
 import { PaymentCycleWorkflow } from '../workflows';
 import type { PaymentCycleInput } from '../workflows/payment-cycle';
 import { disbursementBatchWorkflowId, paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
+import { testActivities, testQueues } from './support/activities';
 import { entryCounts, startBank, type TestBank } from './support/bank';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
@@ -24,6 +24,8 @@ let bank: TestBank;
 let bankUrl: string;
 let temporal: TestTemporal;
 let callbacks: http.Server;
+const queues = testQueues();
+const createActivities = (deps: Parameters<typeof testActivities>[1]) => testActivities(queues.queues, deps);
 
 beforeAll(async () => {
   bank = await startBank(uid('cycle-wf'), { closedAccounts: ['999000001'] });
@@ -45,6 +47,7 @@ afterAll(async () => {
   await temporal?.close();
   await bank?.close();
   callbacks?.close();
+  await queues.close();
   await db.$disconnect();
 });
 

@@ -1,12 +1,19 @@
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { namesMatch, normalizeName } from '../domain/name-match';
 import { isValidCpf, isValidCuil, type Country } from '../domain/national-id';
 import {
   ageOn,
   centsToDecimal,
+  DEFAULT_DIRTY_SHARE,
+  DIRT_KINDS,
   generatePopulation,
+  groundTruth,
   indexByNationalId,
   REFERENCE_DATE,
+  stripAccents,
+  type DirtKind,
+  type Person,
   type Population,
 } from '../simulators/registry/population';
 
@@ -88,6 +95,12 @@ describe.each(['BR', 'AR'] as const)('population invariants (%s)', (country) => 
     expect([...sizes].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('scores each household once: its members all carry its vulnerability score', () => {
+    for (const h of pop.households) {
+      for (const id of h.memberNationalIds) expect(index.get(id)!.vulnerabilityScore).toBe(h.vulnerabilityScore);
+    }
+  });
+
   it('has a household income equal to the exact sum of its members', () => {
     for (const h of pop.households) {
       const sum = h.memberNationalIds.reduce((acc, id) => acc.plus(index.get(id)!.monthlyIncome), new Decimal(0));
@@ -150,5 +163,207 @@ describe('centsToDecimal', () => {
     expect(centsToDecimal(5)).toBe('0.05');
     expect(centsToDecimal(125_000)).toBe('1250.00');
     expect(centsToDecimal(28_671_199)).toBe('286711.99');
+  });
+});
+
+/** Textbook optimal string alignment distance (an adjacent swap is one edit). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+const dirtyOnly = (pop: Population): Person[] => pop.persons.filter((p) => pop.truth.has(p.nationalId));
+const onlyKind = (pop: Population, kind: DirtKind): Array<[Person, string]> =>
+  dirtyOnly(pop).flatMap((p) => {
+    const t = groundTruth(pop, p);
+    return t.dirt.length === 1 && t.dirt[0] === kind ? [[p, t.trueName] as [Person, string]] : [];
+  });
+
+describe('dirty data: share and determinism', () => {
+  it('defaults to a 5% share', () => {
+    expect(DEFAULT_DIRTY_SHARE).toBe(0.05);
+    expect(populations.BR.dirtyShare).toBe(0.05);
+    expect(populations.BR.truth.size / SIZE).toBeGreaterThan(0.04);
+    expect(populations.BR.truth.size / SIZE).toBeLessThan(0.06);
+  });
+
+  it('gives identical output, ground truth included, for the same seed and share', () => {
+    const a = generatePopulation({ seed: 9, size: 3000, country: 'AR', dirtyShare: 0.3 });
+    const b = generatePopulation({ seed: 9, size: 3000, country: 'AR', dirtyShare: 0.3 });
+    expect(a).toEqual(b);
+    expect(a.truth.size).toBeGreaterThan(0);
+    expect([...a.truth]).toEqual([...b.truth]);
+  });
+
+  it.each([0.01, 0.05, 0.2, 0.5])('respects a share of %f within tolerance', (share) => {
+    for (const country of ['BR', 'AR'] as const) {
+      const pop = generatePopulation({ seed: 11, size: 20_000, country, dirtyShare: share });
+      const measured = pop.truth.size / pop.persons.length;
+      // Binomial: four standard deviations of 20,000 draws, at least 0.2 points.
+      const tolerance = Math.max(0.002, 4 * Math.sqrt((share * (1 - share)) / 20_000));
+      expect(Math.abs(measured - share), `${country} ${measured}`).toBeLessThan(tolerance);
+      for (const t of pop.truth.values()) expect(t.dirt.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('makes every record dirty at share 1', () => {
+    const pop = generatePopulation({ seed: 3, size: 2000, country: 'BR', dirtyShare: 1 });
+    expect(pop.truth.size).toBe(2000);
+  });
+
+  it('gives exactly the clean registry at share 0, and dirt never moves the clean draws', () => {
+    const clean = generatePopulation({ seed: 42, size: SIZE, country: 'BR', dirtyShare: 0 });
+    expect(clean.truth.size).toBe(0);
+    expect(clean.persons.every((p) => groundTruth(clean, p).trueName === p.fullName)).toBe(true);
+    expect(clean.persons.every((p) => groundTruth(clean, p).dirt.length === 0)).toBe(true);
+    // Same households, IDs, incomes and scores at any share; only dirty records' names (and a
+    // duplicate's date of birth) differ.
+    for (const dirty of [populations.BR, generatePopulation({ seed: 42, size: SIZE, country: 'BR', dirtyShare: 0.5 })]) {
+      expect(dirty.households).toEqual(clean.households);
+      dirty.persons.forEach((p, i) => {
+        const c = clean.persons[i]!;
+        if (!dirty.truth.has(p.nationalId)) expect(p).toEqual(c);
+        else expect({ ...p, fullName: '', dateOfBirth: '' }).toEqual({ ...c, fullName: '', dateOfBirth: '' });
+      });
+    }
+  });
+
+  it('is prefix-stable with dirt too: a smaller population starts with the same records', () => {
+    const big = generatePopulation({ seed: 8, size: 3000, country: 'BR', dirtyShare: 0.3 });
+    const small = generatePopulation({ seed: 8, size: 1000, country: 'BR', dirtyShare: 0.3 });
+    const whole = small.households.slice(0, -1).flatMap((h) => h.memberNationalIds).length;
+    expect(small.persons.slice(0, whole)).toEqual(big.persons.slice(0, whole));
+    for (const p of small.persons.slice(0, whole)) expect(groundTruth(small, p)).toEqual(groundTruth(big, p));
+  });
+
+  it('rejects a share outside 0..1', () => {
+    for (const dirtyShare of [-0.01, 1.01, Number.NaN]) {
+      expect(() => generatePopulation({ seed: 1, size: 10, country: 'BR', dirtyShare })).toThrow(RangeError);
+    }
+  });
+});
+
+describe.each(['BR', 'AR'] as const)('dirty data: ground truth (%s)', (country) => {
+  const pop = generatePopulation({ seed: 21, size: 20_000, country, dirtyShare: 0.25 });
+  const index = indexByNationalId(pop);
+  const isValid = country === 'BR' ? isValidCpf : isValidCuil;
+  const dirty = dirtyOnly(pop);
+
+  it('applies every kind, near the documented proportions', () => {
+    const count = (kind: DirtKind) => dirty.filter((p) => groundTruth(pop, p).dirt.includes(kind)).length / dirty.length;
+    for (const kind of DIRT_KINDS) expect(count(kind), kind).toBeGreaterThan(0.05);
+    expect(count('duplicate')).toBeGreaterThan(0.17);
+    expect(count('duplicate')).toBeLessThan(0.23);
+    expect(count('typo')).toBeGreaterThan(0.3);
+    expect(count('swapped_order')).toBeGreaterThan(0.25);
+    // One in five name-dirty records has two kinds; a duplicate's record one in four.
+    const twoKinds = dirty.filter((p) => groundTruth(pop, p).dirt.length === 2).length / dirty.length;
+    expect(twoKinds).toBeGreaterThan(0.17);
+    expect(twoKinds).toBeLessThan(0.25);
+    for (const p of dirty) {
+      const { dirt } = groundTruth(pop, p);
+      expect(dirt).toEqual(DIRT_KINDS.filter((k) => dirt.includes(k))); // canonical order, no repeats
+    }
+  });
+
+  it('keeps every dirty record matching its true name, and records name dirt only where the name differs', () => {
+    for (const p of dirty) {
+      const { trueName, dirt } = groundTruth(pop, p);
+      expect(namesMatch(p.fullName, trueName), `${p.fullName} / ${trueName}`).toBe(true);
+      if (dirt.some((k) => k !== 'duplicate')) expect(p.fullName).not.toBe(trueName);
+      else expect(p.fullName).toBe(trueName);
+    }
+  });
+
+  it('typo: one token one edit away, never its first letter', () => {
+    const typos = onlyKind(pop, 'typo');
+    expect(typos.length).toBeGreaterThan(100);
+    for (const [p, trueName] of typos) {
+      const record = p.fullName.split(' '), truth = trueName.split(' ');
+      expect(record).toHaveLength(truth.length);
+      const changed = record.flatMap((t, i) => (t === truth[i] ? [] : [[t, truth[i]!] as const]));
+      expect(changed, p.fullName).toHaveLength(1);
+      const [typo, original] = changed[0]!;
+      expect(editDistance(typo, original)).toBe(1);
+      expect(typo[0]).toBe(original[0]);
+      expect(original.length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('swapped_order: surnames first, with or without a comma', () => {
+    const swapped = onlyKind(pop, 'swapped_order');
+    expect(swapped.length).toBeGreaterThan(100);
+    let withComma = 0;
+    for (const [p, trueName] of swapped) {
+      const [surnames, given] = p.fullName.includes(',') ? p.fullName.split(', ') : [null, null];
+      if (surnames !== null) {
+        withComma++;
+        expect(trueName).toBe(`${given} ${surnames}`);
+      } else {
+        const words = p.fullName.split(' ');
+        const rotations = words.map((_, k) => [...words.slice(k), ...words.slice(0, k)].join(' '));
+        expect(rotations.slice(1)).toContain(trueName);
+      }
+      expect(normalizeName(p.fullName).sort()).toEqual(normalizeName(trueName).sort());
+    }
+    expect(withComma).toBeGreaterThan(swapped.length / 4);
+    expect(withComma).toBeLessThan((swapped.length * 3) / 4);
+  });
+
+  it('missing_accents: the true name without diacritics', () => {
+    const plain = onlyKind(pop, 'missing_accents');
+    expect(plain.length).toBeGreaterThan(50);
+    for (const [p, trueName] of plain) {
+      expect(p.fullName).toBe(stripAccents(trueName));
+      expect(p.fullName).toMatch(/^[A-Za-z ]+$/);
+      expect(trueName).not.toMatch(/^[A-Za-z ]+$/);
+    }
+  });
+
+  it('duplicate: the same person again, in another household of the same municipality, under another valid ID', () => {
+    const duplicates = dirty.filter((p) => groundTruth(pop, p).duplicateOf !== null);
+    expect(duplicates.length).toBeGreaterThan(100);
+    const originals = new Set<string>();
+    for (const dup of duplicates) {
+      const truth = groundTruth(pop, dup);
+      expect(truth.dirt).toContain('duplicate');
+      const original = index.get(truth.duplicateOf!)!;
+      expect(original, truth.duplicateOf!).toBeDefined();
+      expect(dup.nationalId).not.toBe(original.nationalId);
+      expect(isValid(dup.nationalId)).toBe(true);
+      expect(dup.householdId).not.toBe(original.householdId);
+      expect(dup.dateOfBirth).toBe(original.dateOfBirth);
+      expect(dup.municipality).toEqual(original.municipality);
+      expect(dup.sex).toBe(original.sex);
+      expect(groundTruth(pop, original).trueName).toBe(truth.trueName);
+      expect(groundTruth(pop, original).duplicateOf).toBeNull(); // copies a first registration
+      // Record against record: a match unless both records carry their own typo (two edits apart).
+      const bothTypos = truth.dirt.includes('typo') && groundTruth(pop, original).dirt.includes('typo');
+      if (!bothTypos) expect(namesMatch(dup.fullName, original.fullName), `${dup.fullName} / ${original.fullName}`).toBe(true);
+      expect(originals.has(original.nationalId), 'registered at most twice').toBe(false);
+      originals.add(original.nationalId);
+      // The original came first: the stream registers people in order.
+      expect(original.householdId < dup.householdId).toBe(true);
+    }
+    // Duplicates are plain members too: heads and children among them, none breaking household rules.
+    expect(duplicates.some((p) => p.relationshipToHead === 'head')).toBe(true);
+    expect(duplicates.some((p) => ageOn(p.dateOfBirth) < 18)).toBe(true);
+    for (const h of pop.households) expect(ageOn(index.get(h.headNationalId)!.dateOfBirth)).toBeGreaterThanOrEqual(18);
+  });
+
+  it('keeps the ground truth out of the records', () => {
+    for (const p of pop.persons.slice(0, 100)) {
+      expect(Object.keys(p).sort()).toEqual([
+        'dateOfBirth', 'formallyEmployed', 'fullName', 'householdId', 'monthlyIncome', 'municipality', 'nationalId',
+        'otherBenefits', 'relationshipToHead', 'sex', 'vulnerabilityScore',
+      ]);
+    }
   });
 });

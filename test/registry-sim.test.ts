@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNationalId } from '../domain/national-id';
 import type { Logger } from '../lib/logger';
-import { generatePopulation, type Person } from '../simulators/registry/population';
-import { buildRegistryServer, type HouseholdView } from '../simulators/registry/server';
+import { generatePopulation, groundTruth, type Person } from '../simulators/registry/population';
+import { buildRegistryServer, type HarnessPersonView, type HouseholdView } from '../simulators/registry/server';
 
-const population = generatePopulation({ seed: 7, size: 2500, country: 'BR' });
+// A generous dirty share, so every kind of dirt is there to look up.
+const population = generatePopulation({ seed: 7, size: 2500, country: 'BR', dirtyShare: 0.2 });
 const logLines: string[] = [];
 const captureLogger: Logger = {
   debug: (msg, fields) => logLines.push(JSON.stringify({ msg, ...fields })),
@@ -56,6 +57,45 @@ describe('registry simulator HTTP API', () => {
     expect(Object.keys(hh.members[0]!).sort()).toEqual(
       ['dateOfBirth', 'formallyEmployed', 'fullName', 'isHead', 'monthlyIncome', 'nationalId', 'sex'],
     );
+    expect(hh.vulnerabilityScore).toBe(person.vulnerabilityScore);
+    expect(hh.vulnerabilityScore).toBe(household.vulnerabilityScore);
+  });
+
+  it('gives the household the union of its members\' benefits, each once', async () => {
+    const byId = new Map(population.persons.map((p) => [p.nationalId, p]));
+    const withBenefits = population.households.filter((h) => h.memberNationalIds.some((id) => byId.get(id)!.otherBenefits.length > 0));
+    expect(withBenefits.length).toBeGreaterThan(10);
+    for (const h of withBenefits.slice(0, 20)) {
+      const { body } = await get(`/v1/persons/${h.headNationalId}`);
+      const expected = [...new Set(h.memberNationalIds.flatMap((id) => byId.get(id)!.otherBenefits))];
+      expect((body.household as HouseholdView).otherBenefits).toEqual(expected);
+    }
+    const none = population.households.find((h) => h.memberNationalIds.every((id) => byId.get(id)!.otherBenefits.length === 0))!;
+    expect(((await get(`/v1/persons/${none.headNationalId}`)).body.household as HouseholdView).otherBenefits).toEqual([]);
+  });
+
+  it('serves dirty records as the registry holds them, with no ground truth', async () => {
+    const PERSON_KEYS = [
+      'dateOfBirth', 'formallyEmployed', 'fullName', 'householdId', 'monthlyIncome', 'municipality', 'nationalId',
+      'otherBenefits', 'relationshipToHead', 'sex', 'vulnerabilityScore',
+    ];
+    const kinds = new Set<string>();
+    for (const p of population.persons.filter((x) => population.truth.has(x.nationalId)).slice(0, 60)) {
+      const truth = groundTruth(population, p);
+      truth.dirt.forEach((k) => kinds.add(k));
+      const res = await app.inject({ method: 'GET', url: `/v1/persons/${p.nationalId}` });
+      expect(res.statusCode).toBe(200);
+      const body = res.json<{ person: Person; household: HouseholdView }>();
+      expect(Object.keys(body).sort()).toEqual(['household', 'person']);
+      expect(Object.keys(body.person).sort()).toEqual(PERSON_KEYS);
+      expect(body.person.fullName).toBe(p.fullName);
+      for (const word of ['trueName', 'dirt', 'duplicateOf', 'truth', 'typo', 'swapped_order', 'missing_accents']) {
+        expect(res.body).not.toContain(word);
+      }
+      if (truth.duplicateOf) expect(res.body).not.toContain(truth.duplicateOf);
+      if (p.fullName !== truth.trueName) expect(res.body).not.toContain(`"${truth.trueName}"`);
+    }
+    expect([...kinds].sort()).toEqual(['duplicate', 'missing_accents', 'swapped_order', 'typo']);
   });
 
   it('accepts the ID with punctuation', async () => {
@@ -100,6 +140,32 @@ describe('registry simulator HTTP API', () => {
     expect((await get('/v1/persons?offset=9999')).body.persons).toEqual([]);
   });
 
+  it('lists the ground truth on the harness endpoint, in the same order and pages', async () => {
+    const seen: HarnessPersonView[] = [];
+    for (let offset = 0; offset < 2500; offset += 1000) {
+      const page = await get(`/v1/harness/persons?offset=${offset}&limit=1000`);
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ total: 2500, offset, limit: 1000, dirtyShare: 0.2 });
+      seen.push(...(page.body.persons as HarnessPersonView[]));
+    }
+    expect(seen.map((p) => p.nationalId)).toEqual(population.persons.map((p) => p.nationalId));
+    seen.forEach((item, i) => {
+      const p = population.persons[i]!;
+      expect(item).toEqual(JSON.parse(JSON.stringify({ ...p, ...groundTruth(population, p) })) as HarnessPersonView);
+    });
+    const clean = seen.find((p) => p.dirt.length === 0)!;
+    expect(clean).toMatchObject({ trueName: clean.fullName, duplicateOf: null });
+    const typo = seen.find((p) => p.dirt.includes('typo'))!;
+    expect(typo.trueName).not.toBe(typo.fullName);
+    const duplicate = seen.find((p) => p.duplicateOf !== null)!;
+    expect(duplicate.dirt).toContain('duplicate');
+    expect(seen.find((p) => p.nationalId === duplicate.duplicateOf)!.trueName).toBe(duplicate.trueName);
+
+    expect((await get('/v1/harness/persons')).body).toMatchObject({ total: 2500, offset: 0, limit: 100 });
+    expect((await get('/v1/harness/persons?offset=9999')).body.persons).toEqual([]);
+    expect((await get('/v1/harness/persons?limit=1001')).status).toBe(400);
+  });
+
   it.each([
     ['limit=1001', 'limit'],
     ['limit=0', 'limit'],
@@ -126,7 +192,9 @@ describe('registry simulator HTTP API', () => {
     for (const p of population.persons.slice(0, 200)) {
       expect(all).not.toContain(p.nationalId);
       expect(all).not.toContain(p.fullName);
+      expect(all).not.toContain(groundTruth(population, p).trueName);
     }
+    expect(logLines.some((l) => l.includes('/v1/harness/persons'))).toBe(true);
     expect(all).not.toContain(person.nationalId);
     expect(all).not.toContain(person.fullName);
     expect(all).not.toContain('529.982.247-25');

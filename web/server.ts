@@ -5,9 +5,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { WebContext } from './context';
 import { installErrorHandler } from './errors';
 import { applicationRoutes } from './routes/applications';
+import { applyRoutes } from './routes/apply';
 import { callbackRoutes } from './routes/callbacks';
 import { cycleRoutes } from './routes/cycles';
 import { programRoutes } from './routes/programs';
+import { statusRoutes } from './routes/status';
+import { reviewRoutes } from './routes/reviews';
 
 export function buildServer(ctx: WebContext): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
@@ -22,5 +25,9 @@ export function buildServer(ctx: WebContext): FastifyInstance {
   applicationRoutes(app, ctx);
   cycleRoutes(app, ctx);
   callbackRoutes(app, ctx);
+  // Applicant pages (HTML forms): their own scope with form bodies, the language cookie, strict headers.
+  applyRoutes(app, ctx);
+  statusRoutes(app, ctx);
+  reviewRoutes(app, ctx);
   return app;
 }

@@ -8,7 +8,8 @@ import { createTemporalClient } from '../lib/temporal';
 import { createBankCallbackProcessor } from './callback-processor';
 import { createIntakeProcessor } from './intake-processor';
 import { sweepStalledApplications } from './intake-sweeper';
-import { BANK_CALLBACK_QUEUE, createQueues, INTAKE_QUEUE } from './queues';
+import { createNotificationProcessor } from './notification-processor';
+import { BANK_CALLBACK_QUEUE, createQueues, INTAKE_QUEUE, NOTIFICATION_QUEUE } from './queues';
 
 const config = loadConfig();
 const log = createLogger('queue-worker');
@@ -24,6 +25,7 @@ const workers = [
     limiter: { max: config.INTAKE_START_RATE, duration: 1000 },
   }),
   new Worker(BANK_CALLBACK_QUEUE, createBankCallbackProcessor({ temporal, db }), { connection, prefix, concurrency: 10 }),
+  new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, smsUrl: config.SMS_SIM_URL, logger: log }), { connection, prefix, concurrency: 20 }),
 ];
 for (const w of workers) {
   w.on('failed', (job, err) => log.warn('job failed', { queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, error: err.message }));
@@ -42,7 +44,7 @@ const sweeper = setInterval(() => void sweep(), 60_000);
 const shutdown = async () => {
   clearInterval(sweeper);
   await Promise.all(workers.map((w) => w.close()));
-  await Promise.all([queues.intake.close(), queues.bankCallbacks.close()]);
+  await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
   await connection.quit();
   await temporal.connection.close();
   await db.$disconnect();

@@ -5,18 +5,22 @@ import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
+import { createRedis } from '../lib/redis';
+import { createQueues } from './queues';
 
 const config = loadConfig();
 const log = createLogger('temporal-worker');
 const db = createDb(config.DATABASE_URL, 20);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const redis = createRedis(config.REDIS_URL);
+const queues = createQueues(redis, config.QUEUE_PREFIX);
 
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-  activities: createActivities({ db, config }),
+  activities: createActivities({ db, config, notifications: queues.notifications }),
   maxConcurrentActivityTaskExecutions: 50,
 });
 log.info('ready', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
@@ -25,6 +29,8 @@ const shutdown = () => worker.shutdown();
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 await worker.run();
+await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
+await redis.quit();
 await db.$disconnect();
 await connection.close();
 log.info('stopped');

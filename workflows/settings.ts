@@ -7,3 +7,5 @@ export const BATCHES_PER_RUN = 400;
 export const STATUS_POLL_INTERVAL_MS = 30_000;
 /** How long a batch may wait for final statuses before its open items go to needs-attention. */
 export const SETTLEMENT_DEADLINE_MS = 24 * 3600_000;
+/** How often a workflow waiting on a person (review, appeal) re-reads the database, in case a signal was lost. */
+export const HUMAN_WAIT_RECHECK_MS = 6 * 3600_000;

@@ -17,8 +17,26 @@ export interface Municipality {
 }
 
 export interface RegistryRecord {
-  person: { nationalId: string; fullName: string; dateOfBirth: string; householdId: string; municipality: Municipality };
-  household: { id: string; municipality: Municipality; monthlyIncome: string; size: number; members: RegistryMember[] };
+  person: {
+    nationalId: string;
+    fullName: string;
+    dateOfBirth: string;
+    householdId: string;
+    municipality: Municipality;
+    formallyEmployed: boolean;
+    otherBenefits: string[];
+    vulnerabilityScore: number;
+  };
+  household: {
+    id: string;
+    municipality: Municipality;
+    monthlyIncome: string;
+    size: number;
+    members: RegistryMember[];
+    /** Benefits anyone in the household receives (older registries list them per person only). */
+    otherBenefits?: string[];
+    vulnerabilityScore?: number;
+  };
 }
 
 export function createRegistryClient(baseUrl: string) {

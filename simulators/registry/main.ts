@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
-import { generatePopulation } from './population';
+import { DEFAULT_DIRTY_SHARE, generatePopulation } from './population';
 import { buildRegistryServer } from './server';
 
 // Simulator-only settings, so they live here rather than in lib/config.ts.
@@ -11,6 +11,8 @@ const SimEnv = z.object({
   REGISTRY_POPULATION: z.coerce.number().int().min(1).max(5_000_000).default(1000),
   REGISTRY_SEED: z.coerce.number().int().min(0).max(0xffff_ffff).default(42),
   REGISTRY_COUNTRY: z.enum(['BR', 'AR']).default('BR'),
+  // Share of persons whose registry record is dirty (typo, surnames first, no accents, registered twice).
+  REGISTRY_DIRTY_SHARE: z.coerce.number().min(0).max(1).default(DEFAULT_DIRTY_SHARE),
 });
 
 const log = createLogger('registry-sim');
@@ -22,10 +24,10 @@ async function main(): Promise<void> {
     const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${fields}`);
   }
-  const { REGISTRY_POPULATION: size, REGISTRY_SEED: seed, REGISTRY_COUNTRY: country } = parsed.data;
+  const { REGISTRY_POPULATION: size, REGISTRY_SEED: seed, REGISTRY_COUNTRY: country, REGISTRY_DIRTY_SHARE: dirtyShare } = parsed.data;
 
   const started = performance.now();
-  const population = generatePopulation({ seed, size, country });
+  const population = generatePopulation({ seed, size, country, dirtyShare });
   const generationMs = Math.round(performance.now() - started);
 
   const app = buildRegistryServer(population);
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
     url: `http://127.0.0.1:${port}`,
     country,
     seed,
+    dirtyShare,
     persons: population.persons.length,
+    dirtyRecords: population.truth.size,
     households: population.households.length,
     generationMs,
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),

@@ -1,10 +1,15 @@
 // HTTP face of the synthetic registry: look a person and their household up by national ID, or
 // page through who exists. Responses carry personal data (that is a registry's job); logs never do.
+//
+// /v1/persons* is the registry proper: records as the registry holds them, dirt included.
+// /v1/harness/persons is for test harnesses and demos only: the same records with the ground truth
+// (true name, what is wrong with the record, which person a duplicate copies). The rail reads only
+// GET /v1/persons/:nationalId, which never carries ground truth.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { normalizeNationalId } from '../../domain/national-id';
 import type { Logger } from '../../lib/logger';
-import { indexByNationalId, type Household, type Person, type Population } from './population';
+import { groundTruth, indexByNationalId, type Household, type Person, type PersonTruth, type Population } from './population';
 
 export interface RegistryServerOptions {
   /** Access log of method, route pattern, status and duration: never the URL, which holds the ID. */
@@ -34,20 +39,28 @@ export interface HouseholdView {
   id: string;
   municipality: Household['municipality'];
   monthlyIncome: string;
+  /** Every benefit any member receives, each once, in member order. */
+  otherBenefits: string[];
+  vulnerabilityScore: number;
   size: number;
   members: HouseholdMemberView[];
 }
 
+/** A listing item of the harness endpoint: the registry's record and the ground truth about it. */
+export type HarnessPersonView = Person & PersonTruth;
+
 function householdView(household: Household, index: Map<string, Person>): HouseholdView {
+  const benefits = new Set<string>();
   const members = household.memberNationalIds.map((id): HouseholdMemberView => {
     const m = index.get(id)!;
+    for (const b of m.otherBenefits) benefits.add(b);
     return {
       nationalId: m.nationalId, fullName: m.fullName, dateOfBirth: m.dateOfBirth, sex: m.sex,
       formallyEmployed: m.formallyEmployed, monthlyIncome: m.monthlyIncome, isHead: id === household.headNationalId,
     };
   });
-  const { id, municipality, monthlyIncome } = household;
-  return { id, municipality, monthlyIncome, size: members.length, members };
+  const { id, municipality, monthlyIncome, vulnerabilityScore } = household;
+  return { id, municipality, monthlyIncome, otherBenefits: [...benefits], vulnerabilityScore, size: members.length, members };
 }
 
 /** Zod issues as { field: message }, first message per field. */
@@ -102,6 +115,17 @@ export function buildRegistryServer(population: Population, opts: RegistryServer
     const { offset, limit } = parsed.data;
     const persons = population.persons.slice(offset, offset + limit);
     return reply.send({ total: population.persons.length, offset, limit, persons });
+  });
+
+  // Ground truth, in the same order and pages as /v1/persons.
+  app.get('/v1/harness/persons', (req, reply) => {
+    const parsed = ListQuery.safeParse(req.query);
+    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', fields: fieldErrors(parsed.error) });
+    const { offset, limit } = parsed.data;
+    const persons = population.persons
+      .slice(offset, offset + limit)
+      .map((p): HarnessPersonView => ({ ...p, ...groundTruth(population, p) }));
+    return reply.send({ total: population.persons.length, offset, limit, dirtyShare: population.dirtyShare, persons });
   });
 
   return app;

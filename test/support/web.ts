@@ -33,8 +33,8 @@ export async function startTestWeb(): Promise<TestWeb> {
     app, db, queues, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE,
     async close() {
       await app.close();
-      await Promise.all([queues.intake.obliterate({ force: true }), queues.bankCallbacks.obliterate({ force: true })]);
-      await Promise.all([queues.intake.close(), queues.bankCallbacks.close()]);
+      await Promise.all([queues.intake.obliterate({ force: true }), queues.bankCallbacks.obliterate({ force: true }), queues.notifications.obliterate({ force: true })]);
+      await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
       await redis.quit();
       await connection.close();
       await db.$disconnect();

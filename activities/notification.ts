@@ -1,0 +1,73 @@
+// Tells an applicant what happened, by SMS in their language. The Notification row, unique per
+// application and event, is the idempotency key: a retried activity finds it instead of writing a
+// second one, and its ID is both the BullMQ jobId and the gateway reference, so one event is one SMS.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Queue } from 'bullmq';
+import { Prisma, type Db } from '../lib/db';
+import { eventKey, type ApplicantEvent } from '../domain/applicant-events';
+import { isReasonCode, type ReasonCode } from '../domain/reason-codes';
+import { isLanguage, smsBody, type Facts } from '../domain/reason-messages';
+import type { NotificationJob } from '../workers/queues';
+
+export interface NotificationDeps {
+  db: Db;
+  notifications: Queue<NotificationJob>;
+  /** The status page applicants appeal on, e.g. `${PUBLIC_URL}/status` (default: "/status"). */
+  statusUrl?: string;
+}
+
+/** The facts of each failed rule, by reason code, from the application's recorded rule results. */
+export function factsByReason(ruleResults: unknown): Partial<Record<ReasonCode, Facts>> {
+  const facts: Partial<Record<ReasonCode, Facts>> = {};
+  if (!Array.isArray(ruleResults)) return facts;
+  for (const result of ruleResults as unknown[]) {
+    if (typeof result !== 'object' || result === null) continue;
+    const { reasonCode, facts: values } = result as { reasonCode?: unknown; facts?: unknown };
+    if (typeof reasonCode !== 'string' || !isReasonCode(reasonCode) || typeof values !== 'object' || values === null) continue;
+    const usable = Object.entries(values).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number');
+    facts[reasonCode] = Object.fromEntries(usable);
+  }
+  return facts;
+}
+
+export function createNotificationActivities(deps: NotificationDeps) {
+  const { db, notifications } = deps;
+
+  /** The row for this event, written once: a concurrent or repeated run reads the winner's row. */
+  async function notificationFor(applicationId: string, event: ApplicantEvent) {
+    const key = { applicationId_eventKey: { applicationId, eventKey: eventKey(event) } };
+    const existing = await db.notification.findUnique({ where: key });
+    if (existing) return existing;
+    const app = await db.application.findUnique({
+      where: { id: applicationId },
+      select: { number: true, phone: true, language: true, ruleResults: true, program: { select: { name: true } } },
+    });
+    if (!app) throw ApplicationFailure.nonRetryable(`application ${applicationId} not found`, 'ApplicationNotFound');
+    // Intake only stores es, pt or en; anything else falls back to the schema's default, Spanish.
+    const language = isLanguage(app.language) ? app.language : 'es';
+    const body = smsBody(event, language, {
+      programName: app.program.name,
+      applicationNumber: app.number,
+      facts: factsByReason(app.ruleResults),
+      ...(deps.statusUrl ? { statusUrl: deps.statusUrl } : {}),
+    });
+    try {
+      return await db.notification.create({ data: { applicationId, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body } });
+    } catch (err) {
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') throw err;
+      return db.notification.findUniqueOrThrow({ where: key });
+    }
+  }
+
+  return {
+    async notifyApplicant(applicationId: string, event: ApplicantEvent): Promise<void> {
+      const notification = await notificationFor(applicationId, event);
+      // A sent (or permanently failed) message is never queued again: completed jobs are removed
+      // after an hour, and their jobId would then be free for a second SMS.
+      if (notification.status !== 'QUEUED') return;
+      await notifications.add('sms', { notificationId: notification.id }, { jobId: notification.id });
+    },
+  };
+}
+
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

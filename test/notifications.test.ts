@@ -1,0 +1,188 @@
+// Notifying applicants: the activity writes one Notification and one job per event however often it
+// runs, and the processor sends each one SMS through the (in-process, listening) gateway simulator,
+// even when it runs twice, loses an answer, or meets a flaky gateway.
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'bullmq';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationActivities } from '../activities/notification';
+import type { ApplicantEvent } from '../domain/applicant-events';
+import { loadConfig } from '../lib/config';
+import { createDb, type Db } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { createRedis } from '../lib/redis';
+import { buildSmsServer, type SmsFaults } from '../simulators/sms/server';
+import { SmsStore, type SmsMessage } from '../simulators/sms/store';
+import { createNotificationProcessor } from '../workers/notification-processor';
+import { createQueues, NOTIFICATION_QUEUE, type Queues } from '../workers/queues';
+import { createProgram } from './support/fixtures';
+import { uid, waitFor } from './support/util';
+
+const config = loadConfig();
+const quiet = createLogger('notifications-test', 'error');
+const faults: SmsFaults = { failureRate: 0 };
+let db: Db;
+let redis: ReturnType<typeof createRedis>;
+let queues: Queues;
+let pool: pg.Pool;
+let sms: ReturnType<typeof buildSmsServer>;
+let smsUrl: string;
+let programId: string;
+
+beforeAll(async () => {
+  db = createDb(config.DATABASE_URL, 5);
+  redis = createRedis(config.REDIS_URL);
+  queues = createQueues(redis, uid('amparo-test-notify'));
+  pool = new pg.Pool({ connectionString: config.SMS_SIM_DATABASE_URL, max: 5 });
+  const store = new SmsStore(pool, { instanceId: uid('sms-notify') });
+  await store.migrate();
+  sms = buildSmsServer({ store, faults, logger: quiet });
+  await sms.listen({ host: '127.0.0.1', port: 0 });
+  smsUrl = `http://127.0.0.1:${(sms.server.address() as AddressInfo).port}`;
+  programId = (await createProgram(db)).id;
+});
+afterAll(async () => {
+  await queues?.notifications.obliterate({ force: true });
+  await Promise.all([queues?.intake.close(), queues?.bankCallbacks.close(), queues?.notifications.close()]);
+  await redis?.quit();
+  await sms?.close();
+  await pool?.end();
+  await db?.$disconnect();
+});
+
+let phoneSeq = 0;
+async function application(language: string, phone = `+5511930${String(++phoneSeq).padStart(6, '0')}`) {
+  const tag = uid('n');
+  return db.application.create({
+    data: {
+      number: tag, programId, nationalIdHash: tag, nationalId: '52998224725', fullName: 'Maria da Silva', dateOfBirth: new Date('1985-03-04'),
+      phone, phoneHash: tag, language, municipality: 'São Paulo', householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '4938.00',
+      status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD'],
+      ruleResults: [
+        { rule: 'max_income_per_capita', passed: false, reasonCode: 'INCOME_ABOVE_THRESHOLD', facts: { householdMonthlyIncome: '4938.00', householdSize: 4, perCapita: '1234.5', threshold: '759.00' } },
+        { rule: 'min_applicant_age', passed: true, facts: { age: 40, minimum: 18 } },
+      ],
+    },
+  });
+}
+
+const REJECTED: ApplicantEvent = { kind: 'DECISION', status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD'], appealDeadline: '2025-07-15T12:00:00Z' };
+const activities = (q = queues) => createNotificationActivities({ db, notifications: q.notifications });
+const send = () => createNotificationProcessor({ db, smsUrl, logger: quiet });
+const notificationsOf = (applicationId: string) => db.notification.findMany({ where: { applicationId } });
+const jobs = async (notificationId: string, q = queues) => (await q.notifications.getJobs()).filter((j) => j.data.notificationId === notificationId);
+const gateway = async (reference: string) => (await sms.inject({ method: 'GET', url: `/v1/messages?reference=${reference}` })).json<{ messages: SmsMessage[] }>().messages;
+
+async function queuedJob(applicationId: string, event: ApplicantEvent = REJECTED) {
+  await activities().notifyApplicant(applicationId, event);
+  const [n] = await notificationsOf(applicationId);
+  const job = await queues.notifications.getJob(n!.id);
+  return { notification: n!, job: job! };
+}
+
+describe('notifyApplicant', () => {
+  it('writes one Notification and one job however often, and concurrently, it runs', async () => {
+    const app = await application('es');
+    await Promise.all([activities().notifyApplicant(app.id, REJECTED), activities().notifyApplicant(app.id, REJECTED)]);
+    await activities().notifyApplicant(app.id, REJECTED);
+    const rows = await notificationsOf(app.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ eventKey: 'decision:REJECTED', channel: 'SMS', recipient: app.phone, language: 'es', status: 'QUEUED', attempts: 0 });
+    expect(rows[0]!.body).toContain(`su solicitud ${app.number} no fue aprobada`);
+    expect(rows[0]!.body).toContain('(1.234,50) supera el límite del programa (759,00)');
+    expect(rows[0]!.body).not.toContain('Maria');
+    expect((await jobs(rows[0]!.id)).map((j) => j.id)).toEqual([rows[0]!.id]);
+
+    await activities().notifyApplicant(app.id, { kind: 'APPEAL_RECEIVED' }); // another event is another message
+    expect((await notificationsOf(app.id)).map((n) => n.eventKey).sort()).toEqual(['appeal:received', 'decision:REJECTED']);
+  });
+
+  it('writes the body in the application\'s language', async () => {
+    const texts = { pt: ['seu pedido', 'passa do limite do programa (759,00)', '15 de julho de 2025'], en: ['your application', '(1,234.50) is above', '15 July 2025'] };
+    for (const [lang, expected] of Object.entries(texts)) {
+      const app = await application(lang);
+      const { notification: n, job } = await queuedJob(app.id);
+      expect(n.language).toBe(lang);
+      for (const text of expected) expect(n.body).toContain(text);
+      expect(await send()(job)).toBe('sent');
+      expect((await gateway(n.id)).map((m) => [m.to, m.body])).toEqual([[app.phone, n.body]]);
+    }
+  });
+});
+
+describe('notification processor', () => {
+  it('sends once when run twice, and the activity does not queue a sent message again', async () => {
+    const app = await application('es');
+    const { notification: n, job } = await queuedJob(app.id);
+    expect(await send()(job)).toBe('sent');
+    expect(await send()(job)).toBe('already-sent');
+    const [message] = await gateway(n.id);
+    const sent = await db.notification.findUniqueOrThrow({ where: { id: n.id } });
+    expect(sent).toMatchObject({ status: 'SENT', providerRef: message!.messageId, attempts: 1 });
+    expect(sent.sentAt).toBeInstanceOf(Date);
+    expect(await gateway(n.id)).toHaveLength(1);
+
+    await job.remove(); // as removeOnComplete does after an hour: the jobId is free again
+    await activities().notifyApplicant(app.id, REJECTED);
+    expect(await jobs(n.id)).toHaveLength(0);
+  });
+
+  it('sends once when the first attempt reached the gateway but its answer was lost', async () => {
+    const app = await application('en');
+    const { notification: n, job } = await queuedJob(app.id);
+    const first = await fetch(`${smsUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: n.recipient, body: n.body, reference: n.id }) });
+    expect(first.status).toBe(202);
+    const { messageId } = (await first.json()) as { messageId: string };
+    expect(await send()(job)).toBe('sent');
+    expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({ status: 'SENT', providerRef: messageId });
+    expect(await gateway(n.id)).toHaveLength(1);
+  });
+
+  it('throws on 503 so BullMQ retries with backoff, until the gateway recovers', async () => {
+    const app = await application('pt');
+    const { notification: n, job } = await queuedJob(app.id);
+    try {
+      faults.failureRate = 1;
+      await expect(send()(job)).rejects.toThrow('sms gateway answered 503');
+      expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({ status: 'QUEUED', attempts: 1 });
+      expect(await gateway(n.id)).toHaveLength(0);
+    } finally {
+      faults.failureRate = 0;
+    }
+
+    // The same through a real worker: the first attempt fails, BullMQ's backoff retry sends it.
+    const prefix = uid('amparo-test-notify-worker');
+    const own = createQueues(redis, prefix);
+    const workerRedis = createRedis(config.REDIS_URL);
+    const worker = new Worker(NOTIFICATION_QUEUE, send(), { connection: workerRedis, prefix });
+    try {
+      const other = await application('pt');
+      faults.failureRate = 1;
+      await activities(own).notifyApplicant(other.id, REJECTED);
+      const [queued] = await notificationsOf(other.id);
+      await waitFor(async () => (await db.notification.findUniqueOrThrow({ where: { id: queued!.id } })).attempts >= 1);
+      faults.failureRate = 0;
+      const sent = await waitFor(async () => {
+        const row = await db.notification.findUniqueOrThrow({ where: { id: queued!.id } });
+        return row.status === 'SENT' ? row : null;
+      }, 15_000);
+      expect(sent.attempts).toBeGreaterThanOrEqual(2);
+      expect(await gateway(queued!.id)).toHaveLength(1);
+    } finally {
+      faults.failureRate = 0;
+      await worker.close();
+      await own.notifications.obliterate({ force: true });
+      await Promise.all([own.intake.close(), own.bankCallbacks.close(), own.notifications.close()]);
+      await workerRedis.quit();
+    }
+  });
+
+  it('marks a message the gateway refuses (400) FAILED without retrying', async () => {
+    const app = await application('es', '011 5555-0000'); // not E.164: the gateway will never accept it
+    const { notification: n, job } = await queuedJob(app.id);
+    expect(await send()(job)).toBe('failed');
+    expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({ status: 'FAILED', attempts: 1, providerRef: null });
+    expect(await send()(job)).toBe('failed');
+    expect((await db.notification.findUniqueOrThrow({ where: { id: n.id } })).attempts).toBe(1);
+  });
+});

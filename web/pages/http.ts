@@ -1,0 +1,80 @@
+// What every applicant page shares over HTTP: form bodies and the language cookie (registered in an
+// encapsulated scope, so the JSON API keeps refusing form bodies), strict security headers, HTML
+// error pages, and how a page is sent.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../../lib/logger';
+import { CSS_HASH, html, layout, type Html } from '../html';
+import { languageLinks, negotiateLanguage, translator, type Language, type Translate } from '../i18n';
+
+// No script at all; only our own stylesheet (by hash); forms post to us only; never framed.
+const CSP = `default-src 'none'; style-src '${CSS_HASH}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
+/** Registers applicant routes in their own scope with form parsing, cookies, headers and HTML errors. */
+export function applicantScope(app: FastifyInstance, log: Logger, routes: (scope: FastifyInstance) => void): void {
+  void app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 32 * 1024 });
+    await scope.register(cookie);
+    scope.addHook('onSend', (_request, reply, payload, done) => {
+      void reply.headers({
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      done(null, payload);
+    });
+    scope.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+      const lang = negotiateLanguage(request, reply);
+      const t = translator(lang);
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
+      // Names only: a failing query could echo what the applicant typed.
+      if (status === 500) log.error('page failed', { method: request.method, route: request.routeOptions.url, error: err.name });
+      const body = html`<h1>${t('error.title')}</h1><p>${status === 400 ? t('err.form') : t('error.body')}</p>`;
+      return sendPage(reply, { lang, t, status, title: t('error.title'), body, switchPath: request.url.split('?')[0] ?? '/apply', personal: true });
+    });
+    routes(scope);
+  });
+}
+
+export interface PageOptions {
+  lang: Language;
+  t: Translate;
+  title: string;
+  body: Html;
+  status?: number;
+  /** The path the language switch links to (GET), e.g. the form itself. */
+  switchPath: string;
+  switchQuery?: Record<string, string>;
+  /** Pages showing what the applicant typed or their decision: never stored by a cache or the browser. */
+  personal: boolean;
+}
+
+export function sendPage(reply: FastifyReply, o: PageOptions): FastifyReply {
+  const footer = html`<p>${o.t('site.help')}</p><p><a href="/status">${o.t('site.statusLink')}</a></p>`;
+  const page = layout({
+    lang: o.lang, title: o.title, body: o.body, footer,
+    skipLabel: o.t('site.skip'), siteName: o.t('site.name'), languagesLabel: o.t('site.languages'),
+    languages: languageLinks(o.switchPath, o.switchQuery),
+  });
+  return reply
+    .code(o.status ?? 200)
+    .header('cache-control', o.personal ? 'no-store' : 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(page);
+}
+
+/** The language and translator for a request, negotiated once per request. */
+export function pageLanguage(request: FastifyRequest, reply: FastifyReply): { lang: Language; t: Translate } {
+  const lang = negotiateLanguage(request, reply);
+  return { lang, t: translator(lang) };
+}
+
+/** First string of a form value (repeated fields arrive as arrays); never undefined. */
+export function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const one: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof one === 'string' ? one : '';
+}
