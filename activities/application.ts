@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { audit } from '../lib/audit';
 import { Prisma, type Db } from '../lib/db';
-import { evaluateEligibility, RuleSetSchema, type EligibilityFacts } from '../domain/eligibility';
+import { evaluateEligibility, RuleSetSchema, type EligibilityFacts, type RuleResult } from '../domain/eligibility';
 import { namesMatch } from '../domain/name-match';
 import type { ReasonCode } from '../domain/reason-codes';
 import type { RegistryClient, RegistryRecord } from './clients/registry-client';
@@ -40,47 +40,53 @@ export function registryFacts(record: RegistryRecord, applicantNationalId: strin
 export function createApplicationActivities(deps: { db: Db; registry: RegistryClient; today: () => string }) {
   const { db, registry } = deps;
 
+  /** The application with what the steps need, in one query (relationJoins). */
   async function load(applicationId: string) {
-    const app = await db.application.findUnique({ where: { id: applicationId }, include: { paymentAccount: true, program: true } });
+    const app = await db.application.findUnique({
+      where: { id: applicationId },
+      include: { paymentAccount: { select: { id: true, accountKey: true } }, program: { select: { maxApplicationsPerPhone: true } }, beneficiary: { select: { id: true } } },
+    });
     if (!app?.paymentAccount) throw ApplicationFailure.nonRetryable(`application ${applicationId} not found`, 'ApplicationNotFound');
     return { ...app, paymentAccount: app.paymentAccount };
   }
 
   /** Eligibility rules, then exact duplicates (refused), then probable ones (to a person). */
-  async function assess(app: Awaited<ReturnType<typeof load>>): Promise<Assessment> {
+  async function assess(app: Awaited<ReturnType<typeof load>>): Promise<{ assessment: Assessment; ruleSetId: string; ruleResults: RuleResult[] }> {
     const applicationId = app.id;
     if (!app.registryFacts || !app.municipalityCode) throw ApplicationFailure.nonRetryable('application has no registry facts', 'NotVerified');
     const ruleSet = await db.ruleSet.findFirst({ where: { programId: app.programId }, orderBy: { version: 'desc' } });
     if (!ruleSet) throw ApplicationFailure.nonRetryable(`program ${app.programId} has no rule set`, 'NoRuleSet');
     const facts = app.registryFacts as unknown as RegistryFacts;
     const eligibility = evaluateEligibility(RuleSetSchema.parse(ruleSet.rules), facts, deps.today());
-    await db.application.update({ where: { id: applicationId }, data: { ruleSetId: ruleSet.id, ruleResults: eligibility.results as unknown as Prisma.InputJsonArray } });
-    if (!eligibility.eligible) return { outcome: 'REJECT', reasonCodes: eligibility.reasonCodes };
+    const record = (assessment: Assessment) => ({ assessment, ruleSetId: ruleSet.id, ruleResults: eligibility.results });
+    if (!eligibility.eligible) return record({ outcome: 'REJECT', reasonCodes: eligibility.reasonCodes });
 
     const subject = {
       ...app, municipalityCode: app.municipalityCode, householdId: facts.householdId,
       accountKey: app.paymentAccount.accountKey, maxApplicationsPerPhone: app.program.maxApplicationsPerPhone,
     };
     const exact = await exactDuplicates(db, subject);
-    if (exact.length > 0) return { outcome: 'REJECT', reasonCodes: exact };
+    if (exact.length > 0) return record({ outcome: 'REJECT', reasonCodes: exact });
     const candidates = await duplicateCandidates(db, subject);
     if (candidates.length > 0) {
       await db.duplicateCandidate.createMany({ data: candidates.map((c) => ({ applicationId, ...c })), skipDuplicates: true });
     }
-    return candidates.some((c) => c.kind === 'PROBABLE_PERSON') ? { outcome: 'REVIEW' } : { outcome: 'ENROLL' };
+    return record(candidates.some((c) => c.kind === 'PROBABLE_PERSON') ? { outcome: 'REVIEW' } : { outcome: 'ENROLL' });
   }
 
   return {
     async verifyApplicant(applicationId: string): Promise<VerificationOutcome> {
       const app = await load(applicationId);
-      await db.application.updateMany({ where: { id: applicationId, status: 'RECEIVED' }, data: { status: 'VERIFYING' } });
       const record = await registry.findPerson(app.nationalId);
       if (!record) return 'NOT_IN_REGISTRY';
       if (record.person.dateOfBirth !== app.dateOfBirth.toISOString().slice(0, 10)) return 'DATE_OF_BIRTH_MISMATCH';
       // Registries misspell, drop accents and swap name order: namesMatch allows for that, not for another person.
       if (!namesMatch(app.fullName, record.person.fullName)) return 'NAME_MISMATCH';
       const facts = registryFacts(record, app.nationalId);
-      await db.application.update({ where: { id: applicationId }, data: { registryFacts: { ...facts }, municipalityCode: facts.municipalityCode } });
+      await db.application.update({
+        where: { id: applicationId },
+        data: { registryFacts: { ...facts }, municipalityCode: facts.municipalityCode, ...(app.status === 'RECEIVED' ? { status: 'VERIFYING' } : {}) },
+      });
       return 'VERIFIED';
     },
 
@@ -89,15 +95,15 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
       const app = await load(applicationId);
       // Run again (a retried workflow task), the first answer stands: later applications must not change it.
       if (app.assessment) return app.assessment as unknown as Assessment;
-      const assessment = await assess(app);
-      await db.application.update({ where: { id: applicationId }, data: { assessment: assessment } });
+      const { assessment, ruleSetId, ruleResults } = await assess(app);
+      // One write: the outcome, the rule set version and every rule's result with its facts.
+      await db.application.update({ where: { id: applicationId }, data: { assessment, ruleSetId, ruleResults: ruleResults as unknown as Prisma.InputJsonArray } });
       return assessment;
     },
 
     /** Enrols the household, unless this person, household or account already is: the database decides races. */
     async enrollBeneficiary(applicationId: string): Promise<EnrollmentOutcome> {
-      const app = await db.application.findUnique({ where: { id: applicationId }, include: { paymentAccount: true, beneficiary: true } });
-      if (!app?.paymentAccount) throw ApplicationFailure.nonRetryable(`application ${applicationId} incomplete`, 'ApplicationNotFound');
+      const app = await load(applicationId);
       if (app.beneficiary) return { status: 'ENROLLED', reasonCodes: [] };
       const facts = app.registryFacts as unknown as RegistryFacts;
       try {
@@ -105,7 +111,7 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
           const beneficiary = await tx.beneficiary.create({
             data: {
               programId: app.programId, applicationId, nationalIdHash: app.nationalIdHash, householdId: facts.householdId,
-              paymentAccountId: app.paymentAccount!.id, accountKey: app.paymentAccount!.accountKey,
+              paymentAccountId: app.paymentAccount.id, accountKey: app.paymentAccount.accountKey,
             },
           });
           await tx.application.update({ where: { id: applicationId }, data: { status: 'ENROLLED', reasonCodes: [], decidedAt: new Date(), appealDeadline: null } });

@@ -36,8 +36,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
   /** The row for this event, written once: a concurrent or repeated run reads the winner's row. */
   async function notificationFor(applicationId: string, event: ApplicantEvent) {
     const key = { applicationId_eventKey: { applicationId, eventKey: eventKey(event) } };
-    const existing = await db.notification.findUnique({ where: key });
-    if (existing) return existing;
+    // Insert first (the common case is a new event); the unique key turns a repeat into a read.
     const app = await db.application.findUnique({
       where: { id: applicationId },
       select: { number: true, phone: true, language: true, ruleResults: true, program: { select: { name: true } } },

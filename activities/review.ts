@@ -31,17 +31,20 @@ export function createReviewActivities(deps: { db: Db }) {
 
     /**
      * Rejects and opens the appeal window (the program's, unless a test passes its own length).
-     * Run twice, it keeps the first deadline.
+     * Run again (runs never overlap: one workflow), it returns the first deadline.
      */
     async rejectApplication(applicationId: string, reasonCodes: ReasonCode[], appealWindowMs?: number): Promise<{ appealDeadline: string }> {
-      return db.$transaction(async (tx) => {
-        const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include: { program: { select: { appealWindowDays: true } } } });
-        if (app.status === 'REJECTED' && app.appealDeadline) return { appealDeadline: app.appealDeadline.toISOString() };
-        const appealDeadline = new Date(Date.now() + (appealWindowMs ?? app.program.appealWindowDays * DAY_MS));
-        await tx.application.update({ where: { id: applicationId }, data: { status: 'REJECTED', reasonCodes, decidedAt: new Date(), appealDeadline } });
-        await audit(tx, { actor: ACTOR, action: 'application.rejected', entityType: 'application', entityId: applicationId, details: { reasonCodes } });
-        return { appealDeadline: appealDeadline.toISOString() };
-      });
+      const app = await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { status: true, appealDeadline: true, program: { select: { appealWindowDays: true } } } });
+      if (app.status === 'REJECTED' && app.appealDeadline) return { appealDeadline: app.appealDeadline.toISOString() };
+      const appealDeadline = new Date(Date.now() + (appealWindowMs ?? app.program.appealWindowDays * DAY_MS));
+      await db.$transaction([
+        db.application.updateMany({
+          where: { id: applicationId, status: { in: ['RECEIVED', 'VERIFYING', 'NEEDS_REVIEW'] } },
+          data: { status: 'REJECTED', reasonCodes, decidedAt: new Date(), appealDeadline },
+        }),
+        db.auditEvent.create({ data: { actor: ACTOR, action: 'application.rejected', entityType: 'application', entityId: applicationId, details: { reasonCodes } } }),
+      ]);
+      return { appealDeadline: appealDeadline.toISOString() };
     },
 
     /** Whether the applicant appealed: an appeal task, once it exists, always exists (see localDatabaseStep). */

@@ -77,7 +77,9 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     const log = createWriteStream(path.join(logDir, `${spec.name}.log`), { flags: 'a' });
     // At least info: readiness is read from the log, and the logs go to files, not the terminal.
     const childEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.entry)], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // AMPARO_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (benchmarks).
+    const profile = env.AMPARO_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.AMPARO_CPU_PROFILE_DIR}`, `--cpu-prof-name=${spec.name}.\${pid}.\${tid}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, spec.entry)], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     children.set(spec.name, child);
     let loggedReady = false;
     let tail = '';

@@ -3,9 +3,8 @@
 // in Spanish, fixes them, applies, and later reads the rail's decision on the status page.
 // A separate JavaScript-enabled context runs axe-core on the same pages (JS only for the audit).
 // Needs /usr/bin/chromium: scripts/ensure-chromium.sh installs it.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expectNoAxeViolations, launchChromium } from './support/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageOn, type RuleResult } from '../domain/eligibility';
 import { isReasonCode } from '../domain/reason-codes';
@@ -19,8 +18,6 @@ import { removeQueues } from '../scripts/queues-cleanup';
 import { stackEnv, startStack, type Stack } from '../scripts/stack';
 import { uid } from './support/util';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SMALL_PHONE = { width: 320, height: 640 };
 
 const db = createDb(loadConfig().DATABASE_URL, 2);
@@ -32,7 +29,6 @@ let person: RegistryPersonSummary & { trueName?: string };
 const applied = { number: '', day: '', month: '', year: '' };
 
 beforeAll(async () => {
-  if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: run scripts/ensure-chromium.sh (as root) first');
   stack = await startStack(await stackEnv(process.env, { REGISTRY_POPULATION: '200', TEMPORAL_TASK_QUEUE: uid('browser'), QUEUE_PREFIX: queuePrefix }));
   const admin = await createUser(db, uid('browser-admin'), 'ADMIN');
   programCode = uid('WEB').toUpperCase().slice(0, 24);
@@ -43,7 +39,7 @@ beforeAll(async () => {
   const today = new Date().toISOString().slice(0, 10);
   const persons = await fetchRegistryPersons(stack.urls.registry, 200);
   person = persons.find((p) => ageOn(p.dateOfBirth, today) >= 25)!;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -152,9 +148,7 @@ describe('accessibility (axe-core, in a JavaScript-enabled context used only for
   afterAll(() => audit?.close());
 
   async function axe(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ content: AXE });
-    const result = await page.evaluate<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }>('axe.run()');
-    expect(result.violations.map((v) => `${name}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await expectNoAxeViolations(page, name);
     // Readable at 320 px: nothing wider than the screen.
     expect(await page.evaluate('document.documentElement.scrollWidth'), `${name} width`).toBeLessThanOrEqual(SMALL_PHONE.width);
   }

@@ -11,6 +11,7 @@ import { cycleRoutes } from './routes/cycles';
 import { programRoutes } from './routes/programs';
 import { statusRoutes } from './routes/status';
 import { reviewRoutes } from './routes/reviews';
+import { adminRoutes } from './routes/admin';
 
 export function buildServer(ctx: WebContext): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
@@ -29,5 +30,7 @@ export function buildServer(ctx: WebContext): FastifyInstance {
   applyRoutes(app, ctx);
   statusRoutes(app, ctx);
   reviewRoutes(app, ctx);
+  // Admin pages (HTML, cookie sessions): their own scope with form bodies, cookies and strict headers.
+  adminRoutes(app, ctx);
   return app;
 }

@@ -49,7 +49,7 @@ export function createNotificationProcessor(deps: NotificationProcessorDeps) {
         where: { id: n.id },
         data: { status: 'SENT', providerRef: messageId, sentAt: new Date(), attempts: { increment: 1 } },
       });
-      log.info('notification sent', { notificationId: n.id, applicationId: n.applicationId, providerRef: messageId });
+      log.debug('notification sent', { notificationId: n.id, applicationId: n.applicationId, providerRef: messageId });
       return 'sent';
     }
 

@@ -22,6 +22,9 @@ const worker = await Worker.create({
   workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
   activities: createActivities({ db, config, notifications: queues.notifications }),
   maxConcurrentActivityTaskExecutions: 50,
+  // Most application workflows sleep for weeks on an appeal timer: keep a bounded number in memory;
+  // an evicted one is rebuilt from its (short) history when its timer fires.
+  maxCachedWorkflows: 2000,
 });
 log.info('ready', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
 

@@ -73,7 +73,7 @@ export function buildSmsServer(deps: SmsServerDeps): FastifyInstance {
         log.info('message resent, original returned', { messageId: result.message.messageId });
         return reply.code(200).send({ messageId: result.message.messageId, status: 'ACCEPTED' });
       case 'accepted':
-        log.info('message accepted', { messageId: result.message.messageId });
+        log.debug('message accepted', { messageId: result.message.messageId });
         return reply.code(202).send({ messageId: result.message.messageId, status: 'ACCEPTED' });
     }
   });

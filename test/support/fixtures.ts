@@ -1,6 +1,6 @@
 // Test data written straight to the database, for tests whose subject starts after intake
 // (cycles, disbursement, reconciliation). Every program is new, so tests never share rows.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { Db } from '../../lib/db';
 import type { Rule } from '../../domain/eligibility';
@@ -52,4 +52,31 @@ export async function approvedCycle(db: Db, programId: string, envelope: { count
       previewCount: count, previewAmount: amount, approvedCount: envelope.count ?? count, approvedAmount: envelope.amount ?? amount, approvedAt: new Date(),
     },
   });
+}
+
+/**
+ * An application in review with one probable duplicate (enrolled), and an earlier decided review,
+ * written straight to the database. Created "long ago": first in the oldest-first queue.
+ */
+export async function probableDuplicateReview(db: Db) {
+  const program = await createProgram(db);
+  const householdId = uid('HH');
+  const person = (fullName: string, status: 'ENROLLED' | 'NEEDS_REVIEW') => ({
+    programId: program.id, fullName, status, nationalId: String(randomInt(10 ** 10, 10 ** 11 - 1)), nationalIdHash: uid('h'), phoneHash: uid('p'),
+    number: `BR-${randomInt(10 ** 7, 10 ** 8 - 1)}X`, dateOfBirth: new Date('1985-03-14'), municipality: 'São Paulo', municipalityCode: '3550308',
+    householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '1200.00', phone: '+5511987654321',
+  });
+  const candidate = await db.application.create({ data: { ...person('Maria Aparecida Souza', 'ENROLLED'), paymentAccount: { create: { rail: 'BANK', bankCode: '001', accountNumber: '12345678', accountKey: uid('k') } } } });
+  const applicant = await db.application.create({
+    data: {
+      ...person('María Aparecida de Souza', 'NEEDS_REVIEW'), paymentAccount: { create: { rail: 'WALLET', msisdn: '+5511987654321', accountKey: uid('k') } },
+      registryFacts: { dateOfBirth: '1985-03-14', householdId, householdSize: 4, householdMonthlyIncome: '1200.00', municipalityCode: '3550308', members: [{ dateOfBirth: '1985-03-14', formallyEmployed: false, isApplicant: true }] },
+      ruleResults: [{ rule: 'max_income_per_capita', passed: true, facts: { perCapita: '300.00', threshold: '759.00' } }, { rule: 'min_applicant_age', passed: false, reasonCode: 'APPLICANT_TOO_YOUNG', facts: { age: 17, minimum: 18 } }],
+    },
+  });
+  await db.duplicateCandidate.create({ data: { applicationId: applicant.id, candidateApplicationId: candidate.id, kind: 'PROBABLE_PERSON', similarity: '0.910' } });
+  // Created "long ago": first in the oldest-first queue whatever other tests left open.
+  const task = await db.reviewTask.create({ data: { applicationId: applicant.id, kind: 'DUPLICATE', createdAt: new Date('2001-01-01T00:00:00Z') } });
+  await db.reviewTask.create({ data: { applicationId: applicant.id, kind: 'APPEAL', status: 'DECIDED', decision: 'REJECT', comment: 'Earlier call: "same person"', decidedAt: new Date() } });
+  return { taskId: task.id, programCode: program.code, applicant, candidate, householdId };
 }

@@ -1,11 +1,10 @@
 // What every applicant page shares over HTTP: form bodies and the language cookie (registered in an
 // encapsulated scope, so the JSON API keeps refusing form bodies), strict security headers, HTML
 // error pages, and how a page is sent.
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../lib/logger';
 import { CSS_HASH, html, layout, type Html } from '../html';
+import { htmlScope } from '../html-scope';
 import { languageLinks, negotiateLanguage, translator, type Language, type Translate } from '../i18n';
 
 // No script at all; only our own stylesheet (by hash); forms post to us only; never framed.
@@ -13,30 +12,14 @@ const CSP = `default-src 'none'; style-src '${CSS_HASH}'; form-action 'self'; ba
 
 /** Registers applicant routes in their own scope with form parsing, cookies, headers and HTML errors. */
 export function applicantScope(app: FastifyInstance, log: Logger, routes: (scope: FastifyInstance) => void): void {
-  void app.register(async (scope) => {
-    await scope.register(formbody, { bodyLimit: 32 * 1024 });
-    await scope.register(cookie);
-    scope.addHook('onSend', (_request, reply, payload, done) => {
-      void reply.headers({
-        'content-security-policy': CSP,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'x-frame-options': 'DENY',
-        'cross-origin-opener-policy': 'same-origin',
-      });
-      done(null, payload);
-    });
-    scope.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
-      const lang = negotiateLanguage(request, reply);
-      const t = translator(lang);
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
-      // Names only: a failing query could echo what the applicant typed.
-      if (status === 500) log.error('page failed', { method: request.method, route: request.routeOptions.url, error: err.name });
+  htmlScope(app, log, {
+    csp: CSP,
+    errorPage: (request, reply, status) => {
+      const { lang, t } = pageLanguage(request, reply);
       const body = html`<h1>${t('error.title')}</h1><p>${status === 400 ? t('err.form') : t('error.body')}</p>`;
       return sendPage(reply, { lang, t, status, title: t('error.title'), body, switchPath: request.url.split('?')[0] ?? '/apply', personal: true });
-    });
-    routes(scope);
-  });
+    },
+  }, routes);
 }
 
 export interface PageOptions {
