@@ -17,6 +17,7 @@ export default defineConfig({
       DATABASE_URL: testDatabaseUrl(config.DATABASE_URL),
       BANK_SIM_DATABASE_URL: testDatabaseUrl(config.BANK_SIM_DATABASE_URL),
       SMS_SIM_DATABASE_URL: testDatabaseUrl(config.SMS_SIM_DATABASE_URL),
+      WALLET_SIM_DATABASE_URL: testDatabaseUrl(config.WALLET_SIM_DATABASE_URL),
       QUEUE_PREFIX: 'amparo-test',
       LOG_LEVEL: 'warn',
     },

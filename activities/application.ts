@@ -3,7 +3,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { audit } from '../lib/audit';
 import { Prisma, type Db } from '../lib/db';
-import { evaluateEligibility, RuleSetSchema, type EligibilityFacts, type RuleResult } from '../domain/eligibility';
+import { ageOn, evaluateEligibility, RuleSetSchema, type EligibilityFacts, type RuleResult } from '../domain/eligibility';
+import { lastDigit } from '../domain/schedule';
 import { namesMatch } from '../domain/name-match';
 import type { ReasonCode } from '../domain/reason-codes';
 import type { RegistryClient, RegistryRecord } from './clients/registry-client';
@@ -112,6 +113,9 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
             data: {
               programId: app.programId, applicationId, nationalIdHash: app.nationalIdHash, householdId: facts.householdId,
               paymentAccountId: app.paymentAccount.id, accountKey: app.paymentAccount.accountKey,
+              // What payment cycles need, so they never read the registry or national IDs again.
+              dependants: facts.members.filter((m) => ageOn(m.dateOfBirth, deps.today()) < 18).length,
+              idLastDigit: lastDigit(app.nationalId),
             },
           });
           await tx.application.update({ where: { id: applicationId }, data: { status: 'ENROLLED', reasonCodes: [], decidedAt: new Date(), appealDeadline: null } });

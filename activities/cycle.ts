@@ -1,94 +1,125 @@
-// Activities of the PaymentCycleWorkflow: take the immutable snapshot, check the envelope, close the cycle.
-// The snapshot pages through beneficiaries (one page = one batch), so memory stays flat at any cycle size.
-import { randomUUID } from 'node:crypto';
+// Activities of the PaymentCycleWorkflow: take the immutable snapshot, check the envelope and budget,
+// fund the cycle in the ledger, record pauses, cancel what was not sent, close the cycle.
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { audit } from '../lib/audit';
 import type { Db } from '../lib/db';
+import { ACCOUNTS, post } from '../lib/ledger';
 import { formatAmount, money } from '../domain/money';
-import { paymentKey } from '../domain/payment-key';
-import { BANK_PROVIDER } from './clients/bank-client';
+import { snapshotRegular, snapshotReissue } from './snapshot';
+
+export interface WaveBatches {
+  wave: number;
+  /** YYYY-MM-DD, or null: as soon as the cycle runs. */
+  payOn: string | null;
+  firstSeq: number;
+  lastSeq: number;
+}
 
 export interface CycleSnapshot {
   batchCount: number;
+  waves: WaveBatches[];
   instructedCount: number;
   instructedAmount: string;
   currency: string;
 }
 
 const ACTOR = 'system:payment-cycle-workflow';
-const ENTITLEMENT_VERSION = 1;
 
 export function createCycleActivities(deps: { db: Db }) {
   const { db } = deps;
 
+  async function setStatus(cycleId: string, from: Array<'APPROVED' | 'RUNNING' | 'PAUSED'>, to: 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'CANCELLED', action: string) {
+    const updated = await db.paymentCycle.updateMany({
+      where: { id: cycleId, status: { in: from } },
+      data: { status: to, ...(to === 'RUNNING' && from.includes('APPROVED') ? { launchedAt: new Date() } : {}), ...(to === 'COMPLETED' || to === 'CANCELLED' ? { completedAt: new Date() } : {}) },
+    });
+    if (updated.count === 1) await audit(db, { actor: ACTOR, action, entityType: 'payment_cycle', entityId: cycleId });
+    return updated.count === 1;
+  }
+
   return {
     async startCycle(cycleId: string): Promise<void> {
-      const updated = await db.paymentCycle.updateMany({ where: { id: cycleId, status: 'APPROVED' }, data: { status: 'RUNNING', launchedAt: new Date() } });
-      const cycle = await db.paymentCycle.findUnique({ where: { id: cycleId } });
-      if (!cycle || (cycle.status !== 'RUNNING' && cycle.status !== 'COMPLETED')) {
+      await setStatus(cycleId, ['APPROVED'], 'RUNNING', 'cycle.started');
+      const cycle = await db.paymentCycle.findUnique({ where: { id: cycleId }, select: { status: true } });
+      if (!cycle || !['RUNNING', 'PAUSED', 'COMPLETED', 'CANCELLED'].includes(cycle.status)) {
         throw ApplicationFailure.nonRetryable(`cycle ${cycleId} is ${cycle?.status ?? 'missing'}, not approved`, 'CycleNotApproved');
       }
-      if (updated.count === 1) await audit(db, { actor: ACTOR, action: 'cycle.started', entityType: 'payment_cycle', entityId: cycleId });
     },
 
-    /** Creates batches and instructions for every beneficiary enrolled before launch; resumes where a previous attempt stopped. */
+    /** Creates batches and instructions (paged; resumes where a previous attempt stopped). */
     async snapshotCycle(cycleId: string): Promise<CycleSnapshot> {
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
-      const { program } = cycle;
-      const last = await db.paymentBatch.findFirst({ where: { cycleId }, orderBy: { seq: 'desc' }, select: { id: true, seq: true } });
-      let seq = last?.seq ?? 0;
-      let cursor = last
-        ? (await db.paymentInstruction.findFirst({ where: { batchId: last.id }, orderBy: { beneficiaryId: 'desc' }, select: { beneficiaryId: true } }))?.beneficiaryId
-        : undefined;
-      for (;;) {
-        const page = await db.beneficiary.findMany({
-          where: { programId: program.id, status: 'ACTIVE', enrolledAt: { lte: cycle.launchedAt ?? new Date() }, ...(cursor ? { id: { gt: cursor } } : {}) },
-          orderBy: { id: 'asc' },
-          take: program.batchSize,
-          select: { id: true, paymentAccountId: true },
-        });
-        if (page.length === 0) break;
-        seq += 1;
-        const batchId = randomUUID();
-        await db.$transaction([
-          db.paymentBatch.create({
-            data: {
-              id: batchId, cycleId, seq, rail: 'BANK', provider: BANK_PROVIDER, messageId: batchId.replace(/-/g, ''),
-              itemCount: page.length, totalAmount: program.baseAmount.times(page.length), currency: program.currency,
-            },
-          }),
-          db.paymentInstruction.createMany({
-            data: page.map((b) => ({
-              paymentKey: paymentKey({ programId: program.id, cycleId, beneficiaryId: b.id, entitlementVersion: ENTITLEMENT_VERSION }),
-              cycleId, batchId, beneficiaryId: b.id, paymentAccountId: b.paymentAccountId,
-              entitlementVersion: ENTITLEMENT_VERSION, amount: program.baseAmount, currency: program.currency,
-            })),
-          }),
-        ]);
-        cursor = page[page.length - 1]!.id;
-        heartbeat({ seq });
-      }
-      const totals = await db.paymentInstruction.aggregate({ where: { cycleId }, _count: true, _sum: { amount: true } });
-      const instructedAmount = formatAmount(money(totals._sum.amount?.toString() ?? '0', program.currency));
+      await (cycle.kind === 'REISSUE' ? snapshotReissue(db, cycle) : snapshotRegular(db, cycle, (seq) => heartbeat({ seq })));
+      const totals = await db.paymentInstruction.aggregate({ where: { batch: { cycleId } }, _count: true, _sum: { amount: true } });
+      const instructedAmount = formatAmount(money(totals._sum.amount?.toString() ?? '0', cycle.currency));
       await db.paymentCycle.update({ where: { id: cycleId }, data: { instructedCount: totals._count, instructedAmount } });
-      return { batchCount: seq, instructedCount: totals._count, instructedAmount, currency: program.currency };
+      const waves = await db.$queryRaw<Array<{ wave: number; pay_on: Date | null; first: number; last: number }>>`
+        SELECT wave, pay_on, min(seq)::int AS first, max(seq)::int AS last FROM payment_batch WHERE cycle_id = ${cycleId}::uuid GROUP BY wave, pay_on ORDER BY wave`;
+      return {
+        batchCount: waves.reduce((n, w) => Math.max(n, w.last), 0),
+        waves: waves.map((w) => ({ wave: w.wave, payOn: w.pay_on ? w.pay_on.toISOString().slice(0, 10) : null, firstSeq: w.first, lastSeq: w.last })),
+        instructedCount: totals._count,
+        instructedAmount,
+        currency: cycle.currency,
+      };
     },
 
-    /** The envelope: the snapshot may not exceed the count and amount the approver signed for. */
+    /** The envelope and the budget: the snapshot may not exceed what the approver signed for, nor the program's budget. */
     async checkControlTotals(cycleId: string): Promise<{ withinEnvelope: boolean; reason?: string }> {
-      const c = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId } });
+      const c = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: { select: { budgetPerCycle: true } } } });
       if (c.approvedCount === null || c.approvedAmount === null) return { withinEnvelope: false, reason: 'NOT_APPROVED' };
+      const amount = new Decimal((c.instructedAmount ?? 0).toString());
       if ((c.instructedCount ?? 0) > c.approvedCount) return { withinEnvelope: false, reason: 'COUNT_ABOVE_APPROVED' };
-      if (new Decimal((c.instructedAmount ?? 0).toString()).greaterThan(c.approvedAmount.toString())) {
-        return { withinEnvelope: false, reason: 'AMOUNT_ABOVE_APPROVED' };
-      }
+      if (amount.greaterThan(c.approvedAmount.toString())) return { withinEnvelope: false, reason: 'AMOUNT_ABOVE_APPROVED' };
+      if (c.kind === 'REGULAR' && c.program.budgetPerCycle && amount.greaterThan(c.program.budgetPerCycle.toString())) return { withinEnvelope: false, reason: 'BUDGET_EXCEEDED' };
       return { withinEnvelope: true };
     },
 
-    async completeCycle(cycleId: string): Promise<void> {
-      const updated = await db.paymentCycle.updateMany({ where: { id: cycleId, status: 'RUNNING' }, data: { status: 'COMPLETED', completedAt: new Date() } });
-      if (updated.count === 1) await audit(db, { actor: ACTOR, action: 'cycle.completed', entityType: 'payment_cycle', entityId: cycleId });
+    /**
+     * Ledger: the approved envelope enters the budget and the instructed total becomes payable. A re-issue
+     * moves nothing here: what it pays again went back to payable when the rail failed it.
+     */
+    async fundCycle(cycleId: string): Promise<void> {
+      const c = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId } });
+      if (c.kind === 'REISSUE') return;
+      await db.$transaction((tx) =>
+        post(tx, {
+          reference: `cycle-funded:${cycleId}`, description: `cycle ${c.number} funded and instructed`, programId: c.programId, currency: c.currency, cycleId,
+          movements: [
+            { from: ACCOUNTS.appropriation, to: ACCOUNTS.budget, amount: (c.approvedAmount ?? 0).toString() },
+            { from: ACCOUNTS.budget, to: ACCOUNTS.payable, amount: (c.instructedAmount ?? 0).toString() },
+          ],
+        }),
+      );
+    },
+
+    async recordPause(cycleId: string, paused: boolean): Promise<void> {
+      await (paused ? setStatus(cycleId, ['RUNNING'], 'PAUSED', 'cycle.paused') : setStatus(cycleId, ['PAUSED'], 'RUNNING', 'cycle.resumed'));
+    },
+
+    /** Cancels every batch not yet sent, its instructions, and returns their money from payable to the budget. */
+    async cancelUnsentBatches(cycleId: string): Promise<{ cancelled: number }> {
+      const c = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId } });
+      return db.$transaction(async (tx) => {
+        const batches = await tx.$queryRaw<Array<{ id: string; total: string }>>`
+          UPDATE payment_batch SET status = 'CANCELLED', completed_at = now() WHERE cycle_id = ${cycleId}::uuid AND status = 'CREATED' RETURNING id, total_amount::text AS total`;
+        if (batches.length === 0) return { cancelled: 0 };
+        await tx.$executeRaw`UPDATE payment_instruction SET status = 'CANCELLED' WHERE batch_id = ANY(${batches.map((b) => b.id)}::uuid[]) AND status = 'CREATED'`;
+        const total = formatAmount(money(batches.reduce((s, b) => s.plus(b.total), new Decimal(0)), c.currency));
+        // A cancelled re-issue moves nothing: the failed payments it would have paid stay payable.
+        if (c.kind === 'REGULAR') {
+          await post(tx, {
+            reference: `cycle-cancelled:${cycleId}`, description: `cycle ${c.number}: ${batches.length} unsent batches cancelled`, programId: c.programId, currency: c.currency, cycleId,
+            movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.budget, amount: total }],
+          });
+        }
+        return { cancelled: batches.length };
+      });
+    },
+
+    async completeCycle(cycleId: string, outcome: 'COMPLETED' | 'CANCELLED'): Promise<void> {
+      await setStatus(cycleId, ['RUNNING', 'PAUSED'], outcome, outcome === 'COMPLETED' ? 'cycle.completed' : 'cycle.cancelled');
     },
 
     async failCycle(cycleId: string, reason: string): Promise<void> {

@@ -1,10 +1,15 @@
-// Activities of the DisbursementBatchWorkflow. The batch's messageId and each payment's key make every
-// send idempotent at the bank; still, after any ambiguous failure we ask the bank before sending again.
+// Activities of the DisbursementBatchWorkflow, for every rail. The batch's reference (pain.001 MsgId /
+// wallet X-CorrelationID) and each payment's key make every send idempotent at the rail; still, after
+// any ambiguous failure we ask the rail before sending again. Each status change and its ledger
+// movement are written in one transaction, so money is never counted twice or lost between accounts.
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
+import { ACCOUNTS, post } from '../lib/ledger';
 import { formatAmount, money } from '../domain/money';
-import type { BankClient, StatusReport } from './clients/bank-client';
+import type { RailBatchReport, RailClient } from './clients/rail';
+import { keepAlive } from './keep-alive';
+import { loadOutgoingItems } from './outgoing-items';
 
 /** A batch is addressed by its cycle and sequence number, which the cycle workflow knows without a lookup. */
 export interface BatchRef {
@@ -19,97 +24,116 @@ export interface BatchProgress {
   failed: number;
   pending: number;
   needsAttention: number;
+  cancelled: number;
 }
 
-export function createDisbursementActivities(deps: { db: Db; bank: BankClient; callbackUrl: string }) {
-  const { db, bank } = deps;
+export function createDisbursementActivities(deps: { db: Db; rails: Record<string, RailClient>; callbackUrl: (provider: string) => string }) {
+  const { db } = deps;
 
   async function findBatch(ref: BatchRef) {
     const batch = await db.paymentBatch.findUnique({ where: { cycleId_seq: ref }, include: { cycle: { include: { program: true } } } });
     if (!batch) throw ApplicationFailure.nonRetryable(`batch ${ref.seq} of cycle ${ref.cycleId} not found`, 'BatchNotFound');
-    return batch;
+    const rail = deps.rails[batch.provider];
+    if (!rail) throw ApplicationFailure.nonRetryable(`no rail client for provider ${batch.provider}`, 'UnknownProvider');
+    return { batch, rail };
   }
 
   async function progress(batchId: string): Promise<BatchProgress> {
     const rows = await db.paymentInstruction.groupBy({ by: ['status'], where: { batchId }, _count: true });
     const count = (s: string) => rows.find((r) => r.status === s)?._count ?? 0;
-    const p = { paid: count('PAID'), failed: count('FAILED'), needsAttention: count('NEEDS_ATTENTION'), pending: count('CREATED') + count('SUBMITTED') };
-    return { batchId, itemCount: p.paid + p.failed + p.needsAttention + p.pending, ...p };
+    const p = { paid: count('PAID'), failed: count('FAILED'), needsAttention: count('NEEDS_ATTENTION'), pending: count('CREATED') + count('SUBMITTED'), cancelled: count('CANCELLED') };
+    return { batchId, itemCount: rows.reduce((n, r) => n + r._count, 0), ...p };
   }
 
-  /** Reserves the batch against the cycle's envelope, under a lock on the cycle, before anything leaves. */
-  async function reserveWithinEnvelope(batchId: string): Promise<void> {
-    await db.$transaction(async (tx) => {
-      const batch = await tx.paymentBatch.findUniqueOrThrow({ where: { id: batchId } });
-      if (batch.status !== 'CREATED') return;
+  /**
+   * Reserves the batch against the cycle's envelope, under a lock on the cycle, and moves its money from
+   * payable to in transit, before anything leaves. False when the batch is no longer to be sent (cancelled).
+   */
+  async function reserve(batchId: string): Promise<boolean> {
+    return db.$transaction(async (tx) => {
+      const batch = await tx.paymentBatch.findUniqueOrThrow({ where: { id: batchId }, include: { cycle: true } });
+      if (batch.status !== 'CREATED') return batch.status === 'SUBMITTED';
       const [cycle] = await tx.$queryRaw<Array<{ approved_count: number | null; approved_amount: string | null }>>`
         SELECT approved_count, approved_amount::text FROM payment_cycle WHERE id = ${batch.cycleId}::uuid FOR UPDATE`;
-      const sent = await tx.paymentBatch.aggregate({ where: { cycleId: batch.cycleId, status: { not: 'CREATED' } }, _sum: { itemCount: true, totalAmount: true } });
+      const sent = await tx.paymentBatch.aggregate({ where: { cycleId: batch.cycleId, status: { notIn: ['CREATED', 'CANCELLED'] } }, _sum: { itemCount: true, totalAmount: true } });
       const count = (sent._sum.itemCount ?? 0) + batch.itemCount;
       const amount = new Decimal(sent._sum.totalAmount?.toString() ?? '0').plus(batch.totalAmount.toString());
       if (!cycle || cycle.approved_count === null || cycle.approved_amount === null || count > cycle.approved_count || amount.greaterThan(cycle.approved_amount)) {
         throw ApplicationFailure.nonRetryable(`batch ${batchId} would exceed the cycle's approved control totals`, 'ControlTotalsExceeded');
       }
       await tx.paymentBatch.update({ where: { id: batchId }, data: { status: 'SUBMITTED', submittedAt: new Date() } });
+      await tx.paymentInstruction.updateMany({ where: { batchId, status: 'CREATED' }, data: { status: 'SUBMITTED' } });
+      await post(tx, {
+        reference: `batch-sent:${batchId}`, description: `batch ${batch.seq} sent to ${batch.provider}`, programId: batch.cycle.programId,
+        currency: batch.currency, cycleId: batch.cycleId, batchId,
+        movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.inTransit(batch.provider), amount: batch.totalAmount.toString() }],
+      });
+      return true;
     });
   }
 
-  async function applyReport(batchId: string, report: StatusReport): Promise<void> {
-    const final = report.items.filter((i) => i.status === 'ACSC' || i.status === 'RJCT');
+  /** Final item statuses from a report; only instructions still in flight move, so replays change nothing. */
+  async function applyReport(batch: { id: string; seq: number; cycleId: string; provider: string; currency: string; programId: string }, report: RailBatchReport): Promise<void> {
+    const final = report.items.filter((i) => i.status !== 'PENDING');
     if (final.length === 0) return;
-    // One statement for the whole report; only instructions not yet final move, so replays change nothing.
-    await db.$executeRaw`
-      UPDATE payment_instruction AS pi
-         SET status = (CASE WHEN v.status = 'ACSC' THEN 'PAID' ELSE 'FAILED' END)::"InstructionStatus",
-             failure_reason = v.reason, settled_at = now()
-        FROM unnest(${final.map((i) => i.endToEndId)}::text[], ${final.map((i) => i.status)}::text[], ${final.map((i) => i.reasonCode ?? null)}::text[])
-             AS v(key, status, reason)
-       WHERE pi.payment_key = v.key AND pi.batch_id = ${batchId}::uuid AND pi.status IN ('CREATED', 'SUBMITTED')`;
+    await db.$transaction(async (tx) => {
+      const moved = await tx.$queryRaw<Array<{ status: string; amount: string }>>`
+        UPDATE payment_instruction AS pi
+           SET status = v.status::"InstructionStatus", failure_reason = v.reason, settled_at = now()
+          FROM unnest(${final.map((i) => i.key)}::text[], ${final.map((i) => i.status)}::text[], ${final.map((i) => i.reasonCode ?? null)}::text[]) AS v(key, status, reason)
+         WHERE pi.payment_key = v.key AND pi.batch_id = ${batch.id}::uuid AND pi.status IN ('SUBMITTED', 'NEEDS_ATTENTION')
+        RETURNING pi.status::text AS status, pi.amount::text AS amount`;
+      const total = (s: string) => moved.filter((m) => m.status === s).reduce((sum, m) => sum.plus(m.amount), new Decimal(0)).toString();
+      const inTransit = ACCOUNTS.inTransit(batch.provider);
+      // The transition above happens once per instruction, so a unique reference per application suffices.
+      await post(tx, {
+        reference: `batch-report:${batch.id}:${Date.now()}:${Math.random().toString(36).slice(2)}`, description: `batch ${batch.seq}: statuses from ${batch.provider}`,
+        programId: batch.programId, currency: batch.currency, cycleId: batch.cycleId, batchId: batch.id,
+        movements: [{ from: inTransit, to: ACCOUNTS.paid, amount: total('PAID') }, { from: inTransit, to: ACCOUNTS.payable, amount: total('FAILED') }],
+      });
+    });
   }
 
   return {
-    async submitBatch(ref: BatchRef): Promise<BatchProgress> {
-      const batch = await findBatch(ref);
-      await reserveWithinEnvelope(batch.id);
-      // Ask first: a previous attempt may have reached the bank even if its answer never reached us.
-      if (!(await bank.getStatusReport(batch.messageId))) {
-        const instructions = await db.paymentInstruction.findMany({ where: { batchId: batch.id }, include: { paymentAccount: true }, orderBy: { paymentKey: 'asc' } });
-        await bank.submit({
-          messageId: batch.messageId,
-          debtorAccount: batch.cycle.program.fundingAccount,
-          callbackUrl: deps.callbackUrl,
-          items: instructions.map((i) => ({
-            endToEndId: i.paymentKey,
-            amount: formatAmount(money(i.amount.toString(), i.currency)),
-            currency: i.currency,
-            creditor: { bankCode: i.paymentAccount.bankCode ?? '', accountNumber: i.paymentAccount.accountNumber ?? '' },
-          })),
+    submitBatch: (ref: BatchRef): Promise<BatchProgress> => keepAlive(async () => {
+      const { batch, rail } = await findBatch(ref);
+      if (!(await reserve(batch.id))) return progress(batch.id);
+      // Ask first: a previous attempt may have reached the rail even if its answer never reached us.
+      const known = await rail.findBatch(batch.messageId);
+      if (known) {
+        await applyReport({ ...batch, programId: batch.cycle.programId }, known);
+      } else {
+        await rail.submitBatch({
+          ref: batch.messageId, debtorAccount: batch.cycle.program.fundingAccount, callbackUrl: deps.callbackUrl(batch.provider),
+          count: batch.itemCount, controlSum: formatAmount(money(batch.totalAmount.toString(), batch.currency)), currency: batch.currency,
+          executionDate: (batch.payOn ?? new Date()).toISOString().slice(0, 10),
+          items: await loadOutgoingItems(db, batch.id),
         });
       }
-      await db.paymentInstruction.updateMany({ where: { batchId: batch.id, status: 'CREATED' }, data: { status: 'SUBMITTED' } });
       return progress(batch.id);
-    },
+    }),
 
-    /** Pulls the bank's status report and records final item statuses (PAID / FAILED with the bank's reason). */
-    async syncBatchStatus(ref: BatchRef): Promise<BatchProgress> {
-      const batch = await findBatch(ref);
-      const report = await bank.getStatusReport(batch.messageId);
-      if (report) await applyReport(batch.id, report);
+    /** Pulls the rail's report and records final item statuses (PAID / FAILED with the rail's reason). */
+    syncBatchStatus: (ref: BatchRef): Promise<BatchProgress> => keepAlive(async () => {
+      const { batch, rail } = await findBatch(ref);
+      const report = await rail.findBatch(batch.messageId);
+      if (report) await applyReport({ ...batch, programId: batch.cycle.programId }, report);
       return progress(batch.id);
-    },
+    }),
 
     /** Closes the batch; anything still unconfirmed is flagged for a person, never left "sent" silently. */
     async finishBatch(ref: BatchRef): Promise<BatchProgress> {
-      const batchId = (await findBatch(ref)).id;
-      const before = await progress(batchId);
+      const { batch } = await findBatch(ref);
+      const before = await progress(batch.id);
       await db.$transaction([
-        db.paymentInstruction.updateMany({ where: { batchId, status: { in: ['CREATED', 'SUBMITTED'] } }, data: { status: 'NEEDS_ATTENTION' } }),
+        db.paymentInstruction.updateMany({ where: { batchId: batch.id, status: 'SUBMITTED' }, data: { status: 'NEEDS_ATTENTION' } }),
+        // CREATED here means it was refused before leaving (e.g. above the envelope): a person decides.
         db.paymentBatch.updateMany({
-          where: { id: batchId, status: { in: ['CREATED', 'SUBMITTED'] } },
+          where: { id: batch.id, status: { in: ['CREATED', 'SUBMITTED'] } },
           data: { status: before.pending > 0 ? 'NEEDS_ATTENTION' : 'COMPLETED', completedAt: new Date() },
         }),
       ]);
-      return progress(batchId);
+      return progress(batch.id);
     },
   };
 }

@@ -5,17 +5,19 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { NotificationJob } from '../workers/queues';
 import { createApplicationActivities } from './application';
-import { createBankClient } from './clients/bank-client';
+import { BANK_PROVIDER, createBankClient } from './clients/bank-client';
 import { createRegistryClient } from './clients/registry-client';
+import { createWalletClient, WALLET_PROVIDER } from './clients/wallet-client';
 import { createCycleActivities } from './cycle';
 import { createDisbursementActivities } from './disbursement';
 import { createNotificationActivities } from './notification';
 import { createReconciliationActivities } from './reconciliation';
 import { createReviewActivities } from './review';
+import { createStatementActivities } from './statements';
 
 export interface ActivityDeps {
   db: Db;
-  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'PUBLIC_URL'>;
+  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL'> & Partial<Pick<Config, 'RAIL_TIMEOUT_MS'>>;
   /** Where applicant notifications are queued for the SMS gateway. */
   notifications: Queue<NotificationJob>;
   /** Today's date (YYYY-MM-DD) for age rules; injectable so tests can pin it. */
@@ -24,15 +26,20 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const registry = createRegistryClient(deps.config.REGISTRY_SIM_URL);
-  const bank = createBankClient(deps.config.BANK_SIM_URL);
+  const bank = createBankClient(deps.config.BANK_SIM_URL, { timeoutMs: deps.config.RAIL_TIMEOUT_MS });
+  const wallet = createWalletClient(deps.config.WALLET_SIM_URL, { timeoutMs: deps.config.RAIL_TIMEOUT_MS });
+  const rails = { [BANK_PROVIDER]: bank, [WALLET_PROVIDER]: wallet };
+  // Where each rail sends its notifications (they only make the batch workflow pull the rail's report).
+  const callbackPath: Record<string, string> = { [BANK_PROVIDER]: 'bank', [WALLET_PROVIDER]: 'wallet' };
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   return {
     ...createApplicationActivities({ db: deps.db, registry, today }),
     ...createReviewActivities({ db: deps.db }),
     ...createNotificationActivities({ db: deps.db, notifications: deps.notifications, statusUrl: `${deps.config.PUBLIC_URL}/status` }),
     ...createCycleActivities({ db: deps.db }),
-    ...createDisbursementActivities({ db: deps.db, bank, callbackUrl: `${deps.config.PUBLIC_URL}/callbacks/bank` }),
-    ...createReconciliationActivities({ db: deps.db, bank }),
+    ...createDisbursementActivities({ db: deps.db, rails, callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${callbackPath[provider]}` }),
+    ...createStatementActivities({ db: deps.db, bank, wallet }),
+    ...createReconciliationActivities({ db: deps.db }),
   };
 }
 

@@ -1,10 +1,8 @@
-// Activities of the ReconciliationWorkflow: import the bank's statement, then classify every instruction
-// of the cycle against it in SQL (set-based, so memory does not grow with the cycle).
+// Activities of the ReconciliationWorkflow: classify every instruction of the cycle against the imported
+// statement lines (activities/statements.ts) in SQL, set-based, so memory does not grow with the cycle.
 // Control totals: instructed = matched + failed + pending + breaks, in count and amount, exact to the cent.
-import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
 import { formatAmount, money, sum } from '../domain/money';
-import { BANK_PROVIDER, type BankClient } from './clients/bank-client';
 
 /** Classes a run can assign. MATCHED, FAILED and PENDING are outcomes; every other class is a break. */
 export const OUTCOME_CLASSES = ['MATCHED', 'FAILED', 'PENDING'] as const;
@@ -22,32 +20,10 @@ export interface ReconciliationSummary {
   breaksByClass: Record<string, number>;
 }
 
-export function createReconciliationActivities(deps: { db: Db; bank: BankClient }) {
-  const { db, bank } = deps;
+export function createReconciliationActivities(deps: { db: Db }) {
+  const { db } = deps;
 
   return {
-    /** Copies the funding account's statement lines; re-importing is a no-op thanks to the entry reference. */
-    async importBankStatement(cycleId: string): Promise<{ imported: number }> {
-      const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
-      const account = cycle.program.fundingAccount;
-      let after: string | null = null;
-      let imported = 0;
-      do {
-        const page = await bank.getStatementPage(account, after, 2000);
-        const result = await db.statementEntry.createMany({
-          data: page.entries.map((e) => ({
-            provider: BANK_PROVIDER, entryRef: e.entryRef, account, endToEndId: e.endToEndId,
-            amount: e.amount, currency: e.currency, bookedAt: new Date(e.bookedAt),
-          })),
-          skipDuplicates: true,
-        });
-        imported += result.count;
-        after = page.nextCursor;
-        heartbeat({ imported });
-      } while (after);
-      return { imported };
-    },
-
     /** One run, computed in one transaction: a retried activity replaces its own partial work. */
     async reconcileCycle(cycleId: string, runId: string): Promise<ReconciliationSummary> {
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId } });
@@ -56,11 +32,14 @@ export function createReconciliationActivities(deps: { db: Db; bank: BankClient 
         await tx.reconciliationRun.upsert({ where: { id: runId }, create: { id: runId, cycleId, currency: cycle.currency }, update: { status: 'RUNNING' } });
         await tx.$executeRaw`
           CREATE TEMP TABLE recon_classified ON COMMIT DROP AS
-          WITH theirs AS (
+          WITH ours AS (
+            -- What this cycle sent: instructions in its batches (a re-issue's belong to the re-issue cycle).
+            SELECT pi.payment_key, pi.amount, pi.currency, pi.status, pb.provider
+              FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
+             WHERE pb.cycle_id = ${cycleId}::uuid AND pi.status <> 'CANCELLED'), -- never sent: nothing to match
+          theirs AS (
             SELECT se.end_to_end_id, count(*)::int AS n, sum(se.amount) AS amount, min(se.currency) AS currency
-              FROM statement_entry se
-              JOIN payment_instruction pi ON pi.payment_key = se.end_to_end_id AND pi.cycle_id = ${cycleId}::uuid
-             WHERE se.provider = ${BANK_PROVIDER}
+              FROM statement_entry se JOIN ours o ON o.payment_key = se.end_to_end_id AND o.provider = se.provider
              GROUP BY se.end_to_end_id)
           SELECT pi.payment_key, pi.amount, pi.currency, t.amount AS statement_amount, coalesce(t.n, 0) AS n,
                  CASE
@@ -73,9 +52,8 @@ export function createReconciliationActivities(deps: { db: Db; bank: BankClient 
                    WHEN t.n IS NULL THEN 'PENDING'
                    ELSE 'ON_STATEMENT_NOT_CONFIRMED'
                  END AS class
-            FROM payment_instruction pi
-            LEFT JOIN theirs t ON t.end_to_end_id = pi.payment_key
-           WHERE pi.cycle_id = ${cycleId}::uuid`;
+            FROM ours pi
+            LEFT JOIN theirs t ON t.end_to_end_id = pi.payment_key`;
         await tx.$executeRaw`
           INSERT INTO reconciliation_item (id, run_id, payment_key, break_class, expected_amount, statement_amount, currency)
           SELECT gen_random_uuid(), ${runId}::uuid, payment_key, class, amount, statement_amount, currency

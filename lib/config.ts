@@ -27,6 +27,12 @@ const EnvSchema = z.object({
   SMS_SIM_URL: z.string().default('http://127.0.0.1:4003'),
   /** The SMS gateway simulator's own message log. */
   SMS_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_sms'),
+  WALLET_SIM_PORT: port.default(4004),
+  WALLET_SIM_URL: z.string().default('http://127.0.0.1:4004'),
+  /** The mobile-wallet provider simulator's own ledger. */
+  WALLET_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_wallet'),
+  /** Per request to a rail; a send that times out may still have been committed (the rail is asked before a resend). */
+  RAIL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
   PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
   /** Workflow starts per second the intake queue sends to Temporal. */

@@ -1,6 +1,7 @@
 // A program as created by an administrator.
 import { z } from 'zod';
 import { RuleSetSchema } from '../domain/eligibility';
+import { ScheduleSchema } from '../domain/schedule';
 import { CURRENCY_MINOR_UNITS } from '../domain/money';
 import { decimalAmount } from './fields';
 
@@ -11,7 +12,14 @@ export const ProgramInput = z
     country: z.enum(['BR', 'AR']),
     currency: z.string().refine((c) => c in CURRENCY_MINOR_UNITS, 'a supported ISO 4217 currency'),
     baseAmount: z.string().regex(decimalAmount, 'a decimal amount such as 600.00').refine((a) => /[1-9]/.test(a), 'greater than zero'),
+    amountPerDependant: z.string().regex(decimalAmount, 'a decimal amount such as 150.00').default('0'),
+    capPerHousehold: z.string().regex(decimalAmount, 'a decimal amount such as 1200.00').optional(),
+    budgetPerCycle: z.string().regex(decimalAmount, 'a decimal amount such as 1000000.00').optional(),
     batchSize: z.number().int().min(1).max(5000).default(500),
+    /** Staggered payment by the last digit of the national ID; absent: everyone when the cycle is launched. */
+    schedule: ScheduleSchema.optional(),
+    appealWindowDays: z.number().int().min(1).max(365).default(30),
+    maxApplicationsPerPhone: z.number().int().min(1).max(100).default(3),
     fundingAccount: z.string().regex(/^[A-Z0-9-]{4,34}$/, 'upper-case letters, digits and dashes'),
     rules: RuleSetSchema,
   })

@@ -8,12 +8,12 @@ export interface ApiResponse<T> {
 export interface CycleView {
   id: string;
   number: number;
-  status: 'DRAFT' | 'APPROVED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  status: 'DRAFT' | 'APPROVED' | 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
   currency: string;
   preview: { count: number; amount: string };
   instructed: { count: number; amount: string } | null;
   instructions?: Record<string, { count: number; amount: string }>;
-  batches?: Record<string, number>;
+  batches?: Array<{ seq: number; wave: number; rail: string; provider: string; status: string; items: number; paid: number; failed: number; needsAttention: number }>;
   reconciliation?: null | Record<'instructed' | 'matched' | 'failed' | 'pending' | 'breaks' | 'statement', { count: number; amount: string }>;
   failureReason: string | null;
 }

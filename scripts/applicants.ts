@@ -26,16 +26,18 @@ export async function fetchRegistryPersons(registryUrl: string, limit = Infinity
 
 /** A complete, valid application for a registry person; bank details are synthetic and stable per index. */
 export function applicationFor(person: RegistryPersonSummary, index: number) {
+  const phone = `+55119${String(10_000_000 + index).slice(-8)}`;
   return {
     nationalId: person.nationalId,
     fullName: person.trueName ?? person.fullName,
     dateOfBirth: person.dateOfBirth,
-    phone: `+55119${String(10_000_000 + index).slice(-8)}`,
+    phone,
     municipality: person.municipality.name,
     householdSize: 1,
     dependantsUnder18: 0,
     declaredMonthlyIncome: person.monthlyIncome,
-    payment: { rail: 'BANK', bankCode: '001', accountNumber: String(100_000_000 + index) },
+    // Every third household chose a mobile wallet (its phone), the others a bank account.
+    payment: index % 3 === 2 ? { rail: 'WALLET', msisdn: phone } : { rail: 'BANK', bankCode: '001', accountNumber: String(100_000_000 + index) },
     consent: true,
   };
 }

@@ -4,7 +4,7 @@
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { removeQueues } from './queues-cleanup';
-import { inconsistencies, runScenario, type ScenarioResult } from './scenario';
+import { inconsistencies, runScenario, type RailLedgerSummary, type ScenarioResult } from './scenario';
 import { stackEnv, startStack } from './stack';
 
 const PERSONS = Number(process.env.DEMO_PERSONS ?? 1000);
@@ -22,14 +22,14 @@ const config = loadConfig(env);
 const db = createDb(config.DATABASE_URL, 2);
 let status = 1;
 try {
-  say(`stack ready: web ${stack.urls.web}, registry ${stack.urls.registry}, bank ${stack.urls.bank}`);
+  say(`stack ready: web ${stack.urls.web}, registry ${stack.urls.registry}, bank ${stack.urls.bank}, wallet ${stack.urls.wallet}`);
   const result = await runScenario({ db, urls: stack.urls, persons: PERSONS, progress: throttled(say) });
   printSummary(result);
   const problems = inconsistencies(result);
   if (problems.length) {
     say(`INCONSISTENT: ${problems.join('; ')}`);
   } else {
-    say('consistent: enrolled = instructed = paid at the bank = matched in reconciliation, to the cent');
+    say('consistent: enrolled = instructed = paid at the bank and the wallet = matched in reconciliation, to the cent');
     status = 0;
   }
 } catch (err) {
@@ -59,16 +59,19 @@ function throttled(print: (line: string) => void): (line: string) => void {
 function printSummary(r: ScenarioResult): void {
   const rec = r.cycle.reconciliation!;
   const cur = r.cycle.currency;
-  const bankTotal = r.bank.totals.find((t) => t.currency === cur)?.amount ?? '0.00';
+  const rail = (name: string, l: RailLedgerSummary) => `${name} ${l.entries} credits for ${l.distinctKeys} distinct payment keys, ${l.totals.find((t) => t.currency === cur)?.amount ?? '0.00'} ${cur}`;
+  const byKind = new Map<string, number>();
+  for (const b of r.cycle.batches ?? []) byKind.set(`${b.provider} ${b.status.toLowerCase()}`, (byKind.get(`${b.provider} ${b.status.toLowerCase()}`) ?? 0) + 1);
+  const batches = [...byKind].map(([k, n]) => `${n} ${k}`).join(', ');
   const rows: Array<[string, string]> = [
     ['Program', `${r.programCode} (funding account ${r.fundingAccount})`],
     ['Applications sent', `${r.submissions.sent} in ${r.submissions.seconds.toFixed(1)}s: ${r.submissions.created} new, ${r.submissions.returnedExisting} resubmissions answered with the existing application, ${r.submissions.refused} refused as invalid (400)`],
     ['Decisions', Object.entries(r.stats.applications).map(([k, v]) => `${k.toLowerCase()} ${v}`).join(', ') + ` (all decided ${r.seconds.decisions.toFixed(1)}s after intake)`],
     ['Rejection reasons', Object.entries(r.stats.rejectionReasons).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
     ['Enrolled households', String(r.stats.activeBeneficiaries)],
-    ['Cycle', `#${r.cycle.number} ${r.cycle.status.toLowerCase()} in ${r.seconds.cycle.toFixed(1)}s; approved ${r.cycle.preview.count} payments / ${r.cycle.preview.amount} ${cur}; batches ${JSON.stringify(r.cycle.batches)}`],
+    ['Cycle', `#${r.cycle.number} ${r.cycle.status.toLowerCase()} in ${r.seconds.cycle.toFixed(1)}s; approved ${r.cycle.preview.count} payments / ${r.cycle.preview.amount} ${cur}; batches: ${batches}`],
     ['Instructed', `${r.cycle.instructed?.count} payments, ${r.cycle.instructed?.amount} ${cur}`],
-    ['Bank ledger', `${r.bank.entries} credits for ${r.bank.distinctEndToEndIds} distinct payment keys, ${bankTotal} ${cur}`],
+    ['Rail ledgers', `${rail('bank', r.rails.bank)}; ${rail('wallet', r.rails.wallet)}`],
     ['Reconciliation', `matched ${rec.matched.count} / ${rec.matched.amount}, failed ${rec.failed.count} / ${rec.failed.amount}, pending ${rec.pending.count} / ${rec.pending.amount}, breaks ${rec.breaks.count} / ${rec.breaks.amount}; statement ${rec.statement.count} / ${rec.statement.amount} ${cur}`],
   ];
   console.log('\n================ Amparo demo summary ================');

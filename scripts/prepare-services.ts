@@ -1,5 +1,5 @@
 // Second half of `scripts/services.sh up`: with the servers reachable, create Amparo's databases
-// (dev and test, for Amparo and for the bank simulator) and wait until the Temporal namespace answers.
+// (dev and test, for Amparo and for each simulator with a database) and wait until the Temporal namespace answers.
 import pg from 'pg';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
@@ -56,7 +56,7 @@ async function waitForNamespace(deadlineMs: number): Promise<void> {
   throw new Error(`Temporal namespace ${config.TEMPORAL_NAMESPACE} at ${config.TEMPORAL_ADDRESS} not ready: ${String(lastError)}`);
 }
 
-for (const url of [config.DATABASE_URL, config.BANK_SIM_DATABASE_URL, config.SMS_SIM_DATABASE_URL]) {
+for (const url of [config.DATABASE_URL, config.BANK_SIM_DATABASE_URL, config.SMS_SIM_DATABASE_URL, config.WALLET_SIM_DATABASE_URL]) {
   await ensureDatabase(url);
   await ensureDatabase(testDatabaseUrl(url));
 }

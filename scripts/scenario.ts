@@ -1,6 +1,6 @@
 // The walking skeleton end to end, over HTTP: a program is created, registry persons apply, the rail
-// decides, a cycle is prepared by one user and approved by another, paid through the bank, reconciled.
-// The demo prints the summary; the end-to-end test asserts on it and on the bank's own ledger.
+// decides, a cycle is prepared by one user and approved by another, paid through the bank and the mobile
+// wallet, reconciled. The demo prints the summary; the end-to-end test asserts on it and on the rails' own ledgers.
 import Decimal from 'decimal.js';
 import { ageOn } from '../domain/eligibility';
 import type { Db } from '../lib/db';
@@ -10,7 +10,7 @@ import { applicationFor, fetchRegistryPersons, unknownPersonCpf } from './applic
 
 export interface ScenarioOptions {
   db: Db;
-  urls: { web: string; registry: string; bank: string };
+  urls: { web: string; registry: string; bank: string; wallet: string };
   /** How many registry persons to consider as applicants (adults among them apply). */
   persons: number;
   baseAmount?: string;
@@ -19,9 +19,11 @@ export interface ScenarioOptions {
   progress?: (line: string) => void;
 }
 
-export interface BankLedgerSummary {
+/** What a rail's own ledger holds for our funding account (the simulators' harness endpoints). */
+export interface RailLedgerSummary {
   entries: number;
-  distinctEndToEndIds: number;
+  /** Distinct payment keys: EndToEndIds at the bank, transaction references at the wallet. */
+  distinctKeys: number;
   totals: Array<{ currency: string; amount: string }>;
 }
 
@@ -31,7 +33,7 @@ export interface ScenarioResult {
   submissions: { sent: number; created: number; returnedExisting: number; refused: number; seconds: number };
   stats: ProgramStats;
   cycle: CycleView;
-  bank: BankLedgerSummary;
+  rails: { bank: RailLedgerSummary; wallet: RailLedgerSummary };
   seconds: { intake: number; decisions: number; cycle: number };
 }
 
@@ -111,12 +113,17 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   }, 600_000);
   const cycleSeconds = (Date.now() - cycleStarted) / 1000;
 
-  const bankRes = await fetch(`${opts.urls.bank}/v1/ledger/summary?debtorAccount=${encodeURIComponent(fundingAccount)}`);
-  const bank = (await bankRes.json()) as BankLedgerSummary;
+  const account = encodeURIComponent(fundingAccount);
+  const bank = (await (await fetch(`${opts.urls.bank}/v1/ledger/summary?debtorAccount=${account}`)).json()) as { entries: number; distinctEndToEndIds: number; totals: RailLedgerSummary['totals'] };
+  const wallet = (await (await fetch(`${opts.urls.wallet}/v1/ledger/summary?account=${account}`)).json()) as { entries: number; distinctReferences: number; totals: RailLedgerSummary['totals'] };
+  const rails = {
+    bank: { entries: bank.entries, distinctKeys: bank.distinctEndToEndIds, totals: bank.totals },
+    wallet: { entries: wallet.entries, distinctKeys: wallet.distinctReferences, totals: wallet.totals },
+  };
   return {
     programCode, fundingAccount,
     submissions: { ...counts, seconds: intakeSeconds },
-    stats, cycle, bank,
+    stats, cycle, rails,
     seconds: { intake: intakeSeconds, decisions: decisionSeconds, cycle: cycleSeconds },
   };
 }
@@ -126,7 +133,8 @@ export function inconsistencies(r: ScenarioResult, baseAmount = '600.00'): strin
   const problems: string[] = [];
   const enrolled = r.stats.applications.ENROLLED ?? 0;
   const rec = r.cycle.reconciliation;
-  const bankTotal = r.bank.totals.find((t) => t.currency === r.cycle.currency)?.amount ?? '0';
+  const railTotal = (s: RailLedgerSummary) => new Decimal(s.totals.find((t) => t.currency === r.cycle.currency)?.amount ?? '0');
+  const { bank, wallet } = r.rails;
   const expected = new Decimal(baseAmount).times(enrolled);
   const check = (ok: boolean, what: string) => ok || problems.push(what);
   check(r.cycle.instructed?.count === enrolled, `instructed ${r.cycle.instructed?.count} != enrolled ${enrolled}`);
@@ -134,8 +142,9 @@ export function inconsistencies(r: ScenarioResult, baseAmount = '600.00'): strin
   check(rec?.matched.count === enrolled, `matched ${rec?.matched.count} != enrolled ${enrolled}`);
   check(rec?.breaks.count === 0, `${rec?.breaks.count} reconciliation breaks`);
   check(new Decimal(rec?.statement.amount ?? 0).equals(rec?.matched.amount ?? -1), `statement ${rec?.statement.amount} != matched ${rec?.matched.amount}`);
-  check(r.bank.entries === enrolled && r.bank.distinctEndToEndIds === enrolled, `bank credited ${r.bank.entries} entries for ${r.bank.distinctEndToEndIds} keys, enrolled ${enrolled}`);
-  check(new Decimal(bankTotal).equals(expected), `bank total ${bankTotal} != ${expected.toString()}`);
+  check(bank.entries === bank.distinctKeys && wallet.entries === wallet.distinctKeys, `a key credited twice: bank ${bank.entries}/${bank.distinctKeys}, wallet ${wallet.entries}/${wallet.distinctKeys}`);
+  check(bank.entries + wallet.entries === enrolled, `rails credited ${bank.entries} + ${wallet.entries}, enrolled ${enrolled}`);
+  check(railTotal(bank).plus(railTotal(wallet)).equals(expected), `rail totals ${railTotal(bank).toString()} + ${railTotal(wallet).toString()} != ${expected.toString()}`);
   return problems;
 }
 

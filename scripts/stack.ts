@@ -21,6 +21,7 @@ export interface StackUrls {
   registry: string;
   bank: string;
   sms: string;
+  wallet: string;
 }
 
 export interface Stack {
@@ -44,7 +45,7 @@ export async function freePort(): Promise<number> {
 
 /** Free ports and matching URLs for one stack, so a demo or test never collides with a running one. */
 export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
-  const [web, registry, bank, sms] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [web, registry, bank, sms, wallet] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   return {
     ...base,
     WEB_PORT: String(web),
@@ -55,6 +56,8 @@ export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.Proces
     BANK_SIM_URL: `http://127.0.0.1:${bank}`,
     SMS_SIM_PORT: String(sms),
     SMS_SIM_URL: `http://127.0.0.1:${sms}`,
+    WALLET_SIM_PORT: String(wallet),
+    WALLET_SIM_URL: `http://127.0.0.1:${wallet}`,
     ...overrides,
   };
 }
@@ -63,6 +66,7 @@ const PROCESSES = (env: NodeJS.ProcessEnv): ProcessSpec[] => [
   { name: 'registry-sim', entry: 'simulators/registry/main.ts', healthUrl: `${env.REGISTRY_SIM_URL}/health` },
   { name: 'bank-sim', entry: 'simulators/bank/main.ts', healthUrl: `${env.BANK_SIM_URL}/health` },
   { name: 'sms-sim', entry: 'simulators/sms/main.ts', healthUrl: `${env.SMS_SIM_URL}/health` },
+  { name: 'wallet-sim', entry: 'simulators/wallet/main.ts', healthUrl: `${env.WALLET_SIM_URL}/health` },
   { name: 'temporal-worker', entry: 'workers/temporal-worker.ts' },
   { name: 'queue-worker', entry: 'workers/queue-worker.ts' },
   { name: 'web', entry: 'web/main.ts', healthUrl: `${env.PUBLIC_URL}/health` },
@@ -119,7 +123,7 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     throw err;
   }
   return {
-    urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL!, sms: env.SMS_SIM_URL! },
+    urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL!, sms: env.SMS_SIM_URL!, wallet: env.WALLET_SIM_URL! },
     env,
     stop,
     async restart(name, opts = {}) {

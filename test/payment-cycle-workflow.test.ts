@@ -1,19 +1,15 @@
 // PaymentCycleWorkflow → DisbursementBatchWorkflows → ReconciliationWorkflow on the real Temporal server,
 // the test database and the bank simulator. The bank's own ledger is the judge: one credit per payment key.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createBankCallbackProcessor } from '../workers/callback-processor';
-import type { BankCallbackJob } from '../workers/queues';
 import { PaymentCycleWorkflow } from '../workflows';
 import type { PaymentCycleInput } from '../workflows/payment-cycle';
 import { disbursementBatchWorkflowId, paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
 import { testActivities, testQueues } from './support/activities';
 import { entryCounts, startBank, type TestBank } from './support/bank';
+import { railCallbackServer } from './support/rail-callbacks';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
 import { uid } from './support/util';
@@ -23,30 +19,21 @@ const db = createDb(config.DATABASE_URL, 5);
 let bank: TestBank;
 let bankUrl: string;
 let temporal: TestTemporal;
-let callbacks: http.Server;
+let callbacks: Awaited<ReturnType<typeof railCallbackServer>>;
 const queues = testQueues();
 const createActivities = (deps: Parameters<typeof testActivities>[1]) => testActivities(queues.queues, deps);
 
 beforeAll(async () => {
-  bank = await startBank(uid('cycle-wf'), { closedAccounts: ['999000001'] });
+  bank = await startBank(uid('cycle-wf'), { faults: { closedAccounts: ['999000001'] } });
   bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
-  // Stands in for web + BullMQ: each bank callback goes through the real callback processor to a signal.
-  callbacks = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const job = { data: JSON.parse(body) as BankCallbackJob } as Job<BankCallbackJob>;
-      void createBankCallbackProcessor({ temporal: temporal.client, db })(job).finally(() => res.writeHead(200).end());
-    });
-  });
-  await new Promise<void>((r) => callbacks.listen(0, '127.0.0.1', r));
-  const publicUrl = `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}`;
+  callbacks = await railCallbackServer({ db, temporal: () => temporal.client });
+  const publicUrl = callbacks.publicUrl;
   temporal = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl, PUBLIC_URL: publicUrl } }));
 });
 afterAll(async () => {
   await temporal?.close();
   await bank?.close();
-  callbacks?.close();
+  await callbacks?.close();
   await queues.close();
   await db.$disconnect();
 });
@@ -75,6 +62,7 @@ describe('PaymentCycleWorkflow', () => {
     const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 600_000 } }, 'payment-cycle');
 
     expect(result.progress).toMatchObject({ phase: 'completed', batchCount: 4, batchesDone: 4, paid: 35, failed: 0, needsAttention: 0 });
+    expect(callbacks.received()).toBeGreaterThanOrEqual(4);
     const credits = await entryCounts(bank.pool, program.fundingAccount);
     const keys = await keysOf(cycle.id);
     expect(keys).toHaveLength(35);
@@ -89,7 +77,7 @@ describe('PaymentCycleWorkflow', () => {
 
   it('records the bank\'s reason for a failed payment and keeps control totals whole', async () => {
     const program = await createProgram(db, { batchSize: 10 });
-    await enrollBeneficiaries(db, program.id, 12, (i) => (i === 3 ? '999000001' : String(700_000_000 + i)));
+    await enrollBeneficiaries(db, program.id, 12, { accountNumber: (i) => (i === 3 ? '999000001' : String(700_000_000 + i)) });
     const cycle = await approvedCycle(db, program.id);
     const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 200 } });
 
@@ -102,7 +90,7 @@ describe('PaymentCycleWorkflow', () => {
   });
 
   it('finishes by polling when every callback is lost', async () => {
-    const silentBank = await startBank(uid('silent'), { faults: { dropCallbacks: true } });
+    const silentBank = await startBank(uid('silent'), { faults: { lostCallbackRate: 1 } });
     const silentUrl = await silentBank.app.listen({ host: '127.0.0.1', port: 0 });
     const worker = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: silentUrl } }));
     try {
@@ -143,6 +131,24 @@ describe('PaymentCycleWorkflow', () => {
     expect(result.failureReason).toBe('COUNT_ABOVE_APPROVED');
     expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({ status: 'FAILED', failureReason: 'COUNT_ABOVE_APPROVED' });
     expect(await db.paymentBatch.count({ where: { cycleId: cycle.id, status: { not: 'CREATED' } } })).toBe(0);
+    expect((await entryCounts(bank.pool, program.fundingAccount)).size).toBe(0);
+  });
+
+  it('refuses to send a batch that would exceed the approved control totals', async () => {
+    const program = await createProgram(db, { batchSize: 10 });
+    await enrollBeneficiaries(db, program.id, 4);
+    const cycle = await approvedCycle(db, program.id);
+    const activities = createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl } });
+    const env = new MockActivityEnvironment();
+    await env.run(() => activities.startCycle(cycle.id));
+    await env.run(() => activities.snapshotCycle(cycle.id));
+    // Altered after approval: one payment raised by a cent, its batch total with it.
+    const [one] = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, take: 1 });
+    await db.paymentInstruction.update({ where: { id: one!.id }, data: { amount: { increment: '0.01' } } });
+    await db.paymentBatch.updateMany({ where: { cycleId: cycle.id }, data: { totalAmount: { increment: '0.01' } } });
+
+    await expect(env.run(() => activities.submitBatch({ cycleId: cycle.id, seq: 1 }))).rejects.toMatchObject({ type: 'ControlTotalsExceeded' });
+    expect(await db.paymentBatch.findFirstOrThrow({ where: { cycleId: cycle.id } })).toMatchObject({ status: 'CREATED' });
     expect((await entryCounts(bank.pool, program.fundingAccount)).size).toBe(0);
   });
 

@@ -8,10 +8,12 @@ import { applicationRoutes } from './routes/applications';
 import { applyRoutes } from './routes/apply';
 import { callbackRoutes } from './routes/callbacks';
 import { cycleRoutes } from './routes/cycles';
+import { openApiRoutes } from './routes/openapi';
 import { programRoutes } from './routes/programs';
 import { statusRoutes } from './routes/status';
 import { reviewRoutes } from './routes/reviews';
 import { adminRoutes } from './routes/admin';
+import { walletCallbackRoutes } from './routes/wallet-callbacks';
 
 export function buildServer(ctx: WebContext): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
@@ -25,7 +27,9 @@ export function buildServer(ctx: WebContext): FastifyInstance {
   programRoutes(app, ctx);
   applicationRoutes(app, ctx);
   cycleRoutes(app, ctx);
+  openApiRoutes(app);
   callbackRoutes(app, ctx);
+  walletCallbackRoutes(app, ctx);
   // Applicant pages (HTML forms): their own scope with form bodies, the language cookie, strict headers.
   applyRoutes(app, ctx);
   statusRoutes(app, ctx);

@@ -31,6 +31,15 @@ export const externalCall: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: PERMANENT },
 };
 
+/**
+ * Sends to and status reads from the payment rails. The activity heartbeats while it waits on the rail, so
+ * an attempt lost with a crashed worker is retried after 15 s, not after the whole timeout.
+ */
+export const railCall: ActivityOptions = {
+  ...externalCall,
+  heartbeatTimeout: '15 seconds',
+};
+
 /** Long steps that page through a whole cycle; the heartbeat lets a crashed worker's attempt be retried soon. */
 export const cycleScan: ActivityOptions = {
   startToCloseTimeout: '1 hour',

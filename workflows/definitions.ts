@@ -10,8 +10,15 @@ export const reviewDecidedSignal = defineSignal('reviewDecided');
 /** The bank reported news about a batch (callback → BullMQ → here). Carries the event ID only. */
 export const bankReportSignal = defineSignal<[{ eventId: string }]>('bankReport');
 
+/** Administrators pause, resume or cancel a running cycle (recorded and audited by the web first). */
+export const pauseCycleSignal = defineSignal('pauseCycle');
+export const resumeCycleSignal = defineSignal('resumeCycle');
+export const cancelCycleSignal = defineSignal('cancelCycle');
+
 export interface CycleProgress {
-  phase: 'starting' | 'snapshot' | 'disbursing' | 'reconciling' | 'completed' | 'failed';
+  phase: 'starting' | 'snapshot' | 'waiting' | 'disbursing' | 'paused' | 'reconciling' | 'completed' | 'cancelled' | 'failed';
+  /** The wave being paid or waited for (staggered schedules); 1 without a schedule. */
+  wave: number;
   batchCount: number;
   batchesDone: number;
   paid: number;

@@ -4,11 +4,11 @@
 import { ActivityFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BatchProgress } from '../activities/disbursement';
-import { databaseStep, externalCall } from './activity-options';
+import { databaseStep, railCall } from './activity-options';
 import { bankReportSignal } from './definitions';
 import { SETTLEMENT_DEADLINE_MS, STATUS_POLL_INTERVAL_MS } from './settings';
 
-const { submitBatch, syncBatchStatus } = proxyActivities<Activities>(externalCall);
+const { submitBatch, syncBatchStatus } = proxyActivities<Activities>(railCall);
 const { finishBatch } = proxyActivities<Activities>(databaseStep);
 
 export interface DisbursementBatchInput {

@@ -1,18 +1,20 @@
-// PaymentCycleWorkflow: snapshot the enrolled beneficiaries, check the approved envelope, run the
-// disbursement batches through a sliding window of child workflows, then reconcile.
-// Built for a million beneficiaries: state is counters; instructions are paged in activities; the run
-// continues as new every BATCHES_PER_RUN batches so its history stays small.
-import { continueAsNew, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
+// PaymentCycleWorkflow: snapshot the enrolled beneficiaries, check the approved envelope and budget, fund
+// the cycle in the ledger, then pay wave by wave (a staggered schedule waits for each wave's date) through
+// a sliding window of DisbursementBatchWorkflow children, and reconcile. Pause, resume and cancel arrive
+// as signals. Built for a million beneficiaries: state is counters and a few wave ranges; instructions are
+// paged in activities; the run continues as new every BATCHES_PER_RUN batches.
+import { condition, continueAsNew, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { WaveBatches } from '../activities/cycle';
 import type { ReconciliationSummary } from '../activities/reconciliation';
 import { cycleScan, databaseStep } from './activity-options';
-import { cycleProgressQuery, type CycleProgress } from './definitions';
+import { cancelCycleSignal, cycleProgressQuery, pauseCycleSignal, resumeCycleSignal, type CycleProgress } from './definitions';
 import { DisbursementBatchWorkflow, type DisbursementBatchInput } from './disbursement-batch';
 import { disbursementBatchWorkflowId, reconciliationWorkflowId } from './ids';
 import { ReconciliationWorkflow } from './reconciliation';
 import { BATCH_WINDOW, BATCHES_PER_RUN } from './settings';
 
-const { startCycle, checkControlTotals, completeCycle, failCycle } = proxyActivities<Activities>(databaseStep);
+const { startCycle, checkControlTotals, fundCycle, recordPause, cancelUnsentBatches, completeCycle, failCycle } = proxyActivities<Activities>(databaseStep);
 const { snapshotCycle } = proxyActivities<Activities>(cycleScan);
 
 export interface PaymentCycleInput {
@@ -21,8 +23,8 @@ export interface PaymentCycleInput {
   batch?: Pick<DisbursementBatchInput, 'pollIntervalMs' | 'settlementDeadlineMs'>;
   /** Override of BATCHES_PER_RUN (tests exercise continue-as-new with a few small batches). */
   batchesPerRun?: number;
-  /** Set by continue-as-new: the next batch to start and the progress so far. */
-  resume?: { nextSeq: number; progress: CycleProgress };
+  /** Set by continue-as-new: where the previous run stopped, and what it knew. */
+  resume?: { waves: WaveBatches[]; waveIndex: number; nextSeq: number; progress: CycleProgress; paused: boolean; cancelled: boolean };
 }
 
 export interface PaymentCycleResult {
@@ -33,13 +35,19 @@ export interface PaymentCycleResult {
 
 export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<PaymentCycleResult> {
   const { cycleId } = input;
-  const progress: CycleProgress = input.resume?.progress ?? { phase: 'starting', batchCount: 0, batchesDone: 0, paid: 0, failed: 0, needsAttention: 0 };
+  const progress: CycleProgress = input.resume?.progress ?? { phase: 'starting', wave: 1, batchCount: 0, batchesDone: 0, paid: 0, failed: 0, needsAttention: 0 };
+  let paused = input.resume?.paused ?? false;
+  let cancelled = input.resume?.cancelled ?? false;
   setHandler(cycleProgressQuery, () => progress);
+  setHandler(pauseCycleSignal, () => void (paused = true));
+  setHandler(resumeCycleSignal, () => void (paused = false));
+  setHandler(cancelCycleSignal, () => void (cancelled = true));
 
+  let waves = input.resume?.waves ?? [];
   if (!input.resume) {
     await startCycle(cycleId);
     progress.phase = 'snapshot';
-    progress.batchCount = (await snapshotCycle(cycleId)).batchCount;
+    const snapshot = await snapshotCycle(cycleId);
     const envelope = await checkControlTotals(cycleId);
     if (!envelope.withinEnvelope) {
       const failureReason = envelope.reason ?? 'OUTSIDE_ENVELOPE';
@@ -47,14 +55,13 @@ export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<Pa
       progress.phase = 'failed';
       return { progress, failureReason };
     }
+    await fundCycle(cycleId);
+    waves = snapshot.waves;
+    progress.batchCount = snapshot.batchCount;
   }
 
-  progress.phase = 'disbursing';
-  const firstSeq = input.resume?.nextSeq ?? 1;
-  const lastSeq = Math.min(progress.batchCount, firstSeq + (input.batchesPerRun ?? BATCHES_PER_RUN) - 1);
   const running = new Set<Promise<void>>();
-  for (let seq = firstSeq; seq <= lastSeq; seq++) {
-    if (running.size >= BATCH_WINDOW) await Promise.race(running);
+  const startBatch = (seq: number) => {
     const child: Promise<void> = executeChild(DisbursementBatchWorkflow, {
       workflowId: disbursementBatchWorkflowId(cycleId, seq),
       args: [{ cycleId, seq, ...input.batch }],
@@ -66,18 +73,51 @@ export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<Pa
       running.delete(child);
     });
     running.add(child);
+  };
+
+  let started = 0;
+  for (let w = input.resume?.waveIndex ?? 0; w < waves.length && !cancelled; w++) {
+    const wave = waves[w]!;
+    progress.wave = wave.wave;
+    let seq = input.resume && w === input.resume.waveIndex ? input.resume.nextSeq : wave.firstSeq;
+    if (seq === wave.firstSeq && wave.payOn) {
+      // A staggered schedule: this wave is paid from its date (00:00 UTC) on; a durable timer, cut short by a cancel.
+      progress.phase = 'waiting';
+      const until = Date.parse(`${wave.payOn}T00:00:00Z`) - Date.now();
+      if (until > 0) await condition(() => cancelled, until);
+    }
+    progress.phase = 'disbursing';
+    while (seq <= wave.lastSeq && !cancelled) {
+      if (paused) {
+        // Running batches finish; no new one starts until resumed (or cancelled).
+        progress.phase = 'paused';
+        await recordPause(cycleId, true);
+        await condition(() => !paused || cancelled);
+        await recordPause(cycleId, false);
+        progress.phase = 'disbursing';
+        continue;
+      }
+      if (running.size >= BATCH_WINDOW) {
+        await Promise.race(running);
+        continue;
+      }
+      if (started >= (input.batchesPerRun ?? BATCHES_PER_RUN)) {
+        await Promise.all(running);
+        return continueAsNew<typeof PaymentCycleWorkflow>({ ...input, resume: { waves, waveIndex: w, nextSeq: seq, progress, paused, cancelled } });
+      }
+      startBatch(seq++);
+      started += 1;
+    }
   }
   await Promise.all(running);
-  if (lastSeq < progress.batchCount) {
-    return continueAsNew<typeof PaymentCycleWorkflow>({ ...input, resume: { nextSeq: lastSeq + 1, progress } });
-  }
 
-  await completeCycle(cycleId);
+  if (cancelled) await cancelUnsentBatches(cycleId);
+  await completeCycle(cycleId, cancelled ? 'CANCELLED' : 'COMPLETED');
   progress.phase = 'reconciling';
   const reconciliation = await executeChild(ReconciliationWorkflow, {
     workflowId: reconciliationWorkflowId(cycleId, 'cycle-end'),
     args: [{ cycleId }],
   });
-  progress.phase = 'completed';
+  progress.phase = cancelled ? 'cancelled' : 'completed';
   return { progress, reconciliation };
 }

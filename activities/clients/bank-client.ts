@@ -1,67 +1,159 @@
-// Client of the bank's credit-transfer API (the bank simulator's; ISO 20022 names and statuses).
+// Client of the bank (the bank simulator's ISO 20022 API): pain.001 out, pain.002 back, camt.053
+// statements. The batch ref is the pain.001 MsgId and every payment key its EndToEndId, so the bank
+// recognises a resend; still, after any ambiguous failure the rail asks (findBatch) before sending again.
 import { ApplicationFailure } from '@temporalio/activity';
-import { requestJson } from './http';
+import { parseCamt053, type Camt053Statement, type CreditDebit } from '../../lib/iso20022/camt053';
+import { buildPain001, type Pain001Transaction } from '../../lib/iso20022/pain001';
+import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
+import { requestXml } from './http';
+import type { RailBatch, RailBatchReport, RailClient, RailItemStatus } from './rail';
 
 /** The provider name this bank's batches, events and statement lines are recorded under. */
 export const BANK_PROVIDER = 'bank-sim';
 
-export interface CreditTransferItem {
-  endToEndId: string;
+export interface BankClientOptions {
+  /** Per request; a submit that times out may still have been committed (ask before resending). */
+  timeoutMs?: number;
+  /** DbtrAgt/FinInstnId/Othr/Id: the bank holding the funding account. */
+  debtorAgent?: string;
+}
+
+/** One line of a camt.053 statement, flattened for reconciliation. */
+export interface BankStatementEntry {
+  entryRef?: string;
+  endToEndId?: string;
+  messageId?: string;
   amount: string;
   currency: string;
-  creditor: { bankCode: string; accountNumber: string };
+  creditDebit: CreditDebit;
+  reversal: boolean;
+  bookingDate?: string;
+  creditorAccount?: string;
 }
 
-export interface CreditTransferMessage {
-  messageId: string;
-  debtorAccount: string;
-  callbackUrl?: string;
-  items: CreditTransferItem[];
+export interface BankStatement {
+  entries: BankStatementEntry[];
+  /** The statements as the bank sent them (one per currency), with their OPBD / CLBD balances. */
+  statements: Camt053Statement[];
 }
 
-export type ItemStatus = 'RCVD' | 'ACSC' | 'RJCT';
+// The simulator runs without personal data: no beneficiary name leaves the rail.
+const CREDITOR_NAME = 'BENEFICIARY';
 
-export interface StatusReport {
-  messageId: string;
-  status: string;
-  items: Array<{ endToEndId: string; status: ItemStatus; reasonCode?: string; amount: string; currency: string; bookedAt?: string; duplicateOf?: string }>;
+/** ACSC / ACCC: the creditor is paid; RJCT: it will not be; everything else is still on its way. */
+function itemStatus(txSts: string): RailItemStatus {
+  if (txSts === 'ACSC' || txSts === 'ACCC') return 'PAID';
+  return txSts === 'RJCT' ? 'FAILED' : 'PENDING';
 }
 
-export interface StatementPage {
-  entries: Array<{ entryRef: string; endToEndId: string; messageId: string; amount: string; currency: string; bookedAt: string }>;
-  nextCursor: string | null;
-}
-
-export function createBankClient(baseUrl: string) {
+export function toRailReport(report: Pain002): RailBatchReport {
+  // A message rejected as a whole fails every item it lists, with the group's reason when they have none.
+  const wholeRejected = report.groupStatus === 'RJCT';
   return {
-    /** pain.002-like status report of a message, or null if the bank never received it. */
-    async getStatusReport(messageId: string): Promise<StatusReport | null> {
-      const res = await requestJson<StatusReport>(`${baseUrl}/v1/credit-transfers/${encodeURIComponent(messageId)}`);
+    batchStatus: report.groupStatus ?? 'PDNG',
+    items: report.transactions.map((t) => {
+      const status = wholeRejected ? 'FAILED' : itemStatus(t.status);
+      const reasonCode = status === 'FAILED' ? (t.reason?.code ?? report.groupReason?.code) : undefined;
+      return { key: t.originalEndToEndId, status, ...(reasonCode ? { reasonCode } : {}), amount: t.amount, currency: t.currency };
+    }),
+  };
+}
+
+export function toPain001(batch: RailBatch, debtorAgent: string): string {
+  const transactions = batch.items.map((item): Pain001Transaction => {
+    if (item.account.rail !== 'BANK') throw ApplicationFailure.nonRetryable(`payment ${item.key} is not to a bank account`, 'BankRejectedMessage');
+    return {
+      endToEndId: item.key,
+      amount: item.amount,
+      currency: item.currency,
+      creditorAgent: item.account.bankCode,
+      creditorName: CREDITOR_NAME,
+      creditorAccount: item.account.accountNumber,
+    };
+  });
+  const controlSum = batch.controlSum; // exact decimal text, as approved
+  return buildPain001({
+    messageId: batch.ref,
+    createdAt: new Date().toISOString(),
+    numberOfTransactions: batch.count,
+    controlSum,
+    initiatingParty: 'AMPARO',
+    paymentInformation: {
+      paymentInformationId: batch.ref,
+      paymentMethod: 'TRF',
+      numberOfTransactions: batch.count,
+      controlSum,
+      requestedExecutionDate: batch.executionDate,
+      debtorName: 'AMPARO',
+      debtorAccount: batch.debtorAccount,
+      debtorAgent,
+      transactions,
+    },
+  });
+}
+
+export interface BankClient extends RailClient {
+  /** The camt.053 of an account for one business day (YYYY-MM-DD), entries in booking order. */
+  statement(account: string, date: string): Promise<BankStatement>;
+}
+
+export function createBankClient(baseUrl: string, opts: BankClientOptions = {}): BankClient {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const debtorAgent = opts.debtorAgent ?? 'SIMBANK';
+
+  return {
+    provider: BANK_PROVIDER,
+
+    /** The bank's pain.002 for the message, or null if it never received it. */
+    async findBatch(ref: string): Promise<RailBatchReport | null> {
+      const res = await requestXml(`${baseUrl}/v1/pain002/${encodeURIComponent(ref)}`, { timeoutMs });
       if (res.status === 404) return null;
       if (res.status !== 200) throw new Error(`bank answered HTTP ${res.status} to a status request`);
-      return res.body;
+      return toRailReport(parsePain002(res.body));
     },
 
-    async submit(message: CreditTransferMessage): Promise<void> {
-      const res = await requestJson<{ error?: string; fields?: Record<string, string> }>(`${baseUrl}/v1/credit-transfers`, {
+    async submitBatch(batch: RailBatch): Promise<void> {
+      const res = await requestXml(`${baseUrl}/v1/pain001`, {
         method: 'POST',
-        body: message,
-        timeoutMs: 30_000,
+        body: toPain001(batch, debtorAgent),
+        headers: { 'x-callback-url': batch.callbackUrl },
+        timeoutMs,
       });
       if (res.status === 200 || res.status === 202) return;
-      // 4xx: resending the same message cannot succeed; a person must look at it.
-      throw ApplicationFailure.nonRetryable(
-        `bank refused message ${message.messageId}: HTTP ${res.status} ${res.body?.error ?? ''} ${JSON.stringify(res.body?.fields ?? {})}`,
-        'BankRejectedMessage',
-      );
+      // 4xx: resending the same message cannot succeed (control totals, DU01, invalid content): a person must look.
+      throw ApplicationFailure.nonRetryable(`bank refused message ${batch.ref}: HTTP ${res.status} ${refusal(res.body)}`, 'BankRejectedMessage');
     },
 
-    async getStatementPage(debtorAccount: string, after: string | null, limit = 1000): Promise<StatementPage> {
-      const query = new URLSearchParams({ debtorAccount, limit: String(limit), ...(after ? { after } : {}) });
-      const res = await requestJson<StatementPage>(`${baseUrl}/v1/statement?${query.toString()}`);
+    async statement(account: string, date: string): Promise<BankStatement> {
+      const query = new URLSearchParams({ account, date });
+      const res = await requestXml(`${baseUrl}/v1/camt053?${query.toString()}`, { timeoutMs });
       if (res.status !== 200) throw new Error(`bank answered HTTP ${res.status} to a statement request`);
-      return res.body;
+      const statements = parseCamt053(res.body).statements;
+      const entries = statements.flatMap((s) =>
+        s.entries.flatMap((e) => {
+          const details = e.details.length ? e.details : [{}];
+          return details.map((d) => ({
+            ...(e.reference ? { entryRef: e.reference } : {}),
+            ...d,
+            amount: e.amount,
+            currency: e.currency,
+            creditDebit: e.creditDebit,
+            reversal: e.reversal ?? false,
+            ...(e.bookingDate ? { bookingDate: e.bookingDate } : {}),
+          }));
+        }),
+      );
+      return { entries, statements };
     },
   };
 }
-export type BankClient = ReturnType<typeof createBankClient>;
+
+/** The reason of a refusal: the pain.002's group reason when the bank sent one, else the JSON error. */
+function refusal(body: string): string {
+  try {
+    const report = parsePain002(body);
+    return `${report.groupStatus ?? ''} ${report.groupReason?.code ?? ''} ${report.groupReason?.additionalInfo ?? ''}`.trim();
+  } catch {
+    return body.slice(0, 300);
+  }
+}

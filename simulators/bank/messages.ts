@@ -1,92 +1,95 @@
-// The bank's message model, independent of transport: the JSON API parses into these types today,
-// and the pain.001 / pain.002 / camt.053 XML adapters of a later issue map to and from the same ones.
+// The bank's message model, independent of the wire: a parsed pain.001 becomes a CreditTransferRequest
+// once the bank's own rules hold (control totals, unique keys, amounts its ledger can book).
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { z } from 'zod';
+import type { Pain001 } from '../../lib/iso20022/pain001';
 
-/** ISO 20022 group status of a message (pain.002 GrpSts). */
+/** Settlement state of a message in the bank's tables (the pain.002 GrpSts is derived from its items). */
 export type MessageStatus = 'RCVD' | 'ACSC' | 'PART' | 'RJCT';
-/** ISO 20022 transaction status of one item (pain.002 TxSts). */
+/** State of one item: RCVD until settled or rejected. */
 export type ItemStatus = 'RCVD' | 'ACSC' | 'RJCT';
 
-const DECIMAL = /^\d{1,16}(\.\d{1,2})?$/; // fits numeric(18,2)
+export const MAX_ITEMS = 5000;
+const BOOKABLE = /^\d{1,16}(\.\d{1,2})?$/; // fits numeric(18,2)
 
-const Amount = z
-  .string()
-  .regex(DECIMAL, 'must be a decimal string with at most 2 decimals')
-  // Zod runs this even when the regex failed, so guard before Decimal parses.
-  .refine((a) => !DECIMAL.test(a) || new Decimal(a).gt(0), 'must be greater than 0')
-  // Normalised so '1.5' and '1.50' are the same payment (and the same idempotency hash).
-  .transform((a) => new Decimal(a).toFixed(2));
+export interface CreditTransferItem {
+  endToEndId: string;
+  /** Normalised to 2 decimals, so '1.5' and '1.50' are the same payment (and the same hash). */
+  amount: string;
+  currency: string;
+  creditor: { bankCode: string; accountNumber: string };
+}
 
-const Item = z.object({
-  endToEndId: z.string().min(1).max(35),
-  amount: Amount,
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)'),
-  creditor: z.object({
-    bankCode: z.string().min(1).max(35),
-    accountNumber: z.string().min(1).max(34),
-  }),
-});
+export interface CreditTransferRequest {
+  messageId: string;
+  paymentInformationId: string;
+  debtorAccount: string;
+  callbackUrl?: string;
+  items: CreditTransferItem[];
+}
 
-export const CreditTransferRequestSchema = z
-  .object({
-    messageId: z.string().min(1).max(35),
-    debtorAccount: z.string().min(1).max(34),
-    callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
-    items: z.array(Item).min(1).max(5000),
-  })
-  .superRefine((m, ctx) => {
-    const seen = new Set<string>();
-    m.items.forEach((item, i) => {
-      if (seen.has(item.endToEndId)) {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'endToEndId'], message: 'duplicate endToEndId within the message' });
-      }
-      seen.add(item.endToEndId);
-    });
-  });
+/** Why a whole message is refused before anything is written: an ISO reason code and the detail. */
+export interface Rejection {
+  code: string;
+  info: string;
+}
 
-export type CreditTransferRequest = z.infer<typeof CreditTransferRequestSchema>;
-export type CreditTransferItem = CreditTransferRequest['items'][number];
-
-/** Field path ('items.3.amount') → first problem found there. */
-export type FieldErrors = Record<string, string>;
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || 'body';
-    fields[key] ??= issue.message;
+/** Applies the bank's rules to a well-formed pain.001; the first broken rule rejects the whole message. */
+export function toRequest(doc: Pain001, callbackUrl?: string): { ok: true; value: CreditTransferRequest } | { ok: false; rejection: Rejection } {
+  const pmt = doc.paymentInformation;
+  const txs = pmt.transactions;
+  const reject = (code: string, info: string) => ({ ok: false as const, rejection: { code, info } });
+  if (txs.length > MAX_ITEMS) return reject('FF01', `more than ${MAX_ITEMS} transactions in one message`);
+  // The control totals are the point: a message whose totals disagree with its items is not guessed at.
+  for (const [where, n] of [['GrpHdr', doc.numberOfTransactions], ['PmtInf', pmt.numberOfTransactions]] as const) {
+    if (n !== txs.length) return reject('AM18', `${where}/NbOfTxs is ${n} but the message has ${txs.length} transactions`);
   }
-  return fields;
+  const sum = txs.reduce((acc, t) => acc.plus(t.amount), new Decimal(0));
+  for (const [where, s] of [['GrpHdr', doc.controlSum], ['PmtInf', pmt.controlSum]] as const) {
+    if (!sum.eq(s)) return reject('AM10', `${where}/CtrlSum is ${s} but the transactions add up to ${sum.toFixed()}`);
+  }
+  const seen = new Set<string>();
+  for (const [i, t] of txs.entries()) {
+    if (seen.has(t.endToEndId)) return reject('DU04', `CdtTrfTxInf[${i + 1}]: EndToEndId repeated within the message`);
+    seen.add(t.endToEndId);
+    if (!BOOKABLE.test(t.amount) || new Decimal(t.amount).lte(0)) {
+      return reject('AM12', `CdtTrfTxInf[${i + 1}]: amount must be greater than 0 with at most 2 decimals`);
+    }
+  }
+  return {
+    ok: true,
+    value: {
+      messageId: doc.messageId,
+      paymentInformationId: pmt.paymentInformationId,
+      debtorAccount: pmt.debtorAccount,
+      ...(callbackUrl ? { callbackUrl } : {}),
+      items: txs.map((t) => ({
+        endToEndId: t.endToEndId,
+        amount: new Decimal(t.amount).toFixed(2),
+        currency: t.currency,
+        creditor: { bankCode: t.creditorAgent, accountNumber: t.creditorAccount },
+      })),
+    },
+  };
 }
 
-export function parseCreditTransfer(body: unknown): { ok: true; value: CreditTransferRequest } | { ok: false; fields: FieldErrors } {
-  const parsed = CreditTransferRequestSchema.safeParse(body);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, fields: fieldErrors(parsed.error) };
-}
-
-/** Identity of a request for idempotency: a resend is "identical" when this hash matches. */
+/**
+ * Identity of a message for idempotency: a resend is "identical" when this matches. Only what moves money
+ * counts, so a resend rebuilt with a new CreDtTm (or to a new callback URL) is still the same message.
+ */
 export function requestHash(r: CreditTransferRequest): string {
   const canonical = [
     r.messageId,
+    r.paymentInformationId,
     r.debtorAccount,
-    r.callbackUrl ?? null,
     r.items.map((i) => [i.endToEndId, i.amount, i.currency, i.creditor.bankCode, i.creditor.accountNumber]),
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-export interface Receipt {
-  messageId: string;
-  status: 'RCVD';
-  receivedAt: string;
-  itemCount: number;
-}
-
 export type ReceiveResult =
-  | { kind: 'accepted'; receipt: Receipt }
-  | { kind: 'replayed'; receipt: Receipt }
+  | { kind: 'accepted'; ack: string; groupStatus: string }
+  | { kind: 'replayed'; ack: string }
   | { kind: 'conflict' };
 
 export interface ItemReport {
@@ -100,9 +103,10 @@ export interface ItemReport {
   duplicateOf?: string;
 }
 
-/** pain.002-like status report of one message. */
+/** A message's state as stored; rendered as pain.002 by reports.ts. */
 export interface StatusReport {
   messageId: string;
+  paymentInformationId: string;
   status: MessageStatus;
   receivedAt: string;
   items: ItemReport[];
@@ -112,7 +116,7 @@ export interface ItemLookup extends ItemReport {
   messageId: string;
 }
 
-/** camt.053-like statement line: one debit of the debtor account. */
+/** JSON statement line (kept for reconciliation until it reads camt.053): one debit of the debtor account. */
 export interface StatementEntry {
   entryRef: string;
   endToEndId: string;
@@ -134,11 +138,3 @@ export interface LedgerSummary {
   distinctEndToEndIds: number;
   totals: Array<{ currency: string; amount: string }>;
 }
-
-/** Faults the bank can inject; the fault-injection issue adds more. Every field absent = a well-behaved bank. */
-export interface BankFaults {
-  /** Settle, but never write callbacks: the rail must learn outcomes by polling. */
-  readonly dropCallbacks?: boolean;
-}
-
-export const NO_FAULTS: BankFaults = Object.freeze({});

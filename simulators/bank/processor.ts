@@ -1,9 +1,10 @@
 // The bank's back office: settles received messages after a delay, one transaction each, and
 // delivers the resulting callbacks from the outbox with bounded, backed-off retries. All state
-// is in PostgreSQL, so a restarted processor resumes whatever was pending.
+// is in PostgreSQL, so a restarted processor resumes whatever was pending. Settlement delay, closed
+// accounts and callback faults are read from the FaultInjector at each use, so they change at run time.
 import { createLogger, type Logger } from '../../lib/logger';
+import { FaultInjector } from './faults';
 import { PollLoop } from './loop';
-import { NO_FAULTS, type BankFaults } from './messages';
 import type { Callback } from './outbox';
 import type { BankStore } from './store';
 
@@ -17,12 +18,9 @@ export interface DeliveryOptions {
 }
 
 export interface ProcessorOptions {
-  /** Age a message must reach before it settles (a bank is not instant). */
-  settleDelayMs?: number;
   pollIntervalMs?: number;
-  /** Creditor account numbers the bank rejects with AC04. */
-  closedAccounts?: Iterable<string>;
-  faults?: BankFaults;
+  /** Shared with the HTTP server so PUT /v1/admin/faults reaches both; none injected by default. */
+  faults?: FaultInjector;
   delivery?: DeliveryOptions;
   logger?: Logger;
 }
@@ -31,9 +29,7 @@ const SETTLE_BATCH = 50;
 const DELIVERY_BATCH = 20;
 
 export class BankProcessor {
-  private readonly settleDelayMs: number;
-  private readonly closedAccounts: string[];
-  private readonly faults: BankFaults;
+  readonly faults: FaultInjector;
   private readonly delivery: Required<DeliveryOptions>;
   private readonly log: Logger;
   private readonly settleLoop: PollLoop;
@@ -43,9 +39,7 @@ export class BankProcessor {
     private readonly store: BankStore,
     options: ProcessorOptions = {},
   ) {
-    this.settleDelayMs = options.settleDelayMs ?? 200;
-    this.closedAccounts = [...(options.closedAccounts ?? [])];
-    this.faults = options.faults ?? NO_FAULTS;
+    this.faults = options.faults ?? new FaultInjector();
     // 10 attempts at 0.5, 1, 2, 4, 8, 10, 10, 10, 10 s apart: about a minute.
     this.delivery = { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: 5_000, ...options.delivery };
     this.log = options.logger ?? createLogger('bank-processor');
@@ -61,7 +55,8 @@ export class BankProcessor {
 
   /** Called right after a receipt: settle it as soon as it is due instead of at the next poll. */
   kick(): void {
-    this.settleLoop.kick(this.settleDelayMs + 5);
+    this.settleLoop.kick(this.faults.config.settleDelayMs + 5);
+    this.deliveryLoop.kick(); // a rejection at acceptance may have written a notification
   }
 
   async stop(): Promise<void> {
@@ -79,11 +74,11 @@ export class BankProcessor {
   }
 
   private async settlePass(): Promise<boolean> {
-    const due = await this.store.dueMessages(this.settleDelayMs, SETTLE_BATCH);
+    const due = await this.store.dueMessages(this.faults.config.settleDelayMs, SETTLE_BATCH);
     let settled = 0;
     let callbacks = 0;
     for (const messageId of due) {
-      const outcome = await this.store.settle(messageId, this.closedAccounts, this.faults);
+      const outcome = await this.store.settle(messageId, this.faults);
       if (outcome.kind !== 'settled') continue;
       settled++;
       if (outcome.eventId) callbacks++;
@@ -102,10 +97,19 @@ export class BankProcessor {
   }
 
   private async deliver(cb: Callback): Promise<void> {
-    const error = await this.post(cb);
+    if (cb.payload === null) {
+      await this.store.callbackFailed(cb.id, 'no pain.002 payload (written by the JSON version)', null);
+      return;
+    }
+    const error = await this.post(cb, cb.payload);
     if (error === null) {
       await this.store.callbackDelivered(cb.id);
       this.log.info('callback delivered', { eventId: cb.eventId, messageId: cb.messageId, attempts: cb.attempts });
+      // Fault: the same notification again, same X-Event-Id, as a bank that missed our 2xx would resend it.
+      if (this.faults.duplicatesCallback()) {
+        const again = await this.post(cb, cb.payload);
+        this.log.info('callback duplicated', { eventId: cb.eventId, messageId: cb.messageId, error: again });
+      }
       return;
     }
     const { maxAttempts, baseDelayMs, maxDelayMs } = this.delivery;
@@ -121,13 +125,13 @@ export class BankProcessor {
     });
   }
 
-  /** POSTs the notification; returns null on a 2xx, else what went wrong. */
-  private async post(cb: Callback): Promise<string | null> {
+  /** POSTs the pain.002; returns null on a 2xx, else what went wrong. */
+  private async post(cb: Callback, payload: string): Promise<string | null> {
     try {
       const res = await fetch(cb.callbackUrl, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ eventId: cb.eventId, messageId: cb.messageId, status: cb.status }),
+        headers: { 'Content-Type': 'application/xml', 'X-Event-Id': cb.eventId },
+        body: payload,
         signal: AbortSignal.timeout(this.delivery.timeoutMs),
       });
       await res.arrayBuffer(); // drain so the connection is reused

@@ -8,6 +8,9 @@ CREATE TABLE IF NOT EXISTS bank_message (
   debtor_account text NOT NULL,
   callback_url   text,
   body_hash      text NOT NULL,
+  payment_info_id text,
+  -- The pain.002 answered at acceptance: an identical resend gets exactly this back.
+  ack_xml        text,
   item_count     integer NOT NULL,
   status         text NOT NULL DEFAULT 'RCVD' CHECK (status IN ('RCVD', 'ACSC', 'PART', 'RJCT')),
   received_at    timestamptz NOT NULL DEFAULT now(),
@@ -59,7 +62,7 @@ CREATE TABLE IF NOT EXISTS bank_ledger_entry (
 CREATE INDEX IF NOT EXISTS bank_ledger_debtor ON bank_ledger_entry (debtor_account, seq);
 CREATE INDEX IF NOT EXISTS bank_ledger_e2e ON bank_ledger_entry (end_to_end_id);
 
--- Callbacks to deliver, written in the settlement transaction so none is lost.
+-- Callbacks to deliver, written in the transaction that changed the status, so none is lost.
 CREATE TABLE IF NOT EXISTS bank_outbox (
   id              bigserial PRIMARY KEY,
   event_id        uuid NOT NULL UNIQUE,
@@ -67,6 +70,8 @@ CREATE TABLE IF NOT EXISTS bank_outbox (
   message_id      text NOT NULL REFERENCES bank_message (message_id),
   callback_url    text NOT NULL,
   status          text NOT NULL,
+  -- The pain.002 as it stood when the event happened (a notification is a snapshot).
+  payload         text,
   attempts        integer NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   delivered_at    timestamptz,
@@ -76,4 +81,10 @@ CREATE TABLE IF NOT EXISTS bank_outbox (
 );
 CREATE INDEX IF NOT EXISTS bank_outbox_due ON bank_outbox (instance_id, next_attempt_at)
   WHERE delivered_at IS NULL AND failed_at IS NULL;
+CREATE INDEX IF NOT EXISTS bank_ledger_debtor_day ON bank_ledger_entry (debtor_account, booked_at);
+
+-- Upgrades of databases created by earlier versions (the JSON API).
+ALTER TABLE bank_message ADD COLUMN IF NOT EXISTS payment_info_id text;
+ALTER TABLE bank_message ADD COLUMN IF NOT EXISTS ack_xml text;
+ALTER TABLE bank_outbox ADD COLUMN IF NOT EXISTS payload text;
 `;

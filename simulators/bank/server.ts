@@ -1,19 +1,31 @@
-// The bank's HTTP API (JSON with ISO 20022 names and status codes). Thin: parsing and rendering
-// only; the bank's rules live in the store and processor so other message formats can reuse them.
+// The bank's HTTP API: ISO 20022 XML for payments (iso-routes.ts), JSON for the harness (ledger summary,
+// the JSON statement reconciliation still reads, item lookup, fault settings). Thin: parsing and
+// rendering only; the bank's rules live in the store and processor.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
-import { fieldErrors, parseCreditTransfer, type FieldErrors } from './messages';
+import { FaultInjector, parseFaultConfig } from './faults';
+import { installFaultHooks } from './http-faults';
+import { isoRoutes } from './iso-routes';
 import type { BankStore } from './store';
 
 export interface BankServerDeps {
   store: BankStore;
+  /** Shared with the processor; PUT /v1/admin/faults replaces its configuration. */
+  faults?: FaultInjector;
   /** Told after each new message is persisted (wire to BankProcessor.kick). */
   onReceived?: (messageId: string) => void;
   logger?: Logger;
 }
 
+type FieldErrors = Record<string, string>;
 const invalid = (fields: FieldErrors) => ({ error: 'invalid_request', fields });
+
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) fields[issue.path.map(String).join('.') || 'query'] ??= issue.message;
+  return fields;
+}
 
 const StatementQuery = z.object({
   debtorAccount: z.string().min(1).max(34),
@@ -25,9 +37,12 @@ const SummaryQuery = z.object({ debtorAccount: z.string().min(1).max(34) });
 
 export function buildBankServer(deps: BankServerDeps): FastifyInstance {
   const { store } = deps;
+  const faults = deps.faults ?? new FaultInjector();
   const log = deps.logger ?? createLogger('bank-sim');
   // Fastify's own logger would print URLs, and statement URLs carry account numbers.
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  // pain.001 arrives as text; parsing it is the codec's job, which names what is wrong.
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
@@ -38,47 +53,36 @@ export function buildBankServer(deps: BankServerDeps): FastifyInstance {
     return reply.code(500).send({ error: 'internal_error' });
   });
 
+  const hooks = installFaultHooks(app, faults);
   app.get('/health', () => ({ status: 'ok' }));
+  isoRoutes(app, { store, faults, hooks, log, ...(deps.onReceived ? { onReceived: deps.onReceived } : {}) });
 
-  app.post('/v1/credit-transfers', async (req, reply) => {
-    const parsed = parseCreditTransfer(req.body);
-    if (!parsed.ok) return reply.code(400).send(invalid(parsed.fields));
-    const result = await store.receive(parsed.value);
-    const { messageId } = parsed.value;
-    switch (result.kind) {
-      case 'conflict':
-        log.warn('messageId reused with a different body', { messageId });
-        return reply.code(409).send({ error: 'message_id_conflict' });
-      case 'replayed':
-        log.info('message resent, original receipt returned', { messageId });
-        return reply.code(200).send(result.receipt);
-      case 'accepted':
-        log.info('message received', { messageId, items: result.receipt.itemCount });
-        deps.onReceived?.(messageId);
-        return reply.code(202).send(result.receipt);
-    }
-  });
-
-  app.get<{ Params: { endToEndId: string } }>('/v1/credit-transfers/items/:endToEndId', async (req, reply) => {
+  app.get<{ Params: { endToEndId: string } }>('/v1/items/:endToEndId', { config: { endpoint: 'status' } }, async (req, reply) => {
     const item = await store.item(req.params.endToEndId);
     return item ?? reply.code(404).send({ error: 'item_not_found' });
   });
 
-  app.get<{ Params: { messageId: string } }>('/v1/credit-transfers/:messageId', async (req, reply) => {
-    const report = await store.report(req.params.messageId);
-    return report ?? reply.code(404).send({ error: 'message_not_found' });
-  });
-
-  app.get('/v1/statement', async (req, reply) => {
+  app.get('/v1/statement', { config: { endpoint: 'statement' } }, async (req, reply) => {
     const q = StatementQuery.safeParse(req.query);
     if (!q.success) return reply.code(400).send(invalid(fieldErrors(q.error)));
     return store.statement(q.data.debtorAccount, q.data.after, q.data.limit);
   });
 
+  // The harness's view of the ledger (tests and the demo compare it): never faulted.
   app.get('/v1/ledger/summary', async (req, reply) => {
     const q = SummaryQuery.safeParse(req.query);
     if (!q.success) return reply.code(400).send(invalid(fieldErrors(q.error)));
     return store.summary(q.data.debtorAccount);
+  });
+
+  app.get('/v1/admin/faults', () => faults.config);
+  // Replaces the whole configuration (fields left out go back to "no fault"); for tests and drills.
+  app.put('/v1/admin/faults', async (req, reply) => {
+    const parsed = parseFaultConfig(req.body ?? {});
+    if (!parsed.ok) return reply.code(400).send(invalid(parsed.fields));
+    faults.set(parsed.value);
+    log.warn('faults changed', { faults: parsed.value });
+    return parsed.value;
   });
 
   return app;

@@ -1,21 +1,18 @@
 // Settlement of one received message, inside the caller's transaction. Every item update is
 // guarded by status = 'RCVD' and the message row is locked first, so two processors can never
 // book the same item twice.
-import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import type { BankFaults, MessageStatus } from './messages';
+import type { FaultInjector } from './faults';
+import type { MessageStatus } from './messages';
+import { enqueueCallback } from './outbox';
+import { loadReport, pain002Xml } from './reports';
 
 export type SettleOutcome =
   | { kind: 'settled'; status: MessageStatus; items: number; eventId?: string }
   | { kind: 'skipped' } // settled already, or another processor holds it
   | { kind: 'waiting' }; // repeats an earlier message that is not settled yet
 
-export async function settleMessage(
-  c: PoolClient,
-  messageId: string,
-  closedAccounts: readonly string[],
-  faults: BankFaults,
-): Promise<SettleOutcome> {
+export async function settleMessage(c: PoolClient, messageId: string, faults: FaultInjector): Promise<SettleOutcome> {
   const { rows } = await c.query<{ instance_id: string; debtor_account: string; callback_url: string | null }>(
     `SELECT instance_id, debtor_account, callback_url FROM bank_message
       WHERE message_id = $1 AND status = 'RCVD' FOR UPDATE SKIP LOCKED`,
@@ -28,16 +25,12 @@ export async function settleMessage(
   // was received earlier, so it is due first; a later poll retries this one).
   const pending = await c.query(
     `SELECT 1 FROM bank_item d JOIN bank_item o ON o.id = d.duplicate_of_item
-      WHERE d.message_id = $1 AND d.status = 'RCVD' AND NOT d.conflicts_original AND o.status = 'RCVD' LIMIT 1`,
+      WHERE d.message_id = $1 AND d.status = 'RCVD' AND o.status = 'RCVD' LIMIT 1`,
     [messageId],
   );
   if (pending.rowCount) return { kind: 'waiting' };
 
-  await c.query(
-    `UPDATE bank_item SET status = 'RJCT', reason_code = 'AM05', settled_at = now()
-      WHERE message_id = $1 AND status = 'RCVD' AND conflicts_original`,
-    [messageId],
-  );
+  // Changed resends (AM05) and injected AC01s were rejected at acceptance; duplicates copy the original.
   await c.query(
     `UPDATE bank_item d SET status = o.status, reason_code = o.reason_code, booked_at = o.booked_at, settled_at = now()
        FROM bank_item o
@@ -47,7 +40,7 @@ export async function settleMessage(
   await c.query(
     `UPDATE bank_item SET status = 'RJCT', reason_code = 'AC04', settled_at = now()
       WHERE message_id = $1 AND status = 'RCVD' AND is_original AND creditor_account = ANY($2::text[])`,
-    [messageId, closedAccounts],
+    [messageId, faults.config.closedAccounts],
   );
   // Serialise bookings per debtor so ledger seq order is commit order: a statement reader
   // that has seen seq N can never later find a smaller seq appear for the same account.
@@ -77,11 +70,15 @@ export async function settleMessage(
     status,
   ]);
 
-  if (!message.callback_url || faults.dropCallbacks) return { kind: 'settled', status, items: Number(total) };
-  const eventId = randomUUID();
-  await c.query(
-    `INSERT INTO bank_outbox (event_id, instance_id, message_id, callback_url, status) VALUES ($1, $2, $3, $4, $5)`,
-    [eventId, message.instance_id, messageId, message.callback_url, status],
-  );
-  return { kind: 'settled', status, items: Number(total), eventId };
+  if (!message.callback_url) return { kind: 'settled', status, items: Number(total) };
+  const report = await loadReport(c, messageId);
+  if (!report) throw new Error(`message ${messageId} vanished during settlement`);
+  const eventId = await enqueueCallback(c, faults, {
+    instanceId: message.instance_id,
+    messageId,
+    callbackUrl: message.callback_url,
+    status,
+    payload: pain002Xml(report, 'status'),
+  });
+  return { kind: 'settled', status, items: Number(total), ...(eventId ? { eventId } : {}) };
 }

@@ -1,58 +1,20 @@
 // The bank's persistent state in PostgreSQL: messages, items, ledger and callback outbox.
 // Amounts stay decimal strings end to end (numeric(18,2) in SQL), always beside their currency.
 import type { Pool, PoolClient } from 'pg';
-import type {
-  BankFaults,
-  CreditTransferRequest,
-  ItemLookup,
-  ItemReport,
-  ItemStatus,
-  LedgerSummary,
-  MessageStatus,
-  ReceiveResult,
-  Statement,
-  StatusReport,
-} from './messages';
+import type { Camt053 } from '../../lib/iso20022/camt053';
+import type { FaultInjector } from './faults';
+import type { CreditTransferRequest, ItemLookup, LedgerSummary, ReceiveResult, Statement, StatusReport } from './messages';
 import { claimCallbacks, markDelivered, markFailed, type Callback } from './outbox';
 import { receiveMessage } from './receive';
+import { ITEM_SELECT, itemReport, loadReport, pain002Xml, type ItemRow } from './reports';
 import { BANK_SCHEMA } from './schema';
 import { settleMessage, type SettleOutcome } from './settle';
+import { dailyStatement } from './statement';
+import { migrateSchema } from '../shared/schema-migration';
 
 export interface BankStoreOptions {
   /** Name of this simulated bank; processors settle only messages received by their instance. */
   instanceId?: string;
-}
-
-interface ItemRow {
-  end_to_end_id: string;
-  message_id: string;
-  status: ItemStatus;
-  reason_code: string | null;
-  amount: string;
-  currency: string;
-  booked_at: Date | null;
-  duplicate_of: string | null;
-}
-
-// A duplicate that repeats its original exactly reports the original's (live) outcome.
-const ITEM_SELECT = `
-  SELECT i.end_to_end_id, i.message_id, i.amount, i.currency,
-         CASE WHEN o.id IS NULL THEN i.status ELSE o.status END AS status,
-         CASE WHEN o.id IS NULL THEN i.reason_code ELSE o.reason_code END AS reason_code,
-         CASE WHEN o.id IS NULL THEN i.booked_at ELSE o.booked_at END AS booked_at,
-         o.message_id AS duplicate_of
-    FROM bank_item i LEFT JOIN bank_item o ON o.id = i.duplicate_of_item AND NOT i.conflicts_original`;
-
-function itemReport(r: ItemRow): ItemReport {
-  return {
-    endToEndId: r.end_to_end_id,
-    status: r.status,
-    ...(r.reason_code ? { reasonCode: r.reason_code } : {}),
-    amount: r.amount,
-    currency: r.currency,
-    ...(r.booked_at ? { bookedAt: r.booked_at.toISOString() } : {}),
-    ...(r.duplicate_of ? { duplicateOf: r.duplicate_of } : {}),
-  };
 }
 
 export class BankStore {
@@ -65,12 +27,9 @@ export class BankStore {
     this.instanceId = options.instanceId ?? 'default';
   }
 
-  /** Creates the bank_ tables; an advisory lock keeps concurrent starts from racing on the DDL. */
+  /** Creates or updates the bank_ tables (simulators/shared/schema-migration.ts). */
   async migrate(): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(hashtextextended('amparo_bank_migrate', 0))`);
-      await c.query(BANK_SCHEMA);
-    });
+    await migrateSchema(this.pool, 'bank', BANK_SCHEMA);
   }
 
   async tx<T>(work: (c: PoolClient) => Promise<T>): Promise<T> {
@@ -89,8 +48,8 @@ export class BankStore {
   }
 
   /** Persists a new message and its items in one transaction, or answers a resend. */
-  receive(req: CreditTransferRequest): Promise<ReceiveResult> {
-    return this.tx((c) => receiveMessage(c, this.instanceId, req));
+  receive(req: CreditTransferRequest, faults: FaultInjector): Promise<ReceiveResult> {
+    return this.tx((c) => receiveMessage(c, this.instanceId, req, faults));
   }
 
   async dueMessages(olderThanMs: number, limit: number): Promise<string[]> {
@@ -103,19 +62,18 @@ export class BankStore {
     return rows.map((r) => r.message_id);
   }
 
-  settle(messageId: string, closedAccounts: readonly string[], faults: BankFaults): Promise<SettleOutcome> {
-    return this.tx((c) => settleMessage(c, messageId, closedAccounts, faults));
+  settle(messageId: string, faults: FaultInjector): Promise<SettleOutcome> {
+    return this.tx((c) => settleMessage(c, messageId, faults));
   }
 
-  async report(messageId: string): Promise<StatusReport | null> {
-    const { rows } = await this.pool.query<{ status: MessageStatus; received_at: Date }>(
-      'SELECT status, received_at FROM bank_message WHERE message_id = $1',
-      [messageId],
-    );
-    const message = rows[0];
-    if (!message) return null;
-    const items = await this.pool.query<ItemRow>(`${ITEM_SELECT} WHERE i.message_id = $1 ORDER BY i.position`, [messageId]);
-    return { messageId, status: message.status, receivedAt: message.received_at.toISOString(), items: items.rows.map(itemReport) };
+  report(messageId: string): Promise<StatusReport | null> {
+    return loadReport(this.pool, messageId);
+  }
+
+  /** The current pain.002 of a message (every item with its TxSts), or null if never received. */
+  async pain002(messageId: string): Promise<string | null> {
+    const report = await loadReport(this.pool, messageId);
+    return report && pain002Xml(report, 'status');
   }
 
   /** The original item with this endToEndId: "did you pay this?". */
@@ -125,7 +83,11 @@ export class BankStore {
     return row ? { messageId: row.message_id, ...itemReport(row) } : null;
   }
 
-  /** Debits of an account in booking order; the cursor is the last seq seen (opaque to clients). */
+  camt053(account: string, date: string): Promise<Camt053> {
+    return dailyStatement(this.pool, account, date);
+  }
+
+  /** JSON debits of an account in booking order; the cursor is the last seq seen (opaque to clients). */
   async statement(debtorAccount: string, after: string | undefined, limit: number): Promise<Statement> {
     const { rows } = await this.pool.query<{
       seq: string;

@@ -2,6 +2,7 @@
 // reference (the sender's idempotency key) within a simulator instance, enforced by a unique index.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { migrateSchema } from '../shared/schema-migration';
 
 export interface SmsRequest {
   to: string;
@@ -56,20 +57,9 @@ export class SmsStore {
     this.instanceId = options.instanceId ?? 'default';
   }
 
-  /** Creates the table; an advisory lock keeps concurrent starts from racing on the DDL. */
+  /** Creates or updates the table (simulators/shared/schema-migration.ts). */
   async migrate(): Promise<void> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query(`SELECT pg_advisory_xact_lock(hashtextextended('amparo_sms_migrate', 0))`);
-      await c.query(SCHEMA);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    await migrateSchema(this.pool, 'sms', SCHEMA);
   }
 
   /**

@@ -1,11 +1,15 @@
-// Harness for tests that need the bank: a bank on the test database, a callback receiver, transfers.
-// Every bank gets its own instanceId, so parallel test files sharing the database never settle
-// each other's messages; every test uses fresh ids, so no truncation is needed.
+// Harness for tests that need the bank: a bank on the test database, a pain.002 callback receiver,
+// pain.001 transfers. Every bank gets its own instanceId, so parallel test files sharing the database
+// never settle each other's messages; every test uses fresh ids, so no truncation is needed.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Decimal from 'decimal.js';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../lib/config';
+import { buildPain001 } from '../../lib/iso20022/pain001';
+import { parsePain002, peekPain002, type Pain002 } from '../../lib/iso20022/pain002';
+import { FaultInjector, type FaultConfigInput } from '../../simulators/bank/faults';
 import { BankProcessor, type ProcessorOptions } from '../../simulators/bank/processor';
 import { buildBankServer } from '../../simulators/bank/server';
 import { BankStore } from '../../simulators/bank/store';
@@ -19,13 +23,16 @@ export interface TestBank {
   close(): Promise<void>;
 }
 
-/** A bank on the test database; its processor runs unless `start: false`. */
-export async function startBank(instanceId: string, options: ProcessorOptions & { start?: boolean } = {}): Promise<TestBank> {
+export type BankOptions = Omit<ProcessorOptions, 'faults'> & { start?: boolean; faults?: FaultConfigInput };
+
+/** A bank on the test database (settling after 50 ms unless the faults say otherwise); its processor runs unless `start: false`. */
+export async function startBank(instanceId: string, options: BankOptions = {}): Promise<TestBank> {
   const pool = new pg.Pool({ connectionString: loadConfig().BANK_SIM_DATABASE_URL, max: 5 });
   const store = new BankStore(pool, { instanceId });
   await store.migrate();
-  const processor = new BankProcessor(store, { settleDelayMs: 50, pollIntervalMs: 20, ...options });
-  const app = buildBankServer({ store, onReceived: () => processor.kick() });
+  const faults = new FaultInjector({ settleDelayMs: 50, ...options.faults });
+  const processor = new BankProcessor(store, { pollIntervalMs: 20, ...options, faults });
+  const app = buildBankServer({ store, faults, onReceived: () => processor.kick() });
   await app.ready();
   if (options.start !== false) processor.start();
   return {
@@ -43,22 +50,39 @@ export async function startBank(instanceId: string, options: ProcessorOptions & 
 
 export interface Callback {
   headers: http.IncomingHttpHeaders;
-  body: { eventId: string; messageId: string; status: string };
+  /** The pain.002's OrgnlMsgId and GrpSts. */
+  body: { messageId: string; status: string };
+  /** The pain.002 as received. */
+  xml: string;
 }
 
-/** A tiny HTTP server that records callbacks; answers 503 while `failing` is true. */
-export async function callbackReceiver(): Promise<{ url: string; received: Callback[]; failing: { on: boolean }; close(): Promise<void> }> {
+export interface CallbackReceiver {
+  url: string;
+  received: Callback[];
+  /** Bodies that were not a pain.002 (answered 400); a correct bank never sends one. */
+  unparseable: string[];
+  failing: { on: boolean };
+  close(): Promise<void>;
+}
+
+/** A tiny HTTP server that records pain.002 callbacks; answers 503 while `failing` is true. */
+export async function callbackReceiver(): Promise<CallbackReceiver> {
   const received: Callback[] = [];
+  const unparseable: string[] = [];
   const failing = { on: false };
   const server = http.createServer((req, res) => {
     let data = '';
     req.on('data', (chunk: Buffer) => (data += chunk.toString()));
     req.on('end', () => {
-      if (failing.on) {
-        res.writeHead(503).end();
-        return;
+      if (failing.on) return void res.writeHead(503).end();
+      let peeked;
+      try {
+        peeked = peekPain002(data);
+      } catch {
+        unparseable.push(data);
+        return void res.writeHead(400).end();
       }
-      received.push({ headers: req.headers, body: JSON.parse(data) as Callback['body'] });
+      received.push({ headers: req.headers, body: { messageId: peeked.originalMessageId, status: peeked.groupStatus ?? '' }, xml: data });
       res.writeHead(204).end();
     });
   });
@@ -67,6 +91,7 @@ export async function callbackReceiver(): Promise<{ url: string; received: Callb
   return {
     url: `http://127.0.0.1:${port}/callbacks/bank`,
     received,
+    unparseable,
     failing,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -79,21 +104,86 @@ export interface ItemInput {
   accountNumber?: string;
 }
 
-export function transfer(debtorAccount: string, items: ItemInput[], extra: { messageId?: string; callbackUrl?: string } = {}) {
-  return {
-    messageId: extra.messageId ?? uid('msg'),
-    debtorAccount,
-    ...(extra.callbackUrl ? { callbackUrl: extra.callbackUrl } : {}),
-    items: items.map((i) => ({
-      endToEndId: i.endToEndId ?? uid('e2e'),
-      amount: i.amount ?? '10.00',
-      currency: i.currency ?? 'USD',
-      creditor: { bankCode: 'SIMBANK', accountNumber: i.accountNumber ?? uid('acct') },
-    })),
-  };
+export interface TransferOptions {
+  messageId?: string;
+  /** Sent as the X-Callback-URL header by submit(). */
+  callbackUrl?: string;
+  /** Control totals to write instead of the true ones (GrpHdr and PmtInf separately). */
+  totals?: { groupCount?: number; groupSum?: string; paymentCount?: number; paymentSum?: string };
+}
+
+/** A pain.001 from this debtor: one CdtTrfTxInf per item, with fresh EndToEndIds and creditor accounts unless given. */
+export function transfer(debtorAccount: string, items: ItemInput[], extra: TransferOptions = {}) {
+  const messageId = extra.messageId ?? uid('msg');
+  const resolved = items.map((i) => ({
+    endToEndId: i.endToEndId ?? uid('e2e'),
+    amount: i.amount ?? '10.00',
+    currency: i.currency ?? 'USD',
+    accountNumber: i.accountNumber ?? uid('acct'),
+  }));
+  const count = resolved.length;
+  const sum = resolved.reduce((acc, i) => acc.plus(i.amount), new Decimal(0)).toFixed();
+  const t = extra.totals ?? {};
+  const xml = buildPain001({
+    messageId,
+    createdAt: new Date().toISOString(),
+    numberOfTransactions: t.groupCount ?? count,
+    controlSum: t.groupSum ?? sum,
+    initiatingParty: 'AMPARO TEST',
+    paymentInformation: {
+      paymentInformationId: `${messageId}-1`.slice(0, 35),
+      paymentMethod: 'TRF',
+      numberOfTransactions: t.paymentCount ?? count,
+      controlSum: t.paymentSum ?? sum,
+      requestedExecutionDate: new Date().toISOString().slice(0, 10),
+      debtorName: 'AMPARO TEST',
+      debtorAccount,
+      debtorAgent: 'SIMBANK',
+      transactions: resolved.map((i) => ({
+        endToEndId: i.endToEndId,
+        amount: i.amount,
+        currency: i.currency,
+        creditorAgent: 'SIMBANK',
+        creditorName: 'BENEFICIARY',
+        creditorAccount: i.accountNumber,
+      })),
+    },
+  });
+  return { messageId, debtorAccount, ...(extra.callbackUrl ? { callbackUrl: extra.callbackUrl } : {}), items: resolved, xml };
 }
 
 export type Transfer = ReturnType<typeof transfer>;
+
+/** POST /v1/pain001 through app.inject, with the callback URL header when the transfer has one. */
+export function submit(bank: TestBank, t: Transfer, xml = t.xml) {
+  const headers: Record<string, string> = { 'content-type': 'application/xml' };
+  if (t.callbackUrl) headers['x-callback-url'] = t.callbackUrl;
+  return bank.app.inject({ method: 'POST', url: '/v1/pain001', headers, payload: xml });
+}
+
+/** GET /v1/pain002/:msgId, parsed; null on 404. */
+export async function statusReport(bank: TestBank, messageId: string): Promise<Pain002 | null> {
+  const res = await bank.app.inject({ method: 'GET', url: `/v1/pain002/${encodeURIComponent(messageId)}` });
+  if (res.statusCode === 404) return null;
+  if (res.statusCode !== 200) throw new Error(`GET /v1/pain002/${messageId}: HTTP ${res.statusCode}`);
+  return parsePain002(res.body);
+}
+
+const FINAL = new Set(['ACSC', 'PART', 'RJCT']);
+
+/** Waits until no item of the message is still pending (ACSP / PDNG), and returns its pain.002. */
+export async function settledReport(bank: TestBank, messageId: string, timeoutMs = 10_000): Promise<Pain002> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await statusReport(bank, messageId);
+    if (report && FINAL.has(report.groupStatus ?? '') && report.transactions.every((t) => t.status === 'ACSC' || t.status === 'RJCT')) return report;
+    if (Date.now() > deadline) throw new Error(`message ${messageId} not settled: ${report?.groupStatus ?? 'unknown'}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** [EndToEndId, TxSts, reason code] per item of a pain.002, in its order. */
+export const itemStatuses = (report: Pain002) => report.transactions.map((t) => [t.originalEndToEndId, t.status, t.reason?.code]);
 
 /** Ledger entries per endToEndId for one debtor, read straight from the table. */
 export async function entryCounts(pool: pg.Pool, debtorAccount: string): Promise<Map<string, number>> {

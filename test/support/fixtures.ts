@@ -22,8 +22,17 @@ export async function createProgram(db: Db, opts: { baseAmount?: string; batchSi
   });
 }
 
-/** Enrolls `count` households with bank accounts; `accountNumber(i)` lets a test pick closed accounts. */
-export async function enrollBeneficiaries(db: Db, programId: string, count: number, accountNumber: (i: number) => string = (i) => String(500_000_000 + i)) {
+export interface EnrolOptions {
+  /** Bank account number of household i (default: a distinct one); lets a test pick closed accounts. */
+  accountNumber?: (i: number) => string;
+  /** Wallet number of household i, for households paid by mobile wallet (null: a bank account). */
+  msisdn?: (i: number) => string | null;
+  dependants?: (i: number) => number;
+}
+
+/** Enrols `count` households straight in the database (ID last digit i % 10, for payment waves). */
+export async function enrollBeneficiaries(db: Db, programId: string, count: number, opts: EnrolOptions = {}) {
+  const accountNumber = opts.accountNumber ?? ((i: number) => String(500_000_000 + i));
   const rows = Array.from({ length: count }, (_, i) => ({ applicationId: randomUUID(), accountId: randomUUID(), beneficiaryId: randomUUID(), i }));
   const tag = uid('n');
   await db.application.createMany({
@@ -33,9 +42,19 @@ export async function enrollBeneficiaries(db: Db, programId: string, count: numb
       householdSize: 3, dependantsUnder18: 1, declaredMonthlyIncome: '300.00', status: 'ENROLLED' as const,
     })),
   });
-  await db.paymentAccount.createMany({ data: rows.map((r) => ({ id: r.accountId, applicationId: r.applicationId, rail: 'BANK' as const, bankCode: '001', accountNumber: accountNumber(r.i), accountKey: `${tag}-${r.i}` })) });
+  await db.paymentAccount.createMany({
+    data: rows.map((r) => {
+      const msisdn = opts.msisdn?.(r.i) ?? null;
+      return msisdn
+        ? { id: r.accountId, applicationId: r.applicationId, rail: 'WALLET' as const, msisdn, accountKey: `${tag}-${r.i}` }
+        : { id: r.accountId, applicationId: r.applicationId, rail: 'BANK' as const, bankCode: '001', accountNumber: accountNumber(r.i), accountKey: `${tag}-${r.i}` };
+    }),
+  });
   await db.beneficiary.createMany({
-    data: rows.map((r) => ({ id: r.beneficiaryId, programId, applicationId: r.applicationId, nationalIdHash: `${tag}-${r.i}`, householdId: `${tag}-HH-${r.i}`, paymentAccountId: r.accountId, accountKey: `${tag}-${r.i}` })),
+    data: rows.map((r) => ({
+      id: r.beneficiaryId, programId, applicationId: r.applicationId, nationalIdHash: `${tag}-${r.i}`, householdId: `${tag}-HH-${r.i}`,
+      paymentAccountId: r.accountId, accountKey: `${tag}-${r.i}`, dependants: opts.dependants?.(r.i) ?? 0, idLastDigit: r.i % 10,
+    })),
   });
   return rows.map((r) => r.beneficiaryId);
 }

@@ -10,6 +10,7 @@ export interface AdminSection { href: string; label: string; roles: readonly Rol
 
 export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { href: '/admin/reviews', label: 'Reviews', roles: ['REVIEWER'], description: 'Probable duplicates and appeals waiting for a person\'s decision, oldest first.' },
+  { href: '/admin/cycles', label: 'Payment cycles', roles: ['ADMIN', 'APPROVER', 'FINANCE'], description: 'Prepare, approve, launch and watch payment cycles, with their control totals and progress.' },
 ];
 
 export const sectionsFor = (role: Role) => ADMIN_SECTIONS.filter((s) => s.roles.includes(role));
@@ -37,6 +38,12 @@ const ADMIN_CSS = CSS + [
   '.filters a[aria-current]{font-weight:700;text-decoration:none}',
   'blockquote{margin:0 0 1rem;padding:.5rem 1rem;border-left:4px solid #b1b4b6;white-space:pre-wrap}',
   '.narrow{max-width:30rem}',
+  // Payment cycles: progress bars with their numbers beside them, and rows of action buttons.
+  'progress{width:100%;max-width:20rem;height:1.25rem;vertical-align:middle;accent-color:#00703c}',
+  '.actions{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}',
+  '.actions form{margin:0}',
+  'button.danger{background:#b00020;border-bottom-color:#5a0010}',
+  'td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}',
 ].join('');
 
 /** The admin CSP allows exactly this stylesheet, by hash (as the applicant pages do theirs). */

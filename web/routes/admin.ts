@@ -7,6 +7,7 @@ import { html } from '../html';
 import { field } from '../pages/http';
 import { adminScope, messagePage, sendAdminPage } from '../admin/http';
 import { hiddenCsrf, sectionsFor } from '../admin/layout';
+import { adminCycleRoutes } from '../admin/cycle-routes';
 import { adminReviewRoutes } from '../admin/review-routes';
 import {
   currentSession, endSession, passwordSignIn, requireAdminSession, safeNext, signInFormToken, signInFormTokenValid, startSession, type AdminSession,
@@ -76,6 +77,7 @@ ${sections.length
     });
 
     adminReviewRoutes(scope, ctx);
+    adminCycleRoutes(scope, ctx);
 
     // Anything else under /admin: an HTML 404 in the admin layout rather than the API's JSON.
     scope.get('/admin/*', async (request, reply) =>

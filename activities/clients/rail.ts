@@ -1,0 +1,52 @@
+// What the disbursement activities need from a payment rail, whatever its message standard
+// (the bank speaks ISO 20022 XML, the wallet provider a GSMA-style bulk API). One client per provider.
+export type RailItemStatus = 'PENDING' | 'PAID' | 'FAILED';
+
+export interface RailItemReport {
+  /** The payment key (ISO EndToEndId / the wallet transaction's requesting-organisation reference). */
+  key: string;
+  status: RailItemStatus;
+  /** The rail's own reason code for a failure (e.g. AC04, UNKNOWN_WALLET), kept as the rail said it. */
+  reasonCode?: string;
+  amount: string;
+  currency: string;
+}
+
+export interface RailBatchReport {
+  /** The rail's status of the whole message or batch (e.g. ACSC, PART, RJCT / completed), for display. */
+  batchStatus: string;
+  /** Items the rail reports on; an item it does not mention is still pending. */
+  items: RailItemReport[];
+}
+
+export type RailAccount = { rail: 'BANK'; bankCode: string; accountNumber: string } | { rail: 'WALLET'; msisdn: string };
+
+export interface RailOutgoingItem {
+  key: string;
+  amount: string; // exact decimal with the currency's minor units
+  currency: string;
+  account: RailAccount;
+}
+
+export interface RailBatch {
+  /** The batch's idempotency reference at the rail: pain.001 MsgId / the wallet's X-CorrelationID. */
+  ref: string;
+  debtorAccount: string;
+  callbackUrl: string;
+  /** Control totals the rail checks against the items (pain.001 NbOfTxs / CtrlSum). */
+  count: number;
+  controlSum: string;
+  currency: string;
+  /** Requested execution date (YYYY-MM-DD). */
+  executionDate: string;
+  items: RailOutgoingItem[];
+}
+
+export interface RailClient {
+  /** Name under which batches, events and statement lines are recorded ('bank-sim', 'wallet-sim'). */
+  readonly provider: string;
+  /** The rail's report on a batch we may have sent, or null if it never received it (ask before sending). */
+  findBatch(ref: string): Promise<RailBatchReport | null>;
+  /** Sends the batch. Throws a retryable error on network errors, timeouts and 5xx; non-retryable on 4xx. */
+  submitBatch(batch: RailBatch): Promise<void>;
+}

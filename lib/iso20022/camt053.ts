@@ -1,0 +1,159 @@
+// camt.053.001.08 BankToCustomerStatement: the bank's booked entries of an account for a period (here one
+// business day), with opening and closing balances. Amounts are unsigned decimal text; CdtDbtInd is the sign.
+import { amountElement, buildDocument, DATE, DATE_TIME, parseDocument, type Node } from './xml';
+
+export const CAMT053_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:camt.053.001.08';
+const TYPE = 'camt.053';
+
+export type CreditDebit = 'CRDT' | 'DBIT';
+const CREDIT_DEBIT = ['CRDT', 'DBIT'] as const;
+
+export interface Camt053Balance {
+  /** OPBD (opening booked), CLBD (closing booked), or another BalanceType12Code. */
+  type: string;
+  amount: string;
+  currency: string;
+  creditDebit: CreditDebit;
+  date: string;
+}
+
+export interface Camt053TransactionDetails {
+  messageId?: string;
+  endToEndId?: string;
+  creditorAccount?: string;
+}
+
+export interface Camt053Entry {
+  reference?: string;
+  amount: string;
+  currency: string;
+  /** DBIT for a payment out of the account, CRDT for money in. */
+  creditDebit: CreditDebit;
+  reversal?: boolean;
+  /** BOOK, PDNG or INFO. */
+  status: string;
+  bookingDate?: string;
+  valueDate?: string;
+  details: Camt053TransactionDetails[];
+}
+
+export interface Camt053Statement {
+  id: string;
+  createdAt: string;
+  fromDateTime?: string;
+  toDateTime?: string;
+  account: string;
+  currency?: string;
+  balances: Camt053Balance[];
+  entries: Camt053Entry[];
+}
+
+export interface Camt053 {
+  messageId: string;
+  createdAt: string;
+  statements: Camt053Statement[];
+}
+
+const othrId = (id: string) => ({ Othr: { Id: id } });
+
+export function buildCamt053(m: Camt053): string {
+  return buildDocument(CAMT053_NAMESPACE, {
+    BkToCstmrStmt: {
+      GrpHdr: { MsgId: m.messageId, CreDtTm: m.createdAt },
+      Stmt: m.statements.map((s) => ({
+        Id: s.id,
+        CreDtTm: s.createdAt,
+        FrToDt: s.fromDateTime && s.toDateTime ? { FrDtTm: s.fromDateTime, ToDtTm: s.toDateTime } : undefined,
+        Acct: { Id: othrId(s.account), Ccy: s.currency },
+        Bal: s.balances.map((b) => ({
+          Tp: { CdOrPrtry: { Cd: b.type } },
+          Amt: amountElement(b.amount, b.currency),
+          CdtDbtInd: b.creditDebit,
+          Dt: { Dt: b.date },
+        })),
+        Ntry: s.entries.map((e) => ({
+          NtryRef: e.reference,
+          Amt: amountElement(e.amount, e.currency),
+          CdtDbtInd: e.creditDebit,
+          RvslInd: e.reversal === undefined ? undefined : String(e.reversal),
+          Sts: { Cd: e.status },
+          BookgDt: e.bookingDate && { Dt: e.bookingDate },
+          ValDt: e.valueDate && { Dt: e.valueDate },
+          // Mandatory in camt.053: payments / issued credit transfers / domestic.
+          BkTxCd: { Domn: { Cd: 'PMNT', Fmly: { Cd: e.creditDebit === 'DBIT' ? 'ICDT' : 'RCDT', SubFmlyCd: 'DMCT' } } },
+          NtryDtls: e.details.length ? { TxDtls: e.details.map(txDetails) } : undefined,
+        })),
+      })),
+    },
+  });
+}
+
+const txDetails = (d: Camt053TransactionDetails) => ({
+  Refs: d.messageId || d.endToEndId ? { MsgId: d.messageId, EndToEndId: d.endToEndId } : undefined,
+  RltdPties: d.creditorAccount ? { CdtrAcct: { Id: othrId(d.creditorAccount) } } : undefined,
+});
+
+/** Parses and validates; throws Iso20022Error naming the first missing or invalid element. */
+export function parseCamt053(xml: string): Camt053 {
+  const root = parseDocument(TYPE, xml, CAMT053_NAMESPACE).child('BkToCstmrStmt');
+  const hdr = root.child('GrpHdr');
+  const stmts = root.children('Stmt');
+  if (stmts.length === 0) root.fail('missing element', `${root.path}/Stmt`);
+  return {
+    messageId: hdr.get('MsgId', { max: 35 }),
+    createdAt: hdr.get('CreDtTm', { pattern: DATE_TIME, what: 'an ISO date-time' }),
+    statements: stmts.map(statement),
+  };
+}
+
+function statement(s: Node): Camt053Statement {
+  const balances = s.children('Bal');
+  if (balances.length === 0) s.fail('missing element', `${s.path}/Bal`);
+  const period = s.opt('FrToDt');
+  const currency = s.child('Acct').getOpt('Ccy', { pattern: /^[A-Z]{3}$/, what: 'an ISO 4217 currency code' });
+  return {
+    id: s.get('Id', { max: 35 }),
+    createdAt: s.get('CreDtTm', { pattern: DATE_TIME, what: 'an ISO date-time' }),
+    ...(period ? { fromDateTime: period.get('FrDtTm', dateTime), toDateTime: period.get('ToDtTm', dateTime) } : {}),
+    account: s.get('Acct/Id/Othr/Id', { max: 34 }),
+    ...(currency ? { currency } : {}),
+    balances: balances.map((b) => ({
+      type: b.getOpt('Tp/CdOrPrtry/Cd', { max: 4 }) ?? b.get('Tp/CdOrPrtry/Prtry', { max: 35 }),
+      ...b.amount('Amt'),
+      creditDebit: b.oneOf('CdtDbtInd', CREDIT_DEBIT),
+      date: dateOf(b.child('Dt')),
+    })),
+    entries: s.children('Ntry').map(entry),
+  };
+}
+
+const dateTime = { pattern: DATE_TIME, what: 'an ISO date-time' };
+
+function entry(e: Node): Camt053Entry {
+  const reference = e.getOpt('NtryRef', { max: 35 });
+  const reversal = e.opt('RvslInd') && e.oneOf('RvslInd', ['true', 'false', '1', '0'] as const);
+  const booking = e.opt('BookgDt');
+  const value = e.opt('ValDt');
+  return {
+    ...(reference === undefined ? {} : { reference }),
+    ...e.amount('Amt'),
+    creditDebit: e.oneOf('CdtDbtInd', CREDIT_DEBIT),
+    ...(reversal === undefined ? {} : { reversal: reversal === 'true' || reversal === '1' }),
+    status: e.get('Sts/Cd', { max: 4 }),
+    ...(booking ? { bookingDate: dateOf(booking) } : {}),
+    ...(value ? { valueDate: dateOf(value) } : {}),
+    details: e.children('NtryDtls').flatMap((d) => d.children('TxDtls')).map((tx) => {
+      const messageId = tx.getOpt('Refs/MsgId', { max: 35 });
+      const endToEndId = tx.getOpt('Refs/EndToEndId', { max: 35 });
+      const creditorAccount = tx.getOpt('RltdPties/CdtrAcct/Id/Othr/Id', { max: 34 });
+      return { ...(messageId ? { messageId } : {}), ...(endToEndId ? { endToEndId } : {}), ...(creditorAccount ? { creditorAccount } : {}) };
+    }),
+  };
+}
+
+/** DateAndDateTime2Choice: Dt, or DtTm reduced to its date. */
+function dateOf(n: Node): string {
+  const dt = n.getOpt('Dt', { pattern: DATE, what: 'an ISO date' });
+  if (dt !== undefined) return dt;
+  return n.get('DtTm', { pattern: DATE_TIME, what: 'an ISO date-time' }).slice(0, 10);
+}

@@ -1,0 +1,69 @@
+// The program's double-entry ledger. Money moves between accounts, never appears or vanishes:
+//   appropriation → budget (the approved envelope) → payable (instructed) → in_transit:<provider> (sent)
+//   → paid (confirmed by the rail); a failure moves in_transit back to payable, a cancellation payable
+//   back to budget. Every entry balances (a deferred database trigger refuses one that does not), and
+//   each posting happens in the same transaction as the state change that causes it.
+import Decimal from 'decimal.js';
+import type { Db, Prisma } from './db';
+
+export const ACCOUNTS = {
+  appropriation: 'appropriation',
+  budget: 'budget',
+  payable: 'payable',
+  inTransit: (provider: string) => `in_transit:${provider}`,
+  paid: 'paid',
+} as const;
+
+type Tx = Prisma.TransactionClient | Db;
+
+export interface Movement {
+  from: string;
+  to: string;
+  /** Exact decimal string, >= 0; zero movements are skipped. */
+  amount: string;
+}
+
+export interface Posting {
+  /** Unique per event: posting the same reference twice writes nothing the second time. */
+  reference: string;
+  description: string;
+  programId: string;
+  currency: string;
+  cycleId?: string;
+  batchId?: string;
+  movements: Movement[];
+}
+
+/** Writes a balanced entry (debit the destination, credit the source); false if the reference was posted. */
+export async function post(tx: Tx, p: Posting): Promise<boolean> {
+  const moves = p.movements.filter((m) => !new Decimal(m.amount).isZero());
+  for (const m of moves) if (new Decimal(m.amount).isNegative()) throw new Error(`negative movement in ${p.reference}`);
+  if (moves.length === 0) return false;
+  const entry = await tx.journalEntry.createManyAndReturn({
+    data: [{ programId: p.programId, reference: p.reference, description: p.description, cycleId: p.cycleId ?? null, batchId: p.batchId ?? null }],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (entry.length === 0) return false;
+  const codes = [...new Set(moves.flatMap((m) => [m.from, m.to]))];
+  await tx.ledgerAccount.createMany({ data: codes.map((code) => ({ programId: p.programId, code, currency: p.currency })), skipDuplicates: true });
+  const accounts = await tx.ledgerAccount.findMany({ where: { programId: p.programId, code: { in: codes } }, select: { id: true, code: true } });
+  const id = new Map(accounts.map((a) => [a.code, a.id]));
+  await tx.journalLine.createMany({
+    data: moves.flatMap((m) => [
+      { entryId: entry[0]!.id, accountId: id.get(m.to)!, amount: m.amount, currency: p.currency },
+      { entryId: entry[0]!.id, accountId: id.get(m.from)!, amount: new Decimal(m.amount).negated().toString(), currency: p.currency },
+    ]),
+  });
+  return true;
+}
+
+/** Balances of a program's accounts (exact decimal strings), e.g. for reports and the invariant checks. */
+export async function balances(db: Tx, programId: string): Promise<Record<string, string>> {
+  const rows = await db.$queryRaw<Array<{ code: string; balance: string }>>`
+    SELECT a.code, coalesce(sum(l.amount), 0.00)::text AS balance
+      FROM ledger_account a LEFT JOIN journal_line l ON l.account_id = a.id
+     WHERE a.program_id = ${programId}::uuid
+     GROUP BY a.code`;
+  return Object.fromEntries(rows.map((r) => [r.code, r.balance]));
+}

@@ -1,0 +1,96 @@
+// The bank's ISO 20022 endpoints: pain.001 in, pain.002 out (acknowledgement and on request),
+// camt.053 statements. The bank's rules live in messages.ts and the store; this file is the wire.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Logger } from '../../lib/logger';
+import { buildCamt053 } from '../../lib/iso20022/camt053';
+import { parsePain001 } from '../../lib/iso20022/pain001';
+import { Iso20022Error, XmlSyntaxError } from '../../lib/iso20022/xml';
+import type { FaultInjector } from './faults';
+import type { FaultHooks } from './http-faults';
+import { toRequest } from './messages';
+import { rejectionXml } from './reports';
+import type { BankStore } from './store';
+
+export interface IsoRouteDeps {
+  store: BankStore;
+  faults: FaultInjector;
+  hooks: FaultHooks;
+  onReceived?: (messageId: string) => void;
+  log: Logger;
+}
+
+const CallbackUrl = z.url({ protocol: /^https?$/ }).max(2000);
+const Camt053Query = z.object({
+  account: z.string().min(1).max(34),
+  date: z.iso.date(),
+});
+
+const invalid = (fields: Record<string, string>) => ({ error: 'invalid_request', fields });
+const xml = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('application/xml; charset=utf-8').send(body);
+
+/** The MsgId of a message that failed validation, if it can be read at all, for OrgnlMsgId. */
+function readMessageId(body: string): string {
+  const id = /<(?:\w+:)?MsgId>\s*([^<]{1,35}?)\s*<\/(?:\w+:)?MsgId>/.exec(body)?.[1];
+  return id ?? 'NOTPROVIDED';
+}
+
+export function isoRoutes(app: FastifyInstance, deps: IsoRouteDeps): void {
+  const { store, faults, log } = deps;
+
+  app.post('/v1/pain001', { config: { endpoint: 'submit' } }, async (req, reply) => {
+    if (typeof req.body !== 'string') return reply.code(400).send(invalid({ body: 'expected a pain.001 document (Content-Type: application/xml)' }));
+    const header = req.headers['x-callback-url'];
+    const callbackUrl = header === undefined ? undefined : CallbackUrl.safeParse(header);
+    if (callbackUrl && !callbackUrl.success) return reply.code(400).send(invalid({ 'X-Callback-URL': 'must be one http(s) URL' }));
+
+    let request;
+    try {
+      const parsed = toRequest(parsePain001(req.body), callbackUrl?.data);
+      // Control totals, in-message duplicates, unbookable amounts: refused whole, nothing written.
+      if (!parsed.ok) {
+        log.warn('message rejected', { messageId: readMessageId(req.body), reason: parsed.rejection.code });
+        return xml(reply, 422, rejectionXml(readMessageId(req.body), parsed.rejection));
+      }
+      request = parsed.value;
+    } catch (err) {
+      if (err instanceof XmlSyntaxError) return reply.code(400).send(invalid({ body: err.message }));
+      if (!(err instanceof Iso20022Error)) throw err;
+      return xml(reply, 422, rejectionXml(readMessageId(req.body), { code: 'FF01', info: err.message }));
+    }
+
+    const result = await store.receive(request, faults);
+    const { messageId } = request;
+    switch (result.kind) {
+      case 'conflict':
+        log.warn('MsgId reused with different content', { messageId });
+        return xml(reply, 409, rejectionXml(messageId, { code: 'DU01', info: 'MsgId already used for a different message' }));
+      case 'replayed':
+        log.info('message resent, original acknowledgement returned', { messageId });
+        return xml(reply, 200, result.ack);
+      case 'accepted':
+        log.info('message received', { messageId, items: request.items.length, status: result.groupStatus });
+        deps.onReceived?.(messageId);
+        if (faults.timesOutAfterCommit()) {
+          log.info('fault: answer withheld after commit', { messageId });
+          return deps.hooks.holdAfterCommit(req, reply);
+        }
+        return xml(reply, 202, result.ack);
+    }
+  });
+
+  app.get<{ Params: { msgId: string } }>('/v1/pain002/:msgId', { config: { endpoint: 'status' } }, async (req, reply) => {
+    const report = await store.pain002(req.params.msgId);
+    return report === null ? reply.code(404).send({ error: 'message_not_found' }) : xml(reply, 200, report);
+  });
+
+  app.get('/v1/camt053', { config: { endpoint: 'statement' } }, async (req, reply) => {
+    const q = Camt053Query.safeParse(req.query);
+    if (!q.success) {
+      const fields: Record<string, string> = {};
+      for (const issue of q.error.issues) fields[issue.path.join('.') || 'query'] ??= issue.message;
+      return reply.code(400).send(invalid(fields));
+    }
+    return xml(reply, 200, buildCamt053(await store.camt053(q.data.account, q.data.date)));
+  });
+}

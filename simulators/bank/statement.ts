@@ -1,0 +1,68 @@
+// camt.053 statements from the ledger: one business day (UTC date of booking) of one account, entries in
+// booking order. Balances start at zero with the account's first booking, so closing = opening + the day's
+// credits − debits, and a day's opening is the previous day's closing. One Stmt per currency booked.
+import { createHash, randomUUID } from 'node:crypto';
+import Decimal from 'decimal.js';
+import type { Camt053, Camt053Balance, Camt053Statement } from '../../lib/iso20022/camt053';
+import type { Queryable } from './reports';
+
+/** ISO 4217's "no currency": the balance of an account that has never booked anything. */
+const NO_CURRENCY = 'XXX';
+
+interface EntryRow {
+  entry_ref: string;
+  end_to_end_id: string;
+  message_id: string;
+  amount: string;
+  currency: string;
+  creditor_account: string;
+}
+
+function balance(type: 'OPBD' | 'CLBD', signed: Decimal, currency: string, date: string): Camt053Balance {
+  // Amounts are unsigned in ISO 20022: the sign is CdtDbtInd (a zero balance is reported as credit).
+  return { type, amount: signed.abs().toFixed(2), currency, creditDebit: signed.isNegative() && !signed.isZero() ? 'DBIT' : 'CRDT', date };
+}
+
+export async function dailyStatement(q: Queryable, account: string, date: string): Promise<Camt053> {
+  const from = new Date(`${date}T00:00:00.000Z`);
+  const to = new Date(from.getTime() + 86_400_000);
+  // Every ledger entry debits its debtor_account (payments out); the opening is what went out before.
+  const { rows: currencies } = await q.query<{ currency: string; before: string }>(
+    `SELECT currency, COALESCE(sum(amount) FILTER (WHERE booked_at < $2), 0)::text AS before
+       FROM bank_ledger_entry WHERE debtor_account = $1 AND booked_at < $3 GROUP BY currency ORDER BY currency`,
+    [account, from, to],
+  );
+  const { rows: entries } = await q.query<EntryRow>(
+    `SELECT entry_ref, end_to_end_id, message_id, amount::text, currency, creditor_account
+       FROM bank_ledger_entry WHERE debtor_account = $1 AND booked_at >= $2 AND booked_at < $3 ORDER BY seq`,
+    [account, from, to],
+  );
+  const createdAt = new Date().toISOString();
+  const books = currencies.length ? currencies : [{ currency: NO_CURRENCY, before: '0' }];
+  const statements = books.map(({ currency, before }): Camt053Statement => {
+    const day = entries.filter((e) => e.currency === currency);
+    const opening = new Decimal(before).neg();
+    const closing = day.reduce((acc, e) => acc.minus(e.amount), opening);
+    const id = createHash('sha256').update(`${account}|${currency}`).digest('hex').slice(0, 12);
+    return {
+      id: `STMT-${date.replaceAll('-', '')}-${id}`,
+      createdAt,
+      fromDateTime: from.toISOString(),
+      toDateTime: new Date(to.getTime() - 1).toISOString(),
+      account,
+      ...(currency === NO_CURRENCY ? {} : { currency }),
+      balances: [balance('OPBD', opening, currency, date), balance('CLBD', closing, currency, date)],
+      entries: day.map((e) => ({
+        reference: e.entry_ref,
+        amount: e.amount,
+        currency: e.currency,
+        creditDebit: 'DBIT',
+        status: 'BOOK',
+        bookingDate: date,
+        valueDate: date,
+        details: [{ messageId: e.message_id, endToEndId: e.end_to_end_id, creditorAccount: e.creditor_account }],
+      })),
+    };
+  });
+  return { messageId: `C53${randomUUID().replaceAll('-', '')}`, createdAt, statements };
+}

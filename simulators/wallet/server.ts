@@ -1,0 +1,157 @@
+// The wallet provider's HTTP API, shaped like the GSMA Mobile Money API's bulk disbursement. Thin:
+// parsing, faults and rendering; the provider's rules live in the store and processor.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { createLogger, type Logger } from '../../lib/logger';
+import { FaultState } from './faults';
+import { errorParameters, formatError, parseBatchRequest, type GsmaError } from './messages';
+import type { WalletStore } from './store';
+
+export interface WalletServerDeps {
+  store: WalletStore;
+  /** Shared with the processor, so PUT /v1/admin/faults reaches both. */
+  faults?: FaultState;
+  /** Told after each new batch is persisted (wire to WalletProcessor.kick). */
+  onReceived?: (batchId: string) => void;
+  logger?: Logger;
+}
+
+type Kind = 'submit' | 'status' | 'statement';
+
+/** How long a "timed out after commit" answer is withheld when the socket is not destroyed at once. */
+const HANG_MS = 120_000;
+
+const notFound = (what: string): GsmaError => ({ errorCategory: 'identification', errorCode: 'genericError', errorDescription: `${what} not found` });
+const Id = z.object({ id: z.uuid() });
+const ByCorrelation = z.object({ correlationId: z.string().min(1).max(64) });
+const SettlementQuery = z.object({
+  account: z.string().min(1).max(64),
+  date: z.iso.date({ error: 'must be a date (YYYY-MM-DD)' }),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)').optional(),
+});
+const SummaryQuery = z.object({ account: z.string().min(1).max(64) });
+
+export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
+  const { store } = deps;
+  const faults = deps.faults ?? new FaultState();
+  const log = deps.logger ?? createLogger('wallet-sim');
+  // Fastify's own logger would print URLs, and settlement URLs carry accounts.
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const withheld = new Set<{ destroy(): void }>();
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 400 || status === 415) return reply.code(400).send(formatError([{ key: 'body', value: err.message }]));
+    if (status === 413) return reply.code(413).send({ errorCategory: 'validation', errorCode: 'payloadTooLarge' });
+    if (status < 500) return reply.code(status).send({ errorCategory: 'validation', errorCode: 'genericError', errorDescription: err.message });
+    log.error('request failed', { method: req.method, route: req.routeOptions.url, error: err.message });
+    return reply.code(500).send({ errorCategory: 'internal', errorCode: 'genericError' });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(notFound('resource')));
+  // A withheld answer must not keep the server from closing.
+  app.addHook('preClose', (done) => {
+    for (const s of withheld) s.destroy();
+    done();
+  });
+
+  /** Latency, then maybe a 503 before anything is done. False when the request was answered. */
+  async function gate(kind: Kind, reply: FastifyReply): Promise<boolean> {
+    const { latencyMs, errorRate } = faults.current;
+    const wait = faults.delayMs(latencyMs[kind]);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (!faults.chance(errorRate[kind])) return true;
+    await reply.code(503).header('retry-after', '1').send({ errorCategory: 'serviceUnavailable', errorCode: 'serviceUnavailable' });
+    return false;
+  }
+
+  app.get('/health', () => ({ status: 'ok' }));
+
+  app.post('/v1/batchtransactions', async (req, reply) => {
+    if (!(await gate('submit', reply))) return reply;
+    const parsed = parseBatchRequest(req.headers, req.body);
+    if (!parsed.ok) return reply.code(400).send(parsed.error);
+    const { correlationId } = parsed.value;
+    const result = await store.receive(parsed.value, (reference) => faults.refusedAtAcceptance(reference));
+    if (result.kind === 'conflict') {
+      log.warn('X-CorrelationID reused with a different body', { correlationId });
+      return reply.code(409).send({ errorCategory: 'businessRule', errorCode: 'duplicaterequest', errorDescription: 'X-CorrelationID already used for another request' });
+    }
+    const batchId = result.response.objectReference;
+    log.info(result.kind === 'accepted' ? 'batch received' : 'batch resent, original response returned', { correlationId, batchId, transactions: parsed.value.transactions.length });
+    if (result.kind === 'accepted') deps.onReceived?.(batchId);
+    if (faults.chance(faults.current.timeoutAfterCommitRate)) {
+      // Committed, but the client never hears it: it must ask (request state by correlation id) before resending.
+      reply.hijack();
+      const socket = req.raw.socket;
+      log.info('answer withheld after commit (fault)', { correlationId, batchId });
+      if (faults.chance(0.5)) {
+        socket.destroy();
+      } else {
+        withheld.add(socket);
+        const timer = setTimeout(() => socket.destroy(), HANG_MS);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          withheld.delete(socket);
+        });
+      }
+      return reply;
+    }
+    // An identical resend gets the original answer (200 instead of 202, as the bank does).
+    return reply.code(result.kind === 'accepted' ? 202 : 200).send(result.response);
+  });
+
+  const lookup = <T>(kind: Kind, what: string, find: (id: string) => Promise<T | null>) =>
+    async (req: { params: unknown }, reply: FastifyReply) => {
+      if (!(await gate(kind, reply))) return reply;
+      const p = Id.safeParse(req.params);
+      const found = p.success ? await find(p.data.id) : null;
+      return found ?? reply.code(404).send(notFound(what));
+    };
+  app.get('/v1/requeststates/:id', lookup('status', 'request state', (id) => store.requestState(id)));
+  app.get('/v1/batchtransactions/:id', lookup('status', 'batch', (id) => store.batch(id)));
+  app.get('/v1/batchtransactions/:id/completions', lookup('status', 'batch', (id) => store.completions(id)));
+  app.get('/v1/batchtransactions/:id/rejections', lookup('status', 'batch', (id) => store.rejections(id)));
+
+  // The lookup by the client's own X-CorrelationID: "did you get batch X?" after a lost answer.
+  app.get('/v1/requeststates', async (req, reply) => {
+    if (!(await gate('status', reply))) return reply;
+    const q = ByCorrelation.safeParse(req.query);
+    if (!q.success) return reply.code(400).send(formatError(errorParameters(q.error)));
+    return (await store.requestStateByCorrelationId(q.data.correlationId)) ?? reply.code(404).send(notFound('request'));
+  });
+
+  app.get<{ Params: { ref: string } }>('/v1/transactions/:ref', async (req, reply) => {
+    if (!(await gate('status', reply))) return reply;
+    return (await store.transaction(req.params.ref)) ?? reply.code(404).send(notFound('transaction'));
+  });
+
+  app.get('/v1/settlement', async (req, reply) => {
+    if (!(await gate('statement', reply))) return reply;
+    const q = SettlementQuery.safeParse(req.query);
+    if (!q.success) return reply.code(400).send(formatError(errorParameters(q.error)));
+    const result = await store.settlement(q.data.account, q.data.date, q.data.currency);
+    if (result.kind === 'report') return result.report;
+    return reply.code(400).send(formatError([{ key: 'currency', value: `required: the account paid in ${result.currencies.join(', ')}` }]));
+  });
+
+  // Test harness, outside the fault injection: counts straight from the ledger.
+  app.get('/v1/ledger/summary', async (req, reply) => {
+    const q = SummaryQuery.safeParse(req.query);
+    if (!q.success) return reply.code(400).send(formatError(errorParameters(q.error)));
+    return store.summary(q.data.account);
+  });
+
+  app.get('/v1/admin/faults', () => faults.current);
+  app.put('/v1/admin/faults', async (req, reply) => {
+    try {
+      const current = faults.set(req.body ?? {});
+      log.info('faults changed', { faults: { ...current, unknownWallets: current.unknownWallets.length, closedWallets: current.closedWallets.length, kycLimit: current.kycLimit.default } });
+      return current;
+    } catch (err) {
+      if (err instanceof z.ZodError) return reply.code(400).send(formatError(errorParameters(err)));
+      throw err;
+    }
+  });
+
+  return app;
+}

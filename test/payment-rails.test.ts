@@ -1,0 +1,102 @@
+// A cycle across both rails (the bank's ISO 20022 API, the wallet's GSMA-style bulk API) while both
+// misbehave: 5xx, answers lost after commit, duplicate and out-of-order callbacks, partial acceptance,
+// closed accounts and unknown wallets. Judged by the rails' own ledgers: every payment key is credited
+// at most once, every PAID one exactly once, and our ledger and reconciliation agree to the cent.
+import Decimal from 'decimal.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { balances } from '../lib/ledger';
+import { PaymentCycleWorkflow } from '../workflows';
+import { paymentCycleWorkflowId } from '../workflows/ids';
+import { testActivities, testQueues } from './support/activities';
+import { entryCounts, startBank, type TestBank } from './support/bank';
+import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { railCallbackServer } from './support/rail-callbacks';
+import { startTestWorker, type TestTemporal } from './support/temporal';
+import { uid } from './support/util';
+import { creditCounts, startWallet, type TestWallet } from './support/wallet';
+
+const config = loadConfig();
+const db = createDb(config.DATABASE_URL, 5);
+const queues = testQueues();
+const CLOSED_ACCOUNT = '999000001';
+const UNKNOWN_WALLET = '+5511990000007';
+let bank: TestBank;
+let wallet: TestWallet;
+let temporal: TestTemporal;
+let callbacks: Awaited<ReturnType<typeof railCallbackServer>>;
+
+beforeAll(async () => {
+  // Answers held past the client's 2 s timeout, then dropped: the send was committed, the client never knows.
+  const common = { seed: 42, errorRate: { submit: 0.3, status: 0.2 }, timeoutAfterCommitRate: 0.5, duplicateCallbackRate: 1, outOfOrderCallbacks: true, partialAcceptanceRate: 0.1 };
+  bank = await startBank(uid('rails-bank'), { faults: { ...common, timeoutHoldMs: 3_000, callbackJitterMs: 300, closedAccounts: [CLOSED_ACCOUNT] } });
+  wallet = await startWallet(uid('rails-wallet'), { listen: true, faults: { ...common, unknownWallets: [UNKNOWN_WALLET] } });
+  const bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
+  callbacks = await railCallbackServer({ db, temporal: () => temporal.client });
+  const activities = testActivities(queues.queues, {
+    db, config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl, RAIL_TIMEOUT_MS: 2_000 },
+  });
+  temporal = await startTestWorker(activities);
+}, 60_000);
+afterAll(async () => {
+  await temporal?.close();
+  await Promise.all([bank?.close(), wallet?.close(), callbacks?.close()]);
+  await queues.close();
+  await db.$disconnect();
+});
+
+const sumOf = (amounts: Array<{ toString(): string }>) => amounts.reduce<Decimal>((s, a) => s.plus(a.toString()), new Decimal(0));
+
+describe('a cycle across the bank and the wallet, with faults on', () => {
+  it('pays every beneficiary at most once, records each refusal, and balances the ledger', async () => {
+    const program = await createProgram(db, { batchSize: 8, baseAmount: '150.25' });
+    // Even households by wallet, odd by bank; one closed account and one unknown wallet among them.
+    await enrollBeneficiaries(db, program.id, 48, {
+      msisdn: (i) => (i % 2 === 0 ? (i === 10 ? UNKNOWN_WALLET : `+55119${String(10_000_000 + i)}`) : null),
+      accountNumber: (i) => (i === 7 ? CLOSED_ACCOUNT : String(600_000_000 + i)),
+    });
+    const cycle = await approvedCycle(db, program.id);
+    const result = await temporal.client.workflow.execute(PaymentCycleWorkflow, {
+      workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: temporal.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 1_000 } }],
+    });
+
+    const instructions = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, include: { batch: true } });
+    expect(instructions).toHaveLength(48);
+    expect(new Set(instructions.map((i) => i.batch.provider))).toEqual(new Set(['bank-sim', 'wallet-sim']));
+    expect(result.progress).toMatchObject({ phase: 'completed', batchesDone: result.progress.batchCount, needsAttention: 0 });
+    expect(result.progress.paid + result.progress.failed).toBe(48);
+
+    // The rails' ledgers: PAID exactly once, FAILED never.
+    const bankCredits = await entryCounts(bank.pool, program.fundingAccount);
+    const walletCredits = await creditCounts(wallet.pool, program.fundingAccount);
+    for (const i of instructions) {
+      const credits = (i.batch.provider === 'bank-sim' ? bankCredits : walletCredits).get(i.paymentKey) ?? 0;
+      expect({ key: i.paymentKey, status: i.status, credits }).toEqual({ key: i.paymentKey, status: i.status, credits: i.status === 'PAID' ? 1 : 0 });
+    }
+    expect(bankCredits.size + walletCredits.size).toBe(result.progress.paid);
+
+    // Each refusal carries the rail's reason: AC04 for the closed account, the wallet's for the unknown number.
+    const failed = instructions.filter((i) => i.status === 'FAILED');
+    const reasonOf = async (paymentAccount: { accountNumber: string } | { msisdn: string }) =>
+      (await db.paymentInstruction.findFirstOrThrow({ where: { cycleId: cycle.id, paymentAccount } })).failureReason;
+    expect(await reasonOf({ accountNumber: CLOSED_ACCOUNT })).toBe('AC04');
+    expect(await reasonOf({ msisdn: UNKNOWN_WALLET })).toMatch(/wallet|unknown|party/i);
+    expect(failed.length).toBeGreaterThan(2); // partial acceptance refused some more
+    expect(failed.every((f) => f.failureReason)).toBe(true);
+
+    // Double entry: what left is paid, what failed is payable again, nothing stuck in transit.
+    const paidSum = sumOf(instructions.filter((i) => i.status === 'PAID').map((i) => i.amount));
+    const failedSum = sumOf(failed.map((i) => i.amount));
+    const ledger = await balances(db, program.id);
+    expect(new Decimal(ledger.paid ?? 0).eq(paidSum)).toBe(true);
+    expect(new Decimal(ledger.payable ?? 0).eq(failedSum)).toBe(true);
+    expect(new Decimal(ledger['in_transit:bank-sim'] ?? 0).isZero() && new Decimal(ledger['in_transit:wallet-sim'] ?? 0).isZero()).toBe(true);
+    expect(Object.values(ledger).reduce((s, b) => s.plus(b), new Decimal(0)).isZero()).toBe(true);
+
+    expect(result.reconciliation).toMatchObject({
+      instructed: { count: 48 }, matched: { count: result.progress.paid, amount: paidSum.toFixed(2) },
+      failed: { count: result.progress.failed }, breaks: { count: 0 },
+    });
+  }, 240_000);
+});
