@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { balances } from '../lib/ledger';
+import { createLogger } from '../lib/logger';
 import { approveCycle } from '../web/cycles';
 import { prepareReissue } from '../web/reissues';
 import { PaymentCycleWorkflow } from '../workflows';
@@ -121,7 +122,7 @@ describe('re-issue of failed payments', () => {
     const paid = await db.paymentInstruction.findFirstOrThrow({ where: { cycleId: cycle.id, status: 'PAID' } });
 
     const [maker, checker] = [randomUUID(), randomUUID()];
-    const ctx = { db, config };
+    const ctx = { db, config, log: createLogger('test', 'error'), temporal: temporal.client };
     await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: paid.id }] })).rejects.toMatchObject({ statusCode: 409 });
     const reissue = await prepareReissue(ctx, cycle.id, maker, {
       items: [

@@ -29,7 +29,7 @@ let callbacks: Awaited<ReturnType<typeof railCallbackServer>>;
 
 beforeAll(async () => {
   // Answers held past the client's 2 s timeout, then dropped: the send was committed, the client never knows.
-  const common = { seed: 42, errorRate: { submit: 0.3, status: 0.2 }, timeoutAfterCommitRate: 0.5, duplicateCallbackRate: 1, outOfOrderCallbacks: true, partialAcceptanceRate: 0.1 };
+  const common = { seed: 42, errorRate: { submit: 0.2, status: 0.1 }, timeoutAfterCommitRate: 0.3, duplicateCallbackRate: 1, outOfOrderCallbacks: true, partialAcceptanceRate: 0.1 };
   bank = await startBank(uid('rails-bank'), { faults: { ...common, timeoutHoldMs: 3_000, callbackJitterMs: 300, closedAccounts: [CLOSED_ACCOUNT] } });
   wallet = await startWallet(uid('rails-wallet'), { listen: true, faults: { ...common, unknownWallets: [UNKNOWN_WALLET] } });
   const bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });

@@ -17,7 +17,8 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // ERROR: retried activity failures (the rails fail on purpose in fault tests) would flood the output at WARN.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
 /** The workflow bundle, built once per test file (webpack takes a few seconds). */

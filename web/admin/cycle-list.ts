@@ -38,6 +38,7 @@ export function cycleListPage(programs: ProgramRow[], query: string, role: Role,
 <td class="n">${p.households}</td><td>${p.cycles.length ? html`<ul>${p.cycles.map((c) => html`<li>${cycleLink(c)}</li>`)}</ul>` : 'None yet'}</td>${prepareCell(p)}</tr>`);
   return html`<h1>Payment cycles</h1>
 <p>One person prepares a cycle and its control totals; another approves them; then it is launched and paid in batches.</p>
+${mayPrepare ? html`<p><a href="/admin/programs/new">Create a program</a></p>` : ''}
 <form method="get" action="/admin/cycles" class="narrow f" role="search"><div class="f"><label for="program-search">Find a program by code or name</label>
 <input id="program-search" name="q" type="search" value="${query}" maxlength="60" autocomplete="off"></div><button type="submit">Search</button></form>
 ${programs.length

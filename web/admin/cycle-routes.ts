@@ -4,6 +4,7 @@
 // After every action the browser is redirected (303) to the cycle page, so a refresh never posts twice.
 import Decimal from 'decimal.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatAmount, money } from '../../domain/money';
 import { audit } from '../../lib/audit';
 import { CycleApprovalInput } from '../../schema/cycle';
 import { parseInput } from '../../schema/fields';
@@ -101,11 +102,12 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
       db.paymentCycle.findFirst({ where: { programId: program.id, kind: 'REGULAR', status: { in: OPEN_STATUSES } }, select: { id: true, number: true } }),
     ]);
     const total = totalOf(rails, program.currency);
-    const amount = (d: { toString(): string } | null) => d?.toString() ?? null;
+    // In the currency's own minor units (CLP has none), as everywhere money is shown.
+    const amount = (d: { toString(): string } | null) => (d === null ? null : formatAmount(money(d.toString(), program.currency)));
     return sendAdminPage(reply, {
       title: `Prepare a cycle: ${program.code}`, session: session(request), current: '/admin/cycles',
       body: preparePage({
-        program: { code: program.code, name: program.name, currency: program.currency, baseAmount: program.baseAmount.toFixed(2), amountPerDependant: program.amountPerDependant.toFixed(2), capPerHousehold: amount(program.capPerHousehold), budgetPerCycle: amount(program.budgetPerCycle) },
+        program: { code: program.code, name: program.name, currency: program.currency, baseAmount: amount(program.baseAmount)!, amountPerDependant: amount(program.amountPerDependant)!, capPerHousehold: amount(program.capPerHousehold), budgetPerCycle: amount(program.budgetPerCycle) },
         rails, total, open, csrfToken: session(request).csrfToken,
         overBudget: !!program.budgetPerCycle && program.budgetPerCycle.lessThan(total.amount),
       }),

@@ -18,6 +18,7 @@ export const sectionsFor = (role: Role) => ADMIN_SECTIONS.filter((s) => s.roles.
 // Appended to the applicant CSS: later rules win, so main widens and header buttons stay compact.
 const ADMIN_CSS = CSS + [
   'main{max-width:76rem}',
+  'select{font:inherit;min-height:48px;padding:.4rem .5rem;border:2px solid #0b0c0c;background:#fff;color:#0b0c0c}',
   'header{gap:.5rem 1.25rem}',
   'header .who{margin:0;font-size:1rem}',
   'header form{margin:0}',

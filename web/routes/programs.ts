@@ -1,12 +1,12 @@
-// Programs: created by an administrator with their first rule set; stats for dashboards and the demo.
+// Programs: created by an administrator with their first rule set (web/programs.ts, shared with the admin
+// page); stats for dashboards and the demo.
 import type { FastifyInstance } from 'fastify';
-import { audit } from '../../lib/audit';
-import { Prisma } from '../../lib/db';
 import { parseInput } from '../../schema/fields';
 import { ProgramInput } from '../../schema/program';
 import { requireRole, signedIn } from '../auth';
 import type { WebContext } from '../context';
-import { badRequest, HttpError, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
+import { createProgram } from '../programs';
 
 export function programRoutes(app: FastifyInstance, ctx: WebContext): void {
   const { db } = ctx;
@@ -14,19 +14,8 @@ export function programRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.post('/api/v1/programs', { preHandler: requireRole(db, 'ADMIN') }, async (request, reply) => {
     const parsed = parseInput(ProgramInput, request.body);
     if (!parsed.ok) throw badRequest(parsed.fields);
-    const { rules, ...program } = parsed.value;
-    const user = signedIn(request);
-    try {
-      const created = await db.$transaction(async (tx) => {
-        const p = await tx.program.create({ data: { ...program, ruleSets: { create: { version: 1, rules } } } });
-        await audit(tx, { actor: user.id, action: 'program.created', entityType: 'program', entityId: p.id, details: { code: p.code } });
-        return p;
-      });
-      return reply.code(201).send({ id: created.id, code: created.code });
-    } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new HttpError(409, 'program_code_taken', { code: 'already used' });
-      throw err;
-    }
+    const created = await createProgram(ctx, signedIn(request).id, parsed.value);
+    return reply.code(201).send({ id: created.id, code: created.code });
   });
 
   app.get<{ Params: { code: string } }>('/api/v1/programs/:code/stats', { preHandler: requireRole(db, 'ADMIN', 'APPROVER', 'REVIEWER', 'FINANCE') }, async (request) => {
