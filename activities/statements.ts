@@ -33,22 +33,24 @@ export function statementDays(from: Date, to: Date): string[] {
 export function createStatementActivities(deps: { db: Db; bank: BankClient; wallet: WalletClient }) {
   const { db } = deps;
 
-  async function bankLines(account: string, date: string): Promise<Line[]> {
-    const { entries } = await deps.bank.statement(account, date);
+  async function bankLines(account: string, date: string, page: number): Promise<{ lines: Line[]; lastPage: boolean }> {
+    const { entries, lastPage } = await deps.bank.statement(account, date, page);
     // Debits of the funding account are our payments out; a line without EndToEndId is not ours to match.
-    return entries.flatMap((e) =>
+    const lines = entries.flatMap((e) =>
       e.creditDebit === 'DBIT' && e.endToEndId && e.entryRef
         ? [{ provider: BANK_PROVIDER, entryRef: e.entryRef, account, endToEndId: e.endToEndId, amount: e.amount, currency: e.currency, bookedAt: new Date(`${e.bookingDate ?? date}T00:00:00Z`) }]
         : [],
     );
+    return { lines, lastPage };
   }
 
-  async function walletLines(account: string, date: string): Promise<Line[]> {
-    const report = await deps.wallet.settlement(account, date);
-    return report.entries.map((e) => ({
+  async function walletLines(account: string, date: string, page: number): Promise<{ lines: Line[]; lastPage: boolean }> {
+    const report = await deps.wallet.settlement(account, date, page);
+    const lines = report.entries.map((e) => ({
       provider: WALLET_PROVIDER, entryRef: e.transactionReference, account, endToEndId: e.requestingOrganisationTransactionReference,
       amount: e.amount, currency: e.currency, bookedAt: new Date(e.completedAt),
     }));
+    return { lines, lastPage: report.lastPage };
   }
 
   return {
@@ -63,12 +65,15 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
         const read = provider === BANK_PROVIDER ? bankLines : provider === WALLET_PROVIDER ? walletLines : null;
         if (!read || !_min.submittedAt) continue;
         for (const date of statementDays(_min.submittedAt, new Date())) {
-          const lines = await read(account, date);
-          for (let i = 0; i < lines.length; i += 5000) {
-            imported += (await db.statementEntry.createMany({ data: lines.slice(i, i + 5000), skipDuplicates: true })).count;
+          // Page by page, with a heartbeat each: memory stays at one page; a retried attempt reads the pages
+          // again and the lines already stored are skipped by their entry reference.
+          for (let page = 1, last = false; !last; page++) {
+            const { lines, lastPage } = await read(account, date, page);
+            imported += (await db.statementEntry.createMany({ data: lines, skipDuplicates: true })).count;
+            last = lastPage;
+            heartbeat({ provider, date, page, imported });
           }
           days += 1;
-          heartbeat({ provider, date, imported });
         }
       }
       return { imported, days };

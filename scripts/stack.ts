@@ -29,6 +29,8 @@ export interface Stack {
   env: NodeJS.ProcessEnv;
   /** Stops one process (SIGKILL when `hard`), as a crash would, and starts it again. */
   restart(name: string, opts?: { hard?: boolean }): Promise<void>;
+  /** Process id of each running process by name (benchmarks read their peak memory from /proc). */
+  pids(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL!, sms: env.SMS_SIM_URL!, wallet: env.WALLET_SIM_URL! },
     env,
     stop,
+    pids: () => Object.fromEntries([...children].flatMap(([name, c]) => (c.pid !== undefined && c.exitCode === null && c.signalCode === null ? [[name, c.pid]] : []))),
     async restart(name, opts = {}) {
       const spec = specs.find((s) => s.name === name);
       if (!spec) throw new Error(`no process named ${name}`);

@@ -1,26 +1,15 @@
 // The bank simulator's injected faults (simulators/bank/faults.ts): what each one does to the wire,
 // and that none of them ever loses a committed message or credits a payment twice.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePain002 } from '../lib/iso20022/pain002';
 import { callbackReceiver, entryCounts, itemStatuses, settledReport, startBank, statusReport, submit, transfer, type BankOptions, type TestBank } from './support/bank';
+import { closeAfterEach } from './support/cleanup';
 import { uid, waitFor } from './support/util';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const { track } = closeAfterEach();
 
-async function bankFor(options: BankOptions = {}): Promise<TestBank> {
-  const bank = await startBank(uid('bank-faults'), options);
-  open.push(bank);
-  return bank;
-}
-
-async function receiverFor() {
-  const receiver = await callbackReceiver();
-  open.push(receiver);
-  return receiver;
-}
+const bankFor = (options: BankOptions = {}) => track(startBank(uid('bank-faults'), options));
+const receiverFor = () => track(callbackReceiver());
 
 const putFaults = (bank: TestBank, faults: object) => bank.app.inject({ method: 'PUT', url: '/v1/admin/faults', payload: faults });
 const outboxRows = async (bank: TestBank, messageId: string) =>

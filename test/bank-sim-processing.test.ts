@@ -1,25 +1,14 @@
 // The bank simulator's back office under stress: concurrent processors, restarts, failing callbacks.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePain002 } from '../lib/iso20022/pain002';
 import { callbackReceiver, entryCounts, itemStatuses, settledReport, startBank, statusReport, submit, transfer, type BankOptions, type TestBank, type Transfer } from './support/bank';
+import { closeAfterEach } from './support/cleanup';
 import { uid, waitFor } from './support/util';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const { track, closeNow } = closeAfterEach();
 
-async function bankFor(instanceId: string, options: BankOptions = {}): Promise<TestBank> {
-  const bank = await startBank(instanceId, options);
-  open.push(bank);
-  return bank;
-}
-
-async function receiverFor() {
-  const receiver = await callbackReceiver();
-  open.push(receiver);
-  return receiver;
-}
+const bankFor = (instanceId: string, options: BankOptions = {}) => track(startBank(instanceId, options));
+const receiverFor = () => track(callbackReceiver());
 
 async function send(bank: TestBank, msg: Transfer): Promise<void> {
   const res = await submit(bank, msg);
@@ -84,8 +73,7 @@ describe('bank simulator processing', () => {
     const before = await bankFor(instanceId, { faults: { settleDelayMs: 60_000 } }); // too slow to settle before the "crash"
     const msg = transfer(debtor, [{ amount: '3.33' }, { amount: '4.44' }], { callbackUrl: receiver.url });
     await send(before, msg);
-    await before.close();
-    open.splice(open.indexOf(before), 1);
+    await closeNow(before);
 
     const after = await bankFor(instanceId, { start: false, faults: { settleDelayMs: 0 } });
     expect(await groupStatus(after, msg.messageId)).toBe('ACCP'); // received, nothing booked before the restart

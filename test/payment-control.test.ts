@@ -12,49 +12,48 @@ import { prepareReissue } from '../web/reissues';
 import { PaymentCycleWorkflow } from '../workflows';
 import { cancelCycleSignal, cycleProgressQuery, pauseCycleSignal, resumeCycleSignal } from '../workflows/definitions';
 import { paymentCycleWorkflowId } from '../workflows/ids';
-import { testActivities, testQueues } from './support/activities';
-import { entryCounts, startBank, type TestBank } from './support/bank';
+import { entryCounts, type TestBank } from './support/bank';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
-import { railCallbackServer } from './support/rail-callbacks';
-import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
-import { uid, waitFor } from './support/util';
-import { creditCounts, startWallet, type TestWallet } from './support/wallet';
+import { startRails, type RailsHarness } from './support/rails-harness';
+import { recordHistory, type TestTemporal } from './support/temporal';
+import { waitFor } from './support/util';
+import { creditCounts, type TestWallet } from './support/wallet';
 
 const config = loadConfig();
 const db = createDb(config.DATABASE_URL, 5);
-const queues = testQueues();
 const CLOSED_ACCOUNT = '999000002';
 const UNKNOWN_WALLET = '+5511990000008';
+let rails: RailsHarness;
 let bank: TestBank;
 let wallet: TestWallet;
 let temporal: TestTemporal;
-let callbacks: Awaited<ReturnType<typeof railCallbackServer>>;
 
 beforeAll(async () => {
-  bank = await startBank(uid('control-bank'), { faults: { closedAccounts: [CLOSED_ACCOUNT] } });
-  wallet = await startWallet(uid('control-wallet'), { listen: true, faults: { unknownWallets: [UNKNOWN_WALLET] } });
-  const bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
-  callbacks = await railCallbackServer({ db, temporal: () => temporal.client });
-  temporal = await startTestWorker(testActivities(queues.queues, { db, config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl } }));
+  rails = await startRails(db, { bankFaults: { closedAccounts: [CLOSED_ACCOUNT] }, walletFaults: { unknownWallets: [UNKNOWN_WALLET] } });
+  ({ bank, wallet, temporal } = rails);
 }, 60_000);
 afterAll(async () => {
-  await temporal?.close();
-  await Promise.all([bank?.close(), wallet?.close(), callbacks?.close()]);
-  await queues.close();
+  await rails?.close();
   await db.$disconnect();
 });
 
 const start = (cycleId: string) =>
   temporal.client.workflow.start(PaymentCycleWorkflow, { workflowId: paymentCycleWorkflowId(cycleId), taskQueue: temporal.taskQueue, args: [{ cycleId, batch: { pollIntervalMs: 500 } }] });
 
+/** Nine households in three batches, the cycle paused by signal before any batch starts. */
+async function startPaused() {
+  const program = await createProgram(db, { batchSize: 3 });
+  await enrollBeneficiaries(db, program.id, 9);
+  const cycle = await approvedCycle(db, program.id);
+  const handle = await start(cycle.id);
+  await handle.signal(pauseCycleSignal);
+  await waitFor(async () => (await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).status === 'PAUSED', 30_000);
+  return { program, cycle, handle };
+}
+
 describe('pause, resume and cancel', () => {
   it('sends nothing while paused, and a cancel returns the unsent money to the budget', async () => {
-    const program = await createProgram(db, { batchSize: 3 });
-    await enrollBeneficiaries(db, program.id, 9);
-    const cycle = await approvedCycle(db, program.id);
-    const handle = await start(cycle.id);
-    await handle.signal(pauseCycleSignal);
-    await waitFor(async () => (await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).status === 'PAUSED', 30_000);
+    const { program, cycle, handle } = await startPaused();
     expect(await db.paymentBatch.count({ where: { cycleId: cycle.id, status: { not: 'CREATED' } } })).toBe(0);
 
     await handle.signal(cancelCycleSignal);
@@ -69,12 +68,7 @@ describe('pause, resume and cancel', () => {
   });
 
   it('pays everything once resumed', async () => {
-    const program = await createProgram(db, { batchSize: 3 });
-    await enrollBeneficiaries(db, program.id, 9);
-    const cycle = await approvedCycle(db, program.id);
-    const handle = await start(cycle.id);
-    await handle.signal(pauseCycleSignal);
-    await waitFor(async () => (await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).status === 'PAUSED', 30_000);
+    const { program, handle } = await startPaused();
     await handle.signal(resumeCycleSignal);
     const result = await handle.result();
     expect(result.progress).toMatchObject({ phase: 'completed', paid: 9, batchesDone: 3 });

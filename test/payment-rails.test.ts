@@ -9,40 +9,29 @@ import { createDb } from '../lib/db';
 import { balances } from '../lib/ledger';
 import { PaymentCycleWorkflow } from '../workflows';
 import { paymentCycleWorkflowId } from '../workflows/ids';
-import { testActivities, testQueues } from './support/activities';
-import { entryCounts, startBank, type TestBank } from './support/bank';
+import { entryCounts, type TestBank } from './support/bank';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
-import { railCallbackServer } from './support/rail-callbacks';
-import { startTestWorker, type TestTemporal } from './support/temporal';
-import { uid } from './support/util';
-import { creditCounts, startWallet, type TestWallet } from './support/wallet';
+import { startRails, type RailsHarness } from './support/rails-harness';
+import type { TestTemporal } from './support/temporal';
+import { creditCounts, type TestWallet } from './support/wallet';
 
 const config = loadConfig();
 const db = createDb(config.DATABASE_URL, 5);
-const queues = testQueues();
 const CLOSED_ACCOUNT = '999000001';
 const UNKNOWN_WALLET = '+5511990000007';
+let rails: RailsHarness;
 let bank: TestBank;
 let wallet: TestWallet;
 let temporal: TestTemporal;
-let callbacks: Awaited<ReturnType<typeof railCallbackServer>>;
 
 beforeAll(async () => {
   // Answers held past the client's 2 s timeout, then dropped: the send was committed, the client never knows.
   const common = { seed: 42, errorRate: { submit: 0.2, status: 0.1 }, timeoutAfterCommitRate: 0.3, duplicateCallbackRate: 1, outOfOrderCallbacks: true, partialAcceptanceRate: 0.1 };
-  bank = await startBank(uid('rails-bank'), { faults: { ...common, timeoutHoldMs: 3_000, callbackJitterMs: 300, closedAccounts: [CLOSED_ACCOUNT] } });
-  wallet = await startWallet(uid('rails-wallet'), { listen: true, faults: { ...common, unknownWallets: [UNKNOWN_WALLET] } });
-  const bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
-  callbacks = await railCallbackServer({ db, temporal: () => temporal.client });
-  const activities = testActivities(queues.queues, {
-    db, config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl, RAIL_TIMEOUT_MS: 2_000 },
-  });
-  temporal = await startTestWorker(activities);
+  rails = await startRails(db, { bankFaults: { ...common, timeoutHoldMs: 3_000, callbackJitterMs: 300, closedAccounts: [CLOSED_ACCOUNT] }, walletFaults: { ...common, unknownWallets: [UNKNOWN_WALLET] }, railTimeoutMs: 2_000 });
+  ({ bank, wallet, temporal } = rails);
 }, 60_000);
 afterAll(async () => {
-  await temporal?.close();
-  await Promise.all([bank?.close(), wallet?.close(), callbacks?.close()]);
-  await queues.close();
+  await rails?.close();
   await db.$disconnect();
 });
 

@@ -1,19 +1,13 @@
 // The wallet simulator's back office under stress: concurrent settlers, restarts, failing callbacks.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AsyncResponse, WalletBatch } from '../simulators/wallet/messages';
+import { closeAfterEach } from './support/cleanup';
 import { uid, waitFor } from './support/util';
 import { batch, creditCounts, getJson, notificationReceiver, startWallet, submit, type BatchRequest, type TestWallet, type WalletOptions } from './support/wallet';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const { track, closeNow } = closeAfterEach();
 
-async function walletFor(instanceId: string, options: WalletOptions = {}): Promise<TestWallet> {
-  const wallet = await startWallet(instanceId, options);
-  open.push(wallet);
-  return wallet;
-}
+const walletFor = (instanceId: string, options: WalletOptions = {}) => track(startWallet(instanceId, options));
 
 async function send(wallet: TestWallet, req: BatchRequest): Promise<string> {
   const res = await submit(wallet, req);
@@ -66,13 +60,11 @@ describe('wallet simulator processing', () => {
 
   it('processes after a restart a batch received before it stopped, and delivers its notification', async () => {
     const instanceId = uid('wallet-restart');
-    const receiver = await notificationReceiver();
-    open.push(receiver);
+    const receiver = await track(notificationReceiver());
     const account = uid('acct');
     const before = await walletFor(instanceId, { faults: { settleDelayMs: 60_000 } }); // too slow to settle before the "crash"
     const id = await send(before, batch(account, [{ amount: '3.33' }, { amount: '4.44' }], { callbackUrl: receiver.url }));
-    await before.close();
-    open.splice(open.indexOf(before), 1);
+    await closeNow(before);
 
     const after = await walletFor(instanceId, { faults: { settleDelayMs: 0 } });
     await waitFor(async () => (await statusOf(after, id)).batchStatus === 'completed');
@@ -83,8 +75,7 @@ describe('wallet simulator processing', () => {
 
   it('retries a failing notification with the same X-Event-Id, across a restart; another instance sees nothing', async () => {
     const instanceId = uid('wallet-retry');
-    const receiver = await notificationReceiver();
-    open.push(receiver);
+    const receiver = await track(notificationReceiver());
     receiver.failing.on = true;
     const delivery = { baseDelayMs: 20, maxDelayMs: 50 };
     const first = await walletFor(instanceId, { faults: { settleDelayMs: 0 }, delivery });
@@ -106,8 +97,7 @@ describe('wallet simulator processing', () => {
   });
 
   it('gives up after the bounded attempts and keeps the batch queryable', async () => {
-    const receiver = await notificationReceiver();
-    open.push(receiver);
+    const receiver = await track(notificationReceiver());
     receiver.failing.on = true;
     const wallet = await walletFor(uid('wallet-giveup'), { faults: { settleDelayMs: 0 }, delivery: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } });
     const id = await send(wallet, batch(uid('acct'), [{}], { callbackUrl: receiver.url }));

@@ -161,7 +161,7 @@ describe('wallet simulator', () => {
       req.body.transactions.map((t) => [t.requestingOrganisationTransactionReference, new Intl.NumberFormat('en', { minimumFractionDigits: 2, useGrouping: false }).format(Number(t.amount)), t.creditParty[0]?.value]),
     );
     expect(new Set(report.entries.map((e) => e.transactionReference)).size).toBe(5);
-    expect((await get<SettlementReport>(`/v1/settlement?account=${account}&date=2001-01-01`)).body).toEqual({ account, date: '2001-01-01', currency: null, entries: [], total: '0.00' });
+    expect((await get<SettlementReport>(`/v1/settlement?account=${account}&date=2001-01-01`)).body).toEqual({ account, date: '2001-01-01', currency: null, page: 1, lastPage: true, entries: [], total: '0.00' });
 
     await completed((await accepted(batch(account, [{ amount: '1.00', currency: 'USD' }]))).objectReference);
     const mixed = await get<GsmaError>(`/v1/settlement?account=${account}&date=${today()}`);

@@ -33,6 +33,8 @@ export interface BankStatementEntry {
 
 export interface BankStatement {
   entries: BankStatementEntry[];
+  /** False while the bank has more pages of this day (GrpHdr/MsgPgntn/LastPgInd). */
+  lastPage: boolean;
   /** The statements as the bank sent them (one per currency), with their OPBD / CLBD balances. */
   statements: Camt053Statement[];
 }
@@ -93,8 +95,8 @@ export function toPain001(batch: RailBatch, debtorAgent: string): string {
 }
 
 export interface BankClient extends RailClient {
-  /** The camt.053 of an account for one business day (YYYY-MM-DD), entries in booking order. */
-  statement(account: string, date: string): Promise<BankStatement>;
+  /** One page (from 1) of the camt.053 of an account for one business day (YYYY-MM-DD), entries in booking order. */
+  statement(account: string, date: string, page: number): Promise<BankStatement>;
 }
 
 export function createBankClient(baseUrl: string, opts: BankClientOptions = {}): BankClient {
@@ -124,11 +126,11 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
       throw ApplicationFailure.nonRetryable(`bank refused message ${batch.ref}: HTTP ${res.status} ${refusal(res.body)}`, 'BankRejectedMessage');
     },
 
-    async statement(account: string, date: string): Promise<BankStatement> {
-      const query = new URLSearchParams({ account, date });
+    async statement(account: string, date: string, page: number): Promise<BankStatement> {
+      const query = new URLSearchParams({ account, date, page: String(page) });
       const res = await requestXml(`${baseUrl}/v1/camt053?${query.toString()}`, { timeoutMs });
       if (res.status !== 200) throw new Error(`bank answered HTTP ${res.status} to a statement request`);
-      const statements = parseCamt053(res.body).statements;
+      const { statements, pagination } = parseCamt053(res.body);
       const entries = statements.flatMap((s) =>
         s.entries.flatMap((e) => {
           const details = e.details.length ? e.details : [{}];
@@ -143,7 +145,8 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
           }));
         }),
       );
-      return { entries, statements };
+      // A statement without MsgPgntn is complete in one message.
+      return { entries, statements, lastPage: pagination?.lastPage ?? true };
     },
   };
 }

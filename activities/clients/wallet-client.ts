@@ -39,13 +39,15 @@ export interface WalletSettlementReport {
   account: string;
   date: string;
   currency: string | null;
+  page: number;
+  lastPage: boolean;
   entries: Array<{ transactionReference: string; requestingOrganisationTransactionReference: string; msisdn: string; amount: string; currency: string; completedAt: string }>;
   total: string;
 }
 
 export interface WalletClient extends RailClient {
-  /** The provider's settlement report: credits from `account` completed on `date` (YYYY-MM-DD, UTC). */
-  settlement(account: string, date: string): Promise<WalletSettlementReport>;
+  /** One page (from 1) of the provider's settlement report: credits from `account` completed on `date` (YYYY-MM-DD, UTC). */
+  settlement(account: string, date: string, page: number): Promise<WalletSettlementReport>;
 }
 
 /** Non-retryable: sending the same batch again cannot succeed; a person must look at it. */
@@ -126,8 +128,8 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
       throw rejected(batch.ref, `HTTP ${res.status} ${res.body?.errorCategory ?? ''}/${res.body?.errorCode ?? ''} ${params}`.trim());
     },
 
-    async settlement(account: string, date: string): Promise<WalletSettlementReport> {
-      const query = new URLSearchParams({ account, date });
+    async settlement(account: string, date: string, page: number): Promise<WalletSettlementReport> {
+      const query = new URLSearchParams({ account, date, page: String(page) });
       const report = await get<WalletSettlementReport>(`/v1/settlement?${query.toString()}`, 'a settlement request');
       if (!report) throw new Error('wallet has no settlement endpoint');
       return report;

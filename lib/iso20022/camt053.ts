@@ -51,6 +51,8 @@ export interface Camt053Statement {
 export interface Camt053 {
   messageId: string;
   createdAt: string;
+  /** GrpHdr/MsgPgntn: a long statement comes in pages; the reader asks for the next until lastPage. */
+  pagination?: { pageNumber: number; lastPage: boolean };
   statements: Camt053Statement[];
 }
 
@@ -59,7 +61,11 @@ const othrId = (id: string) => ({ Othr: { Id: id } });
 export function buildCamt053(m: Camt053): string {
   return buildDocument(CAMT053_NAMESPACE, {
     BkToCstmrStmt: {
-      GrpHdr: { MsgId: m.messageId, CreDtTm: m.createdAt },
+      GrpHdr: {
+        MsgId: m.messageId,
+        CreDtTm: m.createdAt,
+        MsgPgntn: m.pagination && { PgNb: String(m.pagination.pageNumber), LastPgInd: String(m.pagination.lastPage) },
+      },
       Stmt: m.statements.map((s) => ({
         Id: s.id,
         CreDtTm: s.createdAt,
@@ -99,9 +105,11 @@ export function parseCamt053(xml: string): Camt053 {
   const hdr = root.child('GrpHdr');
   const stmts = root.children('Stmt');
   if (stmts.length === 0) root.fail('missing element', `${root.path}/Stmt`);
+  const pages = hdr.opt('MsgPgntn');
   return {
     messageId: hdr.get('MsgId', { max: 35 }),
     createdAt: hdr.get('CreDtTm', { pattern: DATE_TIME, what: 'an ISO date-time' }),
+    ...(pages ? { pagination: { pageNumber: Number(pages.get('PgNb', { pattern: /^\d{1,5}$/, what: 'a page number' })), lastPage: pages.oneOf('LastPgInd', ['true', 'false'] as const) === 'true' } } : {}),
     statements: stmts.map(statement),
   };
 }

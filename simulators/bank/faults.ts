@@ -1,8 +1,8 @@
 // Faults the bank can inject, so the rail is tested against a bank that is slow, fails, answers late
 // or twice. Set from BANK_SIM_FAULTS at start and replaced at run time by PUT /v1/admin/faults.
 // Every field absent = a well-behaved bank. With `seed`, random draws repeat from run to run.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { keyedFraction, mulberry32 } from '../shared/prng';
 
 export type Endpoint = 'submit' | 'status' | 'statement';
 
@@ -66,16 +66,9 @@ export function faultConfigFromEnv(env: NodeJS.ProcessEnv): FaultConfig {
   return parsed.value;
 }
 
-/** mulberry32: small, fast, good enough to make fault runs reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** The configuration for logs: account numbers are personal data, so lists are logged as counts. */
+export function loggableFaults(config: FaultConfig): Record<string, unknown> {
+  return { ...config, closedAccounts: config.closedAccounts.length };
 }
 
 /** The current fault configuration and its random source; shared by the HTTP server and the processor. */
@@ -132,7 +125,6 @@ export class FaultInjector {
   rejectsAtAcceptance(endToEndId: string): boolean {
     const rate = this.current.partialAcceptanceRate;
     if (rate <= 0) return false;
-    const digest = createHash('sha256').update(`${this.current.seed ?? 0}:${endToEndId}`).digest();
-    return digest.readUInt32BE(0) / 4_294_967_296 < rate;
+    return keyedFraction(this.current.seed ?? 0, endToEndId) < rate;
   }
 }

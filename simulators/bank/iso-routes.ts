@@ -24,6 +24,8 @@ const CallbackUrl = z.url({ protocol: /^https?$/ }).max(2000);
 const Camt053Query = z.object({
   account: z.string().min(1).max(34),
   date: z.iso.date(),
+  /** GrpHdr/MsgPgntn/PgNb: a busy day's statement comes in pages. */
+  page: z.coerce.number().int().min(1).max(99_999).default(1),
 });
 
 const invalid = (fields: Record<string, string>) => ({ error: 'invalid_request', fields });
@@ -91,6 +93,6 @@ export function isoRoutes(app: FastifyInstance, deps: IsoRouteDeps): void {
       for (const issue of q.error.issues) fields[issue.path.join('.') || 'query'] ??= issue.message;
       return reply.code(400).send(invalid(fields));
     }
-    return xml(reply, 200, buildCamt053(await store.camt053(q.data.account, q.data.date)));
+    return xml(reply, 200, buildCamt053(await store.camt053(q.data.account, q.data.date, q.data.page)));
   });
 }

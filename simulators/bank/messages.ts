@@ -117,21 +117,6 @@ export interface ItemLookup extends ItemReport {
 }
 
 /** JSON statement line (kept for reconciliation until it reads camt.053): one debit of the debtor account. */
-export interface StatementEntry {
-  entryRef: string;
-  endToEndId: string;
-  messageId: string;
-  amount: string;
-  currency: string;
-  creditor: { bankCode: string; accountNumber: string };
-  bookedAt: string;
-}
-
-export interface Statement {
-  entries: StatementEntry[];
-  nextCursor: string | null;
-}
-
 export interface LedgerSummary {
   debtorAccount: string;
   entries: number;

@@ -1,9 +1,9 @@
 // Persistence of pending callbacks. Rows are written in the transaction that changed a message's status,
-// so no notification is lost by a crash (only by the lostCallbackRate fault). A claim leases rows (pushes
-// next_attempt_at past the HTTP timeout) so concurrent deliverers skip them, and a crash mid-delivery
-// only delays a retry.
+// so no notification is lost by a crash (only by the lostCallbackRate fault). Claims, retries and give-ups
+// are shared with the wallet (shared/outbox-table.ts).
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { outbox, type Outbox } from '../shared/outbox-table';
 import type { FaultInjector } from './faults';
 
 export interface Callback {
@@ -40,46 +40,7 @@ export async function enqueueCallback(c: PoolClient, faults: FaultInjector, n: N
   return eventId;
 }
 
-export async function claimCallbacks(pool: Pool, instanceId: string, limit: number, leaseMs: number): Promise<Callback[]> {
-  const { rows } = await pool.query<{
-    id: string;
-    event_id: string;
-    message_id: string;
-    callback_url: string;
-    status: string;
-    payload: string | null;
-    attempts: number;
-  }>(
-    `UPDATE bank_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-      WHERE id IN (SELECT id FROM bank_outbox
-                    WHERE instance_id = $1 AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-                    ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-      RETURNING id, event_id, message_id, callback_url, status, payload, attempts`,
-    [instanceId, limit, leaseMs],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    eventId: r.event_id,
-    messageId: r.message_id,
-    callbackUrl: r.callback_url,
-    status: r.status,
-    payload: r.payload,
-    attempts: r.attempts,
-  }));
-}
-
-export async function markDelivered(pool: Pool, id: string): Promise<void> {
-  await pool.query('UPDATE bank_outbox SET delivered_at = now(), last_error = NULL WHERE id = $1', [id]);
-}
-
-/** Schedules a retry in retryInMs, or gives up (failed_at) when retryInMs is null. */
-export async function markFailed(pool: Pool, id: string, error: string, retryInMs: number | null): Promise<void> {
-  await pool.query(
-    `UPDATE bank_outbox SET last_error = $2,
-            next_attempt_at = CASE WHEN $3::double precision IS NULL THEN next_attempt_at
-                                   ELSE now() + make_interval(secs => $3::double precision / 1000) END,
-            failed_at = CASE WHEN $3::double precision IS NULL THEN now() END
-      WHERE id = $1`,
-    [id, error.slice(0, 500), retryInMs],
-  );
-}
+export const callbackOutbox = (pool: Pool, instanceId: string): Outbox<Callback> =>
+  outbox(pool, 'bank_outbox', instanceId, {
+    returning: 'id, event_id AS "eventId", message_id AS "messageId", callback_url AS "callbackUrl", status, payload, attempts',
+  });

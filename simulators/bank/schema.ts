@@ -1,4 +1,6 @@
 // DDL of the bank's own tables (prefixed bank_). Idempotent: run at every start.
+import { outboxDeliveryColumns } from '../shared/outbox-table';
+
 export const BANK_SCHEMA = `
 CREATE TABLE IF NOT EXISTS bank_message (
   message_id     text PRIMARY KEY,
@@ -72,15 +74,7 @@ CREATE TABLE IF NOT EXISTS bank_outbox (
   status          text NOT NULL,
   -- The pain.002 as it stood when the event happened (a notification is a snapshot).
   payload         text,
-  attempts        integer NOT NULL DEFAULT 0,
-  next_attempt_at timestamptz NOT NULL DEFAULT now(),
-  delivered_at    timestamptz,
-  failed_at       timestamptz,
-  last_error      text,
-  created_at      timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX IF NOT EXISTS bank_outbox_due ON bank_outbox (instance_id, next_attempt_at)
-  WHERE delivered_at IS NULL AND failed_at IS NULL;
+${outboxDeliveryColumns('bank_outbox')}
 CREATE INDEX IF NOT EXISTS bank_ledger_debtor_day ON bank_ledger_entry (debtor_account, booked_at);
 
 -- Upgrades of databases created by earlier versions (the JSON API).

@@ -1,13 +1,14 @@
 // The bank's HTTP API: ISO 20022 XML for payments (iso-routes.ts), JSON for the harness (ledger summary,
 // the JSON statement reconciliation still reads, item lookup, fault settings). Thin: parsing and
 // rendering only; the bank's rules live in the store and processor.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
-import { FaultInjector, parseFaultConfig } from './faults';
+import { FaultInjector, loggableFaults, parseFaultConfig } from './faults';
 import { installFaultHooks } from './http-faults';
 import { isoRoutes } from './iso-routes';
 import type { BankStore } from './store';
+import { jsonErrors, simulatorApp } from '../shared/http-app';
 
 export interface BankServerDeps {
   store: BankStore;
@@ -27,45 +28,23 @@ function fieldErrors(error: z.ZodError): FieldErrors {
   return fields;
 }
 
-const StatementQuery = z.object({
-  debtorAccount: z.string().min(1).max(34),
-  after: z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by this endpoint').optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
-});
-
 const SummaryQuery = z.object({ debtorAccount: z.string().min(1).max(34) });
 
 export function buildBankServer(deps: BankServerDeps): FastifyInstance {
   const { store } = deps;
   const faults = deps.faults ?? new FaultInjector();
   const log = deps.logger ?? createLogger('bank-sim');
-  // Fastify's own logger would print URLs, and statement URLs carry account numbers.
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const errors = { ...jsonErrors, tooLarge: { error: 'payload_too_large' } };
+  const app = simulatorApp({ log, errors, bodyLimit: 16 * 1024 * 1024 });
   // pain.001 arrives as text; parsing it is the codec's job, which names what is wrong.
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status === 400 || status === 415) return reply.code(400).send(invalid({ body: err.message }));
-    if (status === 413) return reply.code(413).send({ error: 'payload_too_large' });
-    if (status < 500) return reply.code(status).send({ error: err.code ?? 'request_error' });
-    log.error('request failed', { method: req.method, route: req.routeOptions.url, error: err.message });
-    return reply.code(500).send({ error: 'internal_error' });
-  });
-
   const hooks = installFaultHooks(app, faults);
-  app.get('/health', () => ({ status: 'ok' }));
   isoRoutes(app, { store, faults, hooks, log, ...(deps.onReceived ? { onReceived: deps.onReceived } : {}) });
 
   app.get<{ Params: { endToEndId: string } }>('/v1/items/:endToEndId', { config: { endpoint: 'status' } }, async (req, reply) => {
     const item = await store.item(req.params.endToEndId);
     return item ?? reply.code(404).send({ error: 'item_not_found' });
-  });
-
-  app.get('/v1/statement', { config: { endpoint: 'statement' } }, async (req, reply) => {
-    const q = StatementQuery.safeParse(req.query);
-    if (!q.success) return reply.code(400).send(invalid(fieldErrors(q.error)));
-    return store.statement(q.data.debtorAccount, q.data.after, q.data.limit);
   });
 
   // The harness's view of the ledger (tests and the demo compare it): never faulted.
@@ -81,7 +60,7 @@ export function buildBankServer(deps: BankServerDeps): FastifyInstance {
     const parsed = parseFaultConfig(req.body ?? {});
     if (!parsed.ok) return reply.code(400).send(invalid(parsed.fields));
     faults.set(parsed.value);
-    log.warn('faults changed', { faults: parsed.value });
+    log.warn('faults changed', { faults: loggableFaults(parsed.value) });
     return parsed.value;
   });
 

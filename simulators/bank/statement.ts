@@ -1,10 +1,15 @@
 // camt.053 statements from the ledger: one business day (UTC date of booking) of one account, entries in
 // booking order. Balances start at zero with the account's first booking, so closing = opening + the day's
 // credits − debits, and a day's opening is the previous day's closing. One Stmt per currency booked.
+// A busy day comes in pages of STATEMENT_PAGE_SIZE entries (GrpHdr/MsgPgntn), as banks split large
+// statements: every page carries the opening balance, the last one the closing balance too.
 import { createHash, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { Camt053, Camt053Balance, Camt053Statement } from '../../lib/iso20022/camt053';
 import type { Queryable } from './reports';
+
+/** Entries per page: a page of 5,000 is about 5 MB of XML, read and parsed in well under a second. */
+export const STATEMENT_PAGE_SIZE = 5_000;
 
 /** ISO 4217's "no currency": the balance of an account that has never booked anything. */
 const NO_CURRENCY = 'XXX';
@@ -23,26 +28,30 @@ function balance(type: 'OPBD' | 'CLBD', signed: Decimal, currency: string, date:
   return { type, amount: signed.abs().toFixed(2), currency, creditDebit: signed.isNegative() && !signed.isZero() ? 'DBIT' : 'CRDT', date };
 }
 
-export async function dailyStatement(q: Queryable, account: string, date: string): Promise<Camt053> {
+export async function dailyStatement(q: Queryable, account: string, date: string, page = 1): Promise<Camt053> {
   const from = new Date(`${date}T00:00:00.000Z`);
   const to = new Date(from.getTime() + 86_400_000);
   // Every ledger entry debits its debtor_account (payments out); the opening is what went out before.
-  const { rows: currencies } = await q.query<{ currency: string; before: string }>(
-    `SELECT currency, COALESCE(sum(amount) FILTER (WHERE booked_at < $2), 0)::text AS before
+  const { rows: currencies } = await q.query<{ currency: string; before: string; day: string }>(
+    `SELECT currency, COALESCE(sum(amount) FILTER (WHERE booked_at < $2), 0)::text AS before,
+            COALESCE(sum(amount) FILTER (WHERE booked_at >= $2), 0)::text AS day
        FROM bank_ledger_entry WHERE debtor_account = $1 AND booked_at < $3 GROUP BY currency ORDER BY currency`,
     [account, from, to],
   );
-  const { rows: entries } = await q.query<EntryRow>(
+  const { rows } = await q.query<EntryRow>(
     `SELECT entry_ref, end_to_end_id, message_id, amount::text, currency, creditor_account
-       FROM bank_ledger_entry WHERE debtor_account = $1 AND booked_at >= $2 AND booked_at < $3 ORDER BY seq`,
-    [account, from, to],
+       FROM bank_ledger_entry WHERE debtor_account = $1 AND booked_at >= $2 AND booked_at < $3 ORDER BY seq
+      OFFSET $4 LIMIT $5`,
+    [account, from, to, (page - 1) * STATEMENT_PAGE_SIZE, STATEMENT_PAGE_SIZE + 1],
   );
+  const lastPage = rows.length <= STATEMENT_PAGE_SIZE;
+  const entries = rows.slice(0, STATEMENT_PAGE_SIZE);
   const createdAt = new Date().toISOString();
-  const books = currencies.length ? currencies : [{ currency: NO_CURRENCY, before: '0' }];
-  const statements = books.map(({ currency, before }): Camt053Statement => {
+  const books = currencies.length ? currencies : [{ currency: NO_CURRENCY, before: '0', day: '0' }];
+  const statements = books.map(({ currency, before, day: dayTotal }): Camt053Statement => {
     const day = entries.filter((e) => e.currency === currency);
     const opening = new Decimal(before).neg();
-    const closing = day.reduce((acc, e) => acc.minus(e.amount), opening);
+    const closing = opening.minus(dayTotal);
     const id = createHash('sha256').update(`${account}|${currency}`).digest('hex').slice(0, 12);
     return {
       id: `STMT-${date.replaceAll('-', '')}-${id}`,
@@ -51,7 +60,7 @@ export async function dailyStatement(q: Queryable, account: string, date: string
       toDateTime: new Date(to.getTime() - 1).toISOString(),
       account,
       ...(currency === NO_CURRENCY ? {} : { currency }),
-      balances: [balance('OPBD', opening, currency, date), balance('CLBD', closing, currency, date)],
+      balances: [balance('OPBD', opening, currency, date), ...(lastPage ? [balance('CLBD', closing, currency, date)] : [])],
       entries: day.map((e) => ({
         reference: e.entry_ref,
         amount: e.amount,
@@ -64,5 +73,5 @@ export async function dailyStatement(q: Queryable, account: string, date: string
       })),
     };
   });
-  return { messageId: `C53${randomUUID().replaceAll('-', '')}`, createdAt, statements };
+  return { messageId: `C53${randomUUID().replaceAll('-', '')}`, createdAt, pagination: { pageNumber: page, lastPage }, statements };
 }

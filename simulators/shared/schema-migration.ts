@@ -3,12 +3,11 @@
 // another instance of the same simulator (tests run several) that is busy settling on those tables.
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inTransaction } from './pg-transaction';
 
 export async function migrateSchema(pool: Pool, name: string, ddl: string): Promise<void> {
   const hash = createHash('sha256').update(ddl).digest('hex');
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
+  await inTransaction(pool, async (c) => {
     // Serialises concurrent starts; the version table tells whether this DDL already ran.
     await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`amparo_${name}_migrate`]);
     await c.query('CREATE TABLE IF NOT EXISTS simulator_schema (name text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
@@ -20,11 +19,5 @@ export async function migrateSchema(pool: Pool, name: string, ddl: string): Prom
         [name, hash],
       );
     }
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  });
 }

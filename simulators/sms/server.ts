@@ -1,9 +1,10 @@
 // The SMS gateway's HTTP API. A flaky gateway on demand: a share of POSTs answers 503 before anything
 // is recorded, so senders must retry, and must reuse their reference so a retry is not a second SMS.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
 import type { SmsStore } from './store';
+import { jsonErrors, simulatorApp } from '../shared/http-app';
 
 export interface SmsFaults {
   /** Share of POSTs (0..1) answered 503; read per request, so tests can change it while running. */
@@ -45,18 +46,7 @@ export function buildSmsServer(deps: SmsServerDeps): FastifyInstance {
   const faults = deps.faults ?? { failureRate: 0 };
   const random = deps.random ?? Math.random;
   const log = deps.logger ?? createLogger('sms-sim');
-  // Fastify's own logger would print URLs, and list URLs carry phone numbers.
-  const app = Fastify({ logger: false });
-
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status === 400 || status === 415) return reply.code(400).send(invalid({ body: err.message }));
-    if (status < 500) return reply.code(status).send({ error: err.code ?? 'request_error' });
-    log.error('request failed', { method: req.method, route: req.routeOptions.url, error: err.message });
-    return reply.code(500).send({ error: 'internal_error' });
-  });
-
-  app.get('/health', () => ({ status: 'ok' }));
+  const app = simulatorApp({ log, errors: jsonErrors });
 
   app.post('/v1/messages', async (req, reply) => {
     if (faults.failureRate > 0 && random() < faults.failureRate) {

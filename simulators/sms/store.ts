@@ -2,7 +2,7 @@
 // reference (the sender's idempotency key) within a simulator instance, enforced by a unique index.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { migrateSchema } from '../shared/schema-migration';
+import { SimulatorStore, type SimulatorStoreOptions } from '../shared/simulator-store';
 
 export interface SmsRequest {
   to: string;
@@ -47,19 +47,9 @@ const toMessage = (r: Row): SmsMessage => ({
   receivedAt: r.received_at.toISOString(),
 });
 
-export class SmsStore {
-  readonly instanceId: string;
-
-  constructor(
-    readonly pool: Pool,
-    options: { instanceId?: string } = {},
-  ) {
-    this.instanceId = options.instanceId ?? 'default';
-  }
-
-  /** Creates or updates the table (simulators/shared/schema-migration.ts). */
-  async migrate(): Promise<void> {
-    await migrateSchema(this.pool, 'sms', SCHEMA);
+export class SmsStore extends SimulatorStore {
+  constructor(pool: Pool, options: SimulatorStoreOptions = {}) {
+    super(pool, { name: 'sms', ddl: SCHEMA }, options);
   }
 
   /**

@@ -1,8 +1,8 @@
 // Fault injection, in the same shape as the bank simulator's so a drill configures both rails alike,
 // plus the wallet's own per-account permanent failures. Set at start (WALLET_SIM_FAULTS, JSON) and at
 // run time (PUT /v1/admin/faults); a missing field means "behave well".
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { keyedFraction, mulberry32 } from '../shared/prng';
 import { Amount, E164 } from './messages';
 
 const Rate = z.number().min(0).max(1);
@@ -40,18 +40,6 @@ export type WalletFaults = z.output<typeof WalletFaultsSchema>;
 export type WalletFaultsInput = z.input<typeof WalletFaultsSchema>;
 export type FaultRange = WalletFaults['latencyMs']['submit'];
 
-/** mulberry32: small, seedable, good enough to draw faults reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The live fault configuration of one simulator process, shared by its server and processor. */
 export class FaultState {
   private config!: WalletFaults;
@@ -68,7 +56,7 @@ export class FaultState {
   /** Replaces the whole configuration (validated; throws a ZodError) and reseeds the draws. */
   set(input: unknown): WalletFaults {
     this.config = WalletFaultsSchema.parse(input);
-    this.draw = prng(this.config.seed);
+    this.draw = mulberry32(this.config.seed);
     return this.config;
   }
 
@@ -84,8 +72,7 @@ export class FaultState {
   refusedAtAcceptance(reference: string): boolean {
     const rate = this.config.partialAcceptanceRate;
     if (rate <= 0) return false;
-    const h = createHash('sha256').update(`${this.config.seed}:${reference}`).digest();
-    return h.readUInt32BE(0) / 4294967296 < rate;
+    return keyedFraction(this.config.seed, reference) < rate;
   }
 }
 

@@ -205,7 +205,11 @@ export interface SettlementReport {
   account: string;
   date: string;
   currency: string | null;
+  /** Pages from 1; the reader asks for the next until lastPage. */
+  page: number;
+  lastPage: boolean;
   entries: SettlementEntry[];
+  /** The whole day's total, on every page. */
   total: string;
 }
 

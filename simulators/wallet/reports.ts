@@ -44,17 +44,23 @@ export async function transaction(pool: Pool, instanceId: string, transactionRef
  * Credits of one debit account completed on a UTC day, in booking order, with their exact total.
  * One currency per report: an account paying in several must name the one it wants.
  */
-export async function settlement(pool: Pool, instanceId: string, account: string, date: string, currency: string | undefined): Promise<SettlementResult> {
-  const { rows } = await pool.query<{ transaction_reference: string; reference: string; msisdn: string; amount: string; currency: string; completed_at: Date }>(
-    `SELECT transaction_reference, reference, msisdn, amount, currency, completed_at FROM wallet_ledger_entry
-      WHERE instance_id = $1 AND debit_account = $2 AND ($4::text IS NULL OR currency = $4)
-        AND completed_at >= ($3::date)::timestamp AT TIME ZONE 'UTC' AND completed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
-      ORDER BY seq`,
-    [instanceId, account, date, currency ?? null],
-  );
-  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+/** Entries per settlement page (about 1.5 MB of JSON): a million-payment day is read in pages. */
+export const SETTLEMENT_PAGE_SIZE = 5_000;
+
+export async function settlement(pool: Pool, instanceId: string, account: string, date: string, currency: string | undefined, page = 1): Promise<SettlementResult> {
+  const day = `instance_id = $1 AND debit_account = $2 AND ($4::text IS NULL OR currency = $4)
+        AND completed_at >= ($3::date)::timestamp AT TIME ZONE 'UTC' AND completed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'`;
+  const params = [instanceId, account, date, currency ?? null];
+  const totals = await pool.query<{ currency: string; total: string }>(`SELECT currency, sum(amount)::text AS total FROM wallet_ledger_entry WHERE ${day} GROUP BY currency`, params);
+  const currencies = totals.rows.map((r) => r.currency).sort();
   if (currencies.length > 1) return { kind: 'mixedCurrencies', currencies };
-  const total = rows.reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
+  const { rows: found } = await pool.query<{ transaction_reference: string; reference: string; msisdn: string; amount: string; currency: string; completed_at: Date }>(
+    `SELECT transaction_reference, reference, msisdn, amount, currency, completed_at FROM wallet_ledger_entry WHERE ${day}
+      ORDER BY seq OFFSET $5 LIMIT $6`,
+    [...params, (page - 1) * SETTLEMENT_PAGE_SIZE, SETTLEMENT_PAGE_SIZE + 1],
+  );
+  const rows = found.slice(0, SETTLEMENT_PAGE_SIZE);
+  const total = new Decimal(totals.rows[0]?.total ?? 0);
   const entries = rows.map((r) => ({
     transactionReference: r.transaction_reference,
     requestingOrganisationTransactionReference: r.reference,
@@ -63,7 +69,8 @@ export async function settlement(pool: Pool, instanceId: string, account: string
     currency: r.currency,
     completedAt: r.completed_at.toISOString(),
   }));
-  return { kind: 'report', report: { account, date, currency: currency ?? currencies[0] ?? null, entries, total: total.toFixed(2) } };
+  // The day's total on every page, so a reader can check the sum of the pages it read.
+  return { kind: 'report', report: { account, date, currency: currency ?? currencies[0] ?? null, page, lastPage: found.length <= SETTLEMENT_PAGE_SIZE, entries, total: total.toFixed(2) } };
 }
 
 /** Counts straight from the ledger: entries per distinct reference must be exactly one. */

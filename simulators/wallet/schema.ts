@@ -1,6 +1,8 @@
 // DDL of the wallet provider's own tables (prefixed wallet_). Idempotent: run at every start.
 // Every row carries the simulator instance: parallel test files share the database, and each
 // simulated provider sees, settles and deduplicates only its own batches.
+import { outboxDeliveryColumns } from '../shared/outbox-table';
+
 export const WALLET_SCHEMA = `
 CREATE TABLE IF NOT EXISTS wallet_batch (
   batch_id              uuid PRIMARY KEY,
@@ -82,14 +84,6 @@ CREATE TABLE IF NOT EXISTS wallet_outbox (
   -- The batch's completion notification; a held (stale) one waits until the final one is done.
   final           boolean NOT NULL,
   held            boolean NOT NULL DEFAULT false,
-  attempts        integer NOT NULL DEFAULT 0,
-  next_attempt_at timestamptz NOT NULL DEFAULT now(),
-  delivered_at    timestamptz,
-  failed_at       timestamptz,
-  last_error      text,
-  created_at      timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX IF NOT EXISTS wallet_outbox_due ON wallet_outbox (instance_id, next_attempt_at)
-  WHERE delivered_at IS NULL AND failed_at IS NULL;
+${outboxDeliveryColumns('wallet_outbox')}
 CREATE INDEX IF NOT EXISTS wallet_outbox_batch ON wallet_outbox (batch_id);
 `;

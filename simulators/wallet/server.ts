@@ -1,11 +1,12 @@
 // The wallet provider's HTTP API, shaped like the GSMA Mobile Money API's bulk disbursement. Thin:
 // parsing, faults and rendering; the provider's rules live in the store and processor.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
 import { FaultState } from './faults';
 import { errorParameters, formatError, parseBatchRequest, type GsmaError } from './messages';
 import type { WalletStore } from './store';
+import { simulatorApp, type ErrorBodies } from '../shared/http-app';
 
 export interface WalletServerDeps {
   store: WalletStore;
@@ -28,25 +29,24 @@ const SettlementQuery = z.object({
   account: z.string().min(1).max(64),
   date: z.iso.date({ error: 'must be a date (YYYY-MM-DD)' }),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)').optional(),
+  page: z.coerce.number().int().min(1).max(99_999).default(1),
 });
 const SummaryQuery = z.object({ account: z.string().min(1).max(64) });
+
+/** Fastify's own errors (unparseable body, too large, ...) in the GSMA error object. */
+const gsmaErrors: ErrorBodies = {
+  invalid: (message) => formatError([{ key: 'body', value: message }]),
+  tooLarge: { errorCategory: 'validation', errorCode: 'payloadTooLarge' },
+  client: (err) => ({ errorCategory: 'validation', errorCode: 'genericError', errorDescription: err.message }),
+  internal: { errorCategory: 'internal', errorCode: 'genericError' },
+};
 
 export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
   const { store } = deps;
   const faults = deps.faults ?? new FaultState();
   const log = deps.logger ?? createLogger('wallet-sim');
-  // Fastify's own logger would print URLs, and settlement URLs carry accounts.
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const app = simulatorApp({ log, errors: gsmaErrors, bodyLimit: 16 * 1024 * 1024 });
   const withheld = new Set<{ destroy(): void }>();
-
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status === 400 || status === 415) return reply.code(400).send(formatError([{ key: 'body', value: err.message }]));
-    if (status === 413) return reply.code(413).send({ errorCategory: 'validation', errorCode: 'payloadTooLarge' });
-    if (status < 500) return reply.code(status).send({ errorCategory: 'validation', errorCode: 'genericError', errorDescription: err.message });
-    log.error('request failed', { method: req.method, route: req.routeOptions.url, error: err.message });
-    return reply.code(500).send({ errorCategory: 'internal', errorCode: 'genericError' });
-  });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(notFound('resource')));
   // A withheld answer must not keep the server from closing.
   app.addHook('preClose', (done) => {
@@ -63,8 +63,6 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     await reply.code(503).header('retry-after', '1').send({ errorCategory: 'serviceUnavailable', errorCode: 'serviceUnavailable' });
     return false;
   }
-
-  app.get('/health', () => ({ status: 'ok' }));
 
   app.post('/v1/batchtransactions', async (req, reply) => {
     if (!(await gate('submit', reply))) return reply;
@@ -129,7 +127,7 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     if (!(await gate('statement', reply))) return reply;
     const q = SettlementQuery.safeParse(req.query);
     if (!q.success) return reply.code(400).send(formatError(errorParameters(q.error)));
-    const result = await store.settlement(q.data.account, q.data.date, q.data.currency);
+    const result = await store.settlement(q.data.account, q.data.date, q.data.currency, q.data.page);
     if (result.kind === 'report') return result.report;
     return reply.code(400).send(formatError([{ key: 'currency', value: `required: the account paid in ${result.currencies.join(', ')}` }]));
   });

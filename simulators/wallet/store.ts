@@ -1,13 +1,14 @@
 // The wallet provider's persistent state in PostgreSQL: batches, transactions, ledger and notification
 // outbox. Amounts stay decimal strings end to end (numeric(18,2) in SQL), always beside their currency.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { BatchRequest, BatchStatus, Completion, LedgerSummary, ReceiveResult, Rejection, RejectionReason, RequestState, WalletBatch } from './messages';
 import { settlement, summary, transaction, type SettlementResult, type WalletTransactionView } from './reports';
-import { claimNotifications, markDelivered, markFailed, type Notification } from './outbox';
+import { notificationOutbox, type Notification } from './outbox';
 import { receiveBatch } from './receive';
 import { WALLET_SCHEMA } from './schema';
 import { settleBatch, type SettleOutcome, type SettleRules } from './settle';
-import { migrateSchema } from '../shared/schema-migration';
+import type { Outbox } from '../shared/outbox-table';
+import { SimulatorStore, type SimulatorStoreOptions } from '../shared/simulator-store';
 
 interface BatchRow {
   batch_id: string;
@@ -29,6 +30,20 @@ const BATCH_SELECT = `
               (SELECT count(*) FROM wallet_txn t WHERE t.batch_id = b.batch_id AND t.status = 'rejected') AS rejected
     FROM wallet_batch b`;
 
+/** A completed or rejected transaction; the columns of the other outcome are null and never read. */
+interface FinalTxnRow {
+  transaction_reference: string;
+  reference: string;
+  amount: string;
+  currency: string;
+  rejection_reason: RejectionReason;
+  completed_at: Date;
+  rejected_at: Date;
+}
+
+/** What completions and rejections both report of a transaction. */
+const payment = (r: FinalTxnRow) => ({ requestingOrganisationTransactionReference: r.reference, amount: r.amount, currency: r.currency });
+
 const requestState = (b: BatchRow): RequestState => ({
   serverCorrelationId: b.server_correlation_id,
   // Failed: nothing of the request could be accepted; completed: the batch is fully processed.
@@ -36,34 +51,14 @@ const requestState = (b: BatchRow): RequestState => ({
   objectReference: b.batch_id,
 });
 
-export class WalletStore {
-  readonly instanceId: string;
+/** The wallet_ tables; every query is scoped to this store's instance. */
+export class WalletStore extends SimulatorStore {
+  /** Batch notifications to deliver (WalletProcessor). */
+  readonly outbox: Outbox<Notification>;
 
-  constructor(
-    readonly pool: Pool,
-    options: { instanceId?: string } = {},
-  ) {
-    this.instanceId = options.instanceId ?? 'default';
-  }
-
-  /** Creates the wallet_ tables; an advisory lock keeps concurrent starts from racing on the DDL. */
-  async migrate(): Promise<void> {
-    await migrateSchema(this.pool, 'wallet', WALLET_SCHEMA);
-  }
-
-  async tx<T>(work: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const result = await work(c);
-      await c.query('COMMIT');
-      return result;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  constructor(pool: Pool, options: SimulatorStoreOptions = {}) {
+    super(pool, { name: 'wallet', ddl: WALLET_SCHEMA }, options);
+    this.outbox = notificationOutbox(pool, this.instanceId);
   }
 
   receive(req: BatchRequest, refused: (reference: string) => boolean): Promise<ReceiveResult> {
@@ -119,61 +114,42 @@ export class WalletStore {
     };
   }
 
+  /** Transactions of a batch in one final status, in request order; null if no such batch. */
+  private async finalTxns(batchId: string, status: 'completed' | 'rejected'): Promise<FinalTxnRow[] | null> {
+    if (!(await this.batchRow('batch_id', batchId))) return null;
+    const { rows } = await this.pool.query<FinalTxnRow>(
+      `SELECT transaction_reference, reference, amount, currency, rejection_reason, completed_at, rejected_at FROM wallet_txn
+        WHERE batch_id = $1 AND status = $2 ORDER BY position`,
+      [batchId, status],
+    );
+    return rows;
+  }
+
   /** Completed transactions of a batch, a resend reporting its original's transaction; null if no such batch. */
   async completions(batchId: string): Promise<Completion[] | null> {
-    if (!(await this.batchRow('batch_id', batchId))) return null;
-    const { rows } = await this.pool.query<{ transaction_reference: string; reference: string; amount: string; currency: string; completed_at: Date }>(
-      `SELECT transaction_reference, reference, amount, currency, completed_at FROM wallet_txn
-        WHERE batch_id = $1 AND status = 'completed' ORDER BY position`,
-      [batchId],
-    );
-    return rows.map((r) => ({
+    const rows = await this.finalTxns(batchId, 'completed');
+    return rows && rows.map((r) => ({
       transactionReference: r.transaction_reference,
-      requestingOrganisationTransactionReference: r.reference,
-      amount: r.amount,
-      currency: r.currency,
+      ...payment(r),
       completionDate: r.completed_at.toISOString(),
       link: `/v1/transactions/${r.transaction_reference}`,
     }));
   }
 
   async rejections(batchId: string): Promise<Rejection[] | null> {
-    if (!(await this.batchRow('batch_id', batchId))) return null;
-    const { rows } = await this.pool.query<{ reference: string; amount: string; currency: string; rejection_reason: RejectionReason; rejected_at: Date }>(
-      `SELECT reference, amount, currency, rejection_reason, rejected_at FROM wallet_txn
-        WHERE batch_id = $1 AND status = 'rejected' ORDER BY position`,
-      [batchId],
-    );
-    return rows.map((r) => ({
-      requestingOrganisationTransactionReference: r.reference,
-      amount: r.amount,
-      currency: r.currency,
-      rejectionReason: r.rejection_reason,
-      rejectionDate: r.rejected_at.toISOString(),
-    }));
+    const rows = await this.finalTxns(batchId, 'rejected');
+    return rows && rows.map((r) => ({ ...payment(r), rejectionReason: r.rejection_reason, rejectionDate: r.rejected_at.toISOString() }));
   }
 
   transaction(transactionReference: string): Promise<WalletTransactionView | null> {
     return transaction(this.pool, this.instanceId, transactionReference);
   }
 
-  settlement(account: string, date: string, currency: string | undefined): Promise<SettlementResult> {
-    return settlement(this.pool, this.instanceId, account, date, currency);
+  settlement(account: string, date: string, currency: string | undefined, page = 1): Promise<SettlementResult> {
+    return settlement(this.pool, this.instanceId, account, date, currency, page);
   }
 
   summary(account: string): Promise<LedgerSummary> {
     return summary(this.pool, this.instanceId, account);
-  }
-
-  claimNotifications(limit: number, leaseMs: number): Promise<Notification[]> {
-    return claimNotifications(this.pool, this.instanceId, limit, leaseMs);
-  }
-
-  notificationDelivered(id: string): Promise<void> {
-    return markDelivered(this.pool, id);
-  }
-
-  notificationFailed(id: string, error: string, retryInMs: number | null): Promise<void> {
-    return markFailed(this.pool, id, error, retryInMs);
   }
 }

@@ -1,8 +1,7 @@
 // Harness for tests that need the bank: a bank on the test database, a pain.002 callback receiver,
 // pain.001 transfers. Every bank gets its own instanceId, so parallel test files sharing the database
 // never settle each other's messages; every test uses fresh ids, so no truncation is needed.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import Decimal from 'decimal.js';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +12,7 @@ import { FaultInjector, type FaultConfigInput } from '../../simulators/bank/faul
 import { BankProcessor, type ProcessorOptions } from '../../simulators/bank/processor';
 import { buildBankServer } from '../../simulators/bank/server';
 import { BankStore } from '../../simulators/bank/store';
+import { startReceiver, type Receiver } from './receiver';
 import { uid } from './util';
 
 export interface TestBank {
@@ -56,45 +56,28 @@ export interface Callback {
   xml: string;
 }
 
-export interface CallbackReceiver {
-  url: string;
+export interface CallbackReceiver extends Receiver {
   received: Callback[];
   /** Bodies that were not a pain.002 (answered 400); a correct bank never sends one. */
   unparseable: string[];
-  failing: { on: boolean };
-  close(): Promise<void>;
 }
 
-/** A tiny HTTP server that records pain.002 callbacks; answers 503 while `failing` is true. */
+/** Records the bank's pain.002 callbacks (shared receiver: answers 503 while `failing.on`). */
 export async function callbackReceiver(): Promise<CallbackReceiver> {
   const received: Callback[] = [];
   const unparseable: string[] = [];
-  const failing = { on: false };
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    req.on('end', () => {
-      if (failing.on) return void res.writeHead(503).end();
-      let peeked;
-      try {
-        peeked = peekPain002(data);
-      } catch {
-        unparseable.push(data);
-        return void res.writeHead(400).end();
-      }
-      received.push({ headers: req.headers, body: { messageId: peeked.originalMessageId, status: peeked.groupStatus ?? '' }, xml: data });
-      res.writeHead(204).end();
-    });
+  const receiver = await startReceiver('/callbacks/bank', (req, body) => {
+    let peeked;
+    try {
+      peeked = peekPain002(body);
+    } catch {
+      unparseable.push(body);
+      return 400;
+    }
+    received.push({ headers: req.headers, body: { messageId: peeked.originalMessageId, status: peeked.groupStatus ?? '' }, xml: body });
+    return 204;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/callbacks/bank`,
-    received,
-    unparseable,
-    failing,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { ...receiver, received, unparseable };
 }
 
 export interface ItemInput {

@@ -3,16 +3,17 @@
 // instanceId, so parallel test files sharing the database never see each other's batches; every test
 // uses fresh ids and accounts, so no truncation is needed.
 import { randomInt } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { FaultState, type WalletFaultsInput } from '../../simulators/wallet/faults';
-import { WalletProcessor, type DeliveryOptions } from '../../simulators/wallet/processor';
+import type { DeliveryOptions } from '../../simulators/shared/outbox-processor';
+import { WalletProcessor } from '../../simulators/wallet/processor';
 import { buildWalletServer } from '../../simulators/wallet/server';
 import { WalletStore } from '../../simulators/wallet/store';
+import { startReceiver, type Receiver } from './receiver';
 import { uid } from './util';
 
 export interface TestWallet {
@@ -63,22 +64,14 @@ export interface Notification {
   body: { batchId: string; batchStatus: string; completedCount: number; rejectionCount: number };
 }
 
-/** A tiny HTTP server that records notifications; answers 503 while `failing` is true. */
-export async function notificationReceiver(): Promise<{ url: string; received: Notification[]; failing: { on: boolean }; close(): Promise<void> }> {
+/** Records the wallet's notifications (shared receiver: answers 503 while `failing.on`). */
+export async function notificationReceiver(): Promise<Receiver & { received: Notification[] }> {
   const received: Notification[] = [];
-  const failing = { on: false };
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    req.on('end', () => {
-      if (failing.on) return void res.writeHead(503).end();
-      received.push({ method: req.method ?? '', headers: req.headers, body: JSON.parse(data) as Notification['body'] });
-      res.writeHead(200).end();
-    });
+  const receiver = await startReceiver('/callbacks/wallet', (req, body) => {
+    received.push({ method: req.method ?? '', headers: req.headers, body: JSON.parse(body) as Notification['body'] });
+    return 200;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/callbacks/wallet`, received, failing, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { ...receiver, received };
 }
 
 /** A random Brazilian mobile number in E.164. */

@@ -1,0 +1,45 @@
+// Both rail simulators, a callback edge and a Temporal worker wired to them: the setup of every workflow
+// test that pays through the bank and the wallet. Each harness has its own simulator instances.
+import { loadConfig } from '../../lib/config';
+import type { Db } from '../../lib/db';
+import type { FaultConfigInput } from '../../simulators/bank/faults';
+import type { WalletFaultsInput } from '../../simulators/wallet/faults';
+import { testActivities, testQueues } from './activities';
+import { startBank, type TestBank } from './bank';
+import { railCallbackServer } from './rail-callbacks';
+import { startTestWorker, type TestTemporal } from './temporal';
+import { uid } from './util';
+import { startWallet, type TestWallet } from './wallet';
+
+export interface RailsHarness {
+  bank: TestBank;
+  wallet: TestWallet;
+  temporal: TestTemporal;
+  close(): Promise<void>;
+}
+
+export async function startRails(db: Db, opts: { bankFaults?: FaultConfigInput; walletFaults?: WalletFaultsInput; railTimeoutMs?: number } = {}): Promise<RailsHarness> {
+  const config = loadConfig();
+  const queues = testQueues();
+  const bank = await startBank(uid('bank'), { faults: opts.bankFaults ?? {} });
+  const wallet = await startWallet(uid('wallet'), { listen: true, faults: opts.walletFaults ?? {} });
+  const bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
+  // The callback edge needs the worker's client, and the worker needs the edge's URL: the client is read late.
+  const worker: { current?: TestTemporal } = {};
+  const callbacks = await railCallbackServer({ db, temporal: () => worker.current!.client });
+  const temporal = await startTestWorker(
+    testActivities(queues.queues, {
+      db,
+      config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl, RAIL_TIMEOUT_MS: opts.railTimeoutMs ?? config.RAIL_TIMEOUT_MS },
+    }),
+  );
+  worker.current = temporal;
+  return {
+    bank, wallet, temporal,
+    async close() {
+      await temporal.close();
+      await Promise.all([bank.close(), wallet.close(), callbacks.close()]);
+      await queues.close();
+    },
+  };
+}
