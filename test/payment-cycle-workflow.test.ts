@@ -3,12 +3,13 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
+import { balances } from '../lib/ledger';
 import { createDb } from '../lib/db';
 import { PaymentCycleWorkflow } from '../workflows';
 import type { PaymentCycleInput } from '../workflows/payment-cycle';
 import { disbursementBatchWorkflowId, paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
 import { testActivities, testQueues } from './support/activities';
-import { entryCounts, startBank, type TestBank } from './support/bank';
+import { entryCounts, startBank, type BankOptions, type TestBank } from './support/bank';
 import { railCallbackServer } from './support/rail-callbacks';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
@@ -51,6 +52,19 @@ async function runCycle(cycleId: string, overrides: Omit<PaymentCycleInput, 'cyc
   return result;
 }
 
+/** A bank of the test's own with the given faults, and a worker that pays through it. */
+async function withOwnBank(faults: BankOptions['faults'], test: (bank: TestBank, worker: TestTemporal) => Promise<void>): Promise<void> {
+  const ownBank = await startBank(uid('own-bank'), { faults });
+  const url = await ownBank.app.listen({ host: '127.0.0.1', port: 0 });
+  const worker = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: url } }));
+  try {
+    await test(ownBank, worker);
+  } finally {
+    await worker.close();
+    await ownBank.close();
+  }
+}
+
 const keysOf = async (cycleId: string) => (await db.paymentInstruction.findMany({ where: { cycleId }, select: { paymentKey: true } })).map((i) => i.paymentKey);
 
 describe('PaymentCycleWorkflow', () => {
@@ -90,10 +104,7 @@ describe('PaymentCycleWorkflow', () => {
   });
 
   it('finishes by polling when every callback is lost', async () => {
-    const silentBank = await startBank(uid('silent'), { faults: { lostCallbackRate: 1 } });
-    const silentUrl = await silentBank.app.listen({ host: '127.0.0.1', port: 0 });
-    const worker = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: silentUrl } }));
-    try {
+    await withOwnBank({ lostCallbackRate: 1 }, async (ownBank, worker) => {
       const program = await createProgram(db, { batchSize: 5 });
       await enrollBeneficiaries(db, program.id, 8);
       const cycle = await approvedCycle(db, program.id);
@@ -101,11 +112,23 @@ describe('PaymentCycleWorkflow', () => {
         workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: worker.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300 } }],
       });
       expect(result.progress).toMatchObject({ paid: 8, batchesDone: 2 });
-      expect([...(await entryCounts(silentBank.pool, program.fundingAccount)).values()]).toEqual(Array(8).fill(1));
-    } finally {
-      await worker.close();
-      await silentBank.close();
-    }
+      expect([...(await entryCounts(ownBank.pool, program.fundingAccount)).values()]).toEqual(Array(8).fill(1));
+    });
+  });
+
+  it('moves what the bank never confirms to needs-attention at the deadline, its money still in transit', async () => {
+    await withOwnBank({ settleDelayMs: 3_600_000 }, async (_bank, worker) => {
+      const program = await createProgram(db, { batchSize: 5 });
+      await enrollBeneficiaries(db, program.id, 6);
+      const cycle = await approvedCycle(db, program.id);
+      const result = await worker.client.workflow.execute(PaymentCycleWorkflow, {
+        workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: worker.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300, settlementDeadlineMs: 1_500 } }],
+      });
+      expect(result.progress).toMatchObject({ batchesDone: 2, paid: 0, failed: 0, needsAttention: 6 });
+      expect(await db.paymentInstruction.count({ where: { cycleId: cycle.id, status: 'NEEDS_ATTENTION' } })).toBe(6);
+      expect((await db.paymentBatch.findMany({ where: { cycleId: cycle.id } })).map((b) => b.status)).toEqual(['NEEDS_ATTENTION', 'NEEDS_ATTENTION']);
+      expect((await balances(db, program.id))['in_transit:bank-sim']).toBe('3600.00');
+    });
   });
 
   it('continues as new between groups of batches without losing progress', async () => {
