@@ -2,6 +2,7 @@
 // wallet X-CorrelationID) and each payment's key make every send idempotent at the rail; still, after
 // any ambiguous failure we ask the rail before sending again. Each status change and its ledger
 // movement are written in one transaction, so money is never counted twice or lost between accounts.
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
@@ -77,17 +78,18 @@ export function createDisbursementActivities(deps: { db: Db; rails: Record<strin
     const final = report.items.filter((i) => i.status !== 'PENDING');
     if (final.length === 0) return;
     await db.$transaction(async (tx) => {
-      const moved = await tx.$queryRaw<Array<{ status: string; amount: string }>>`
+      const moved = await tx.$queryRaw<Array<{ key: string; status: string; amount: string }>>`
         UPDATE payment_instruction AS pi
            SET status = v.status::"InstructionStatus", failure_reason = v.reason, settled_at = now()
           FROM unnest(${final.map((i) => i.key)}::text[], ${final.map((i) => i.status)}::text[], ${final.map((i) => i.reasonCode ?? null)}::text[]) AS v(key, status, reason)
          WHERE pi.payment_key = v.key AND pi.batch_id = ${batch.id}::uuid AND pi.status IN ('SUBMITTED', 'NEEDS_ATTENTION')
-        RETURNING pi.status::text AS status, pi.amount::text AS amount`;
+        RETURNING pi.payment_key AS key, pi.status::text AS status, pi.amount::text AS amount`;
       const total = (s: string) => moved.filter((m) => m.status === s).reduce((sum, m) => sum.plus(m.amount), new Decimal(0)).toString();
       const inTransit = ACCOUNTS.inTransit(batch.provider);
-      // The transition above happens once per instruction, so a unique reference per application suffices.
+      // Each instruction moves once, so the keys moved name this posting uniquely (and the same way on a replay).
+      const moves = createHash('sha256').update(moved.map((m) => m.key).sort().join('\n')).digest('hex').slice(0, 32);
       await post(tx, {
-        reference: `batch-report:${batch.id}:${Date.now()}:${Math.random().toString(36).slice(2)}`, description: `batch ${batch.seq}: statuses from ${batch.provider}`,
+        reference: `batch-report:${batch.id}:${moves}`, description: `batch ${batch.seq}: statuses from ${batch.provider}`,
         programId: batch.programId, currency: batch.currency, cycleId: batch.cycleId, batchId: batch.id,
         movements: [{ from: inTransit, to: ACCOUNTS.paid, amount: total('PAID') }, { from: inTransit, to: ACCOUNTS.payable, amount: total('FAILED') }],
       });

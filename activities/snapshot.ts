@@ -49,10 +49,11 @@ export async function snapshotRegular(db: Db, cycle: PaymentCycle & { program: P
   const { program } = cycle;
   const rules = { currency: cycle.currency, baseAmount: program.baseAmount.toString(), amountPerDependant: program.amountPerDependant.toString(), capPerHousehold: program.capPerHousehold?.toString() ?? null };
   const groups = waves(program.schedule ? ScheduleSchema.parse(program.schedule) : null).flatMap((w) => RAILS.map((rail) => ({ ...w, rail })));
+  // Only the last batch written is read (not an aggregate over the whole cycle): a resumed snapshot of a
+  // million payments starts at once.
   const [last] = await db.$queryRaw<Array<{ seq: number; wave: number; rail: Rail; beneficiary: string }>>`
-    SELECT b.seq, b.wave, b.rail::text AS rail, max(i.beneficiary_id::text) AS beneficiary
-      FROM payment_batch b JOIN payment_instruction i ON i.batch_id = b.id
-     WHERE b.cycle_id = ${cycle.id}::uuid GROUP BY b.id ORDER BY b.seq DESC LIMIT 1`;
+    SELECT b.seq, b.wave, b.rail::text AS rail, (SELECT max(i.beneficiary_id::text) FROM payment_instruction i WHERE i.batch_id = b.id) AS beneficiary
+      FROM payment_batch b WHERE b.cycle_id = ${cycle.id}::uuid ORDER BY b.seq DESC LIMIT 1`;
   let seq = last?.seq ?? 0;
   const start = last ? groups.findIndex((g) => g.wave === last.wave && g.rail === last.rail) : 0;
   for (const [index, group] of groups.entries()) {
