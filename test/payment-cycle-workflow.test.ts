@@ -1,5 +1,6 @@
 // PaymentCycleWorkflow → DisbursementBatchWorkflows → ReconciliationWorkflow on the real Temporal server,
-// the test database and the bank simulator. The bank's own ledger is the judge: one credit per payment key.
+// the test database and the rail simulators (every household here is paid by bank). The bank's own
+// ledger is the judge: one credit per payment key.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
@@ -8,34 +9,23 @@ import { createDb } from '../lib/db';
 import { PaymentCycleWorkflow } from '../workflows';
 import type { PaymentCycleInput } from '../workflows/payment-cycle';
 import { disbursementBatchWorkflowId, paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
-import { testActivities, testQueues } from './support/activities';
-import { entryCounts, startBank, type BankOptions, type TestBank } from './support/bank';
-import { railCallbackServer } from './support/rail-callbacks';
+import { entryCounts, type BankOptions, type TestBank } from './support/bank';
+import { startRails, type RailsHarness } from './support/rails-harness';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
-import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
-import { uid } from './support/util';
+import { recordHistory, type TestTemporal } from './support/temporal';
 
 const config = loadConfig();
 const db = createDb(config.DATABASE_URL, 5);
+let rails: RailsHarness;
 let bank: TestBank;
-let bankUrl: string;
 let temporal: TestTemporal;
-let callbacks: Awaited<ReturnType<typeof railCallbackServer>>;
-const queues = testQueues();
-const createActivities = (deps: Parameters<typeof testActivities>[1]) => testActivities(queues.queues, deps);
 
 beforeAll(async () => {
-  bank = await startBank(uid('cycle-wf'), { faults: { closedAccounts: ['999000001'] } });
-  bankUrl = await bank.app.listen({ host: '127.0.0.1', port: 0 });
-  callbacks = await railCallbackServer({ db, temporal: () => temporal.client });
-  const publicUrl = callbacks.publicUrl;
-  temporal = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl, PUBLIC_URL: publicUrl } }));
-});
+  rails = await startRails(db, { bankFaults: { closedAccounts: ['999000001'] } });
+  ({ bank, temporal } = rails);
+}, 60_000);
 afterAll(async () => {
-  await temporal?.close();
-  await bank?.close();
-  await callbacks?.close();
-  await queues.close();
+  await rails?.close();
   await db.$disconnect();
 });
 
@@ -52,16 +42,13 @@ async function runCycle(cycleId: string, overrides: Omit<PaymentCycleInput, 'cyc
   return result;
 }
 
-/** A bank of the test's own with the given faults, and a worker that pays through it. */
+/** Rails of the test's own, the bank with the given faults, and a worker that pays through them. */
 async function withOwnBank(faults: BankOptions['faults'], test: (bank: TestBank, worker: TestTemporal) => Promise<void>): Promise<void> {
-  const ownBank = await startBank(uid('own-bank'), { faults });
-  const url = await ownBank.app.listen({ host: '127.0.0.1', port: 0 });
-  const worker = await startTestWorker(createActivities({ db, config: { ...config, BANK_SIM_URL: url } }));
+  const own = await startRails(db, { bankFaults: faults ?? {} });
   try {
-    await test(ownBank, worker);
+    await test(own.bank, own.temporal);
   } finally {
-    await worker.close();
-    await ownBank.close();
+    await own.close();
   }
 }
 
@@ -76,7 +63,7 @@ describe('PaymentCycleWorkflow', () => {
     const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 600_000 } }, 'payment-cycle');
 
     expect(result.progress).toMatchObject({ phase: 'completed', batchCount: 4, batchesDone: 4, paid: 35, failed: 0, needsAttention: 0 });
-    expect(callbacks.received()).toBeGreaterThanOrEqual(4);
+    expect(rails.callbacksReceived()).toBeGreaterThanOrEqual(4);
     const credits = await entryCounts(bank.pool, program.fundingAccount);
     const keys = await keysOf(cycle.id);
     expect(keys).toHaveLength(35);
@@ -161,7 +148,7 @@ describe('PaymentCycleWorkflow', () => {
     const program = await createProgram(db, { batchSize: 10 });
     await enrollBeneficiaries(db, program.id, 4);
     const cycle = await approvedCycle(db, program.id);
-    const activities = createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl } });
+    const { activities } = rails;
     const env = new MockActivityEnvironment();
     await env.run(() => activities.startCycle(cycle.id));
     await env.run(() => activities.snapshotCycle(cycle.id));
@@ -179,7 +166,7 @@ describe('PaymentCycleWorkflow', () => {
     const program = await createProgram(db, { batchSize: 10 });
     await enrollBeneficiaries(db, program.id, 6);
     const cycle = await approvedCycle(db, program.id);
-    const activities = createActivities({ db, config: { ...config, BANK_SIM_URL: bankUrl } });
+    const { activities } = rails;
     const env = new MockActivityEnvironment();
     await env.run(() => activities.startCycle(cycle.id));
     await env.run(() => activities.snapshotCycle(cycle.id));

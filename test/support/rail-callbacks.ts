@@ -30,6 +30,7 @@ export function callbackJob(url: string, headers: http.IncomingHttpHeaders, body
 /** Listens on a free port; `publicUrl` is what the activities' PUBLIC_URL should be. */
 export async function railCallbackServer(deps: { db: Db; temporal: () => Client }): Promise<{ publicUrl: string; received: () => number; close(): Promise<void> }> {
   let received = 0;
+  let process: ReturnType<typeof createBankCallbackProcessor> | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -37,7 +38,7 @@ export async function railCallbackServer(deps: { db: Db; temporal: () => Client 
       const job = callbackJob(req.url ?? '', req.headers, body);
       if (!job) return void res.writeHead(400).end();
       received += 1;
-      const process = createBankCallbackProcessor({ temporal: deps.temporal(), db: deps.db });
+      process ??= createBankCallbackProcessor({ temporal: deps.temporal(), db: deps.db });
       void process({ data: job } as Job<BankCallbackJob>).finally(() => res.writeHead(200).end());
     });
   });

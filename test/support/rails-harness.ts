@@ -15,6 +15,10 @@ export interface RailsHarness {
   bank: TestBank;
   wallet: TestWallet;
   temporal: TestTemporal;
+  /** The worker's activities, for tests that run one step outside a workflow (MockActivityEnvironment). */
+  activities: ReturnType<typeof testActivities>;
+  /** Notifications the callback edge accepted so far. */
+  callbacksReceived(): number;
   close(): Promise<void>;
 }
 
@@ -27,15 +31,14 @@ export async function startRails(db: Db, opts: { bankFaults?: FaultConfigInput; 
   // The callback edge needs the worker's client, and the worker needs the edge's URL: the client is read late.
   const worker: { current?: TestTemporal } = {};
   const callbacks = await railCallbackServer({ db, temporal: () => worker.current!.client });
-  const temporal = await startTestWorker(
-    testActivities(queues.queues, {
-      db,
-      config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl, RAIL_TIMEOUT_MS: opts.railTimeoutMs ?? config.RAIL_TIMEOUT_MS },
-    }),
-  );
+  const activities = testActivities(queues.queues, {
+    db,
+    config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl, RAIL_TIMEOUT_MS: opts.railTimeoutMs ?? config.RAIL_TIMEOUT_MS },
+  });
+  const temporal = await startTestWorker(activities);
   worker.current = temporal;
   return {
-    bank, wallet, temporal,
+    bank, wallet, temporal, activities, callbacksReceived: callbacks.received,
     async close() {
       await temporal.close();
       await Promise.all([bank.close(), wallet.close(), callbacks.close()]);
