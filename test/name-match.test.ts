@@ -7,6 +7,7 @@ import {
   normalizeName,
   tokenSimilarity,
 } from '../domain/name-match';
+import { editDistance } from './support/edit-distance';
 
 describe('normalizeName', () => {
   it('lowercases, strips accents and diacritics, and drops particles', () => {
@@ -231,19 +232,6 @@ describe('nameSimilarity', () => {
 });
 
 describe('tokenSimilarity against a reference edit distance', () => {
-  /** Textbook optimal string alignment distance. */
-  function osa(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-        d[i]![j] = v;
-      }
-    }
-    return d[a.length]![b.length]!;
-  }
-
   it('agrees on random tokens of 1 to 40 letters', () => {
     let state = 12345;
     const next = (max: number): number => {
@@ -259,7 +247,7 @@ describe('tokenSimilarity against a reference edit distance', () => {
     for (let n = 0; n < 5000; n++) {
       const a = token(), b = token();
       if (a === b) continue;
-      const d = osa(a, b);
+      const d = editDistance(a, b);
       const expected = Math.max(0, 1 - d / Math.max(a.length, b.length) - (d > 1 ? 0.05 * (d - 1) : 0));
       const gender = /a$/.test(a) !== /a$/.test(b) || expected <= 0.5; // gender-pair cap may apply
       if (!gender) expect(tokenSimilarity(a, b), `${a} / ${b}`).toBeCloseTo(expected, 10);
