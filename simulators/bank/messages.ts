@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { Pain001 } from '../../lib/iso20022/pain001';
+import { ledgerAmount } from '../shared/ledger-amount';
 
 /** Settlement state of a message in the bank's tables (the pain.002 GrpSts is derived from its items). */
 export type MessageStatus = 'RCVD' | 'ACSC' | 'PART' | 'RJCT';
@@ -65,7 +66,7 @@ export function toRequest(doc: Pain001, callbackUrl?: string): { ok: true; value
       ...(callbackUrl ? { callbackUrl } : {}),
       items: txs.map((t) => ({
         endToEndId: t.endToEndId,
-        amount: new Decimal(t.amount).toFixed(2),
+        amount: ledgerAmount(t.amount),
         currency: t.currency,
         creditor: { bankCode: t.creditorAgent, accountNumber: t.creditorAccount },
       })),

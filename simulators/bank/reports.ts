@@ -5,6 +5,7 @@ import Decimal from 'decimal.js';
 import type { Pool, PoolClient } from 'pg';
 import { buildPain002, type GroupStatus, type Pain002, type TransactionStatus } from '../../lib/iso20022/pain002';
 import type { ItemReport, ItemStatus, MessageStatus, Rejection, StatusReport } from './messages';
+import { ledgerAmount } from '../shared/ledger-amount';
 
 export type Queryable = Pool | PoolClient;
 export const PAIN001_NAME = 'pain.001.001.09';
@@ -88,7 +89,7 @@ export function toPain002(report: StatusReport, phase: 'ack' | 'status'): Pain00
     originalMessageId: report.messageId,
     originalMessageNameId: PAIN001_NAME,
     originalNumberOfTransactions: report.items.length,
-    originalControlSum: sum.toFixed(2),
+    originalControlSum: ledgerAmount(sum),
     groupStatus: groupStatus(report.items, phase),
     originalPaymentInformationId: report.paymentInformationId,
     transactions: report.items.map((i) => ({

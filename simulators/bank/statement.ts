@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { Camt053, Camt053Balance, Camt053Statement } from '../../lib/iso20022/camt053';
 import type { Queryable } from './reports';
+import { ledgerAmount } from '../shared/ledger-amount';
 
 /** Entries per page: a page of 5,000 is about 5 MB of XML, read and parsed in well under a second. */
 export const STATEMENT_PAGE_SIZE = 5_000;
@@ -25,7 +26,7 @@ interface EntryRow {
 
 function balance(type: 'OPBD' | 'CLBD', signed: Decimal, currency: string, date: string): Camt053Balance {
   // Amounts are unsigned in ISO 20022: the sign is CdtDbtInd (a zero balance is reported as credit).
-  return { type, amount: signed.abs().toFixed(2), currency, creditDebit: signed.isNegative() && !signed.isZero() ? 'DBIT' : 'CRDT', date };
+  return { type, amount: ledgerAmount(signed.abs()), currency, creditDebit: signed.isNegative() && !signed.isZero() ? 'DBIT' : 'CRDT', date };
 }
 
 export async function dailyStatement(q: Queryable, account: string, date: string, page = 1): Promise<Camt053> {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { z } from 'zod';
+import { ledgerAmount } from '../shared/ledger-amount';
 
 const DECIMAL = /^\d{1,16}(\.\d{1,2})?$/; // fits numeric(18,2)
 
@@ -12,7 +13,7 @@ export const Amount = z
   .regex(DECIMAL, 'must be a decimal string with at most 2 decimals')
   .refine((a) => !DECIMAL.test(a) || new Decimal(a).gt(0), 'must be greater than 0')
   // Normalised so '1.5' and '1.50' are the same payment (and the same idempotency hash).
-  .transform((a) => new Decimal(a).toFixed(2));
+  .transform((a) => ledgerAmount(a));
 
 export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +5511912345678');
 

@@ -3,6 +3,7 @@
 import Decimal from 'decimal.js';
 import type { Pool } from 'pg';
 import type { LedgerSummary, SettlementReport } from './messages';
+import { ledgerAmount } from '../shared/ledger-amount';
 
 export type SettlementResult = { kind: 'report'; report: SettlementReport } | { kind: 'mixedCurrencies'; currencies: string[] };
 
@@ -70,7 +71,7 @@ export async function settlement(pool: Pool, instanceId: string, account: string
     completedAt: r.completed_at.toISOString(),
   }));
   // The day's total on every page, so a reader can check the sum of the pages it read.
-  return { kind: 'report', report: { account, date, currency: currency ?? currencies[0] ?? null, page, lastPage: found.length <= SETTLEMENT_PAGE_SIZE, entries, total: total.toFixed(2) } };
+  return { kind: 'report', report: { account, date, currency: currency ?? currencies[0] ?? null, page, lastPage: found.length <= SETTLEMENT_PAGE_SIZE, entries, total: ledgerAmount(total) } };
 }
 
 /** Counts straight from the ledger: entries per distinct reference must be exactly one. */
