@@ -11,6 +11,7 @@ import { createWalletClient, WALLET_PROVIDER } from './clients/wallet-client';
 import { createCycleActivities } from './cycle';
 import { createDisbursementActivities } from './disbursement';
 import { createNotificationActivities } from './notification';
+import { createRailReportActivities } from './rail-reports';
 import { createReconciliationActivities } from './reconciliation';
 import { createReviewActivities } from './review';
 import { createStatementActivities } from './statements';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCycleActivities({ db: deps.db }),
     ...createDisbursementActivities({ db: deps.db, rails, callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${callbackPath[provider]}` }),
     ...createStatementActivities({ db: deps.db, bank, wallet }),
+    ...createRailReportActivities({ db: deps.db, rails }),
     ...createReconciliationActivities({ db: deps.db }),
   };
 }

@@ -3,18 +3,60 @@
 // to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing.
 import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
-import { BANK_PROVIDER, type BankClient } from './clients/bank-client';
+import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from './clients/bank-client';
 import { WALLET_PROVIDER, type WalletClient } from './clients/wallet-client';
 
 /** A statement line as stored; no personal data (the wallet's msisdn and the creditor account are dropped). */
-interface Line {
+export interface StatementLine {
   provider: string;
   entryRef: string;
   account: string;
   endToEndId: string;
+  /** PAYMENT (money out for the key) or REVERSAL (it came back). */
+  kind: 'PAYMENT' | 'REVERSAL';
   amount: string;
   currency: string;
   bookedAt: Date;
+}
+
+/** The lines of a camt.053 that concern our payments: debits out, and reversals (RvslInd) of them. */
+export function bankStatementLines(provider: string, account: string, date: string, entries: BankStatementEntry[]): StatementLine[] {
+  return entries.flatMap((e) => {
+    const kind = e.creditDebit === 'DBIT' && !e.reversal ? 'PAYMENT' : e.creditDebit === 'CRDT' && e.reversal ? 'REVERSAL' : null;
+    // A line without EndToEndId (a fee, a deposit) is not ours to match.
+    if (!kind || !e.endToEndId || !e.entryRef) return [];
+    return [{ provider, entryRef: e.entryRef, account, endToEndId: e.endToEndId, kind, amount: e.amount, currency: e.currency, bookedAt: new Date(`${e.bookingDate ?? date}T00:00:00Z`) }];
+  });
+}
+
+/** The lines of a wallet settlement report: transfers out of the account and their reversals. */
+export interface SettlementEntry {
+  transactionReference: string;
+  requestingOrganisationTransactionReference: string;
+  /** 'transfer' (money out) or 'reversal' (it came back). */
+  type?: string;
+  amount: string;
+  currency: string;
+  completedAt: string;
+}
+
+export function walletSettlementLines(provider: string, report: { account: string; entries: SettlementEntry[] }): StatementLine[] {
+  return report.entries.map((e) => ({
+    provider, entryRef: e.transactionReference, account: report.account, endToEndId: e.requestingOrganisationTransactionReference,
+    kind: e.type === 'reversal' ? 'REVERSAL' : 'PAYMENT', amount: e.amount, currency: e.currency, bookedAt: new Date(e.completedAt),
+  }));
+}
+
+/** One statement per page (Prisma's createMany is ten times slower at 5,000 rows); a line already stored is skipped. */
+export async function storeStatementLines(db: Db, lines: StatementLine[], source: 'RAIL' | 'UPLOAD'): Promise<number> {
+  if (lines.length === 0) return 0;
+  const col = <K extends keyof StatementLine>(k: K) => lines.map((l) => l[k]);
+  return db.$executeRaw`
+    INSERT INTO statement_entry (id, provider, entry_ref, account, end_to_end_id, kind, source, amount, currency, booked_at)
+    SELECT gen_random_uuid(), p, r, a, e, k, ${source}, amt, c, b
+      FROM unnest(${col('provider')}::text[], ${col('entryRef')}::text[], ${col('account')}::text[], ${col('endToEndId')}::text[],
+                  ${col('kind')}::text[], ${col('amount')}::numeric[], ${col('currency')}::text[], ${col('bookedAt')}::timestamptz[]) AS t(p, r, a, e, k, amt, c, b)
+    ON CONFLICT (provider, entry_ref) DO NOTHING`;
 }
 
 const DAY_MS = 86_400_000;
@@ -33,40 +75,18 @@ export function statementDays(from: Date, to: Date): string[] {
 export function createStatementActivities(deps: { db: Db; bank: BankClient; wallet: WalletClient }) {
   const { db } = deps;
 
-  async function bankLines(account: string, date: string, page: number): Promise<{ lines: Line[]; lastPage: boolean }> {
+  async function bankLines(account: string, date: string, page: number): Promise<{ lines: StatementLine[]; lastPage: boolean }> {
     const { entries, lastPage } = await deps.bank.statement(account, date, page);
-    // Debits of the funding account are our payments out; a line without EndToEndId is not ours to match.
-    const lines = entries.flatMap((e) =>
-      e.creditDebit === 'DBIT' && e.endToEndId && e.entryRef
-        ? [{ provider: BANK_PROVIDER, entryRef: e.entryRef, account, endToEndId: e.endToEndId, amount: e.amount, currency: e.currency, bookedAt: new Date(`${e.bookingDate ?? date}T00:00:00Z`) }]
-        : [],
-    );
-    return { lines, lastPage };
+    return { lines: bankStatementLines(BANK_PROVIDER, account, date, entries), lastPage };
   }
 
-  async function walletLines(account: string, date: string, page: number): Promise<{ lines: Line[]; lastPage: boolean }> {
+  async function walletLines(account: string, date: string, page: number): Promise<{ lines: StatementLine[]; lastPage: boolean }> {
     const report = await deps.wallet.settlement(account, date, page);
-    const lines = report.entries.map((e) => ({
-      provider: WALLET_PROVIDER, entryRef: e.transactionReference, account, endToEndId: e.requestingOrganisationTransactionReference,
-      amount: e.amount, currency: e.currency, bookedAt: new Date(e.completedAt),
-    }));
-    return { lines, lastPage: report.lastPage };
-  }
-
-  /** One statement for a page (Prisma's createMany is ten times slower at 5,000 rows); a line already stored is skipped. */
-  async function store(lines: Line[]): Promise<number> {
-    if (lines.length === 0) return 0;
-    const col = <K extends keyof Line>(k: K) => lines.map((l) => l[k]);
-    return db.$executeRaw`
-      INSERT INTO statement_entry (id, provider, entry_ref, account, end_to_end_id, amount, currency, booked_at)
-      SELECT gen_random_uuid(), p, r, a, e, amt, c, b
-        FROM unnest(${col('provider')}::text[], ${col('entryRef')}::text[], ${col('account')}::text[], ${col('endToEndId')}::text[],
-                    ${col('amount')}::numeric[], ${col('currency')}::text[], ${col('bookedAt')}::timestamptz[]) AS t(p, r, a, e, amt, c, b)
-      ON CONFLICT (provider, entry_ref) DO NOTHING`;
+    return { lines: walletSettlementLines(WALLET_PROVIDER, { ...report, account }), lastPage: report.lastPage };
   }
 
   return {
-    /** Copies every statement and settlement line of the cycle's days and rails into statement_entry. */
+    /** Copies every statement and settlement line of the cycle's days and rails into statement_entry; returns the new lines. */
     async importStatements(cycleId: string): Promise<{ imported: number; days: number }> {
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
       const batches = await db.paymentBatch.groupBy({ by: ['provider'], where: { cycleId, submittedAt: { not: null } }, _min: { submittedAt: true } });
@@ -81,7 +101,7 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
           // again and the lines already stored are skipped by their entry reference.
           for (let page = 1, last = false; !last; page++) {
             const { lines, lastPage } = await read(account, date, page);
-            imported += await store(lines);
+            imported += await storeStatementLines(db, lines, 'RAIL');
             last = lastPage;
             heartbeat({ provider, date, page, imported });
           }

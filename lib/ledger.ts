@@ -1,8 +1,11 @@
 // The program's double-entry ledger. Money moves between accounts, never appears or vanishes:
 //   appropriation → budget (the approved envelope) → payable (instructed) → in_transit:<provider> (sent)
 //   → paid (confirmed by the rail); a failure moves in_transit back to payable, a cancellation payable
-//   back to budget. Every entry balances (a deferred database trigger refuses one that does not), and
-//   each posting happens in the same transaction as the state change that causes it.
+//   back to budget. Reconciliation's resolutions move a payment between in transit, paid and payable
+//   (confirm, re-issue), or record money that left without an instruction as returns_receivable:<provider>
+//   (request return) or written_off (write-off), both out of the appropriation. Every entry balances (a
+//   database trigger refuses one that does not), and each posting happens in the same transaction as the
+//   state change that causes it.
 import Decimal from 'decimal.js';
 import type { Db, Prisma } from './db';
 
@@ -12,6 +15,8 @@ export const ACCOUNTS = {
   payable: 'payable',
   inTransit: (provider: string) => `in_transit:${provider}`,
   paid: 'paid',
+  returnsReceivable: (provider: string) => `returns_receivable:${provider}`,
+  writtenOff: 'written_off',
 } as const;
 
 type Tx = Prisma.TransactionClient | Db;

@@ -85,7 +85,7 @@ describe('a cycle across the bank and the wallet, with faults on', () => {
 
     expect(result.reconciliation).toMatchObject({
       instructed: { count: 48 }, matched: { count: result.progress.paid, amount: paidSum.toFixed(2) },
-      failed: { count: result.progress.failed }, breaks: { count: 0 },
+      failed: { count: result.progress.failed }, breaks: { count: 0 }, balanced: true,
     });
   }, 240_000);
 });

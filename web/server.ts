@@ -8,6 +8,7 @@ import { applicationRoutes } from './routes/applications';
 import { applyRoutes } from './routes/apply';
 import { callbackRoutes } from './routes/callbacks';
 import { cycleRoutes } from './routes/cycles';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { openApiRoutes } from './routes/openapi';
 import { programRoutes } from './routes/programs';
 import { statusRoutes } from './routes/status';
@@ -27,6 +28,7 @@ export function buildServer(ctx: WebContext): FastifyInstance {
   programRoutes(app, ctx);
   applicationRoutes(app, ctx);
   cycleRoutes(app, ctx);
+  reconciliationRoutes(app, ctx);
   openApiRoutes(app);
   callbackRoutes(app, ctx);
   walletCallbackRoutes(app, ctx);

@@ -15,6 +15,9 @@ export const pauseCycleSignal = defineSignal('pauseCycle');
 export const resumeCycleSignal = defineSignal('resumeCycle');
 export const cancelCycleSignal = defineSignal('cancelCycle');
 
+/** Reconcile a cycle now (finance asked, a statement file was uploaded); `trigger` is recorded on the run. */
+export const reconcileSignal = defineSignal<[{ trigger: string }]>('reconcile');
+
 export interface CycleProgress {
   phase: 'starting' | 'snapshot' | 'waiting' | 'disbursing' | 'paused' | 'reconciling' | 'completed' | 'cancelled' | 'failed';
   /** The wave being paid or waited for (staggered schedules); 1 without a schedule. */

@@ -3,3 +3,4 @@ export const applicationWorkflowId = (applicationId: string) => `application-${a
 export const paymentCycleWorkflowId = (cycleId: string) => `payment-cycle-${cycleId}`;
 export const disbursementBatchWorkflowId = (cycleId: string, seq: number) => `disbursement-batch-${cycleId}-${seq}`;
 export const reconciliationWorkflowId = (cycleId: string, trigger: string) => `reconciliation-${cycleId}-${trigger}`;
+export const reconciliationWatchWorkflowId = (cycleId: string) => `reconciliation-watch-${cycleId}`;

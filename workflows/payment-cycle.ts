@@ -3,15 +3,17 @@
 // a sliding window of DisbursementBatchWorkflow children, and reconcile. Pause, resume and cancel arrive
 // as signals. Built for a million beneficiaries: state is counters and a few wave ranges; instructions are
 // paged in activities; the run continues as new every BATCHES_PER_RUN batches.
-import { condition, continueAsNew, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { condition, continueAsNew, executeChild, ParentClosePolicy, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { WaveBatches } from '../activities/cycle';
 import type { ReconciliationSummary } from '../activities/reconciliation';
 import { cycleScan, databaseStep } from './activity-options';
 import { cancelCycleSignal, cycleProgressQuery, pauseCycleSignal, resumeCycleSignal, type CycleProgress } from './definitions';
 import { DisbursementBatchWorkflow, type DisbursementBatchInput } from './disbursement-batch';
-import { disbursementBatchWorkflowId, reconciliationWorkflowId } from './ids';
+import { disbursementBatchWorkflowId, reconciliationWatchWorkflowId, reconciliationWorkflowId } from './ids';
 import { ReconciliationWorkflow } from './reconciliation';
+import { ReconciliationWatchWorkflow } from './reconciliation-watch';
 import { BATCH_WINDOW, BATCHES_PER_RUN } from './settings';
 
 const { startCycle, checkControlTotals, fundCycle, recordPause, cancelUnsentBatches, completeCycle, failCycle } = proxyActivities<Activities>(databaseStep);
@@ -29,7 +31,7 @@ export interface PaymentCycleInput {
 
 export interface PaymentCycleResult {
   progress: CycleProgress;
-  reconciliation?: ReconciliationSummary;
+  reconciliation?: ReconciliationSummary | null;
   failureReason?: string;
 }
 
@@ -116,7 +118,16 @@ export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<Pa
   progress.phase = 'reconciling';
   const reconciliation = await executeChild(ReconciliationWorkflow, {
     workflowId: reconciliationWorkflowId(cycleId, 'cycle-end'),
-    args: [{ cycleId }],
+    args: [{ cycleId, trigger: 'cycle-end', settlementDeadlineMs: input.batch?.settlementDeadlineMs }],
+  });
+  // Late statement lines, reversals and finance's requests are the watch's, which outlives this workflow.
+  await startChild(ReconciliationWatchWorkflow, {
+    workflowId: reconciliationWatchWorkflowId(cycleId),
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    args: [{ cycleId, settlementDeadlineMs: input.batch?.settlementDeadlineMs }],
+  }).catch((err: unknown) => {
+    // Finance may have started it already (signal-with-start): then it is running, which is what we want.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   });
   progress.phase = cancelled ? 'cancelled' : 'completed';
   return { progress, reconciliation };

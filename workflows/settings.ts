@@ -9,3 +9,9 @@ export const STATUS_POLL_INTERVAL_MS = 30_000;
 export const SETTLEMENT_DEADLINE_MS = 24 * 3600_000;
 /** How often a workflow waiting on a person (review, appeal) re-reads the database, in case a signal was lost. */
 export const HUMAN_WAIT_RECHECK_MS = 6 * 3600_000;
+/** How often a finished cycle's watch asks the rails for new statements and statuses (they report daily). */
+export const RECONCILIATION_POLL_MS = 3600_000;
+/** How long a cycle is watched for late statement lines when nobody signs it off (statements cover 31 days). */
+export const RECONCILIATION_WATCH_MS = 35 * 24 * 3600_000;
+/** Polls one watch run makes before continuing as new (about 12 history events each). */
+export const WATCH_POLLS_PER_RUN = 500;

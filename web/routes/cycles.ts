@@ -1,13 +1,11 @@
 // The payment cycles JSON API (the admin pages use the same web/cycles.ts services).
 import type { FastifyInstance } from 'fastify';
-import { audit } from '../../lib/audit';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
 import { parseInput } from '../../schema/fields';
-import { reconciliationWorkflowId } from '../../workflows/ids';
 import { requireRole, signedIn } from '../auth';
 import type { WebContext } from '../context';
 import { cycleView } from '../cycle-view';
-import { approveCycle, controlCycle, findCycle, launchCycle, prepareCycle } from '../cycles';
+import { approveCycle, controlCycle, launchCycle, prepareCycle } from '../cycles';
 import { badRequest } from '../errors';
 import { prepareReissue } from '../reissues';
 
@@ -46,14 +44,5 @@ export function cycleRoutes(app: FastifyInstance, ctx: WebContext): void {
     if (!parsed.ok) throw badRequest(parsed.fields);
     const reissue = await prepareReissue(ctx, request.params.id, signedIn(request).id, parsed.value);
     return reply.code(201).send(await cycleView(ctx, reissue.id));
-  });
-
-  app.post<{ Params: { id: string } }>('/api/v1/cycles/:id/reconciliations', { preHandler: requireRole(db, 'FINANCE') }, async (request, reply) => {
-    const user = signedIn(request);
-    const cycle = await findCycle(ctx, request.params.id);
-    const workflowId = reconciliationWorkflowId(cycle.id, `manual-${Date.now()}`);
-    await ctx.temporal.workflow.start('ReconciliationWorkflow', { workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ cycleId: cycle.id }] });
-    await audit(db, { actor: user.id, action: 'reconciliation.requested', entityType: 'payment_cycle', entityId: cycle.id, details: { workflowId } });
-    return reply.code(202).send({ workflowId });
   });
 }

@@ -1,0 +1,34 @@
+// Inputs of reconciliation: a finance user's resolution of a break, and statement files uploaded by hand
+// (real banks send camt.053 files; wallet providers a settlement report).
+import { z } from 'zod';
+import { BREAK_RESOLUTIONS } from '../domain/reconciliation-classes';
+import { decimalAmount } from './fields';
+
+export const BreakResolutionInput = z
+  .object({
+    resolution: z.enum(BREAK_RESOLUTIONS, { error: `one of ${BREAK_RESOLUTIONS.join(', ')}` }),
+    reason: z.string().max(500, 'at most 500 characters').optional(),
+  })
+  .strict();
+export type BreakResolutionInput = z.infer<typeof BreakResolutionInput>;
+
+export const StatementUploadQuery = z.object({ provider: z.enum(['bank-sim', 'wallet-sim'], { error: 'bank-sim (a camt.053 file) or wallet-sim (a settlement report)' }) }).strict();
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as BRL');
+
+/** The wallet provider's settlement report, as its API serves it (GET /v1/settlement). */
+export const SettlementReportFile = z.object({
+  account: z.string().min(1, 'the debit account'),
+  entries: z
+    .array(
+      z.object({
+        transactionReference: z.string().min(1).max(100),
+        requestingOrganisationTransactionReference: z.string().min(1).max(64),
+        type: z.enum(['transfer', 'reversal']).default('transfer'),
+        amount: z.string().regex(decimalAmount, 'a decimal amount such as 600.00'),
+        currency,
+        completedAt: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time' }),
+      }),
+    )
+    .max(200_000),
+});
