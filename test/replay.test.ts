@@ -13,7 +13,7 @@ const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(`${HISTOR
 describe('recorded workflow histories', () => {
   it('cover every workflow type', () => {
     const types = new Set(files.map((f) => load(f).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect([...types].sort()).toEqual(['ApplicationWorkflow', 'DisbursementBatchWorkflow', 'PaymentCycleWorkflow', 'ReconciliationWorkflow']);
+    expect([...types].sort()).toEqual(['ApplicationWorkflow', 'DisbursementBatchWorkflow', 'PaymentCycleWorkflow', 'ReconciliationWatchWorkflow', 'ReconciliationWorkflow']);
   });
 
   it.each(files)('%s replays deterministically', async (file) => {

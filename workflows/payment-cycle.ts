@@ -23,6 +23,8 @@ export interface PaymentCycleInput {
   cycleId: string;
   /** Batch workflow overrides (tests, drills). */
   batch?: Pick<DisbursementBatchInput, 'pollIntervalMs' | 'settlementDeadlineMs'>;
+  /** Override of the reconciliation watch's poll interval (tests). */
+  watchPollIntervalMs?: number;
   /** Override of BATCHES_PER_RUN (tests exercise continue-as-new with a few small batches). */
   batchesPerRun?: number;
   /** Set by continue-as-new: where the previous run stopped, and what it knew. */
@@ -124,7 +126,7 @@ export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<Pa
   await startChild(ReconciliationWatchWorkflow, {
     workflowId: reconciliationWatchWorkflowId(cycleId),
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [{ cycleId, settlementDeadlineMs: input.batch?.settlementDeadlineMs }],
+    args: [{ cycleId, settlementDeadlineMs: input.batch?.settlementDeadlineMs, pollIntervalMs: input.watchPollIntervalMs }],
   }).catch((err: unknown) => {
     // Finance may have started it already (signal-with-start): then it is running, which is what we want.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
