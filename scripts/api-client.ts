@@ -14,7 +14,7 @@ export interface CycleView {
   instructed: { count: number; amount: string } | null;
   instructions?: Record<string, { count: number; amount: string }>;
   batches?: Array<{ seq: number; wave: number; rail: string; provider: string; status: string; items: number; paid: number; failed: number; needsAttention: number }>;
-  reconciliation?: null | Record<'instructed' | 'matched' | 'failed' | 'pending' | 'breaks' | 'statement', { count: number; amount: string }>;
+  reconciliation?: null | (Record<'instructed' | 'matched' | 'failed' | 'pending' | 'breaks' | 'statement', { count: number; amount: string }> & { balanced: boolean });
   failureReason: string | null;
 }
 

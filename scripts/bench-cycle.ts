@@ -11,7 +11,9 @@ import { loadConfig } from '../lib/config';
 import { createTemporalClient } from '../lib/temporal';
 import type { PaymentCycleResult, PaymentCycleWorkflow } from '../workflows/payment-cycle';
 import { cycleProgressQuery, type CycleProgress } from '../workflows/definitions';
-import { paymentCycleWorkflowId } from '../workflows/ids';
+import { paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
+import type { ReconciliationWorkflow } from '../workflows/reconciliation';
+import { reverseAndReconcile } from './bench-breaks';
 import { removeQueues } from './queues-cleanup';
 import { seedCycle, type SeededCycle } from './seed-beneficiaries';
 import { stackEnv, startStack, type Stack } from './stack';
@@ -22,6 +24,8 @@ const { values } = parseArgs({
     'wallet-share': { type: 'string', default: '0.3' },
     'batch-size': { type: 'string', default: '1000' },
     faults: { type: 'string', default: '{}' },
+    /** Paid bank credits the bank reverses after the cycle (then reconciled again): breaks at scale. */
+    reversals: { type: 'string', default: '0' },
   },
 });
 const total = Number(values.beneficiaries);
@@ -115,6 +119,15 @@ try {
   log(`workflow ended: ${p.phase}${result.failureReason ? ` (${result.failureReason})` : ''}; paid ${p.paid}, failed ${p.failed}, needs attention ${p.needsAttention}`);
   const rec = result.reconciliation;
   if (rec) log(`reconciliation: instructed ${rec.instructed.count}, matched ${rec.matched.count}, failed ${rec.failed.count}, pending ${rec.pending.count}, breaks ${rec.breaks.count} ${JSON.stringify(rec.breaksByClass)}`);
+  // The same reconciliation again, on demand: it must find exactly the same (idempotent), and how long it takes.
+  const rerunStart = performance.now();
+  const rerun = await client.workflow.execute<typeof ReconciliationWorkflow>('ReconciliationWorkflow', {
+    workflowId: reconciliationWorkflowId(seeded.cycleId, 'bench-rerun'), taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ cycleId: seeded.cycleId, trigger: 'on-demand' }],
+  });
+  const rerunSeconds = secs(rerunStart, performance.now());
+  const sameAgain = JSON.stringify({ ...rerun, runId: '' }) === JSON.stringify({ ...rec, runId: '' });
+  const reversals = Number(values.reversals);
+  const reversed = reversals > 0 ? await reverseAndReconcile({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, databaseUrl: config.DATABASE_URL, bankUrl: stack.urls.bank, cycleId: seeded.cycleId, count: reversals }) : null;
 
   const check = await verify(seeded);
   const disbursementSeconds = secs(snapshotEnd, disbursementEnd);
@@ -124,7 +137,10 @@ try {
     ['Seed', `${seedSeconds.toFixed(1)} s`],
     ['Snapshot', `${secs(start, snapshotEnd).toFixed(1)} s (workflow start until the phase left 'snapshot')`],
     ['Disbursement', `${disbursementSeconds.toFixed(1)} s (${p.batchCount} batches): ${(total / disbursementSeconds).toFixed(0)} payments/s`],
-    ['Reconciliation', `${secs(disbursementEnd, end).toFixed(1)} s`],
+    ['Reconciliation', `${secs(disbursementEnd, end).toFixed(1)} s at cycle end; again on demand ${rerunSeconds.toFixed(1)} s, same result: ${sameAgain}`],
+    ['Control totals', rec ? `${rec.balanced ? 'balanced' : 'NOT BALANCED'}: ${rec.totals.map((t) => `${t.provider} ${t.currency} instructed ${t.instructed.count}/${t.instructed.amount} = paid ${t.paid.count}/${t.paid.amount} + failed ${t.failed.count}/${t.failed.amount} + pending ${t.pending.count}/${t.pending.amount} + breaks ${t.breaks.count}/${t.breaks.amount}`).join('; ')}` : 'none'],
+    ['Breaks', rec ? `${rec.breaks.count} ${JSON.stringify(rec.breaksByClass)}` : 'none'],
+    ...(reversed ? [['After reversals', `${reversals} credits reversed at the bank, reconciled again in ${reversed.seconds.toFixed(1)} s: breaks ${JSON.stringify(reversed.summary?.breaksByClass)}, ${reversed.summary?.balanced ? 'balanced' : 'NOT BALANCED'}`] as [string, string]] : []),
     ['Total', `${(seedSeconds + cycleSeconds).toFixed(1)} s with seeding; cycle ${cycleSeconds.toFixed(1)} s from workflow start: ${(total / cycleSeconds).toFixed(0)} payments/s end to end`],
     ['Peak memory', [...peakKb].map(([name, kb]) => `${name} ${(kb / 1024).toFixed(0)} MB`).join(', ')],
     ['Instructions', JSON.stringify(check.statuses)],
@@ -135,7 +151,7 @@ try {
   console.log('\n================ Amparo cycle benchmark ================');
   for (const [k, v] of rows) console.log(`${k.padEnd(15)} ${v}`);
   console.log('========================================================\n');
-  status = check.duplicates === 0 && check.lost === 0 && p.phase === 'completed' ? 0 : 1;
+  status = check.duplicates === 0 && check.lost === 0 && p.phase === 'completed' && rec?.balanced === true && sameAgain && (reversed?.summary?.balanced ?? true) ? 0 : 1;
 } catch (err) {
   log(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
 } finally {

@@ -72,7 +72,7 @@ function printSummary(r: ScenarioResult): void {
     ['Cycle', `#${r.cycle.number} ${r.cycle.status.toLowerCase()} in ${r.seconds.cycle.toFixed(1)}s; approved ${r.cycle.preview.count} payments / ${r.cycle.preview.amount} ${cur}; batches: ${batches}`],
     ['Instructed', `${r.cycle.instructed?.count} payments, ${r.cycle.instructed?.amount} ${cur}`],
     ['Rail ledgers', `${rail('bank', r.rails.bank)}; ${rail('wallet', r.rails.wallet)}`],
-    ['Reconciliation', `matched ${rec.matched.count} / ${rec.matched.amount}, failed ${rec.failed.count} / ${rec.failed.amount}, pending ${rec.pending.count} / ${rec.pending.amount}, breaks ${rec.breaks.count} / ${rec.breaks.amount}; statement ${rec.statement.count} / ${rec.statement.amount} ${cur}`],
+    ['Reconciliation', `matched ${rec.matched.count} / ${rec.matched.amount}, failed ${rec.failed.count} / ${rec.failed.amount}, pending ${rec.pending.count} / ${rec.pending.amount}, breaks ${rec.breaks.count} / ${rec.breaks.amount}; statement ${rec.statement.count} / ${rec.statement.amount} ${cur}; control totals ${rec.balanced ? 'balanced' : 'NOT balanced'}`],
   ];
   console.log('\n================ Amparo demo summary ================');
   for (const [k, v] of rows) console.log(`${k.padEnd(20)} ${v}`);

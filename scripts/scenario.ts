@@ -141,6 +141,7 @@ export function inconsistencies(r: ScenarioResult, baseAmount = '600.00'): strin
   check(new Decimal(r.cycle.instructed?.amount ?? 0).equals(expected), `instructed amount ${r.cycle.instructed?.amount} != ${expected.toString()}`);
   check(rec?.matched.count === enrolled, `matched ${rec?.matched.count} != enrolled ${enrolled}`);
   check(rec?.breaks.count === 0, `${rec?.breaks.count} reconciliation breaks`);
+  check(rec?.balanced === true, 'reconciliation control totals do not balance');
   check(new Decimal(rec?.statement.amount ?? 0).equals(rec?.matched.amount ?? -1), `statement ${rec?.statement.amount} != matched ${rec?.matched.amount}`);
   check(bank.entries === bank.distinctKeys && wallet.entries === wallet.distinctKeys, `a key credited twice: bank ${bank.entries}/${bank.distinctKeys}, wallet ${wallet.entries}/${wallet.distinctKeys}`);
   check(bank.entries + wallet.entries === enrolled, `rails credited ${bank.entries} + ${wallet.entries}, enrolled ${enrolled}`);

@@ -36,7 +36,9 @@ export async function cycleView(ctx: Ctx, id: string) {
     batches: batches.map((b) => ({ seq: b.seq, wave: b.wave, payOn: b.pay_on?.toISOString().slice(0, 10) ?? null, rail: b.rail, provider: b.provider, status: b.status, items: b.items, paid: b.paid, failed: b.failed, needsAttention: b.attention })),
     failuresByReason: failures,
     reconciliation: reconciliation && {
-      runId: reconciliation.id, finishedAt: reconciliation.finishedAt,
+      runId: reconciliation.id, finishedAt: reconciliation.finishedAt, trigger: reconciliation.trigger,
+      /** instructed = paid + failed + pending + in-break per rail and currency, and the ledger agrees. */
+      balanced: reconciliation.balanced,
       instructed: { count: reconciliation.instructedCount, amount: amount(reconciliation.instructedAmount) },
       matched: { count: reconciliation.matchedCount, amount: amount(reconciliation.matchedAmount) },
       failed: { count: reconciliation.failedCount, amount: amount(reconciliation.failedAmount) },
