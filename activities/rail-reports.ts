@@ -5,6 +5,7 @@
 // finished cycle costs one query.
 import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
+import { RailUnavailableError } from './clients/http';
 import type { RailClient } from './clients/rail';
 
 /** Batches asked at the same time: the rails answer slowly, one at a time would take minutes at 1M. */
@@ -50,12 +51,20 @@ export function createRailReportActivities(deps: { db: Db; rails: Record<string,
          ORDER BY pb.seq`;
       let changed = 0;
       let done = 0;
+      let unavailable = 0;
       for (let i = 0; i < open.length; i += CONCURRENT_BATCHES) {
-        const counts = await Promise.all(open.slice(i, i + CONCURRENT_BATCHES).map((b) => importBatch(cycleId, b)));
-        changed += counts.reduce((a, b) => a + b, 0);
-        done += counts.length;
+        const results = await Promise.allSettled(open.slice(i, i + CONCURRENT_BATCHES).map((b) => importBatch(cycleId, b)));
+        for (const r of results) {
+          if (r.status === 'fulfilled') changed += r.value;
+          else if (r.reason instanceof RailUnavailableError) unavailable += 1;
+          else throw r.reason;
+        }
+        done += results.length;
         heartbeat({ done, of: open.length });
       }
+      // A rail that failed to answer for some batches: the retry asks only those (the others are stored
+      // and final), instead of one 5xx among a thousand batches sending the whole activity back to the start.
+      if (unavailable > 0) throw new RailUnavailableError(`${unavailable} of ${open.length} batches: the rail did not answer`);
       return { batches: open.length, changed };
     },
   };

@@ -1,7 +1,8 @@
 // Imports what the rails say they paid for a cycle: the bank's camt.053 statements and the wallet
 // provider's settlement reports, one business day at a time, from the day the cycle's first batch left
-// to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing.
-import { heartbeat } from '@temporalio/activity';
+// to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing; a
+// past day read to its last page is final and not read again (statement_day).
+import { Context, heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
 import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from './clients/bank-client';
 import { WALLET_PROVIDER, type WalletClient } from './clients/wallet-client';
@@ -59,6 +60,14 @@ export async function storeStatementLines(db: Db, lines: StatementLine[], source
     ON CONFLICT (provider, entry_ref) DO NOTHING`;
 }
 
+/** Where an import stands, as heartbeat details: a retried attempt resumes there. */
+interface ImportProgress {
+  provider: string;
+  date: string;
+  nextPage: number;
+  imported: number;
+}
+
 const DAY_MS = 86_400_000;
 /** A cycle's payments settle within days; a longer span means a stuck cycle, not more statements. */
 const MAX_DAYS = 31;
@@ -91,20 +100,33 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
       const batches = await db.paymentBatch.groupBy({ by: ['provider'], where: { cycleId, submittedAt: { not: null } }, _min: { submittedAt: true } });
       const account = cycle.program.fundingAccount;
-      let imported = 0;
+      // A retried attempt (a rail's 5xx, a crashed worker) goes on from the page the last one had reached.
+      const resume = Context.current().info.heartbeatDetails as ImportProgress | undefined;
+      let imported = resume?.imported ?? 0;
       let days = 0;
-      for (const { provider, _min } of batches) {
+      const today = new Date().toISOString().slice(0, 10);
+      const closed = new Set(
+        (await db.statementDay.findMany({ where: { account, provider: { in: batches.map((b) => b.provider) } }, select: { provider: true, day: true } }))
+          .map((d) => `${d.provider}|${d.day.toISOString().slice(0, 10)}`),
+      );
+      for (const { provider, _min } of batches.sort((a, b) => a.provider.localeCompare(b.provider))) {
         const read = provider === BANK_PROVIDER ? bankLines : provider === WALLET_PROVIDER ? walletLines : null;
         if (!read || !_min.submittedAt) continue;
+        if (resume && provider < resume.provider) continue;
         for (const date of statementDays(_min.submittedAt, new Date())) {
-          // Page by page, with a heartbeat each: memory stays at one page; a retried attempt reads the pages
-          // again and the lines already stored are skipped by their entry reference.
-          for (let page = 1, last = false; !last; page++) {
+          if (resume && provider === resume.provider && date < resume.date) continue;
+          if (closed.has(`${provider}|${date}`)) continue;
+          // Page by page, with a heartbeat each: memory stays at one page; lines already stored are skipped
+          // by their entry reference.
+          const first = resume && provider === resume.provider && date === resume.date ? resume.nextPage : 1;
+          for (let page = first, last = false; !last; page++) {
             const { lines, lastPage } = await read(account, date, page);
             imported += await storeStatementLines(db, lines, 'RAIL');
             last = lastPage;
-            heartbeat({ provider, date, page, imported });
+            heartbeat({ provider, date, nextPage: page + 1, imported } satisfies ImportProgress);
           }
+          // Read to the end after the day was over: that day's statement is final.
+          if (date < today) await db.statementDay.createMany({ data: [{ provider, account, day: new Date(`${date}T00:00:00Z`) }], skipDuplicates: true });
           days += 1;
         }
       }

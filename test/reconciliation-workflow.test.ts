@@ -96,3 +96,19 @@ describe('the reconciliation watch of a cycle', () => {
     await recordHistory(watch, 'reconciliation-watch');
   }, 120_000);
 });
+
+describe('statement import', () => {
+  it('reads a past day to its last page once, then only today', async () => {
+    const { program, cycle } = await payCycle(4);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await db.paymentBatch.updateMany({ where: { cycleId: cycle.id }, data: { submittedAt: twoDaysAgo } });
+    const env = new MockActivityEnvironment();
+    const first = await env.run(() => rails.activities.importStatements(cycle.id));
+    expect(first).toMatchObject({ imported: 0, days: 6 }); // three days on each rail, the lines already in
+    const closed = await db.statementDay.findMany({ where: { account: program.fundingAccount }, orderBy: [{ provider: 'asc' }, { day: 'asc' }] });
+    expect(closed.map((d) => `${d.provider} ${d.day.toISOString().slice(0, 10)}`)).toEqual(
+      ['bank-sim', 'wallet-sim'].flatMap((p) => [2, 1].map((n) => `${p} ${new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)}`)),
+    );
+    expect(await env.run(() => rails.activities.importStatements(cycle.id))).toMatchObject({ imported: 0, days: 2 });
+  }, 60_000);
+});
