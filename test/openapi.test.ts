@@ -12,6 +12,8 @@ import { ProgramInput } from '../schema/program';
 import type { WebContext } from '../web/context';
 import { applicationRoutes } from '../web/routes/applications';
 import { cycleRoutes } from '../web/routes/cycles';
+import { financeReportRoutes } from '../web/routes/finance-reports';
+import { reconciliationRoutes } from '../web/routes/reconciliation';
 import { openApiDocument } from '../web/routes/openapi';
 import { programRoutes } from '../web/routes/programs';
 import { buildServer } from '../web/server';
@@ -46,6 +48,8 @@ async function apiRoutes(): Promise<string[]> {
   programRoutes(probe, ctx);
   applicationRoutes(probe, ctx);
   cycleRoutes(probe, ctx);
+  reconciliationRoutes(probe, ctx);
+  financeReportRoutes(probe, ctx);
   await probe.ready();
   await probe.close();
   return routes.sort();

@@ -4,6 +4,7 @@
 // - the cycle's watch reconciles again when a statement brings something new (a reversal at the bank),
 //   and ends once finance has signed the cycle off.
 import { MockActivityEnvironment } from '@temporalio/testing';
+import type { ReconciliationSummary } from '../activities/reconciliation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
@@ -63,7 +64,7 @@ describe('control totals under random rail faults', () => {
     for (const t of rec.totals) expect(t.balanced).toBe(true);
 
     const env = new MockActivityEnvironment();
-    const again = async () => env.run(() => rails.activities.reconcileCycle({ cycleId: cycle.id, runId: crypto.randomUUID(), trigger: 'test', settlementDeadlineMs: 3600_000 }));
+    const again = async (): Promise<ReconciliationSummary> => env.run(() => rails.activities.reconcileCycle({ cycleId: cycle.id, runId: crypto.randomUUID(), trigger: 'test', settlementDeadlineMs: 3600_000 }));
     const [first, second] = [await again(), await again()];
     expect({ ...second, runId: '' }).toEqual({ ...first, runId: '' });
     expect({ ...first, runId: '' }).toEqual({ ...rec, runId: '' });

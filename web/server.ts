@@ -8,6 +8,7 @@ import { applicationRoutes } from './routes/applications';
 import { applyRoutes } from './routes/apply';
 import { callbackRoutes } from './routes/callbacks';
 import { cycleRoutes } from './routes/cycles';
+import { financeReportRoutes } from './routes/finance-reports';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { openApiRoutes } from './routes/openapi';
 import { programRoutes } from './routes/programs';
@@ -28,6 +29,7 @@ export function buildServer(ctx: WebContext): FastifyInstance {
   programRoutes(app, ctx);
   applicationRoutes(app, ctx);
   cycleRoutes(app, ctx);
+  financeReportRoutes(app, ctx);
   reconciliationRoutes(app, ctx);
   openApiRoutes(app);
   callbackRoutes(app, ctx);

@@ -65,7 +65,7 @@ export async function craftedCycle(db: Db, states: PaymentState[]): Promise<Craf
 export function camt053(account: string, lines: Array<{ ref: string; key: string; amount: string; reversal?: boolean; currency?: string }>): string {
   const today = new Date().toISOString().slice(0, 10);
   const entries: Camt053Entry[] = lines.map((l) => ({
-    reference: l.ref, amount: l.amount, currency: l.currency ?? 'BRL', creditDebit: l.reversal ? 'CRDT' : 'DBIT', ...(l.reversal ? { reversal: true } : {}),
+    ...(l.ref ? { reference: l.ref } : {}), amount: l.amount, currency: l.currency ?? 'BRL', creditDebit: l.reversal ? 'CRDT' : 'DBIT', ...(l.reversal ? { reversal: true } : {}),
     status: 'BOOK', bookingDate: today, valueDate: today, details: [{ endToEndId: l.key }],
   }));
   // Opening at zero; the closing balance is what the lines moved (debits out, reversals back in).

@@ -138,5 +138,6 @@ ${approvalSection(p)}
 ${actionsSection(p)}
 ${progressSection(p)}
 ${reconciliationSection(v)}
+${p.viewer.role === 'FINANCE' || p.viewer.role === 'ADMIN' ? html`<p><a href="/admin/cycles/${v.id}/report">Finance report</a>: control totals, breaks and sign-off</p>` : ''}
 <p><a href="/admin/cycles">Back to payment cycles</a></p>`;
 }

@@ -8,6 +8,7 @@ import { field } from '../pages/http';
 import { adminScope, messagePage, sendAdminPage } from '../admin/http';
 import { hiddenCsrf, sectionsFor } from '../admin/layout';
 import { adminCycleRoutes } from '../admin/cycle-routes';
+import { adminFinanceReportRoutes } from '../admin/finance-report-routes';
 import { adminProgramRoutes } from '../admin/program-routes';
 import { adminReviewRoutes } from '../admin/review-routes';
 import {
@@ -79,6 +80,7 @@ ${sections.length
 
     adminReviewRoutes(scope, ctx);
     adminCycleRoutes(scope, ctx);
+    adminFinanceReportRoutes(scope, ctx);
     adminProgramRoutes(scope, ctx);
 
     // Anything else under /admin: an HTML 404 in the admin layout rather than the API's JSON.

@@ -1,0 +1,190 @@
+// A finance user works a cycle's report in a real browser (Debian's Chromium, JavaScript off): a small
+// cycle is paid through both rail simulators by the real workflows, the bank then reverses one payment
+// (a real break: REVERSED_AFTER_PAYMENT, found by the cycle's reconciliation watch), and the finance user
+// reads the totals and the chart, downloads the CSV with the session's cookie, resolves the break through
+// its form (which asks for a new run), and signs the cycle off. axe-core audits the pages, forms and all,
+// in a separate JavaScript-enabled context. Needs /usr/bin/chromium: scripts/ensure-chromium.sh installs it.
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import Decimal from 'decimal.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { createUser } from '../lib/users';
+import { buildServer } from '../web/server';
+import { PaymentCycleWorkflow } from '../workflows';
+import { paymentCycleWorkflowId, reconciliationWatchWorkflowId } from '../workflows/ids';
+import { testQueues } from './support/activities';
+import { expectNoAxeViolations, launchChromium } from './support/browser';
+import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { startRails, type RailsHarness } from './support/rails-harness';
+import { uid, waitFor } from './support/util';
+
+const PASSWORD = 'a long enough test password';
+const VIEWPORT = { width: 1280, height: 900 };
+const db = createDb(loadConfig().DATABASE_URL, 5);
+const finance = { username: uid('finance'), id: '' };
+
+let browser: Browser;
+let rails: RailsHarness;
+let queues: ReturnType<typeof testQueues>;
+let web: FastifyInstance;
+let base: string;
+let cycleId = '';
+let reversedKey = '';
+
+beforeAll(async () => {
+  // The browser first: when Chromium is missing, nothing else is left running.
+  browser = await launchChromium();
+  rails = await startRails(db);
+  queues = testQueues();
+  // The web server asks the rails' worker for runs (a resolution asks for one), as web/main.ts does in production.
+  web = buildServer({ db, queues: queues.queues, temporal: rails.temporal.client, config: { ...loadConfig(), TEMPORAL_TASK_QUEUE: rails.temporal.taskQueue }, log: createLogger('finance-browser', 'error') });
+  base = await web.listen({ host: '127.0.0.1', port: 0 });
+  finance.id = (await createUser(db, finance.username, 'FINANCE', PASSWORD)).id;
+
+  // Six households at 99.99 BRL, half by bank and half by wallet, paid and reconciled by the workflows.
+  const program = await createProgram(db, { batchSize: 3, baseAmount: '99.99' });
+  await enrollBeneficiaries(db, program.id, 6, { msisdn: (i) => (i % 2 === 0 ? `+55119${String(30_000_000 + i)}` : null) });
+  cycleId = (await approvedCycle(db, program.id)).id;
+  const result = await rails.temporal.client.workflow.execute(PaymentCycleWorkflow, {
+    workflowId: paymentCycleWorkflowId(cycleId), taskQueue: rails.temporal.taskQueue, args: [{ cycleId, batch: { pollIntervalMs: 500 }, watchPollIntervalMs: 500 }],
+  });
+  expect(result.reconciliation).toMatchObject({ matched: { count: 6 }, breaks: { count: 0 }, balanced: true });
+  // The bank brings one credit back: the watch sees the reversal on the statement and reconciles again.
+  const paid = await db.paymentInstruction.findFirstOrThrow({ where: { cycleId, status: 'PAID', batch: { provider: 'bank-sim' } } });
+  reversedKey = paid.paymentKey;
+  expect((await rails.bank.app.inject({ method: 'POST', url: '/v1/admin/reversals', payload: { endToEndId: reversedKey } })).statusCode).toBe(201);
+  await waitFor(() => db.reconciliationBreak.findFirst({ where: { cycleId, paymentKey: reversedKey, breakClass: 'REVERSED_AFTER_PAYMENT' } }), 60_000);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (cycleId) await rails?.temporal.client.workflow.getHandle(reconciliationWatchWorkflowId(cycleId)).terminate('test over').catch(() => undefined);
+  await web?.close();
+  await rails?.close();
+  await queues?.close();
+  await db.$disconnect();
+});
+
+async function signIn(page: Page, path: string): Promise<void> {
+  await page.goto(`${base}${path}`);
+  expect(page.url()).toContain('/admin/sign-in?next=');
+  await page.fill('#username', finance.username);
+  await page.fill('#password', PASSWORD);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL(`${base}${path}`);
+}
+
+/** axe-core on these pages, in a separate JavaScript-enabled context used only for the audit. */
+async function auditPages(paths: string[]): Promise<void> {
+  const audit = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, viewport: VIEWPORT });
+  try {
+    const page = await audit.newPage();
+    await signIn(page, paths[0]!);
+    for (const path of paths) {
+      await page.goto(`${base}${path}`);
+      await expectNoAxeViolations(page, path);
+    }
+  } finally {
+    await audit.close();
+  }
+}
+
+const text = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).trim();
+/** A table's body as rows of cell texts (header cell first). */
+async function tableRows(page: Page, selector: string): Promise<string[][]> {
+  const rows = page.locator(`${selector} tbody tr`);
+  const out: string[][] = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push((await rows.nth(i).locator('th,td').allInnerTexts()).map((t) => t.trim()));
+  return out;
+}
+/** Each chart part: its series, amount, height and title. */
+async function bars(page: Page, selector: string) {
+  const rects = page.locator(`${selector} rect[data-series]`);
+  const out: Array<{ series: string; amount: string; height: string; title: string }> = [];
+  for (let i = 0; i < (await rects.count()); i++) {
+    const r = rects.nth(i);
+    const [series, amount, height, title] = await Promise.all([r.getAttribute('data-series'), r.getAttribute('data-amount'), r.getAttribute('height'), r.locator('title').textContent()]);
+    out.push({ series: series!, amount: amount!, height: height!, title: title! });
+  }
+  return out;
+}
+
+describe('a cycle\'s finance report, in Chromium with JavaScript off', () => {
+  let context: BrowserContext;
+  beforeAll(async () => void (context = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORT })));
+  afterAll(() => context?.close());
+
+  it('finance reads the totals and the chart, downloads the CSV, resolves the break through its form and signs off', async () => {
+    const page = await context.newPage();
+    const reportPath = `/admin/cycles/${cycleId}/report`;
+    await signIn(page, reportPath);
+    const run = await db.reconciliationRun.findFirstOrThrow({ where: { cycleId, status: 'COMPLETED' }, orderBy: { finishedAt: 'desc' } });
+    const totals = run.totals as Array<{ provider: string; currency: string; instructed: { count: number; amount: string }; paid: { amount: string }; breaks: { count: number; amount: string } }>;
+    const bank = totals.find((t) => t.provider === 'bank-sim')!;
+    expect([bank.instructed.count, bank.breaks.count, bank.breaks.amount]).toEqual([3, 1, '99.99']);
+
+    // Control totals, per rail, with the check: the run's own numbers.
+    expect(await text(page, '#run-balanced')).toBe('balanced');
+    const bankRows = Object.fromEntries((await tableRows(page, '#totals-bank-sim-BRL')).map(([label, ...cells]) => [label!, cells]));
+    expect([bankRows.Instructed, bankRows['Paid (matched)'], bankRows['In break']]).toEqual([['3', '299.97'], ['2', '199.98'], ['1', '99.99']]);
+    expect(await text(page, '#totals-bank-sim-BRL tfoot')).toContain('Balanced');
+    expect(await text(page, '#break-status')).toContain('Open: 1');
+
+    // The chart: an image with a label, a bar per rail, each part as high as its amount says.
+    const svg = page.locator('svg#chart-BRL');
+    expect(await svg.getAttribute('role')).toBe('img');
+    expect(await svg.getAttribute('aria-label')).toContain('bank-sim: paid 199.98, failed 0.00, pending 0.00, in break 99.99');
+    const [max, plot] = [new Decimal((await svg.getAttribute('data-max'))!), new Decimal((await svg.getAttribute('data-plot-height'))!)];
+    expect(max.toFixed(2)).toBe('299.97'); // the taller stack: each rail instructed 299.97
+    const rects = await bars(page, 'svg#chart-BRL');
+    expect(rects).toHaveLength(8); // two rails × paid, failed, pending, in break
+    for (const r of rects) expect(r.height, r.title).toBe(new Decimal(r.amount).div(max).times(plot).toFixed(2));
+    expect(rects.filter((r) => r.title.startsWith('bank-sim')).map((r) => [r.series, r.amount])).toEqual([['paid', '199.98'], ['failed', '0.00'], ['pending', '0.00'], ['breaks', '99.99']]);
+    expect(await tableRows(page, '#chart-data-BRL')).toEqual([['bank-sim', '199.98', '0.00', '0.00', '99.99', '299.97'], ['wallet-sim', '299.97', '0.00', '0.00', '0.00', '299.97']]);
+
+    // The CSV, fetched with this browser's session cookie (it is HttpOnly: the page itself cannot read it).
+    const href = (await page.getAttribute('#report-csv', 'href'))!;
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const csv = await fetch(`${base}${href}`, { headers: { cookie } });
+    expect([csv.status, csv.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8; header=present']);
+    const lines = (await csv.text()).split('\r\n');
+    expect(lines[0]).toBe('cycle_id,run_id,provider,currency,category,break_class,count,amount,rail_balanced');
+    expect(lines).toContain(`${cycleId},${run.id},bank-sim,BRL,in_break,,1,99.99,true`);
+    expect(lines).toContain(`${cycleId},${run.id},bank-sim,BRL,break,REVERSED_AFTER_PAYMENT,1,99.99,true`);
+    expect((await fetch(`${base}${href}`, { redirect: 'manual' })).status, 'no cookie, no file: sent to sign in').toBe(303);
+
+    // The break, through its class's list: masked beneficiary, a form with only the resolutions its class allows.
+    await page.click(`a[href="${reportPath}/breaks?class=REVERSED_AFTER_PAYMENT"]`);
+    const row = page.locator('#breaks tbody tr', { hasText: reversedKey }).first(); // the break's row; its form follows
+    expect(await row.innerText()).toMatch(/T\*\*\* P\*\*\*\s+\*\*\*\*\d{4}/);
+    const b = await db.reconciliationBreak.findFirstOrThrow({ where: { cycleId, paymentKey: reversedKey } });
+    const options = page.locator(`#resolution-${b.id} option`);
+    expect(await Promise.all([0, 1].map((i) => options.nth(i).getAttribute('value')))).toEqual(['', 'REISSUE']);
+    expect(await options.count()).toBe(2);
+    await auditPages([reportPath, new URL(page.url()).pathname + new URL(page.url()).search]);
+    await page.selectOption(`#resolution-${b.id}`, 'REISSUE');
+    await page.fill(`#reason-${b.id}`, 'Reversed by the bank (AC04): pay again, to a corrected account');
+    await page.click('button:has-text("Resolve")');
+    await page.waitForURL(`${base}${reportPath}/breaks?class=REVERSED_AFTER_PAYMENT&done=resolved`);
+    expect(await text(page, '[role=status]')).toBe('Break resolved and recorded.');
+    expect(await row.innerText()).toContain(`Resolved: REISSUE`);
+    expect(await db.paymentInstruction.findUniqueOrThrow({ where: { paymentKey: reversedKey } })).toMatchObject({ status: 'FAILED' });
+    // The resolution asked for a run; once it has finished, sign off on it.
+    await waitFor(() => db.reconciliationRun.findFirst({ where: { cycleId, status: 'COMPLETED', trigger: 'resolution' } }), 60_000);
+
+    await page.goto(`${base}${reportPath}`);
+    await page.check('#confirm-sign-off');
+    await page.click('button:has-text("Sign off the cycle")');
+    await page.waitForURL(`${base}${reportPath}?done=signed`);
+    const signOff = await db.cycleSignOff.findUniqueOrThrow({ where: { cycleId } });
+    expect(await text(page, '#signed-off')).toMatch(new RegExp(`^Signed off by ${finance.username} at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.`));
+    expect(await text(page, '#report-sha256')).toBe(signOff.reportSha256);
+    expect(await page.locator('main form').count()).toBe(0);
+    await auditPages([reportPath]);
+    const actions = await db.auditEvent.findMany({ where: { actor: finance.id, action: { not: 'admin.signed_in' } }, orderBy: { id: 'asc' }, select: { action: true, entityId: true } });
+    expect(actions).toEqual([['cycle.report_downloaded', cycleId], ['break.resolved', b.id], ['cycle.signed_off', cycleId]].map(([action, entityId]) => ({ action, entityId })));
+  }, 180_000);
+});
