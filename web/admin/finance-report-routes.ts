@@ -146,6 +146,8 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
       // Signing cannot be undone: the box must be ticked (the browser asks first; this is the check).
       if (field(request.body, 'confirm') !== 'yes') return await showReport(request, reply, id, { signOffError: 'Tick the box to confirm that you have checked the report', status: 400 });
       const signed = await signOffCycle(db, { cycleId: id, actor: session(request).user.id });
+      // Wakes the cycle's reconciliation watch, which sees the sign-off and ends.
+      await requestReconciliation(ctx, signed.cycleId, 'sign-off');
       return reply.redirect(`/admin/cycles/${signed.cycleId}/report?done=signed`, 303);
     } catch (err) {
       return refused(reply, request, err, isUuid(id) ? `/admin/cycles/${id}/report` : undefined);

@@ -8,6 +8,7 @@ import type { WebContext } from '../context';
 import { badRequest } from '../errors';
 import { breaksCsv, csvName, sendCsv, summaryCsv } from '../finance-report-csv';
 import { BreakCsvQuery, BreakQuery, breakItems, financeReport, parseBreakQuery } from '../finance-report';
+import { requestReconciliation } from '../reconciliation-requests';
 import { signOffCycle } from '../sign-off';
 
 export const BREAKS_PAGE_SIZE = 50;
@@ -46,6 +47,10 @@ export function financeReportRoutes(app: FastifyInstance, ctx: WebContext): void
     return sendCsv(reply, csvName(report, 'breaks'), stream);
   });
 
-  app.post<Params>('/api/v1/cycles/:id/sign-off', { preHandler: requireRole(db, 'FINANCE') }, async (request, reply) =>
-    reply.code(201).send(await signOffCycle(db, { cycleId: request.params.id, actor: signedIn(request).id })));
+  app.post<Params>('/api/v1/cycles/:id/sign-off', { preHandler: requireRole(db, 'FINANCE') }, async (request, reply) => {
+    const signed = await signOffCycle(db, { cycleId: request.params.id, actor: signedIn(request).id });
+    // Wakes the cycle's reconciliation watch, which sees the sign-off and ends.
+    await requestReconciliation(ctx, signed.cycleId, 'sign-off');
+    return reply.code(201).send(signed);
+  });
 }
