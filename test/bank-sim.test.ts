@@ -52,6 +52,7 @@ describe('bank simulator', () => {
       debtorAccount: debtor,
       entries: 4,
       distinctEndToEndIds: 4,
+      reversals: 0,
       totals: [{ currency: 'EUR', amount: '1000000.05' }, { currency: 'USD', amount: '0.40' }],
     });
 

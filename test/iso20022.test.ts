@@ -204,4 +204,16 @@ describe('ISO 20022 codecs', () => {
       },
     ]);
   });
+
+  it('writes RvslInd only for entries that say, with the bank transaction code of a returned transfer, and reads it back', () => {
+    const entry = (creditDebit: 'CRDT' | 'DBIT', reversal?: boolean) => ({ amount: '1.00', currency: 'BRL', creditDebit, ...(reversal === undefined ? {} : { reversal }), status: 'BOOK', details: [] });
+    const [stmt] = camt053.statements;
+    const doc = { ...camt053, statements: [{ ...stmt!, entries: [entry('DBIT'), entry('CRDT', true), entry('DBIT', false), entry('DBIT', true)] }] };
+    const xml = buildCamt053(doc);
+    const code = (ntry: string) => /<Fmly>\s*<Cd>(\w+)<\/Cd>\s*<SubFmlyCd>(\w+)<\/SubFmlyCd>/.exec(ntry)?.slice(1).join('/');
+    const codes = [...xml.matchAll(/<Ntry>[\s\S]*?<\/Ntry>/g)].map(([ntry]) => [/<RvslInd>(\w+)<\/RvslInd>/.exec(ntry)?.[1] ?? null, code(ntry)]);
+    // A payment out is an issued transfer; its reversal (money back, CRDT) returns one: ICDT/RRTN.
+    expect(codes).toEqual([[null, 'ICDT/DMCT'], ['true', 'ICDT/RRTN'], ['false', 'ICDT/DMCT'], ['true', 'RCDT/RRTN']]);
+    expect(parseCamt053(xml).statements[0]!.entries.map((e) => e.reversal)).toEqual([undefined, true, false, true]);
+  });
 });

@@ -41,7 +41,7 @@ describe('wallet simulator processing', () => {
     const counts = await creditCounts(a.pool, account);
     expect(counts.size).toBe(12 * 40);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    expect(await a.store.summary(account)).toEqual({ account, entries: 480, distinctReferences: 480, totals: [{ currency: 'BRL', amount: '4.80' }] });
+    expect(await a.store.summary(account)).toEqual({ account, entries: 480, distinctReferences: 480, reversals: 0, totals: [{ currency: 'BRL', amount: '4.80' }] });
     for (const id of ids) expect(await statusOf(b, id)).toMatchObject({ completedCount: 40, rejectionCount: 0 });
   });
 

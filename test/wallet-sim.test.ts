@@ -1,6 +1,7 @@
 // The wallet provider simulator's API and settlement rules, judged by its own PostgreSQL ledger.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AsyncResponse, Completion, GsmaError, LedgerSummary, Rejection, RequestState, SettlementReport, WalletBatch } from '../simulators/wallet/messages';
+import type { AsyncResponse, Completion, GsmaError, LedgerSummary, Rejection, RequestState, WalletBatch } from '../simulators/wallet/messages';
+import type { SettlementReport } from '../simulators/wallet/settlement';
 import { uid, waitFor } from './support/util';
 import { batch, creditCounts, getJson, msisdn, notificationReceiver, startWallet, submit, txn, type TestWallet } from './support/wallet';
 
@@ -67,7 +68,7 @@ describe('wallet simulator', () => {
     expect(cb.headers['x-correlationid']).toBe(req.headers['X-CorrelationID']);
     expect(cb.headers['x-event-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(cb.body).toEqual({ batchId, batchStatus: 'completed', completedCount: 2, rejectionCount: 0 });
-    expect(await summary(account)).toEqual({ account, entries: 2, distinctReferences: 2, totals: [{ currency: 'BRL', amount: '10.51' }] });
+    expect(await summary(account)).toEqual({ account, entries: 2, distinctReferences: 2, reversals: 0, totals: [{ currency: 'BRL', amount: '10.51' }] });
   });
 
   it('answers a resent X-CorrelationID with the original response and credits once; another body is a 409', async () => {

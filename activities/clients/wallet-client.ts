@@ -41,7 +41,20 @@ export interface WalletSettlementReport {
   currency: string | null;
   page: number;
   lastPage: boolean;
-  entries: Array<{ transactionReference: string; requestingOrganisationTransactionReference: string; msisdn: string; amount: string; currency: string; completedAt: string }>;
+  /**
+   * 'transfer' credited the wallet; 'reversal' took a transfer back (its own transactionReference, the
+   * transfer's requestingOrganisationTransactionReference). Amounts are unsigned.
+   */
+  entries: Array<{
+    type: 'transfer' | 'reversal';
+    transactionReference: string;
+    requestingOrganisationTransactionReference: string;
+    msisdn: string;
+    amount: string;
+    currency: string;
+    completedAt: string;
+  }>;
+  /** The whole day's transfers minus reversals (exact decimal text), on every page. */
   total: string;
 }
 

@@ -85,13 +85,21 @@ export function buildCamt053(m: Camt053): string {
           Sts: { Cd: e.status },
           BookgDt: e.bookingDate && { Dt: e.bookingDate },
           ValDt: e.valueDate && { Dt: e.valueDate },
-          // Mandatory in camt.053: payments / issued credit transfers / domestic.
-          BkTxCd: { Domn: { Cd: 'PMNT', Fmly: { Cd: e.creditDebit === 'DBIT' ? 'ICDT' : 'RCDT', SubFmlyCd: 'DMCT' } } },
+          BkTxCd: bankTransactionCode(e),
           NtryDtls: e.details.length ? { TxDtls: e.details.map(txDetails) } : undefined,
         })),
       })),
     },
   });
+}
+
+/**
+ * Mandatory in camt.053: payments / issued (ICDT) or received (RCDT) credit transfers / domestic. A reversal
+ * keeps the family of the transfer it undoes (a CRDT reversal returns an issued one) with sub-family RRTN.
+ */
+function bankTransactionCode(e: Camt053Entry) {
+  const issued = (e.creditDebit === 'DBIT') !== (e.reversal === true);
+  return { Domn: { Cd: 'PMNT', Fmly: { Cd: issued ? 'ICDT' : 'RCDT', SubFmlyCd: e.reversal ? 'RRTN' : 'DMCT' } } };
 }
 
 const txDetails = (d: Camt053TransactionDetails) => ({

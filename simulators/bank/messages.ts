@@ -120,7 +120,11 @@ export interface ItemLookup extends ItemReport {
 /** JSON statement line (kept for reconciliation until it reads camt.053): one debit of the debtor account. */
 export interface LedgerSummary {
   debtorAccount: string;
+  /** Credits booked (reversals are not counted: entries per endToEndId stay one per payment). */
   entries: number;
   distinctEndToEndIds: number;
+  /** Credits reversed back to the account since. */
+  reversals: number;
+  /** Net out of the account per currency: credits minus reversals. */
   totals: Array<{ currency: string; amount: string }>;
 }

@@ -81,4 +81,56 @@ CREATE INDEX IF NOT EXISTS bank_ledger_debtor_day ON bank_ledger_entry (debtor_a
 ALTER TABLE bank_message ADD COLUMN IF NOT EXISTS payment_info_id text;
 ALTER TABLE bank_message ADD COLUMN IF NOT EXISTS ack_xml text;
 ALTER TABLE bank_outbox ADD COLUMN IF NOT EXISTS payload text;
+
+-- Statement pages by position (shared/day-sequence.ts): each entry's number on its account's UTC booking
+-- day, shared by credits and reversals; the counter of the last number given; the day's totals per
+-- currency, so a page's balances do not sum the whole day.
+CREATE TABLE IF NOT EXISTS bank_statement_day (
+  account  text NOT NULL,
+  book_day date NOT NULL,
+  last_seq bigint NOT NULL,
+  PRIMARY KEY (account, book_day)
+);
+CREATE TABLE IF NOT EXISTS bank_statement_total (
+  account  text NOT NULL,
+  currency text NOT NULL,
+  book_day date NOT NULL,
+  -- Paid out (credits to creditors) and returned (reversals), as the account's debits and credits.
+  debits   numeric(18, 2) NOT NULL DEFAULT 0,
+  credits  numeric(18, 2) NOT NULL DEFAULT 0,
+  PRIMARY KEY (account, currency, book_day)
+);
+ALTER TABLE bank_ledger_entry ADD COLUMN IF NOT EXISTS book_day date;
+ALTER TABLE bank_ledger_entry ADD COLUMN IF NOT EXISTS day_seq bigint;
+-- Entries booked before day numbers existed: numbered in booking order (runs once; none are left after).
+UPDATE bank_ledger_entry e SET book_day = n.book_day, day_seq = n.day_seq
+  FROM (SELECT seq, (booked_at AT TIME ZONE 'UTC')::date AS book_day,
+               row_number() OVER (PARTITION BY debtor_account, (booked_at AT TIME ZONE 'UTC')::date ORDER BY seq) AS day_seq
+          FROM bank_ledger_entry WHERE EXISTS (SELECT 1 FROM bank_ledger_entry WHERE day_seq IS NULL)) n
+ WHERE e.seq = n.seq AND e.day_seq IS NULL;
+ALTER TABLE bank_ledger_entry ALTER COLUMN book_day SET NOT NULL, ALTER COLUMN day_seq SET NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS bank_ledger_day_seq ON bank_ledger_entry (debtor_account, book_day, day_seq);
+-- Counters and totals of those days; days that have them already keep them (they include reversals).
+INSERT INTO bank_statement_day (account, book_day, last_seq)
+SELECT debtor_account, book_day, max(day_seq) FROM bank_ledger_entry GROUP BY 1, 2 ON CONFLICT DO NOTHING;
+INSERT INTO bank_statement_total (account, currency, book_day, debits)
+SELECT debtor_account, currency, book_day, sum(amount) FROM bank_ledger_entry GROUP BY 1, 2, 3 ON CONFLICT DO NOTHING;
+
+-- A credit returned to the debtor account after it was paid (POST /v1/admin/reversals): at most one per
+-- credit. A row of its own, not a ledger entry, so entries per endToEndId still count credits only.
+CREATE TABLE IF NOT EXISTS bank_reversal (
+  id               bigserial PRIMARY KEY,
+  entry_ref        text GENERATED ALWAYS AS ('AMR' || lpad(id::text, 12, '0')) STORED,
+  ledger_seq       bigint NOT NULL UNIQUE REFERENCES bank_ledger_entry (seq),
+  message_id       text NOT NULL,
+  end_to_end_id    text NOT NULL,
+  debtor_account   text NOT NULL,
+  creditor_account text NOT NULL,
+  amount           numeric(18, 2) NOT NULL,
+  currency         text NOT NULL,
+  booked_at        timestamptz NOT NULL,
+  book_day         date NOT NULL,
+  day_seq          bigint NOT NULL,
+  UNIQUE (debtor_account, book_day, day_seq)
+);
 `;

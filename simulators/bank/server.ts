@@ -1,6 +1,6 @@
 // The bank's HTTP API: ISO 20022 XML for payments (iso-routes.ts), JSON for the harness (ledger summary,
-// the JSON statement reconciliation still reads, item lookup, fault settings). Thin: parsing and
-// rendering only; the bank's rules live in the store and processor.
+// item lookup, fault settings, reversals). Thin: parsing and rendering only; the bank's rules live in the
+// store and processor.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
@@ -22,13 +22,15 @@ export interface BankServerDeps {
 type FieldErrors = Record<string, string>;
 const invalid = (fields: FieldErrors) => ({ error: 'invalid_request', fields });
 
-function fieldErrors(error: z.ZodError): FieldErrors {
+/** Field path → problem; `whole` names a problem of the query or body as a whole (an unknown field). */
+function fieldErrors(error: z.ZodError, whole = 'query'): FieldErrors {
   const fields: FieldErrors = {};
-  for (const issue of error.issues) fields[issue.path.map(String).join('.') || 'query'] ??= issue.message;
+  for (const issue of error.issues) fields[issue.path.map(String).join('.') || whole] ??= issue.message;
   return fields;
 }
 
 const SummaryQuery = z.object({ debtorAccount: z.string().min(1).max(34) });
+const ReversalBody = z.strictObject({ endToEndId: z.string().min(1).max(35) });
 
 export function buildBankServer(deps: BankServerDeps): FastifyInstance {
   const { store } = deps;
@@ -62,6 +64,20 @@ export function buildBankServer(deps: BankServerDeps): FastifyInstance {
     faults.set(parsed.value);
     log.warn('faults changed', { faults: loggableFaults(parsed.value) });
     return parsed.value;
+  });
+
+  // Drills: a credit returned after it was paid, booked back to the debtor account (reversal.ts).
+  // 201 when booked now, 200 with the same reversal when it was booked before; never faulted.
+  app.post('/v1/admin/reversals', async (req, reply) => {
+    const body = ReversalBody.safeParse(req.body ?? {});
+    if (!body.success) return reply.code(400).send(invalid(fieldErrors(body.error, 'body')));
+    const { endToEndId } = body.data;
+    const result = await store.reverse(endToEndId);
+    if (result.kind === 'notFound') {
+      return reply.code(404).send({ error: 'credit_not_found', fields: { endToEndId: `no credit was booked with endToEndId ${endToEndId}` } });
+    }
+    if (result.kind === 'booked') log.warn('credit reversed', { endToEndId, entryReference: result.reversal.entryReference });
+    return reply.code(result.kind === 'booked' ? 201 : 200).send(result.reversal);
   });
 
   return app;

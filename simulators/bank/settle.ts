@@ -6,6 +6,7 @@ import type { FaultInjector } from './faults';
 import type { MessageStatus } from './messages';
 import { enqueueCallback } from './outbox';
 import { loadReport, pain002Xml } from './reports';
+import { UTC_TODAY } from '../shared/day-sequence';
 
 export type SettleOutcome =
   | { kind: 'settled'; status: MessageStatus; items: number; eventId?: string }
@@ -45,15 +46,27 @@ export async function settleMessage(c: PoolClient, messageId: string, faults: Fa
   // Serialise bookings per debtor so ledger seq order is commit order: a statement reader
   // that has seen seq N can never later find a smaller seq appear for the same account.
   await c.query(`SELECT pg_advisory_xact_lock(hashtextextended('bank_ledger:' || $1, 0))`, [message.debtor_account]);
+  // One statement: credit the items, number them on today's statement of the debtor after the counter's
+  // last number (reserving exactly as many as are booked), and add them to the day's totals.
   await c.query(
     `WITH credited AS (
        UPDATE bank_item SET status = 'ACSC', booked_at = now(), settled_at = now()
         WHERE message_id = $1 AND status = 'RCVD' AND is_original
-        RETURNING id, position, end_to_end_id, amount, currency, creditor_bank_code, creditor_account, booked_at)
+        RETURNING id, position, end_to_end_id, amount, currency, creditor_bank_code, creditor_account, booked_at),
+     reserved AS (
+       INSERT INTO bank_statement_day (account, book_day, last_seq)
+       SELECT $2, ${UTC_TODAY}, count(*) FROM credited HAVING count(*) > 0
+       ON CONFLICT (account, book_day) DO UPDATE SET last_seq = bank_statement_day.last_seq + EXCLUDED.last_seq
+       RETURNING last_seq),
+     totals AS (
+       INSERT INTO bank_statement_total (account, currency, book_day, debits)
+       SELECT $2, currency, ${UTC_TODAY}, sum(amount) FROM credited GROUP BY currency ORDER BY currency
+       ON CONFLICT (account, currency, book_day) DO UPDATE SET debits = bank_statement_total.debits + EXCLUDED.debits)
      INSERT INTO bank_ledger_entry (item_id, message_id, end_to_end_id, debtor_account, creditor_bank_code,
-                                    creditor_account, amount, currency, booked_at)
-     SELECT id, $1, end_to_end_id, $2, creditor_bank_code, creditor_account, amount, currency, booked_at
-       FROM credited ORDER BY position`,
+                                    creditor_account, amount, currency, booked_at, book_day, day_seq)
+     SELECT id, $1, end_to_end_id, $2, creditor_bank_code, creditor_account, amount, currency, booked_at,
+            ${UTC_TODAY}, r.last_seq - count(*) OVER () + row_number() OVER (ORDER BY position)
+       FROM credited, reserved r ORDER BY position`,
     [messageId, message.debtor_account],
   );
 

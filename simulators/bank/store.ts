@@ -7,10 +7,12 @@ import type { CreditTransferRequest, ItemLookup, LedgerSummary, ReceiveResult, S
 import { callbackOutbox, type Callback } from './outbox';
 import { receiveMessage } from './receive';
 import { ITEM_SELECT, itemReport, loadReport, pain002Xml, type ItemRow } from './reports';
+import { reverseCredit, type ReversalResult } from './reversal';
 import { BANK_SCHEMA } from './schema';
 import { settleMessage, type SettleOutcome } from './settle';
 import { dailyStatement } from './statement';
 import type { Outbox } from '../shared/outbox-table';
+import { inSnapshot } from '../shared/pg-transaction';
 import { SimulatorStore, type SimulatorStoreOptions } from '../shared/simulator-store';
 
 /** The bank_ tables; processors settle only messages received by their instance. */
@@ -61,17 +63,26 @@ export class BankStore extends SimulatorStore {
 
   /** One page of an account's camt.053 for a business day (pages of STATEMENT_PAGE_SIZE entries). */
   camt053(account: string, date: string, page: number): Promise<Camt053> {
-    return dailyStatement(this.pool, account, date, page);
+    return inSnapshot(this.pool, (c) => dailyStatement(c, account, date, page));
   }
 
+  /** Returns the credit booked for this EndToEndId to its debtor account, once (a repeat answers the first). */
+  reverse(endToEndId: string): Promise<ReversalResult> {
+    return this.tx((c) => reverseCredit(c, endToEndId));
+  }
+
+  /** Credits (entries per endToEndId, never reversals) and the net amount out of the account per currency. */
   async summary(debtorAccount: string): Promise<LedgerSummary> {
-    const counts = await this.pool.query<{ entries: string; distinct_e2e: string }>(
-      `SELECT count(*) AS entries, count(DISTINCT end_to_end_id) AS distinct_e2e FROM bank_ledger_entry WHERE debtor_account = $1`,
+    const counts = await this.pool.query<{ entries: string; distinct_e2e: string; reversals: string }>(
+      `SELECT count(*) AS entries, count(DISTINCT end_to_end_id) AS distinct_e2e,
+              (SELECT count(*) FROM bank_reversal WHERE debtor_account = $1) AS reversals
+         FROM bank_ledger_entry WHERE debtor_account = $1`,
       [debtorAccount],
     );
+    // The same totals the statements' balances come from: credits paid minus reversals returned.
     const totals = await this.pool.query<{ currency: string; amount: string }>(
-      `SELECT currency, sum(amount)::text AS amount FROM bank_ledger_entry
-        WHERE debtor_account = $1 GROUP BY currency ORDER BY currency`,
+      `SELECT currency, sum(debits - credits)::text AS amount FROM bank_statement_total
+        WHERE account = $1 GROUP BY currency ORDER BY currency`,
       [debtorAccount],
     );
     const c = counts.rows[0];
@@ -79,6 +90,7 @@ export class BankStore extends SimulatorStore {
       debtorAccount,
       entries: Number(c?.entries ?? 0),
       distinctEndToEndIds: Number(c?.distinct_e2e ?? 0),
+      reversals: Number(c?.reversals ?? 0),
       totals: totals.rows,
     };
   }

@@ -17,3 +17,14 @@ export async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Prom
     c.release();
   }
 }
+
+/**
+ * A read-only REPEATABLE READ transaction: every query of `work` sees one snapshot, so a statement page's
+ * entries and its balances or totals agree with each other even while bookings go on.
+ */
+export function inSnapshot<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (c) => {
+    await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return work(c);
+  });
+}

@@ -193,30 +193,13 @@ export interface Rejection {
 
 export type RejectionReason = 'unknownWallet' | 'accountClosed' | 'kycLimitExceeded' | 'duplicateTransactionReference' | 'transactionNotAccepted';
 
-export interface SettlementEntry {
-  transactionReference: string;
-  requestingOrganisationTransactionReference: string;
-  msisdn: string;
-  amount: string;
-  currency: string;
-  completedAt: string;
-}
-
-export interface SettlementReport {
-  account: string;
-  date: string;
-  currency: string | null;
-  /** Pages from 1; the reader asks for the next until lastPage. */
-  page: number;
-  lastPage: boolean;
-  entries: SettlementEntry[];
-  /** The whole day's total, on every page. */
-  total: string;
-}
-
 export interface LedgerSummary {
   account: string;
+  /** Credits to wallets (reversals are not counted: entries per reference stay one per payment). */
   entries: number;
   distinctReferences: number;
+  /** Credits taken back since. */
+  reversals: number;
+  /** Net out of the account per currency: transfers minus reversals. */
   totals: Array<{ currency: string; amount: string }>;
 }

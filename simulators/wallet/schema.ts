@@ -86,4 +86,50 @@ CREATE TABLE IF NOT EXISTS wallet_outbox (
   held            boolean NOT NULL DEFAULT false,
 ${outboxDeliveryColumns('wallet_outbox')}
 CREATE INDEX IF NOT EXISTS wallet_outbox_batch ON wallet_outbox (batch_id);
+
+-- Settlement pages by position (shared/day-sequence.ts): one report per debit account, currency and UTC
+-- day, whose entries (transfers and reversals) are numbered 1, 2, ...; its counter row keeps the last
+-- number and the day's running totals, so a page's total does not sum the whole day.
+CREATE TABLE IF NOT EXISTS wallet_settlement_day (
+  instance_id text NOT NULL,
+  account     text NOT NULL,
+  currency    text NOT NULL,
+  book_day    date NOT NULL,
+  last_seq    bigint NOT NULL,
+  transfers   numeric(18, 2) NOT NULL DEFAULT 0,
+  reversals   numeric(18, 2) NOT NULL DEFAULT 0,
+  PRIMARY KEY (instance_id, account, currency, book_day)
+);
+ALTER TABLE wallet_ledger_entry ADD COLUMN IF NOT EXISTS book_day date;
+ALTER TABLE wallet_ledger_entry ADD COLUMN IF NOT EXISTS day_seq bigint;
+-- Entries booked before day numbers existed: numbered in booking order (runs once; none are left after).
+UPDATE wallet_ledger_entry e SET book_day = n.book_day, day_seq = n.day_seq
+  FROM (SELECT seq, (completed_at AT TIME ZONE 'UTC')::date AS book_day,
+               row_number() OVER (PARTITION BY instance_id, debit_account, currency, (completed_at AT TIME ZONE 'UTC')::date ORDER BY seq) AS day_seq
+          FROM wallet_ledger_entry WHERE EXISTS (SELECT 1 FROM wallet_ledger_entry WHERE day_seq IS NULL)) n
+ WHERE e.seq = n.seq AND e.day_seq IS NULL;
+ALTER TABLE wallet_ledger_entry ALTER COLUMN book_day SET NOT NULL, ALTER COLUMN day_seq SET NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_day_seq ON wallet_ledger_entry (instance_id, debit_account, currency, book_day, day_seq);
+-- Counters and totals of those days; days that have them already keep them (they include reversals).
+INSERT INTO wallet_settlement_day (instance_id, account, currency, book_day, last_seq, transfers)
+SELECT instance_id, debit_account, currency, book_day, max(day_seq), sum(amount) FROM wallet_ledger_entry GROUP BY 1, 2, 3, 4
+ON CONFLICT DO NOTHING;
+
+-- A transfer taken back from the wallet after it completed (POST /v1/admin/reversals): at most one per
+-- credit. A row of its own, not a ledger entry, so entries per reference still count credits only.
+CREATE TABLE IF NOT EXISTS wallet_reversal (
+  id                    bigserial PRIMARY KEY,
+  transaction_reference text GENERATED ALWAYS AS ('WR' || lpad(id::text, 12, '0')) STORED,
+  ledger_seq            bigint NOT NULL UNIQUE REFERENCES wallet_ledger_entry (seq),
+  instance_id           text NOT NULL,
+  reference             text NOT NULL,
+  debit_account         text NOT NULL,
+  msisdn                text NOT NULL,
+  amount                numeric(18, 2) NOT NULL,
+  currency              text NOT NULL,
+  completed_at          timestamptz NOT NULL,
+  book_day              date NOT NULL,
+  day_seq               bigint NOT NULL,
+  UNIQUE (instance_id, debit_account, currency, book_day, day_seq)
+);
 `;

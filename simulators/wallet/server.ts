@@ -32,6 +32,7 @@ const SettlementQuery = z.object({
   page: z.coerce.number().int().min(1).max(99_999).default(1),
 });
 const SummaryQuery = z.object({ account: z.string().min(1).max(64) });
+const ReversalBody = z.strictObject({ requestingOrganisationTransactionReference: z.string().min(1).max(64) });
 
 /** Fastify's own errors (unparseable body, too large, ...) in the GSMA error object. */
 const gsmaErrors: ErrorBodies = {
@@ -149,6 +150,23 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
       if (err instanceof z.ZodError) return reply.code(400).send(formatError(errorParameters(err)));
       throw err;
     }
+  });
+
+  // Drills: a completed transfer taken back to the debit account (reversal.ts). 201 when booked now,
+  // 200 with the same reversal when it was booked before; outside the fault injection.
+  app.post('/v1/admin/reversals', async (req, reply) => {
+    const body = ReversalBody.safeParse(req.body ?? {});
+    if (!body.success) return reply.code(400).send(formatError(errorParameters(body.error)));
+    const reference = body.data.requestingOrganisationTransactionReference;
+    const result = await store.reverse(reference);
+    if (result.kind === 'notFound') {
+      return reply.code(404).send({
+        ...notFound('transfer'),
+        errorParameters: [{ key: 'requestingOrganisationTransactionReference', value: `no completed transfer with reference ${reference}` }],
+      });
+    }
+    if (result.kind === 'booked') log.warn('transfer reversed', { reference, transactionReference: result.reversal.transactionReference });
+    return reply.code(result.kind === 'booked' ? 201 : 200).send(result.reversal);
   });
 
   return app;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { BatchStatus } from './messages';
 import type { WalletFaults } from './faults';
+import { UTC_TODAY } from '../shared/day-sequence';
 
 export interface SettleRules {
   faults: Pick<WalletFaults, 'unknownWallets' | 'closedWallets' | 'kycLimit' | 'outOfOrderCallbacks' | 'duplicateCallbackRate' | 'lostCallbackRate'>;
@@ -70,13 +71,27 @@ export async function settleBatch(c: PoolClient, batchId: string, rules: SettleR
              OR t.amount > coalesce((SELECT k.lim FROM unnest($4::text[], $5::numeric[]) AS k(msisdn, lim) WHERE k.msisdn = t.msisdn), $6::numeric))`,
     [batchId, faults.unknownWallets, faults.closedWallets, Object.keys(faults.kycLimit.perWallet), Object.values(faults.kycLimit.perWallet), faults.kycLimit.default],
   );
+  // One statement: credit the wallets, and number each credit on its settlement report (debit account,
+  // currency, today) after the counter's last number, reserving exactly as many as are booked. Counter
+  // rows are taken in key order, so batches debiting the same accounts cannot deadlock.
   await run(
     `WITH credited AS (
        UPDATE wallet_txn SET status = 'completed', completed_at = now(), transaction_reference = 'WT' || lpad(id::text, 12, '0')
         WHERE batch_id = $1 AND status = 'pending' AND is_original
-        RETURNING id, position, transaction_reference, reference, debit_account, msisdn, amount, currency, completed_at)
-     INSERT INTO wallet_ledger_entry (instance_id, txn_id, batch_id, transaction_reference, reference, debit_account, msisdn, amount, currency, completed_at)
-     SELECT $2, id, $1, transaction_reference, reference, debit_account, msisdn, amount, currency, completed_at FROM credited ORDER BY position`,
+        RETURNING id, position, transaction_reference, reference, debit_account, msisdn, amount, currency, completed_at),
+     reserved AS (
+       INSERT INTO wallet_settlement_day AS d (instance_id, account, currency, book_day, last_seq, transfers)
+       SELECT $2, debit_account, currency, ${UTC_TODAY}, count(*), sum(amount) FROM credited
+        GROUP BY debit_account, currency ORDER BY debit_account, currency
+       ON CONFLICT (instance_id, account, currency, book_day)
+       DO UPDATE SET last_seq = d.last_seq + EXCLUDED.last_seq, transfers = d.transfers + EXCLUDED.transfers
+       RETURNING account, currency, last_seq)
+     INSERT INTO wallet_ledger_entry (instance_id, txn_id, batch_id, transaction_reference, reference, debit_account, msisdn, amount, currency,
+                                      completed_at, book_day, day_seq)
+     SELECT $2, c.id, $1, c.transaction_reference, c.reference, c.debit_account, c.msisdn, c.amount, c.currency, c.completed_at, ${UTC_TODAY},
+            r.last_seq - count(*) OVER report + row_number() OVER (report ORDER BY c.position)
+       FROM credited c JOIN reserved r ON r.account = c.debit_account AND r.currency = c.currency
+     WINDOW report AS (PARTITION BY c.debit_account, c.currency) ORDER BY c.position`,
     [batchId, batch.instance_id],
   );
   if (!firstPass && changed === 0) return { kind: 'waiting' };

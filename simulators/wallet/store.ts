@@ -2,12 +2,15 @@
 // outbox. Amounts stay decimal strings end to end (numeric(18,2) in SQL), always beside their currency.
 import type { Pool } from 'pg';
 import type { BatchRequest, BatchStatus, Completion, LedgerSummary, ReceiveResult, Rejection, RejectionReason, RequestState, WalletBatch } from './messages';
-import { settlement, summary, transaction, type SettlementResult, type WalletTransactionView } from './reports';
+import { summary, transaction, type WalletTransactionView } from './reports';
+import { reverseTransfer, type WalletReversalResult } from './reversal';
+import { settlement, type SettlementResult } from './settlement';
 import { notificationOutbox, type Notification } from './outbox';
 import { receiveBatch } from './receive';
 import { WALLET_SCHEMA } from './schema';
 import { settleBatch, type SettleOutcome, type SettleRules } from './settle';
 import type { Outbox } from '../shared/outbox-table';
+import { inSnapshot } from '../shared/pg-transaction';
 import { SimulatorStore, type SimulatorStoreOptions } from '../shared/simulator-store';
 
 interface BatchRow {
@@ -146,7 +149,12 @@ export class WalletStore extends SimulatorStore {
   }
 
   settlement(account: string, date: string, currency: string | undefined, page = 1): Promise<SettlementResult> {
-    return settlement(this.pool, this.instanceId, account, date, currency, page);
+    return inSnapshot(this.pool, (c) => settlement(c, this.instanceId, account, date, currency, page));
+  }
+
+  /** Takes a completed transfer back to its debit account, once (a repeat answers the first reversal). */
+  reverse(reference: string): Promise<WalletReversalResult> {
+    return this.tx((c) => reverseTransfer(c, this.instanceId, reference));
   }
 
   summary(account: string): Promise<LedgerSummary> {
