@@ -1,7 +1,8 @@
 // Imports what the rails say they paid for a cycle: the bank's camt.053 statements and the wallet
 // provider's settlement reports, one business day at a time, from the day the cycle's first batch left
-// to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing; a
-// past day read to its last page is final and not read again (statement_day).
+// to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing.
+// statement_day remembers how far each day was read: today's next import starts at its last page, and a
+// past day read to its end is final and not read again.
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
 import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from './clients/bank-client';
@@ -84,18 +85,20 @@ export function statementDays(from: Date, to: Date): string[] {
 export function createStatementActivities(deps: { db: Db; bank: BankClient; wallet: WalletClient }) {
   const { db } = deps;
 
-  async function bankLines(account: string, date: string, page: number): Promise<{ lines: StatementLine[]; lastPage: boolean }> {
+  type Page = { lines: StatementLine[]; entries: number; lastPage: boolean };
+
+  async function bankLines(account: string, date: string, page: number): Promise<Page> {
     const { entries, lastPage } = await deps.bank.statement(account, date, page);
-    return { lines: bankStatementLines(BANK_PROVIDER, account, date, entries), lastPage };
+    return { lines: bankStatementLines(BANK_PROVIDER, account, date, entries), entries: entries.length, lastPage };
   }
 
-  async function walletLines(account: string, date: string, page: number): Promise<{ lines: StatementLine[]; lastPage: boolean }> {
+  async function walletLines(account: string, date: string, page: number): Promise<Page> {
     const report = await deps.wallet.settlement(account, date, page);
-    return { lines: walletSettlementLines(WALLET_PROVIDER, { ...report, account }), lastPage: report.lastPage };
+    return { lines: walletSettlementLines(WALLET_PROVIDER, { ...report, account }), entries: report.entries.length, lastPage: report.lastPage };
   }
 
   return {
-    /** Copies every statement and settlement line of the cycle's days and rails into statement_entry; returns the new lines. */
+    /** Copies every new statement and settlement line of the cycle's days and rails into statement_entry; returns how many. */
     async importStatements(cycleId: string): Promise<{ imported: number; days: number }> {
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
       const batches = await db.paymentBatch.groupBy({ by: ['provider'], where: { cycleId, submittedAt: { not: null } }, _min: { submittedAt: true } });
@@ -105,9 +108,9 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
       let imported = resume?.imported ?? 0;
       let days = 0;
       const today = new Date().toISOString().slice(0, 10);
-      const closed = new Set(
-        (await db.statementDay.findMany({ where: { account, provider: { in: batches.map((b) => b.provider) } }, select: { provider: true, day: true } }))
-          .map((d) => `${d.provider}|${d.day.toISOString().slice(0, 10)}`),
+      const known = new Map(
+        (await db.statementDay.findMany({ where: { account, provider: { in: batches.map((b) => b.provider) } } }))
+          .map((d) => [`${d.provider}|${d.day.toISOString().slice(0, 10)}`, d]),
       );
       for (const { provider, _min } of batches.sort((a, b) => a.provider.localeCompare(b.provider))) {
         const read = provider === BANK_PROVIDER ? bankLines : provider === WALLET_PROVIDER ? walletLines : null;
@@ -115,18 +118,28 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
         if (resume && provider < resume.provider) continue;
         for (const date of statementDays(_min.submittedAt, new Date())) {
           if (resume && provider === resume.provider && date < resume.date) continue;
-          if (closed.has(`${provider}|${date}`)) continue;
+          const before = known.get(`${provider}|${date}`);
+          if (before?.complete) continue;
           // Page by page, with a heartbeat each: memory stays at one page; lines already stored are skipped
-          // by their entry reference.
-          const first = resume && provider === resume.provider && date === resume.date ? resume.nextPage : 1;
-          for (let page = first, last = false; !last; page++) {
-            const { lines, lastPage } = await read(account, date, page);
+          // by their entry reference. Pages before the last one read are full: start at that one.
+          const resumed = resume && provider === resume.provider && date === resume.date;
+          let page = resumed ? resume.nextPage : (before?.fullPages ?? 0) + 1;
+          let fullPages = page - 1;
+          for (;;) {
+            const { lines, entries, lastPage } = await read(account, date, page);
             imported += await storeStatementLines(db, lines, 'RAIL');
-            last = lastPage;
             heartbeat({ provider, date, nextPage: page + 1, imported } satisfies ImportProgress);
+            if (lastPage) {
+              // An empty last page (a resumed read past the end): the page before it may not be full either.
+              fullPages = entries > 0 ? page - 1 : Math.max(0, page - 2);
+              break;
+            }
+            page += 1;
           }
-          // Read to the end after the day was over: that day's statement is final.
-          if (date < today) await db.statementDay.createMany({ data: [{ provider, account, day: new Date(`${date}T00:00:00Z`) }], skipDuplicates: true });
+          const day = new Date(`${date}T00:00:00Z`);
+          // Read to its end after the day was over: that day's statement is final.
+          const progress = { fullPages, complete: date < today };
+          await db.statementDay.upsert({ where: { provider_account_day: { provider, account, day } }, create: { provider, account, day, ...progress }, update: progress });
           days += 1;
         }
       }
