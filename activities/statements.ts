@@ -6,7 +6,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
 import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from './clients/bank-client';
-import { WALLET_PROVIDER, type WalletClient } from './clients/wallet-client';
+import { WALLET_PROVIDER, type WalletClient, type WalletSettlementReport } from './clients/wallet-client';
 
 /** A statement line as stored; no personal data (the wallet's msisdn and the creditor account are dropped). */
 export interface StatementLine {
@@ -31,17 +31,10 @@ export function bankStatementLines(provider: string, account: string, date: stri
   });
 }
 
-/** The lines of a wallet settlement report: transfers out of the account and their reversals. */
-export interface SettlementEntry {
-  transactionReference: string;
-  requestingOrganisationTransactionReference: string;
-  /** 'transfer' (money out) or 'reversal' (it came back). */
-  type?: string;
-  amount: string;
-  currency: string;
-  completedAt: string;
-}
+/** A settlement report's entry as reconciliation needs it (an uploaded file carries no msisdn). */
+export type SettlementEntry = Omit<WalletSettlementReport['entries'][number], 'msisdn'>;
 
+/** The lines of a wallet settlement report: transfers out of the account and their reversals. */
 export function walletSettlementLines(provider: string, report: { account: string; entries: SettlementEntry[] }): StatementLine[] {
   return report.entries.map((e) => ({
     provider, entryRef: e.transactionReference, account: report.account, endToEndId: e.requestingOrganisationTransactionReference,
