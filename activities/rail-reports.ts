@@ -17,6 +17,18 @@ interface OpenBatch {
   provider: string;
 }
 
+/** Quick retries of one batch's question (a report may take several requests; any may fail) before the activity's own. */
+async function askWithRetries<T>(ask: () => Promise<T>, attempts = 3, delayMs = 250): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await ask();
+    } catch (err) {
+      if (!(err instanceof RailUnavailableError) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, delayMs * i));
+    }
+  }
+}
+
 export function createRailReportActivities(deps: { db: Db; rails: Record<string, RailClient> }) {
   const { db } = deps;
 
@@ -24,7 +36,7 @@ export function createRailReportActivities(deps: { db: Db; rails: Record<string,
   async function importBatch(cycleId: string, batch: OpenBatch): Promise<number> {
     const rail = deps.rails[batch.provider];
     if (!rail) return 0;
-    const report = await rail.findBatch(batch.message_id);
+    const report = await askWithRetries(() => rail.findBatch(batch.message_id));
     const keys = await db.paymentInstruction.findMany({ where: { batchId: batch.id }, select: { paymentKey: true } });
     const byKey = new Map((report?.items ?? []).map((i) => [i.key, i]));
     // A batch the rail never received: every item is unknown to it. An item its report leaves out is pending.
