@@ -22,20 +22,24 @@ const OUTCOMES = "('MATCHED', 'FAILED', 'PENDING')";
 
 /** Classifies the instructions of the given batches into recon_page (dropped at commit). */
 async function classifyBatches(tx: Tx, batchIds: string[], deadline: Date): Promise<void> {
+  // The page's instructions first, in a table of their own with statistics: planned as a 20,000-row
+  // input, the joins below look each key up by index instead of sorting a million statement lines per page.
+  await tx.$executeRaw`
+    CREATE TEMP TABLE recon_ours ON COMMIT DROP AS
+    -- A batch's instructions (a re-issue's payments belong to the re-issue cycle's batches); CANCELLED never left.
+    SELECT pi.payment_key, pi.amount, pi.currency, pi.status::text AS our_status, pb.provider, pb.submitted_at
+      FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
+     WHERE pi.batch_id = ANY(${batchIds}::uuid[]) AND pi.status <> 'CANCELLED'`;
+  await tx.$executeRaw`ANALYZE recon_ours`;
   await tx.$executeRaw`
     CREATE TEMP TABLE recon_page ON COMMIT DROP AS
-    WITH ours AS (
-      -- A batch's instructions (a re-issue's payments belong to the re-issue cycle's batches); CANCELLED never left.
-      SELECT pi.payment_key, pi.amount, pi.currency, pi.status::text AS our_status, pb.provider, pb.submitted_at
-        FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
-       WHERE pi.batch_id = ANY(${batchIds}::uuid[]) AND pi.status <> 'CANCELLED'),
-    lines AS (
+    WITH lines AS (
       SELECT se.end_to_end_id,
              count(*) FILTER (WHERE se.kind = 'PAYMENT')::int AS payments,
              count(*) FILTER (WHERE se.kind = 'REVERSAL')::int AS reversals,
              coalesce(sum(se.amount) FILTER (WHERE se.kind = 'PAYMENT'), 0) - coalesce(sum(se.amount) FILTER (WHERE se.kind = 'REVERSAL'), 0) AS net,
              bool_or(se.currency <> o.currency) AS other_currency
-        FROM statement_entry se JOIN ours o ON o.payment_key = se.end_to_end_id AND o.provider = se.provider
+        FROM recon_ours o JOIN statement_entry se ON se.end_to_end_id = o.payment_key AND se.provider = o.provider
        GROUP BY se.end_to_end_id)
     SELECT o.payment_key, o.amount, o.currency, o.provider, o.our_status, rr.status AS rail_status,
            coalesce(l.payments, 0) + coalesce(l.reversals, 0) AS statement_lines, l.net AS statement_amount,
@@ -51,7 +55,7 @@ async function classifyBatches(tx: Tx, batchIds: string[], deadline: Date): Prom
              WHEN o.our_status = 'NEEDS_ATTENTION' OR o.submitted_at < ${deadline} THEN 'PENDING_PAST_DEADLINE'
              ELSE 'PENDING'
            END AS class
-      FROM ours o
+      FROM recon_ours o
       LEFT JOIN rail_report rr ON rr.payment_key = o.payment_key
       LEFT JOIN lines l ON l.end_to_end_id = o.payment_key`;
 }
