@@ -5,6 +5,7 @@
 // then reconciled again.
 import { parseCamt053 } from '../lib/iso20022/camt053';
 import type { Db } from '../lib/db';
+import { statementEntries } from '../activities/clients/bank-client';
 import { bankStatementLines, storeStatementLines, walletSettlementLines, type StatementLine } from '../activities/statements';
 import { SettlementReportFile } from '../schema/reconciliation';
 import { parseInput } from '../schema/fields';
@@ -29,12 +30,7 @@ function camt053Lines(provider: string, xml: string): StatementLine[] {
       // Without its entry reference a line cannot be told apart from the same line sent again.
       if (!e.reference && e.details[0]?.endToEndId) throw badRequest({ [`Stmt[${i}].Ntry[${j}].NtryRef`]: 'every entry needs its reference' });
     });
-    const date = (s.fromDateTime ?? s.createdAt).slice(0, 10);
-    const entries = s.entries.map((e) => ({
-      entryRef: e.reference, endToEndId: e.details[0]?.endToEndId, messageId: e.details[0]?.messageId, amount: e.amount, currency: e.currency,
-      creditDebit: e.creditDebit, reversal: e.reversal ?? false, bookingDate: e.bookingDate,
-    }));
-    return bankStatementLines(provider, s.account, date, entries);
+    return bankStatementLines(provider, s.account, (s.fromDateTime ?? s.createdAt).slice(0, 10), statementEntries(s));
   });
 }
 

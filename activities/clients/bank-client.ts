@@ -39,6 +39,22 @@ export interface BankStatement {
   statements: Camt053Statement[];
 }
 
+/** A camt.053 statement's entries, one per transaction (an entry may batch several), for reconciliation. */
+export function statementEntries(s: Camt053Statement): BankStatementEntry[] {
+  return s.entries.flatMap((e) => {
+    const details = e.details.length ? e.details : [{}];
+    return details.map((d) => ({
+      ...(e.reference ? { entryRef: e.reference } : {}),
+      ...d,
+      amount: e.amount,
+      currency: e.currency,
+      creditDebit: e.creditDebit,
+      reversal: e.reversal ?? false,
+      ...(e.bookingDate ? { bookingDate: e.bookingDate } : {}),
+    }));
+  });
+}
+
 // The simulator runs without personal data: no beneficiary name leaves the rail.
 const CREDITOR_NAME = 'BENEFICIARY';
 
@@ -131,20 +147,7 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
       const res = await requestXml(`${baseUrl}/v1/camt053?${query.toString()}`, { timeoutMs });
       if (res.status !== 200) throw new Error(`bank answered HTTP ${res.status} to a statement request`);
       const { statements, pagination } = parseCamt053(res.body);
-      const entries = statements.flatMap((s) =>
-        s.entries.flatMap((e) => {
-          const details = e.details.length ? e.details : [{}];
-          return details.map((d) => ({
-            ...(e.reference ? { entryRef: e.reference } : {}),
-            ...d,
-            amount: e.amount,
-            currency: e.currency,
-            creditDebit: e.creditDebit,
-            reversal: e.reversal ?? false,
-            ...(e.bookingDate ? { bookingDate: e.bookingDate } : {}),
-          }));
-        }),
-      );
+      const entries = statements.flatMap(statementEntries);
       // A statement without MsgPgntn is complete in one message.
       return { entries, statements, lastPage: pagination?.lastPage ?? true };
     },
