@@ -13,6 +13,7 @@ import type { BreakResolution, BreakStatus } from '../generated/prisma/client';
 import { BREAK_CLASSES } from '../domain/reconciliation-classes';
 import { formatAmount, money } from '../domain/money';
 import { Prisma, type Db } from '../lib/db';
+import type { RailTotals as RunRailTotals, Total } from '../activities/control-totals';
 import { findCycle } from './cycles';
 
 type Client = Db | Prisma.TransactionClient;
@@ -29,8 +30,9 @@ const BreakClassJson = z.object({ provider: z.string(), currency: z.string(), br
 
 export const TOTAL_CATEGORIES = ['instructed', 'paid', 'failed', 'pending', 'breaks', 'notInstructed', 'statement'] as const;
 export type TotalCategory = (typeof TOTAL_CATEGORIES)[number];
-export interface Count { count: number; amount: string }
-export type RailTotals = { provider: string; currency: string; balanced: boolean } & Record<TotalCategory, Count>;
+/** The run's totals as reconciliation computed them (activities/control-totals.ts); the ledger check is inside `balanced`. */
+export type Count = Total;
+export type RailTotals = Omit<RunRailTotals, 'ledger'>;
 export interface BreakClassTotals extends Count { provider: string; currency: string; breakClass: string }
 export const BREAK_STATUSES = ['OPEN', 'RESOLVED', 'CLEARED'] as const satisfies readonly BreakStatus[];
 
