@@ -31,7 +31,11 @@ export function registryFacts(record: RegistryRecord, applicantNationalId: strin
     householdId: household.id,
     householdSize: household.size,
     householdMonthlyIncome: household.monthlyIncome,
-    members: household.members.map((m) => ({ dateOfBirth: m.dateOfBirth, formallyEmployed: m.formallyEmployed, isApplicant: m.nationalId === applicantNationalId })),
+    members: household.members.map((m) => ({
+      dateOfBirth: m.dateOfBirth,
+      formallyEmployed: m.formallyEmployed,
+      isApplicant: m.nationalId === applicantNationalId,
+    })),
     otherBenefits: household.otherBenefits ?? person.otherBenefits,
     vulnerabilityScore: household.vulnerabilityScore ?? person.vulnerabilityScore,
     municipalityCode: household.municipality.code,
@@ -45,16 +49,23 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
   async function load(applicationId: string) {
     const app = await db.application.findUnique({
       where: { id: applicationId },
-      include: { paymentAccount: { select: { id: true, accountKey: true } }, program: { select: { maxApplicationsPerPhone: true } }, beneficiary: { select: { id: true } } },
+      include: {
+        paymentAccount: { select: { id: true, accountKey: true } },
+        program: { select: { maxApplicationsPerPhone: true } },
+        beneficiary: { select: { id: true } },
+      },
     });
     if (!app?.paymentAccount) throw ApplicationFailure.nonRetryable(`application ${applicationId} not found`, 'ApplicationNotFound');
     return { ...app, paymentAccount: app.paymentAccount };
   }
 
   /** Eligibility rules, then exact duplicates (refused), then probable ones (to a person). */
-  async function assess(app: Awaited<ReturnType<typeof load>>): Promise<{ assessment: Assessment; ruleSetId: string; ruleResults: RuleResult[] }> {
+  async function assess(
+    app: Awaited<ReturnType<typeof load>>,
+  ): Promise<{ assessment: Assessment; ruleSetId: string; ruleResults: RuleResult[] }> {
     const applicationId = app.id;
-    if (!app.registryFacts || !app.municipalityCode) throw ApplicationFailure.nonRetryable('application has no registry facts', 'NotVerified');
+    if (!app.registryFacts || !app.municipalityCode)
+      throw ApplicationFailure.nonRetryable('application has no registry facts', 'NotVerified');
     const ruleSet = await db.ruleSet.findFirst({ where: { programId: app.programId }, orderBy: { version: 'desc' } });
     if (!ruleSet) throw ApplicationFailure.nonRetryable(`program ${app.programId} has no rule set`, 'NoRuleSet');
     const facts = app.registryFacts as unknown as RegistryFacts;
@@ -63,8 +74,11 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
     if (!eligibility.eligible) return record({ outcome: 'REJECT', reasonCodes: eligibility.reasonCodes });
 
     const subject = {
-      ...app, municipalityCode: app.municipalityCode, householdId: facts.householdId,
-      accountKey: app.paymentAccount.accountKey, maxApplicationsPerPhone: app.program.maxApplicationsPerPhone,
+      ...app,
+      municipalityCode: app.municipalityCode,
+      householdId: facts.householdId,
+      accountKey: app.paymentAccount.accountKey,
+      maxApplicationsPerPhone: app.program.maxApplicationsPerPhone,
     };
     const exact = await exactDuplicates(db, subject);
     if (exact.length > 0) return record({ outcome: 'REJECT', reasonCodes: exact });
@@ -86,7 +100,11 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
       const facts = registryFacts(record, app.nationalId);
       await db.application.update({
         where: { id: applicationId },
-        data: { registryFacts: { ...facts }, municipalityCode: facts.municipalityCode, ...(app.status === 'RECEIVED' ? { status: 'VERIFYING' } : {}) },
+        data: {
+          registryFacts: { ...facts },
+          municipalityCode: facts.municipalityCode,
+          ...(app.status === 'RECEIVED' ? { status: 'VERIFYING' } : {}),
+        },
       });
       return 'VERIFIED';
     },
@@ -98,7 +116,10 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
       if (app.assessment) return app.assessment as unknown as Assessment;
       const { assessment, ruleSetId, ruleResults } = await assess(app);
       // One write: the outcome, the rule set version and every rule's result with its facts.
-      await db.application.update({ where: { id: applicationId }, data: { assessment, ruleSetId, ruleResults: ruleResults as unknown as Prisma.InputJsonArray } });
+      await db.application.update({
+        where: { id: applicationId },
+        data: { assessment, ruleSetId, ruleResults: ruleResults as unknown as Prisma.InputJsonArray },
+      });
       return assessment;
     },
 
@@ -111,15 +132,28 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
         await db.$transaction(async (tx) => {
           const beneficiary = await tx.beneficiary.create({
             data: {
-              programId: app.programId, applicationId, nationalIdHash: app.nationalIdHash, householdId: facts.householdId,
-              paymentAccountId: app.paymentAccount.id, accountKey: app.paymentAccount.accountKey,
+              programId: app.programId,
+              applicationId,
+              nationalIdHash: app.nationalIdHash,
+              householdId: facts.householdId,
+              paymentAccountId: app.paymentAccount.id,
+              accountKey: app.paymentAccount.accountKey,
               // What payment cycles need, so they never read the registry or national IDs again.
               dependants: facts.members.filter((m) => ageOn(m.dateOfBirth, deps.today()) < 18).length,
               idLastDigit: lastDigit(app.nationalId),
             },
           });
-          await tx.application.update({ where: { id: applicationId }, data: { status: 'ENROLLED', reasonCodes: [], decidedAt: new Date(), appealDeadline: null } });
-          await audit(tx, { actor: ACTOR, action: 'application.enrolled', entityType: 'application', entityId: applicationId, details: { beneficiaryId: beneficiary.id } });
+          await tx.application.update({
+            where: { id: applicationId },
+            data: { status: 'ENROLLED', reasonCodes: [], decidedAt: new Date(), appealDeadline: null },
+          });
+          await audit(tx, {
+            actor: ACTOR,
+            action: 'application.enrolled',
+            entityType: 'application',
+            entityId: applicationId,
+            details: { beneficiaryId: beneficiary.id },
+          });
         });
         return { status: 'ENROLLED', reasonCodes: [] };
       } catch (err) {
@@ -128,8 +162,11 @@ export function createApplicationActivities(deps: { db: Db; registry: RegistryCl
         if (await db.beneficiary.findUnique({ where: { applicationId } })) return { status: 'ENROLLED', reasonCodes: [] };
         // Another application enrolled the same person, household or account in the meantime.
         const reasonCodes = await exactDuplicates(db, {
-          ...app, municipalityCode: app.municipalityCode ?? '', householdId: facts.householdId,
-          accountKey: app.paymentAccount.accountKey, maxApplicationsPerPhone: Number.MAX_SAFE_INTEGER,
+          ...app,
+          municipalityCode: app.municipalityCode ?? '',
+          householdId: facts.householdId,
+          accountKey: app.paymentAccount.accountKey,
+          maxApplicationsPerPhone: Number.MAX_SAFE_INTEGER,
         });
         return { status: 'REJECTED', reasonCodes: reasonCodes.length ? reasonCodes : ['DUPLICATE_HOUSEHOLD'] };
       }

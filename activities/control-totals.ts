@@ -50,8 +50,10 @@ export interface Expected {
   ledgerInTransit: string;
 }
 
-
-export function controlTotals(rows: ClassRow[], expected: Expected[]): { totals: RailTotals[]; breaksByClass: BreakTotal[]; balanced: boolean } {
+export function controlTotals(
+  rows: ClassRow[],
+  expected: Expected[],
+): { totals: RailTotals[]; breaksByClass: BreakTotal[]; balanced: boolean } {
   const keyOf = (r: { provider: string; currency: string }) => `${r.provider}|${r.currency}`;
   const keys = [...new Set([...rows.map(keyOf), ...expected.map(keyOf)])].sort();
   const totals = keys.map((key): RailTotals => {
@@ -61,7 +63,10 @@ export function controlTotals(rows: ClassRow[], expected: Expected[]): { totals:
     const mine = rows.filter((r) => keyOf(r) === key);
     const pick = (match: (c: string) => boolean): Total => {
       const picked = mine.filter((r) => match(r.class));
-      return { count: picked.reduce((n, r) => n + r.count, 0), amount: fmt(picked.reduce((s, r) => s.plus(r.class === 'NOT_INSTRUCTED' ? r.statement_amount : r.amount), new Decimal(0))) };
+      return {
+        count: picked.reduce((n, r) => n + r.count, 0),
+        amount: fmt(picked.reduce((s, r) => s.plus(r.class === 'NOT_INSTRUCTED' ? r.statement_amount : r.amount), new Decimal(0))),
+      };
     };
     const exp = expected.find((e) => keyOf(e) === key);
     const instructed = { count: exp?.count ?? 0, amount: fmt(new Decimal(exp?.amount ?? 0)) };
@@ -76,7 +81,13 @@ export function controlTotals(rows: ClassRow[], expected: Expected[]): { totals:
     const ledgerInTransit = new Decimal(exp?.ledgerInTransit ?? 0);
     const agrees = ledgerPaid.equals(exp?.paidByStatus ?? 0) && ledgerInTransit.equals(exp?.inTransitByStatus ?? 0);
     return {
-      provider, currency, instructed, paid, failed, pending, breaks,
+      provider,
+      currency,
+      instructed,
+      paid,
+      failed,
+      pending,
+      breaks,
       notInstructed: pick((c) => c === 'NOT_INSTRUCTED'),
       statement: {
         count: mine.reduce((n, r) => n + r.statement_lines, 0),
@@ -88,7 +99,13 @@ export function controlTotals(rows: ClassRow[], expected: Expected[]): { totals:
   });
   const breaksByClass = rows
     .filter((r) => isBreakClass(r.class))
-    .map((r) => ({ provider: r.provider, currency: r.currency, breakClass: r.class, count: r.count, amount: r.class === 'NOT_INSTRUCTED' ? r.statement_amount : r.amount }));
+    .map((r) => ({
+      provider: r.provider,
+      currency: r.currency,
+      breakClass: r.class,
+      count: r.count,
+      amount: r.class === 'NOT_INSTRUCTED' ? r.statement_amount : r.amount,
+    }));
   return { totals, breaksByClass: mergeBreaks(breaksByClass), balanced: totals.every((t) => t.balanced) };
 }
 
@@ -101,5 +118,6 @@ function mergeBreaks(rows: BreakTotal[]): BreakTotal[] {
     merged.set(key, m ? { ...m, count: m.count + r.count, amount: new Decimal(m.amount).plus(r.amount).toString() } : r);
   }
   return [...merged.values()]
-    .map((r) => ({ ...r, amount: formatAmount(money(r.amount, r.currency)) })).sort((a, b) => `${a.provider}${a.breakClass}`.localeCompare(`${b.provider}${b.breakClass}`));
+    .map((r) => ({ ...r, amount: formatAmount(money(r.amount, r.currency)) }))
+    .sort((a, b) => `${a.provider}${a.breakClass}`.localeCompare(`${b.provider}${b.breakClass}`));
 }

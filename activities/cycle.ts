@@ -29,10 +29,19 @@ const ACTOR = 'system:payment-cycle-workflow';
 export function createCycleActivities(deps: { db: Db }) {
   const { db } = deps;
 
-  async function setStatus(cycleId: string, from: Array<'APPROVED' | 'RUNNING' | 'PAUSED'>, to: 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'CANCELLED', action: string) {
+  async function setStatus(
+    cycleId: string,
+    from: Array<'APPROVED' | 'RUNNING' | 'PAUSED'>,
+    to: 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'CANCELLED',
+    action: string,
+  ) {
     const updated = await db.paymentCycle.updateMany({
       where: { id: cycleId, status: { in: from } },
-      data: { status: to, ...(to === 'RUNNING' && from.includes('APPROVED') ? { launchedAt: new Date() } : {}), ...(to === 'COMPLETED' || to === 'CANCELLED' ? { completedAt: new Date() } : {}) },
+      data: {
+        status: to,
+        ...(to === 'RUNNING' && from.includes('APPROVED') ? { launchedAt: new Date() } : {}),
+        ...(to === 'COMPLETED' || to === 'CANCELLED' ? { completedAt: new Date() } : {}),
+      },
     });
     if (updated.count === 1) await audit(db, { actor: ACTOR, action, entityType: 'payment_cycle', entityId: cycleId });
     return updated.count === 1;
@@ -58,7 +67,12 @@ export function createCycleActivities(deps: { db: Db }) {
         SELECT wave, pay_on, min(seq)::int AS first, max(seq)::int AS last FROM payment_batch WHERE cycle_id = ${cycleId}::uuid GROUP BY wave, pay_on ORDER BY wave`;
       return {
         batchCount: waves.reduce((n, w) => Math.max(n, w.last), 0),
-        waves: waves.map((w) => ({ wave: w.wave, payOn: w.pay_on ? w.pay_on.toISOString().slice(0, 10) : null, firstSeq: w.first, lastSeq: w.last })),
+        waves: waves.map((w) => ({
+          wave: w.wave,
+          payOn: w.pay_on ? w.pay_on.toISOString().slice(0, 10) : null,
+          firstSeq: w.first,
+          lastSeq: w.last,
+        })),
         instructedCount: totals._count,
         instructedAmount,
         currency: cycle.currency,
@@ -67,12 +81,16 @@ export function createCycleActivities(deps: { db: Db }) {
 
     /** The envelope and the budget: the snapshot may not exceed what the approver signed for, nor the program's budget. */
     async checkControlTotals(cycleId: string): Promise<{ withinEnvelope: boolean; reason?: string }> {
-      const c = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: { select: { budgetPerCycle: true } } } });
+      const c = await db.paymentCycle.findUniqueOrThrow({
+        where: { id: cycleId },
+        include: { program: { select: { budgetPerCycle: true } } },
+      });
       if (c.approvedCount === null || c.approvedAmount === null) return { withinEnvelope: false, reason: 'NOT_APPROVED' };
       const amount = new Decimal((c.instructedAmount ?? 0).toString());
       if ((c.instructedCount ?? 0) > c.approvedCount) return { withinEnvelope: false, reason: 'COUNT_ABOVE_APPROVED' };
       if (amount.greaterThan(c.approvedAmount.toString())) return { withinEnvelope: false, reason: 'AMOUNT_ABOVE_APPROVED' };
-      if (c.kind === 'REGULAR' && c.program.budgetPerCycle && amount.greaterThan(c.program.budgetPerCycle.toString())) return { withinEnvelope: false, reason: 'BUDGET_EXCEEDED' };
+      if (c.kind === 'REGULAR' && c.program.budgetPerCycle && amount.greaterThan(c.program.budgetPerCycle.toString()))
+        return { withinEnvelope: false, reason: 'BUDGET_EXCEEDED' };
       return { withinEnvelope: true };
     },
 
@@ -85,7 +103,11 @@ export function createCycleActivities(deps: { db: Db }) {
       if (c.kind === 'REISSUE') return;
       await db.$transaction((tx) =>
         post(tx, {
-          reference: `cycle-funded:${cycleId}`, description: `cycle ${c.number} funded and instructed`, programId: c.programId, currency: c.currency, cycleId,
+          reference: `cycle-funded:${cycleId}`,
+          description: `cycle ${c.number} funded and instructed`,
+          programId: c.programId,
+          currency: c.currency,
+          cycleId,
           movements: [
             { from: ACCOUNTS.appropriation, to: ACCOUNTS.budget, amount: (c.approvedAmount ?? 0).toString() },
             { from: ACCOUNTS.budget, to: ACCOUNTS.payable, amount: (c.instructedAmount ?? 0).toString() },
@@ -95,7 +117,9 @@ export function createCycleActivities(deps: { db: Db }) {
     },
 
     async recordPause(cycleId: string, paused: boolean): Promise<void> {
-      await (paused ? setStatus(cycleId, ['RUNNING'], 'PAUSED', 'cycle.paused') : setStatus(cycleId, ['PAUSED'], 'RUNNING', 'cycle.resumed'));
+      await (paused
+        ? setStatus(cycleId, ['RUNNING'], 'PAUSED', 'cycle.paused')
+        : setStatus(cycleId, ['PAUSED'], 'RUNNING', 'cycle.resumed'));
     },
 
     /** Cancels every batch not yet sent, its instructions, and returns their money from payable to the budget. */
@@ -106,11 +130,20 @@ export function createCycleActivities(deps: { db: Db }) {
           UPDATE payment_batch SET status = 'CANCELLED', completed_at = now() WHERE cycle_id = ${cycleId}::uuid AND status = 'CREATED' RETURNING id, total_amount::text AS total`;
         if (batches.length === 0) return { cancelled: 0 };
         await tx.$executeRaw`UPDATE payment_instruction SET status = 'CANCELLED' WHERE batch_id = ANY(${batches.map((b) => b.id)}::uuid[]) AND status = 'CREATED'`;
-        const total = formatAmount(money(batches.reduce((s, b) => s.plus(b.total), new Decimal(0)), c.currency));
+        const total = formatAmount(
+          money(
+            batches.reduce((s, b) => s.plus(b.total), new Decimal(0)),
+            c.currency,
+          ),
+        );
         // A cancelled re-issue moves nothing: the failed payments it would have paid stay payable.
         if (c.kind === 'REGULAR') {
           await post(tx, {
-            reference: `cycle-cancelled:${cycleId}`, description: `cycle ${c.number}: ${batches.length} unsent batches cancelled`, programId: c.programId, currency: c.currency, cycleId,
+            reference: `cycle-cancelled:${cycleId}`,
+            description: `cycle ${c.number}: ${batches.length} unsent batches cancelled`,
+            programId: c.programId,
+            currency: c.currency,
+            cycleId,
             movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.budget, amount: total }],
           });
         }
@@ -127,7 +160,8 @@ export function createCycleActivities(deps: { db: Db }) {
         where: { id: cycleId, status: { in: ['APPROVED', 'RUNNING'] } },
         data: { status: 'FAILED', failureReason: reason, completedAt: new Date() },
       });
-      if (updated.count === 1) await audit(db, { actor: ACTOR, action: 'cycle.failed', entityType: 'payment_cycle', entityId: cycleId, details: { reason } });
+      if (updated.count === 1)
+        await audit(db, { actor: ACTOR, action: 'cycle.failed', entityType: 'payment_cycle', entityId: cycleId, details: { reason } });
     },
   };
 }

@@ -52,8 +52,12 @@ export async function duplicateCandidates(db: Db, a: DedupSubject): Promise<Cand
   const [sameBirthAndPlace, otherPrograms] = await Promise.all([
     db.application.findMany({
       where: {
-        programId: a.programId, dateOfBirth: a.dateOfBirth, municipalityCode: a.municipalityCode,
-        id: { not: a.id }, nationalIdHash: { not: a.nationalIdHash }, status: { not: 'REJECTED' },
+        programId: a.programId,
+        dateOfBirth: a.dateOfBirth,
+        municipalityCode: a.municipalityCode,
+        id: { not: a.id },
+        nationalIdHash: { not: a.nationalIdHash },
+        status: { not: 'REJECTED' },
       },
       select: { id: true, fullName: true },
       take: 200,
@@ -68,6 +72,10 @@ export async function duplicateCandidates(db: Db, a: DedupSubject): Promise<Cand
   const probable = sameBirthAndPlace
     .map((c) => ({ id: c.id, similarity: nameSimilarity(a.fullName, c.fullName) }))
     .filter((c) => c.similarity >= NAME_MATCH_THRESHOLD)
-    .map((c) => ({ candidateApplicationId: c.id, kind: 'PROBABLE_PERSON' as const, similarity: new Decimal(c.similarity).toDecimalPlaces(3).toString() }));
+    .map((c) => ({
+      candidateApplicationId: c.id,
+      kind: 'PROBABLE_PERSON' as const,
+      similarity: new Decimal(c.similarity).toDecimalPlaces(3).toString(),
+    }));
   return [...probable, ...otherPrograms.map((c) => ({ candidateApplicationId: c.id, kind: 'OTHER_PROGRAM' as const }))];
 }

@@ -28,7 +28,11 @@ export interface BatchProgress {
   cancelled: number;
 }
 
-export function createDisbursementActivities(deps: { db: Db; rails: Record<string, RailClient>; callbackUrl: (provider: string) => string }) {
+export function createDisbursementActivities(deps: {
+  db: Db;
+  rails: Record<string, RailClient>;
+  callbackUrl: (provider: string) => string;
+}) {
   const { db } = deps;
 
   async function findBatch(ref: BatchRef) {
@@ -42,7 +46,13 @@ export function createDisbursementActivities(deps: { db: Db; rails: Record<strin
   async function progress(batchId: string): Promise<BatchProgress> {
     const rows = await db.paymentInstruction.groupBy({ by: ['status'], where: { batchId }, _count: true });
     const count = (s: string) => rows.find((r) => r.status === s)?._count ?? 0;
-    const p = { paid: count('PAID'), failed: count('FAILED'), needsAttention: count('NEEDS_ATTENTION'), pending: count('CREATED') + count('SUBMITTED'), cancelled: count('CANCELLED') };
+    const p = {
+      paid: count('PAID'),
+      failed: count('FAILED'),
+      needsAttention: count('NEEDS_ATTENTION'),
+      pending: count('CREATED') + count('SUBMITTED'),
+      cancelled: count('CANCELLED'),
+    };
     return { batchId, itemCount: rows.reduce((n, r) => n + r._count, 0), ...p };
   }
 
@@ -56,17 +66,30 @@ export function createDisbursementActivities(deps: { db: Db; rails: Record<strin
       if (batch.status !== 'CREATED') return batch.status === 'SUBMITTED';
       const [cycle] = await tx.$queryRaw<Array<{ approved_count: number | null; approved_amount: string | null }>>`
         SELECT approved_count, approved_amount::text FROM payment_cycle WHERE id = ${batch.cycleId}::uuid FOR UPDATE`;
-      const sent = await tx.paymentBatch.aggregate({ where: { cycleId: batch.cycleId, status: { notIn: ['CREATED', 'CANCELLED'] } }, _sum: { itemCount: true, totalAmount: true } });
+      const sent = await tx.paymentBatch.aggregate({
+        where: { cycleId: batch.cycleId, status: { notIn: ['CREATED', 'CANCELLED'] } },
+        _sum: { itemCount: true, totalAmount: true },
+      });
       const count = (sent._sum.itemCount ?? 0) + batch.itemCount;
       const amount = new Decimal(sent._sum.totalAmount?.toString() ?? '0').plus(batch.totalAmount.toString());
-      if (!cycle || cycle.approved_count === null || cycle.approved_amount === null || count > cycle.approved_count || amount.greaterThan(cycle.approved_amount)) {
+      if (
+        !cycle ||
+        cycle.approved_count === null ||
+        cycle.approved_amount === null ||
+        count > cycle.approved_count ||
+        amount.greaterThan(cycle.approved_amount)
+      ) {
         throw ApplicationFailure.nonRetryable(`batch ${batchId} would exceed the cycle's approved control totals`, 'ControlTotalsExceeded');
       }
       await tx.paymentBatch.update({ where: { id: batchId }, data: { status: 'SUBMITTED', submittedAt: new Date() } });
       await tx.paymentInstruction.updateMany({ where: { batchId, status: 'CREATED' }, data: { status: 'SUBMITTED' } });
       await post(tx, {
-        reference: `batch-sent:${batchId}`, description: `batch ${batch.seq} sent to ${batch.provider}`, programId: batch.cycle.programId,
-        currency: batch.currency, cycleId: batch.cycleId, batchId,
+        reference: `batch-sent:${batchId}`,
+        description: `batch ${batch.seq} sent to ${batch.provider}`,
+        programId: batch.cycle.programId,
+        currency: batch.currency,
+        cycleId: batch.cycleId,
+        batchId,
         movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.inTransit(batch.provider), amount: batch.totalAmount.toString() }],
       });
       return true;
@@ -74,7 +97,10 @@ export function createDisbursementActivities(deps: { db: Db; rails: Record<strin
   }
 
   /** Final item statuses from a report; only instructions still in flight move, so replays change nothing. */
-  async function applyReport(batch: { id: string; seq: number; cycleId: string; provider: string; currency: string; programId: string }, report: RailBatchReport): Promise<void> {
+  async function applyReport(
+    batch: { id: string; seq: number; cycleId: string; provider: string; currency: string; programId: string },
+    report: RailBatchReport,
+  ): Promise<void> {
     const final = report.items.filter((i) => i.status !== 'PENDING');
     if (final.length === 0) return;
     await db.$transaction(async (tx) => {
@@ -84,44 +110,69 @@ export function createDisbursementActivities(deps: { db: Db; rails: Record<strin
           FROM unnest(${final.map((i) => i.key)}::text[], ${final.map((i) => i.status)}::text[], ${final.map((i) => i.reasonCode ?? null)}::text[]) AS v(key, status, reason)
          WHERE pi.payment_key = v.key AND pi.batch_id = ${batch.id}::uuid AND pi.status IN ('SUBMITTED', 'NEEDS_ATTENTION')
         RETURNING pi.payment_key AS key, pi.status::text AS status, pi.amount::text AS amount`;
-      const total = (s: string) => moved.filter((m) => m.status === s).reduce((sum, m) => sum.plus(m.amount), new Decimal(0)).toString();
+      const total = (s: string) =>
+        moved
+          .filter((m) => m.status === s)
+          .reduce((sum, m) => sum.plus(m.amount), new Decimal(0))
+          .toString();
       const inTransit = ACCOUNTS.inTransit(batch.provider);
       // Each instruction moves once, so the keys moved name this posting uniquely (and the same way on a replay).
-      const moves = createHash('sha256').update(moved.map((m) => m.key).sort().join('\n')).digest('hex').slice(0, 32);
+      const moves = createHash('sha256')
+        .update(
+          moved
+            .map((m) => m.key)
+            .sort()
+            .join('\n'),
+        )
+        .digest('hex')
+        .slice(0, 32);
       await post(tx, {
-        reference: `batch-report:${batch.id}:${moves}`, description: `batch ${batch.seq}: statuses from ${batch.provider}`,
-        programId: batch.programId, currency: batch.currency, cycleId: batch.cycleId, batchId: batch.id,
-        movements: [{ from: inTransit, to: ACCOUNTS.paid, amount: total('PAID') }, { from: inTransit, to: ACCOUNTS.payable, amount: total('FAILED') }],
+        reference: `batch-report:${batch.id}:${moves}`,
+        description: `batch ${batch.seq}: statuses from ${batch.provider}`,
+        programId: batch.programId,
+        currency: batch.currency,
+        cycleId: batch.cycleId,
+        batchId: batch.id,
+        movements: [
+          { from: inTransit, to: ACCOUNTS.paid, amount: total('PAID') },
+          { from: inTransit, to: ACCOUNTS.payable, amount: total('FAILED') },
+        ],
       });
     });
   }
 
   return {
-    submitBatch: (ref: BatchRef): Promise<BatchProgress> => keepAlive(async () => {
-      const { batch, rail } = await findBatch(ref);
-      if (!(await reserve(batch.id))) return progress(batch.id);
-      // Ask first: a previous attempt may have reached the rail even if its answer never reached us.
-      const known = await rail.findBatch(batch.messageId);
-      if (known) {
-        await applyReport({ ...batch, programId: batch.cycle.programId }, known);
-      } else {
-        await rail.submitBatch({
-          ref: batch.messageId, debtorAccount: batch.cycle.program.fundingAccount, callbackUrl: deps.callbackUrl(batch.provider),
-          count: batch.itemCount, controlSum: formatAmount(money(batch.totalAmount.toString(), batch.currency)), currency: batch.currency,
-          executionDate: (batch.payOn ?? new Date()).toISOString().slice(0, 10),
-          items: await loadOutgoingItems(db, batch.id),
-        });
-      }
-      return progress(batch.id);
-    }),
+    submitBatch: (ref: BatchRef): Promise<BatchProgress> =>
+      keepAlive(async () => {
+        const { batch, rail } = await findBatch(ref);
+        if (!(await reserve(batch.id))) return progress(batch.id);
+        // Ask first: a previous attempt may have reached the rail even if its answer never reached us.
+        const known = await rail.findBatch(batch.messageId);
+        if (known) {
+          await applyReport({ ...batch, programId: batch.cycle.programId }, known);
+        } else {
+          await rail.submitBatch({
+            ref: batch.messageId,
+            debtorAccount: batch.cycle.program.fundingAccount,
+            callbackUrl: deps.callbackUrl(batch.provider),
+            count: batch.itemCount,
+            controlSum: formatAmount(money(batch.totalAmount.toString(), batch.currency)),
+            currency: batch.currency,
+            executionDate: (batch.payOn ?? new Date()).toISOString().slice(0, 10),
+            items: await loadOutgoingItems(db, batch.id),
+          });
+        }
+        return progress(batch.id);
+      }),
 
     /** Pulls the rail's report and records final item statuses (PAID / FAILED with the rail's reason). */
-    syncBatchStatus: (ref: BatchRef): Promise<BatchProgress> => keepAlive(async () => {
-      const { batch, rail } = await findBatch(ref);
-      const report = await rail.findBatch(batch.messageId);
-      if (report) await applyReport({ ...batch, programId: batch.cycle.programId }, report);
-      return progress(batch.id);
-    }),
+    syncBatchStatus: (ref: BatchRef): Promise<BatchProgress> =>
+      keepAlive(async () => {
+        const { batch, rail } = await findBatch(ref);
+        const report = await rail.findBatch(batch.messageId);
+        if (report) await applyReport({ ...batch, programId: batch.cycle.programId }, report);
+        return progress(batch.id);
+      }),
 
     /** Closes the batch; anything still unconfirmed is flagged for a person, never left "sent" silently. */
     async finishBatch(ref: BatchRef): Promise<BatchProgress> {

@@ -38,7 +38,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewActivities({ db: deps.db }),
     ...createNotificationActivities({ db: deps.db, notifications: deps.notifications, statusUrl: `${deps.config.PUBLIC_URL}/status` }),
     ...createCycleActivities({ db: deps.db }),
-    ...createDisbursementActivities({ db: deps.db, rails, callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${callbackPath[provider]}` }),
+    ...createDisbursementActivities({
+      db: deps.db,
+      rails,
+      callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${callbackPath[provider]}`,
+    }),
     ...createStatementActivities({ db: deps.db, bank, wallet }),
     ...createRailReportActivities({ db: deps.db, rails }),
     ...createReconciliationActivities({ db: deps.db }),

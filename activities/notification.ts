@@ -24,7 +24,9 @@ export function factsByReason(ruleResults: unknown): Partial<Record<ReasonCode, 
     if (typeof result !== 'object' || result === null) continue;
     const { reasonCode, facts: values } = result as { reasonCode?: unknown; facts?: unknown };
     if (typeof reasonCode !== 'string' || !isReasonCode(reasonCode) || typeof values !== 'object' || values === null) continue;
-    const usable = Object.entries(values).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number');
+    const usable = Object.entries(values).filter(
+      (e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number',
+    );
     facts[reasonCode] = Object.fromEntries(usable);
   }
   return facts;
@@ -51,7 +53,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
       ...(deps.statusUrl ? { statusUrl: deps.statusUrl } : {}),
     });
     try {
-      return await db.notification.create({ data: { applicationId, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body } });
+      return await db.notification.create({
+        data: { applicationId, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body },
+      });
     } catch (err) {
       if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') throw err;
       return db.notification.findUniqueOrThrow({ where: key });

@@ -113,7 +113,12 @@ export async function matchBatches(tx: Tx, cycleId: string, runId: string, batch
   return record(tx, cycleId, runId);
 }
 
-export async function matchNotInstructed(tx: Tx, cycleId: string, runId: string, window: { account: string; from: Date; to: Date | null }): Promise<ClassRow[]> {
+export async function matchNotInstructed(
+  tx: Tx,
+  cycleId: string,
+  runId: string,
+  window: { account: string; from: Date; to: Date | null },
+): Promise<ClassRow[]> {
   await classifyNotInstructed(tx, window.account, window.from, window.to);
   return record(tx, cycleId, runId);
 }

@@ -86,9 +86,17 @@ export function createReconciliationActivities(deps: { db: Db }) {
       const { cycleId, runId } = input;
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
       await db.reconciliationItem.deleteMany({ where: { runId } });
-      await db.reconciliationRun.upsert({ where: { id: runId }, create: { id: runId, cycleId, currency: cycle.currency, trigger: input.trigger }, update: { status: 'RUNNING' } });
+      await db.reconciliationRun.upsert({
+        where: { id: runId },
+        create: { id: runId, cycleId, currency: cycle.currency, trigger: input.trigger },
+        update: { status: 'RUNNING' },
+      });
       const deadline = new Date(Date.now() - input.settlementDeadlineMs);
-      const batches = await db.paymentBatch.findMany({ where: { cycleId, status: { not: 'CANCELLED' } }, select: { id: true }, orderBy: { seq: 'asc' } });
+      const batches = await db.paymentBatch.findMany({
+        where: { cycleId, status: { not: 'CANCELLED' } },
+        select: { id: true },
+        orderBy: { seq: 'asc' },
+      });
       const rows: ClassRow[] = [];
       for (let i = 0; i < batches.length; i += BATCHES_PER_PAGE) {
         const ids = batches.slice(i, i + BATCHES_PER_PAGE).map((b) => b.id);
@@ -105,13 +113,23 @@ export function createReconciliationActivities(deps: { db: Db }) {
       await db.reconciliationRun.update({
         where: { id: runId },
         data: {
-          status: 'COMPLETED', finishedAt: new Date(), balanced, totals: asJson(totals), breaksByClass: asJson(breaksByClass),
-          instructedCount: summary.instructed.count, instructedAmount: summary.instructed.amount,
-          matchedCount: summary.matched.count, matchedAmount: summary.matched.amount,
-          failedCount: summary.failed.count, failedAmount: summary.failed.amount,
-          pendingCount: summary.pending.count, pendingAmount: summary.pending.amount,
-          breakCount: summary.breaks.count, breakAmount: summary.breaks.amount,
-          statementCount: summary.statement.count, statementAmount: summary.statement.amount,
+          status: 'COMPLETED',
+          finishedAt: new Date(),
+          balanced,
+          totals: asJson(totals),
+          breaksByClass: asJson(breaksByClass),
+          instructedCount: summary.instructed.count,
+          instructedAmount: summary.instructed.amount,
+          matchedCount: summary.matched.count,
+          matchedAmount: summary.matched.amount,
+          failedCount: summary.failed.count,
+          failedAmount: summary.failed.amount,
+          pendingCount: summary.pending.count,
+          pendingAmount: summary.pending.amount,
+          breakCount: summary.breaks.count,
+          breakAmount: summary.breaks.amount,
+          statementCount: summary.statement.count,
+          statementAmount: summary.statement.amount,
         },
       });
       return summary;
@@ -128,17 +146,39 @@ export function createReconciliationActivities(deps: { db: Db }) {
 const asJson = (value: RailTotals[] | BreakTotal[]) => value as unknown as Prisma.InputJsonArray;
 
 /** The cycle-wide figures (a cycle has one currency) from the per-rail totals. */
-function summarize(runId: string, currency: string, totals: RailTotals[], breaksByClass: BreakTotal[], balanced: boolean): ReconciliationSummary {
+function summarize(
+  runId: string,
+  currency: string,
+  totals: RailTotals[],
+  breaksByClass: BreakTotal[],
+  balanced: boolean,
+): ReconciliationSummary {
   const add = (pick: (t: RailTotals) => Total, extra?: (t: RailTotals) => Total): Total => ({
     count: totals.reduce((n, t) => n + pick(t).count + (extra ? extra(t).count : 0), 0),
-    amount: formatAmount(money(totals.reduce((s, t) => s.plus(pick(t).amount).plus(extra ? extra(t).amount : 0), money(0, currency).amount), currency)),
+    amount: formatAmount(
+      money(
+        totals.reduce((s, t) => s.plus(pick(t).amount).plus(extra ? extra(t).amount : 0), money(0, currency).amount),
+        currency,
+      ),
+    ),
   });
   const byClass: Record<string, number> = {};
   for (const b of breaksByClass) byClass[b.breakClass] = (byClass[b.breakClass] ?? 0) + b.count;
   return {
-    runId, currency,
-    instructed: add((t) => t.instructed), matched: add((t) => t.paid), failed: add((t) => t.failed), pending: add((t) => t.pending),
-    breaks: add((t) => t.breaks, (t) => t.notInstructed), statement: add((t) => t.statement),
-    breaksByClass: byClass, totals, balanced, openBreaks: 0,
+    runId,
+    currency,
+    instructed: add((t) => t.instructed),
+    matched: add((t) => t.paid),
+    failed: add((t) => t.failed),
+    pending: add((t) => t.pending),
+    breaks: add(
+      (t) => t.breaks,
+      (t) => t.notInstructed,
+    ),
+    statement: add((t) => t.statement),
+    breaksByClass: byClass,
+    totals,
+    balanced,
+    openBreaks: 0,
   };
 }

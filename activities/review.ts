@@ -17,15 +17,22 @@ export function createReviewActivities(deps: { db: Db }) {
     /** Puts a probable duplicate in the reviewers' queue. */
     async openReview(applicationId: string): Promise<void> {
       await db.$transaction(async (tx) => {
-        const moved = await tx.application.updateMany({ where: { id: applicationId, status: { in: ['RECEIVED', 'VERIFYING'] } }, data: { status: 'NEEDS_REVIEW' } });
+        const moved = await tx.application.updateMany({
+          where: { id: applicationId, status: { in: ['RECEIVED', 'VERIFYING'] } },
+          data: { status: 'NEEDS_REVIEW' },
+        });
         await tx.reviewTask.createMany({ data: [{ applicationId, kind: 'DUPLICATE' }], skipDuplicates: true });
-        if (moved.count === 1) await audit(tx, { actor: ACTOR, action: 'application.sent_to_review', entityType: 'application', entityId: applicationId });
+        if (moved.count === 1)
+          await audit(tx, { actor: ACTOR, action: 'application.sent_to_review', entityType: 'application', entityId: applicationId });
       });
     },
 
     /** The reviewer's decision on a task, or null while it is open. */
     async reviewOutcome(applicationId: string, kind: ReviewKind): Promise<'ENROLL' | 'REJECT' | null> {
-      const task = await db.reviewTask.findUnique({ where: { applicationId_kind: { applicationId, kind } }, select: { status: true, decision: true } });
+      const task = await db.reviewTask.findUnique({
+        where: { applicationId_kind: { applicationId, kind } },
+        select: { status: true, decision: true },
+      });
       return task?.status === 'DECIDED' ? task.decision : null;
     },
 
@@ -33,8 +40,15 @@ export function createReviewActivities(deps: { db: Db }) {
      * Rejects and opens the appeal window (the program's, unless a test passes its own length).
      * Run again (runs never overlap: one workflow), it returns the first deadline.
      */
-    async rejectApplication(applicationId: string, reasonCodes: ReasonCode[], appealWindowMs?: number): Promise<{ appealDeadline: string }> {
-      const app = await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { status: true, appealDeadline: true, program: { select: { appealWindowDays: true } } } });
+    async rejectApplication(
+      applicationId: string,
+      reasonCodes: ReasonCode[],
+      appealWindowMs?: number,
+    ): Promise<{ appealDeadline: string }> {
+      const app = await db.application.findUniqueOrThrow({
+        where: { id: applicationId },
+        select: { status: true, appealDeadline: true, program: { select: { appealWindowDays: true } } },
+      });
       if (app.status === 'REJECTED' && app.appealDeadline) return { appealDeadline: app.appealDeadline.toISOString() };
       const appealDeadline = new Date(Date.now() + (appealWindowMs ?? app.program.appealWindowDays * DAY_MS));
       await db.$transaction([
@@ -42,7 +56,15 @@ export function createReviewActivities(deps: { db: Db }) {
           where: { id: applicationId, status: { in: ['RECEIVED', 'VERIFYING', 'NEEDS_REVIEW'] } },
           data: { status: 'REJECTED', reasonCodes, decidedAt: new Date(), appealDeadline },
         }),
-        db.auditEvent.create({ data: { actor: ACTOR, action: 'application.rejected', entityType: 'application', entityId: applicationId, details: { reasonCodes } } }),
+        db.auditEvent.create({
+          data: {
+            actor: ACTOR,
+            action: 'application.rejected',
+            entityType: 'application',
+            entityId: applicationId,
+            details: { reasonCodes },
+          },
+        }),
       ]);
       return { appealDeadline: appealDeadline.toISOString() };
     },
@@ -69,7 +91,14 @@ export function createReviewActivities(deps: { db: Db }) {
           where: { id: applicationId, status: 'APPEALED' },
           data: { status: 'REJECTED', reasonCodes, decidedAt: new Date(), appealDeadline: new Date() },
         });
-        if (moved.count === 1) await audit(tx, { actor: ACTOR, action: 'application.rejected_final', entityType: 'application', entityId: applicationId, details: { reasonCodes } });
+        if (moved.count === 1)
+          await audit(tx, {
+            actor: ACTOR,
+            action: 'application.rejected_final',
+            entityType: 'application',
+            entityId: applicationId,
+            details: { reasonCodes },
+          });
       });
     },
   };

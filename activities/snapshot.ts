@@ -27,10 +27,28 @@ interface Row {
   entitlementCycleId: string;
 }
 
-async function writeBatch(db: Db, cycle: PaymentCycle & { program: Program }, seq: number, group: { wave: number; payOn: string | null; rail: Rail }, rows: Row[]) {
+async function writeBatch(
+  db: Db,
+  cycle: PaymentCycle & { program: Program },
+  seq: number,
+  group: { wave: number; payOn: string | null; rail: Rail },
+  rows: Row[],
+) {
   const batchId = randomUUID();
-  const total = formatAmount(money(rows.reduce((s, r) => s.plus(r.amount), new Decimal(0)), cycle.currency));
-  const keys = rows.map((r) => paymentKey({ programId: cycle.programId, cycleId: r.entitlementCycleId, beneficiaryId: r.beneficiaryId, entitlementVersion: r.version }));
+  const total = formatAmount(
+    money(
+      rows.reduce((s, r) => s.plus(r.amount), new Decimal(0)),
+      cycle.currency,
+    ),
+  );
+  const keys = rows.map((r) =>
+    paymentKey({
+      programId: cycle.programId,
+      cycleId: r.entitlementCycleId,
+      beneficiaryId: r.beneficiaryId,
+      entitlementVersion: r.version,
+    }),
+  );
   await db.$transaction([
     db.$executeRaw`
       INSERT INTO payment_batch (id, cycle_id, seq, wave, pay_on, rail, provider, message_id, status, item_count, total_amount, currency)
@@ -47,8 +65,15 @@ async function writeBatch(db: Db, cycle: PaymentCycle & { program: Program }, se
 /** Every household enrolled before launch, in batches per wave and rail. Resumes after the last batch written. */
 export async function snapshotRegular(db: Db, cycle: PaymentCycle & { program: Program }, onPage: (seq: number) => void): Promise<void> {
   const { program } = cycle;
-  const rules = { currency: cycle.currency, baseAmount: program.baseAmount.toString(), amountPerDependant: program.amountPerDependant.toString(), capPerHousehold: program.capPerHousehold?.toString() ?? null };
-  const groups = waves(program.schedule ? ScheduleSchema.parse(program.schedule) : null).flatMap((w) => RAILS.map((rail) => ({ ...w, rail })));
+  const rules = {
+    currency: cycle.currency,
+    baseAmount: program.baseAmount.toString(),
+    amountPerDependant: program.amountPerDependant.toString(),
+    capPerHousehold: program.capPerHousehold?.toString() ?? null,
+  };
+  const groups = waves(program.schedule ? ScheduleSchema.parse(program.schedule) : null).flatMap((w) =>
+    RAILS.map((rail) => ({ ...w, rail })),
+  );
   // Only the last batch written is read (not an aggregate over the whole cycle): a resumed snapshot of a
   // million payments starts at once.
   const [last] = await db.$queryRaw<Array<{ seq: number; wave: number; rail: Rail; beneficiary: string }>>`
@@ -68,7 +93,13 @@ export async function snapshotRegular(db: Db, cycle: PaymentCycle & { program: P
          ORDER BY b.id LIMIT ${program.batchSize}`;
       if (page.length === 0) break;
       seq += 1;
-      const rows = page.map((b) => ({ beneficiaryId: b.id, accountId: b.account, amount: entitlementAmount(rules, b.dependants), version: 1, entitlementCycleId: cycle.id }));
+      const rows = page.map((b) => ({
+        beneficiaryId: b.id,
+        accountId: b.account,
+        amount: entitlementAmount(rules, b.dependants),
+        version: 1,
+        entitlementCycleId: cycle.id,
+      }));
       await writeBatch(db, cycle, seq, group, rows);
       cursor = page[page.length - 1]!.id;
       onPage(seq);
@@ -91,17 +122,25 @@ export async function snapshotReissue(db: Db, cycle: PaymentCycle & { program: P
   let seq = 0;
   try {
     for (const rail of RAILS) {
-      const rows = items.filter((i) => i.paymentAccount.rail === rail).map((i) => ({
-        beneficiaryId: i.originalInstruction.beneficiaryId, accountId: i.paymentAccountId, amount: i.originalInstruction.amount.toString(),
-        version: i.originalInstruction.entitlementVersion + 1, entitlementCycleId: i.originalInstruction.cycleId,
-      }));
+      const rows = items
+        .filter((i) => i.paymentAccount.rail === rail)
+        .map((i) => ({
+          beneficiaryId: i.originalInstruction.beneficiaryId,
+          accountId: i.paymentAccountId,
+          amount: i.originalInstruction.amount.toString(),
+          version: i.originalInstruction.entitlementVersion + 1,
+          entitlementCycleId: i.originalInstruction.cycleId,
+        }));
       for (let from = 0; from < rows.length; from += cycle.program.batchSize) {
         await writeBatch(db, cycle, ++seq, { wave: 1, payOn: null, rail }, rows.slice(from, from + cycle.program.batchSize));
       }
     }
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && /unique|P2002|23505/.test(`${err.code} ${err.message}`)) {
-      throw ApplicationFailure.nonRetryable('a payment chosen for re-issue is not failed (it may be paid or in flight)', 'ReissueOfLivePayment');
+      throw ApplicationFailure.nonRetryable(
+        'a payment chosen for re-issue is not failed (it may be paid or in flight)',
+        'ReissueOfLivePayment',
+      );
     }
     throw err;
   }

@@ -27,7 +27,18 @@ export function bankStatementLines(provider: string, account: string, date: stri
     const kind = e.creditDebit === 'DBIT' && !e.reversal ? 'PAYMENT' : e.creditDebit === 'CRDT' && e.reversal ? 'REVERSAL' : null;
     // A line without EndToEndId (a fee, a deposit) is not ours to match.
     if (!kind || !e.endToEndId || !e.entryRef) return [];
-    return [{ provider, entryRef: e.entryRef, account, endToEndId: e.endToEndId, kind, amount: e.amount, currency: e.currency, bookedAt: new Date(`${e.bookingDate ?? date}T00:00:00Z`) }];
+    return [
+      {
+        provider,
+        entryRef: e.entryRef,
+        account,
+        endToEndId: e.endToEndId,
+        kind,
+        amount: e.amount,
+        currency: e.currency,
+        bookedAt: new Date(`${e.bookingDate ?? date}T00:00:00Z`),
+      },
+    ];
   });
 }
 
@@ -37,8 +48,14 @@ export type SettlementEntry = Omit<WalletSettlementReport['entries'][number], 'm
 /** The lines of a wallet settlement report: transfers out of the account and their reversals. */
 export function walletSettlementLines(provider: string, report: { account: string; entries: SettlementEntry[] }): StatementLine[] {
   return report.entries.map((e) => ({
-    provider, entryRef: e.transactionReference, account: report.account, endToEndId: e.requestingOrganisationTransactionReference,
-    kind: e.type === 'reversal' ? 'REVERSAL' : 'PAYMENT', amount: e.amount, currency: e.currency, bookedAt: new Date(e.completedAt),
+    provider,
+    entryRef: e.transactionReference,
+    account: report.account,
+    endToEndId: e.requestingOrganisationTransactionReference,
+    kind: e.type === 'reversal' ? 'REVERSAL' : 'PAYMENT',
+    amount: e.amount,
+    currency: e.currency,
+    bookedAt: new Date(e.completedAt),
   }));
 }
 
@@ -87,14 +104,22 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
 
   async function walletLines(account: string, date: string, page: number): Promise<Page> {
     const report = await deps.wallet.settlement(account, date, page);
-    return { lines: walletSettlementLines(WALLET_PROVIDER, { ...report, account }), entries: report.entries.length, lastPage: report.lastPage };
+    return {
+      lines: walletSettlementLines(WALLET_PROVIDER, { ...report, account }),
+      entries: report.entries.length,
+      lastPage: report.lastPage,
+    };
   }
 
   return {
     /** Copies every new statement and settlement line of the cycle's days and rails into statement_entry; returns how many. */
     async importStatements(cycleId: string): Promise<{ imported: number; days: number }> {
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
-      const batches = await db.paymentBatch.groupBy({ by: ['provider'], where: { cycleId, submittedAt: { not: null } }, _min: { submittedAt: true } });
+      const batches = await db.paymentBatch.groupBy({
+        by: ['provider'],
+        where: { cycleId, submittedAt: { not: null } },
+        _min: { submittedAt: true },
+      });
       const account = cycle.program.fundingAccount;
       // A retried attempt (a rail's 5xx, a crashed worker) goes on from the page the last one had reached.
       const resume = Context.current().info.heartbeatDetails as ImportProgress | undefined;
@@ -102,8 +127,10 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
       let days = 0;
       const today = new Date().toISOString().slice(0, 10);
       const known = new Map(
-        (await db.statementDay.findMany({ where: { account, provider: { in: batches.map((b) => b.provider) } } }))
-          .map((d) => [`${d.provider}|${d.day.toISOString().slice(0, 10)}`, d]),
+        (await db.statementDay.findMany({ where: { account, provider: { in: batches.map((b) => b.provider) } } })).map((d) => [
+          `${d.provider}|${d.day.toISOString().slice(0, 10)}`,
+          d,
+        ]),
       );
       for (const { provider, _min } of batches.sort((a, b) => a.provider.localeCompare(b.provider))) {
         const read = provider === BANK_PROVIDER ? bankLines : provider === WALLET_PROVIDER ? walletLines : null;
@@ -132,7 +159,11 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
           const day = new Date(`${date}T00:00:00Z`);
           // Read to its end after the day was over: that day's statement is final.
           const progress = { fullPages, complete: date < today };
-          await db.statementDay.upsert({ where: { provider_account_day: { provider, account, day } }, create: { provider, account, day, ...progress }, update: progress });
+          await db.statementDay.upsert({
+            where: { provider_account_day: { provider, account, day } },
+            create: { provider, account, day, ...progress },
+            update: progress,
+          });
           days += 1;
         }
       }

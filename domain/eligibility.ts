@@ -15,7 +15,9 @@ export const RuleSchema = z.discriminatedUnion('type', [
   /** The applicant must not be older than this on the decision date. */
   z.object({ type: z.literal('max_applicant_age'), years }).strict(),
   /** Household size (registry) within bounds. */
-  z.object({ type: z.literal('household_size'), min: z.number().int().min(1).optional(), max: z.number().int().min(1).optional() }).strict()
+  z
+    .object({ type: z.literal('household_size'), min: z.number().int().min(1).optional(), max: z.number().int().min(1).optional() })
+    .strict()
     .refine((r) => r.min !== undefined || r.max !== undefined, 'min or max'),
   /** At least `count` household members younger than `underAge` (e.g. a transfer for families with children). */
   z.object({ type: z.literal('min_children'), count: z.number().int().min(1), underAge: years }).strict(),
@@ -72,8 +74,10 @@ function evaluateRule(rule: Rule, f: EligibilityFacts, onDate: string): RuleResu
     case 'max_income_per_capita': {
       const perCapita = new Decimal(f.householdMonthlyIncome).dividedBy(f.householdSize);
       return result(rule.type, perCapita.lessThanOrEqualTo(rule.amount), 'INCOME_ABOVE_THRESHOLD', {
-        householdMonthlyIncome: f.householdMonthlyIncome, householdSize: f.householdSize,
-        perCapita: perCapita.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toString(), threshold: rule.amount,
+        householdMonthlyIncome: f.householdMonthlyIncome,
+        householdSize: f.householdSize,
+        perCapita: perCapita.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toString(),
+        threshold: rule.amount,
       });
     }
     case 'min_applicant_age': {
@@ -86,7 +90,11 @@ function evaluateRule(rule: Rule, f: EligibilityFacts, onDate: string): RuleResu
     }
     case 'household_size': {
       const passed = (rule.min === undefined || f.householdSize >= rule.min) && (rule.max === undefined || f.householdSize <= rule.max);
-      return result(rule.type, passed, 'HOUSEHOLD_SIZE_OUT_OF_RANGE', { householdSize: f.householdSize, ...(rule.min ? { min: rule.min } : {}), ...(rule.max ? { max: rule.max } : {}) });
+      return result(rule.type, passed, 'HOUSEHOLD_SIZE_OUT_OF_RANGE', {
+        householdSize: f.householdSize,
+        ...(rule.min ? { min: rule.min } : {}),
+        ...(rule.max ? { max: rule.max } : {}),
+      });
     }
     case 'min_children': {
       const children = f.members.filter((m) => ageOn(m.dateOfBirth, onDate) < rule.underAge).length;
@@ -103,7 +111,10 @@ function evaluateRule(rule: Rule, f: EligibilityFacts, onDate: string): RuleResu
     case 'municipalities':
       return result(rule.type, rule.codes.includes(f.municipalityCode), 'OUTSIDE_TARGET_AREA', { municipality: f.municipalityCode });
     case 'min_vulnerability_score':
-      return result(rule.type, f.vulnerabilityScore >= rule.score, 'VULNERABILITY_TOO_LOW', { score: f.vulnerabilityScore, minimum: rule.score });
+      return result(rule.type, f.vulnerabilityScore >= rule.score, 'VULNERABILITY_TOO_LOW', {
+        score: f.vulnerabilityScore,
+        minimum: rule.score,
+      });
   }
 }
 

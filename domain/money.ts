@@ -3,8 +3,22 @@ import Decimal from 'decimal.js';
 
 /** Minor units per currency of the region; amounts are rounded to these, half up, as banks display them. */
 export const CURRENCY_MINOR_UNITS: Readonly<Record<string, number>> = {
-  ARS: 2, BOB: 2, BRL: 2, CLP: 0, COP: 2, CRC: 2, DOP: 2, GTQ: 2, HNL: 2, JMD: 2,
-  MXN: 2, NIO: 2, PEN: 2, PYG: 0, USD: 2, UYU: 2,
+  ARS: 2,
+  BOB: 2,
+  BRL: 2,
+  CLP: 0,
+  COP: 2,
+  CRC: 2,
+  DOP: 2,
+  GTQ: 2,
+  HNL: 2,
+  JMD: 2,
+  MXN: 2,
+  NIO: 2,
+  PEN: 2,
+  PYG: 0,
+  USD: 2,
+  UYU: 2,
 };
 
 export interface Money {

@@ -71,8 +71,7 @@ function isOtherLetter(code: number, s: string, i: number): boolean {
   return code >= 128 && LETTER_OR_MARK.test(s[i]!);
 }
 
-const isApostrophe = (code: number): boolean =>
-  code === 39 || code === 0x2019 || code === 0x2bc || code === 96 || code === 0xb4;
+const isApostrophe = (code: number): boolean => code === 39 || code === 0x2019 || code === 0x2bc || code === 96 || code === 0xb4;
 
 function isAsciiLetter(code: number): boolean {
   return code >= 97 && code <= 122;
@@ -146,12 +145,17 @@ const positions = new Int32Array(65536);
 function editDistance(a: string, b: string): number {
   const pattern = a.length <= b.length ? a : b;
   const text = pattern === a ? b : a;
-  const m = pattern.length, n = text.length;
+  const m = pattern.length,
+    n = text.length;
   if (m === 0) return n;
   if (m > 31) return editDistanceTable(pattern, text);
   for (let i = 0; i < m; i++) positions[pattern.charCodeAt(i)]! |= 1 << i;
   const last = 1 << (m - 1);
-  let vp = (1 << m) - 1, vn = 0, score = m, d0 = 0, pmPrev = 0;
+  let vp = (1 << m) - 1,
+    vn = 0,
+    score = m,
+    d0 = 0,
+    pmPrev = 0;
   for (let j = 0; j < n; j++) {
     const pm = positions[text.charCodeAt(j)]!;
     const transposed = ((~d0 & pm) << 1) & pmPrev;
@@ -172,8 +176,11 @@ function editDistance(a: string, b: string): number {
 
 /** The same distance by the textbook table, for tokens longer than a machine word. */
 function editDistanceTable(a: string, b: string): number {
-  const n = a.length, m = b.length;
-  let before = new Int32Array(m + 1), prev = new Int32Array(m + 1), cur = new Int32Array(m + 1);
+  const n = a.length,
+    m = b.length;
+  let before = new Int32Array(m + 1),
+    prev = new Int32Array(m + 1),
+    cur = new Int32Array(m + 1);
   for (let j = 0; j <= m; j++) prev[j] = j;
   for (let i = 1; i <= n; i++) {
     const ac = a.charCodeAt(i - 1);
@@ -189,14 +196,17 @@ function editDistanceTable(a: string, b: string): number {
   return prev[m]!;
 }
 
-const A = 97, O = 111;
+const A = 97,
+  O = 111;
 
 /** Masculine/feminine forms of one name: stem+o / stem+a, or stem / stem+a (Gabriel/Gabriela). */
 function isGenderPair(a: string, b: string): boolean {
-  const la = a.length, lb = b.length;
+  const la = a.length,
+    lb = b.length;
   if (la === lb) {
     if (la < 3) return false;
-    const x = a.charCodeAt(la - 1), y = b.charCodeAt(lb - 1);
+    const x = a.charCodeAt(la - 1),
+      y = b.charCodeAt(lb - 1);
     if (!((x === A && y === O) || (x === O && y === A))) return false;
     for (let i = 0; i < la - 1; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
     return true;
@@ -257,12 +267,18 @@ function searchPairings(row: number, used: number, worst: number, sum: number): 
  * row with it maximizes the worst pair and the sum at once: the score, with no search. Otherwise -1.
  */
 function bestColumnsIfDistinct(): number {
-  let used = 0, worst = 1, sum = 0;
+  let used = 0,
+    worst = 1,
+    sum = 0;
   for (let i = 0; i < searchRows; i++) {
-    let bestJ = 0, bestS = -1;
+    let bestJ = 0,
+      bestS = -1;
     for (let j = 0; j < searchCols; j++) {
       const s = pairSims[i * searchCols + j]!;
-      if (s > bestS) { bestS = s; bestJ = j; }
+      if (s > bestS) {
+        bestS = s;
+        bestJ = j;
+      }
     }
     if (bestJ >= 31 || used & (1 << bestJ)) return -1;
     used |= 1 << bestJ;
@@ -274,12 +290,18 @@ function bestColumnsIfDistinct(): number {
 
 /** Long names (more than 8 tokens, not seen in practice): each row takes its best free column. */
 function greedyPairing(): number {
-  let used = 0, worst = 1, sum = 0;
+  let used = 0,
+    worst = 1,
+    sum = 0;
   for (let i = 0; i < searchRows; i++) {
-    let bestJ = -1, bestS = -1;
+    let bestJ = -1,
+      bestS = -1;
     for (let j = 0; j < searchCols && j < 31; j++) {
       const s = pairSims[i * searchCols + j]!;
-      if (!(used & (1 << j)) && s > bestS) { bestS = s; bestJ = j; }
+      if (!(used & (1 << j)) && s > bestS) {
+        bestS = s;
+        bestJ = j;
+      }
     }
     if (bestJ < 0) return 0;
     used |= 1 << bestJ;
@@ -304,12 +326,18 @@ function compareTokenLists(a: readonly string[], b: readonly string[]): number {
 export function normalizedNameSimilarity(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
   // Rows are the shorter name; for equal lengths a canonical order keeps the result exactly symmetric.
-  let rows = a, cols = b;
-  if (a.length > b.length) { rows = b; cols = a; }
-  else if (a.length === b.length) {
+  let rows = a,
+    cols = b;
+  if (a.length > b.length) {
+    rows = b;
+    cols = a;
+  } else if (a.length === b.length) {
     const order = compareTokenLists(a, b);
     if (order === 0) return 1;
-    if (order > 0) { rows = b; cols = a; }
+    if (order > 0) {
+      rows = b;
+      cols = a;
+    }
   }
   searchRows = rows.length;
   searchCols = cols.length;

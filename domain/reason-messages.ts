@@ -14,7 +14,9 @@ export type Facts = Record<string, string | number>;
 type SmsKey = 'ENROLLED' | 'NEEDS_REVIEW' | 'REJECTED' | 'APPEAL_RECEIVED' | 'APPEAL_ENROLLED' | 'APPEAL_REJECTED';
 
 interface Texts {
-  locale: string; group: string; decimal: string; // dates through Intl; numbers by hand (exact strings)
+  locale: string;
+  group: string;
+  decimal: string; // dates through Intl; numbers by hand (exact strings)
   reasonWords: [one: string, many: string, moreAt: string];
   scope: Record<string, string>; // FORMALLY_EMPLOYED's scope fact, in words
   reasons: Record<ReasonCode, string>;
@@ -24,7 +26,11 @@ interface Texts {
 
 const TEXTS: Record<Language, Texts> = {
   es: {
-    locale: 'es', group: '.', decimal: ',', reasonWords: ['Motivo:', 'Motivos:', 'Hay más motivos en {url}.'], scope: { applicant: 'usted', household: 'una persona de su hogar' },
+    locale: 'es',
+    group: '.',
+    decimal: ',',
+    reasonWords: ['Motivo:', 'Motivos:', 'Hay más motivos en {url}.'],
+    scope: { applicant: 'usted', household: 'una persona de su hogar' },
     reasons: {
       NOT_IN_REGISTRY: 'Su número de documento no aparece en el registro social, y el programa solo acepta personas inscritas en él.',
       DATE_OF_BIRTH_MISMATCH: 'La fecha de nacimiento que escribió no es la que tiene el registro social para su documento.',
@@ -32,30 +38,42 @@ const TEXTS: Record<Language, Texts> = {
       INCOME_ABOVE_THRESHOLD: 'El ingreso mensual por persona de su hogar[ ({perCapita})] supera el límite del programa[ ({threshold})].',
       APPLICANT_TOO_YOUNG: 'Usted no tiene la edad mínima del programa[ (tiene {age} años y el mínimo es {minimum})].',
       APPLICANT_TOO_OLD: 'Usted pasa la edad máxima del programa[ (tiene {age} años y el máximo es {maximum})].',
-      HOUSEHOLD_SIZE_OUT_OF_RANGE: 'El número de personas de su hogar[ ({householdSize})] no es el que pide el programa[: de {min} a {max} personas|: al menos {min} personas|: como máximo {max} personas|].',
-      NOT_ENOUGH_CHILDREN: 'Su hogar no tiene los niños o niñas que pide el programa[ (tiene {children} menores de {underAge} años y se piden al menos {required})].',
-      FORMALLY_EMPLOYED: 'Según el registro, [{scope}|usted o una persona de su hogar] tiene un empleo formal, y el programa es para hogares sin empleo formal.',
+      HOUSEHOLD_SIZE_OUT_OF_RANGE:
+        'El número de personas de su hogar[ ({householdSize})] no es el que pide el programa[: de {min} a {max} personas|: al menos {min} personas|: como máximo {max} personas|].',
+      NOT_ENOUGH_CHILDREN:
+        'Su hogar no tiene los niños o niñas que pide el programa[ (tiene {children} menores de {underAge} años y se piden al menos {required})].',
+      FORMALLY_EMPLOYED:
+        'Según el registro, [{scope}|usted o una persona de su hogar] tiene un empleo formal, y el programa es para hogares sin empleo formal.',
       CONFLICTING_BENEFIT: 'Su hogar ya recibe otro beneficio que no se puede sumar a este programa[ ({benefits})].',
       OUTSIDE_TARGET_AREA: 'Su municipio[ ({municipality})] no está entre los lugares donde funciona el programa.',
-      VULNERABILITY_TOO_LOW: 'El puntaje de necesidad de su hogar en el registro social[ ({score})] está por debajo del mínimo del programa[ ({minimum})].',
+      VULNERABILITY_TOO_LOW:
+        'El puntaje de necesidad de su hogar en el registro social[ ({score})] está por debajo del mínimo del programa[ ({minimum})].',
       DUPLICATE_PERSON: 'Usted ya está inscrito en este programa, y cada persona puede estar inscrita una sola vez.',
       DUPLICATE_HOUSEHOLD: 'Su hogar ya está inscrito en este programa, y cada hogar recibe el pago una sola vez.',
       ACCOUNT_IN_USE: 'La cuenta o billetera que indicó ya recibe los pagos de otro hogar, y cada hogar necesita su propia cuenta.',
-      PHONE_SHARED_TOO_OFTEN: 'Su número de teléfono se usó en más solicitudes de las que permite el programa[ ({count}; máximo {maximum})].',
-      REVIEW_REJECTED: 'Una persona del programa revisó su solicitud porque se parece a la de otra persona inscrita, y decidió no aprobarla.',
+      PHONE_SHARED_TOO_OFTEN:
+        'Su número de teléfono se usó en más solicitudes de las que permite el programa[ ({count}; máximo {maximum})].',
+      REVIEW_REJECTED:
+        'Una persona del programa revisó su solicitud porque se parece a la de otra persona inscrita, y decidió no aprobarla.',
       APPEAL_REJECTED: 'Una persona del programa revisó su apelación y mantuvo la decisión de no aprobar su solicitud.',
     },
     sms: {
       ENROLLED: '{program}: su solicitud {number} fue aprobada. Su hogar quedó inscrito y recibirá los pagos en la cuenta que indicó.',
-      NEEDS_REVIEW: '{program}: una persona del programa revisará su solicitud {number}. No tiene que hacer nada. Le enviaremos un SMS con la decisión.',
-      REJECTED: '{program}: su solicitud {number} no fue aprobada. {reasons} Si no está de acuerdo, puede apelar hasta el {date} en {url} con su número de solicitud y su fecha de nacimiento.',
-      APPEAL_RECEIVED: '{program}: recibimos su apelación de la solicitud {number}. Una persona del programa la revisará y le enviaremos un SMS con la decisión.',
-      APPEAL_ENROLLED: '{program}: su apelación fue aceptada. Su solicitud {number} fue aprobada y su hogar quedó inscrito para recibir los pagos.',
-      APPEAL_REJECTED: '{program}: revisamos su apelación y su solicitud {number} sigue sin aprobarse. {reasons} Puede ver los detalles en {url} con su número de solicitud y su fecha de nacimiento.',
+      NEEDS_REVIEW:
+        '{program}: una persona del programa revisará su solicitud {number}. No tiene que hacer nada. Le enviaremos un SMS con la decisión.',
+      REJECTED:
+        '{program}: su solicitud {number} no fue aprobada. {reasons} Si no está de acuerdo, puede apelar hasta el {date} en {url} con su número de solicitud y su fecha de nacimiento.',
+      APPEAL_RECEIVED:
+        '{program}: recibimos su apelación de la solicitud {number}. Una persona del programa la revisará y le enviaremos un SMS con la decisión.',
+      APPEAL_ENROLLED:
+        '{program}: su apelación fue aceptada. Su solicitud {number} fue aprobada y su hogar quedó inscrito para recibir los pagos.',
+      APPEAL_REJECTED:
+        '{program}: revisamos su apelación y su solicitud {number} sigue sin aprobarse. {reasons} Puede ver los detalles en {url} con su número de solicitud y su fecha de nacimiento.',
     },
     status: {
       RECEIVED: 'Recibimos su solicitud. Pronto comprobaremos sus datos en el registro social.',
-      VERIFYING: 'Estamos comprobando sus datos con las reglas del programa. No tiene que hacer nada: le enviaremos un SMS con la decisión.',
+      VERIFYING:
+        'Estamos comprobando sus datos con las reglas del programa. No tiene que hacer nada: le enviaremos un SMS con la decisión.',
       ENROLLED: 'Su hogar está inscrito en el programa y recibirá los pagos en la cuenta que indicó.',
       REJECTED: 'Su solicitud no fue aprobada. Si no está de acuerdo con los motivos, puede apelar antes de la fecha límite.',
       NEEDS_REVIEW: 'Una persona del programa está revisando su solicitud. No tiene que hacer nada: le enviaremos un SMS con la decisión.',
@@ -63,7 +81,11 @@ const TEXTS: Record<Language, Texts> = {
     },
   },
   pt: {
-    locale: 'pt-BR', group: '.', decimal: ',', reasonWords: ['Motivo:', 'Motivos:', 'Há mais motivos em {url}.'], scope: { applicant: 'você', household: 'uma pessoa da sua família' },
+    locale: 'pt-BR',
+    group: '.',
+    decimal: ',',
+    reasonWords: ['Motivo:', 'Motivos:', 'Há mais motivos em {url}.'],
+    scope: { applicant: 'você', household: 'uma pessoa da sua família' },
     reasons: {
       NOT_IN_REGISTRY: 'Seu número de documento não aparece no cadastro social, e o programa só aceita pessoas inscritas nele.',
       DATE_OF_BIRTH_MISMATCH: 'A data de nascimento que você informou não é a que o cadastro social tem para o seu documento.',
@@ -71,26 +93,38 @@ const TEXTS: Record<Language, Texts> = {
       INCOME_ABOVE_THRESHOLD: 'A renda mensal por pessoa da sua família[ ({perCapita})] passa do limite do programa[ ({threshold})].',
       APPLICANT_TOO_YOUNG: 'Você não tem a idade mínima do programa[ (tem {age} anos e o mínimo é {minimum})].',
       APPLICANT_TOO_OLD: 'Você passa da idade máxima do programa[ (tem {age} anos e o máximo é {maximum})].',
-      HOUSEHOLD_SIZE_OUT_OF_RANGE: 'O número de pessoas da sua família[ ({householdSize})] não é o que o programa pede[: de {min} a {max} pessoas|: pelo menos {min} pessoas|: no máximo {max} pessoas|].',
-      NOT_ENOUGH_CHILDREN: 'Sua família não tem as crianças que o programa pede[ (tem {children} menores de {underAge} anos e o programa pede pelo menos {required})].',
-      FORMALLY_EMPLOYED: 'Segundo o cadastro, [{scope}|você ou uma pessoa da sua família] tem emprego formal, e o programa é para famílias sem emprego formal.',
+      HOUSEHOLD_SIZE_OUT_OF_RANGE:
+        'O número de pessoas da sua família[ ({householdSize})] não é o que o programa pede[: de {min} a {max} pessoas|: pelo menos {min} pessoas|: no máximo {max} pessoas|].',
+      NOT_ENOUGH_CHILDREN:
+        'Sua família não tem as crianças que o programa pede[ (tem {children} menores de {underAge} anos e o programa pede pelo menos {required})].',
+      FORMALLY_EMPLOYED:
+        'Segundo o cadastro, [{scope}|você ou uma pessoa da sua família] tem emprego formal, e o programa é para famílias sem emprego formal.',
       CONFLICTING_BENEFIT: 'Sua família já recebe outro benefício que não pode ser somado a este programa[ ({benefits})].',
       OUTSIDE_TARGET_AREA: 'Seu município[ ({municipality})] não está entre os lugares atendidos pelo programa.',
-      VULNERABILITY_TOO_LOW: 'A pontuação de necessidade da sua família no cadastro social[ ({score})] está abaixo do mínimo do programa[ ({minimum})].',
+      VULNERABILITY_TOO_LOW:
+        'A pontuação de necessidade da sua família no cadastro social[ ({score})] está abaixo do mínimo do programa[ ({minimum})].',
       DUPLICATE_PERSON: 'Você já está inscrito neste programa, e cada pessoa só pode ser inscrita uma vez.',
       DUPLICATE_HOUSEHOLD: 'Sua família já está inscrita neste programa, e cada família recebe o pagamento uma só vez.',
-      ACCOUNT_IN_USE: 'A conta ou carteira digital que você informou já recebe os pagamentos de outra família, e cada família precisa da sua própria conta.',
+      ACCOUNT_IN_USE:
+        'A conta ou carteira digital que você informou já recebe os pagamentos de outra família, e cada família precisa da sua própria conta.',
       PHONE_SHARED_TOO_OFTEN: 'Seu número de telefone foi usado em mais pedidos do que o programa permite[ ({count}; máximo {maximum})].',
-      REVIEW_REJECTED: 'Uma pessoa do programa analisou seu pedido porque ele se parece com o de outra pessoa inscrita, e decidiu não aprovar.',
+      REVIEW_REJECTED:
+        'Uma pessoa do programa analisou seu pedido porque ele se parece com o de outra pessoa inscrita, e decidiu não aprovar.',
       APPEAL_REJECTED: 'Uma pessoa do programa analisou seu recurso e manteve a decisão de não aprovar seu pedido.',
     },
     sms: {
-      ENROLLED: '{program}: seu pedido {number} foi aprovado. Sua família foi inscrita e vai receber os pagamentos na conta que você informou.',
-      NEEDS_REVIEW: '{program}: uma pessoa do programa vai analisar seu pedido {number}. Você não precisa fazer nada. Vamos mandar um SMS com a decisão.',
-      REJECTED: '{program}: seu pedido {number} não foi aprovado. {reasons} Se não concordar, você pode recorrer até {date} em {url} com o número do pedido e sua data de nascimento.',
-      APPEAL_RECEIVED: '{program}: recebemos seu recurso do pedido {number}. Uma pessoa do programa vai analisar e vamos mandar um SMS com a decisão.',
-      APPEAL_ENROLLED: '{program}: seu recurso foi aceito. Seu pedido {number} foi aprovado e sua família foi inscrita para receber os pagamentos.',
-      APPEAL_REJECTED: '{program}: analisamos seu recurso e seu pedido {number} continua não aprovado. {reasons} Veja os detalhes em {url} com o número do pedido e sua data de nascimento.',
+      ENROLLED:
+        '{program}: seu pedido {number} foi aprovado. Sua família foi inscrita e vai receber os pagamentos na conta que você informou.',
+      NEEDS_REVIEW:
+        '{program}: uma pessoa do programa vai analisar seu pedido {number}. Você não precisa fazer nada. Vamos mandar um SMS com a decisão.',
+      REJECTED:
+        '{program}: seu pedido {number} não foi aprovado. {reasons} Se não concordar, você pode recorrer até {date} em {url} com o número do pedido e sua data de nascimento.',
+      APPEAL_RECEIVED:
+        '{program}: recebemos seu recurso do pedido {number}. Uma pessoa do programa vai analisar e vamos mandar um SMS com a decisão.',
+      APPEAL_ENROLLED:
+        '{program}: seu recurso foi aceito. Seu pedido {number} foi aprovado e sua família foi inscrita para receber os pagamentos.',
+      APPEAL_REJECTED:
+        '{program}: analisamos seu recurso e seu pedido {number} continua não aprovado. {reasons} Veja os detalhes em {url} com o número do pedido e sua data de nascimento.',
     },
     status: {
       RECEIVED: 'Recebemos seu pedido. Em breve vamos conferir seus dados no cadastro social.',
@@ -102,7 +136,11 @@ const TEXTS: Record<Language, Texts> = {
     },
   },
   en: {
-    locale: 'en-GB', group: ',', decimal: '.', reasonWords: ['Reason:', 'Reasons:', 'More reasons at {url}.'], scope: { applicant: 'you', household: 'someone in your household' },
+    locale: 'en-GB',
+    group: ',',
+    decimal: '.',
+    reasonWords: ['Reason:', 'Reasons:', 'More reasons at {url}.'],
+    scope: { applicant: 'you', household: 'someone in your household' },
     reasons: {
       NOT_IN_REGISTRY: 'Your ID number is not in the social registry, and the program only accepts people listed there.',
       DATE_OF_BIRTH_MISMATCH: 'The date of birth you gave is not the one the social registry has for your ID.',
@@ -110,26 +148,36 @@ const TEXTS: Record<Language, Texts> = {
       INCOME_ABOVE_THRESHOLD: "Your household's monthly income per person[ ({perCapita})] is above the program's limit[ ({threshold})].",
       APPLICANT_TOO_YOUNG: "You are younger than the program's minimum age[ (you are {age} and the minimum is {minimum})].",
       APPLICANT_TOO_OLD: "You are older than the program's maximum age[ (you are {age} and the maximum is {maximum})].",
-      HOUSEHOLD_SIZE_OUT_OF_RANGE: "The number of people in your household[ ({householdSize})] is not what the program requires[: {min} to {max} people|: at least {min} people|: at most {max} people|].",
-      NOT_ENOUGH_CHILDREN: 'Your household does not have the children the program requires[ (it has {children} under age {underAge} and needs at least {required})].',
-      FORMALLY_EMPLOYED: 'The registry shows a formal job held by [{scope}|you or someone in your household], and the program is for households without formal jobs.',
+      HOUSEHOLD_SIZE_OUT_OF_RANGE:
+        'The number of people in your household[ ({householdSize})] is not what the program requires[: {min} to {max} people|: at least {min} people|: at most {max} people|].',
+      NOT_ENOUGH_CHILDREN:
+        'Your household does not have the children the program requires[ (it has {children} under age {underAge} and needs at least {required})].',
+      FORMALLY_EMPLOYED:
+        'The registry shows a formal job held by [{scope}|you or someone in your household], and the program is for households without formal jobs.',
       CONFLICTING_BENEFIT: 'Your household already gets another benefit that cannot be combined with this program[ ({benefits})].',
       OUTSIDE_TARGET_AREA: 'Your municipality[ ({municipality})] is not one of the areas the program covers.',
       VULNERABILITY_TOO_LOW: "Your household's need score in the social registry[ ({score})] is below the program's minimum[ ({minimum})].",
       DUPLICATE_PERSON: 'You are already enrolled in this program, and each person can be enrolled only once.',
       DUPLICATE_HOUSEHOLD: 'Your household is already enrolled in this program, and each household is paid only once.',
-      ACCOUNT_IN_USE: 'The account or wallet you gave already receives payments for another household, and each household needs its own account.',
+      ACCOUNT_IN_USE:
+        'The account or wallet you gave already receives payments for another household, and each household needs its own account.',
       PHONE_SHARED_TOO_OFTEN: 'Your phone number was used on more applications than the program allows[ ({count}; at most {maximum})].',
-      REVIEW_REJECTED: "A program officer checked your application because it looks like another enrolled person's, and decided not to approve it.",
+      REVIEW_REJECTED:
+        "A program officer checked your application because it looks like another enrolled person's, and decided not to approve it.",
       APPEAL_REJECTED: 'A program officer reviewed your appeal and kept the decision not to approve your application.',
     },
     sms: {
       ENROLLED: '{program}: your application {number} was approved. Your household is enrolled and will be paid into the account you gave.',
-      NEEDS_REVIEW: '{program}: a program officer will check your application {number}. You do not need to do anything. We will text you the decision.',
-      REJECTED: '{program}: your application {number} was not approved. {reasons} If you disagree, you can appeal until {date} at {url} with your application number and date of birth.',
-      APPEAL_RECEIVED: '{program}: we received your appeal for application {number}. A program officer will review it and we will text you the decision.',
-      APPEAL_ENROLLED: '{program}: your appeal was accepted. Your application {number} is approved and your household is enrolled to receive payments.',
-      APPEAL_REJECTED: '{program}: we reviewed your appeal and your application {number} is still not approved. {reasons} See the details at {url} with your application number and date of birth.',
+      NEEDS_REVIEW:
+        '{program}: a program officer will check your application {number}. You do not need to do anything. We will text you the decision.',
+      REJECTED:
+        '{program}: your application {number} was not approved. {reasons} If you disagree, you can appeal until {date} at {url} with your application number and date of birth.',
+      APPEAL_RECEIVED:
+        '{program}: we received your appeal for application {number}. A program officer will review it and we will text you the decision.',
+      APPEAL_ENROLLED:
+        '{program}: your appeal was accepted. Your application {number} is approved and your household is enrolled to receive payments.',
+      APPEAL_REJECTED:
+        '{program}: we reviewed your appeal and your application {number} is still not approved. {reasons} See the details at {url} with your application number and date of birth.',
     },
     status: {
       RECEIVED: 'We received your application. We will soon check your details in the social registry.',
@@ -158,12 +206,21 @@ export function formatNumber(value: string | number, lang: Language, decimals?: 
 /** The calendar date as written in the ISO string (its own offset), e.g. "15 de julio de 2025". */
 export function formatDate(iso: string, lang: Language): string {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(TEXTS[lang].locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat(TEXTS[lang].locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    Date.UTC(y, m - 1, d),
+  );
 }
 
 function factValue(key: string, value: string | number, lang: Language): string | undefined {
   if (key === 'scope') return TEXTS[lang].scope[String(value)];
-  if (key === 'benefits') return String(value).split(',').map((b) => b.trim()).filter(Boolean).join(', ') || undefined;
+  if (key === 'benefits')
+    return (
+      String(value)
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean)
+        .join(', ') || undefined
+    );
   if (key === 'municipality') return String(value);
   return formatNumber(value, lang, AMOUNT_FACTS.has(key) ? 2 : undefined);
 }
@@ -173,7 +230,8 @@ function render(template: string, values: Record<string, string | undefined>): s
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
   const known = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].every(([, k]) => values[k!] !== undefined);
   return template.replace(/\[([^\]]*)\]|\{(\w+)\}/g, (_, options: string | undefined, key: string | undefined) =>
-    options === undefined ? (values[key!] ?? '') : fill(options.split('|').find(known) ?? ''));
+    options === undefined ? (values[key!] ?? '') : fill(options.split('|').find(known) ?? ''),
+  );
 }
 
 export function reasonSentence(code: ReasonCode, lang: Language, facts: Facts = {}): string {
@@ -213,7 +271,10 @@ export function smsBody(event: ApplicantEvent, lang: Language, ctx: SmsContext):
   // With facts if it fits; else without; else the first reasons and a pointer to the status page.
   const short = codes.map((c) => reasonSentence(c, lang));
   const candidates = [
-    compose(codes.map((c) => reasonSentence(c, lang, ctx.facts?.[c])), false),
+    compose(
+      codes.map((c) => reasonSentence(c, lang, ctx.facts?.[c])),
+      false,
+    ),
     ...short.map((_, dropped) => compose(short.slice(0, short.length - dropped), dropped > 0)),
   ];
   return candidates.find((body) => body.length < SMS_MAX_LENGTH) ?? compose([], true);

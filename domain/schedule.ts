@@ -14,10 +14,12 @@ export const ScheduleSchema = z
   .strict()
   .superRefine((s, ctx) => {
     const digits = s.waves.flatMap((w) => w.lastDigits);
-    if (new Set(digits).size !== digits.length) ctx.addIssue({ code: 'custom', path: ['waves'], message: 'a digit may belong to one wave only' });
+    if (new Set(digits).size !== digits.length)
+      ctx.addIssue({ code: 'custom', path: ['waves'], message: 'a digit may belong to one wave only' });
     if (new Set(digits).size !== 10) ctx.addIssue({ code: 'custom', path: ['waves'], message: 'every digit 0-9 must belong to a wave' });
     const dates = s.waves.map((w) => w.payOn);
-    if (dates.some((d, i) => i > 0 && d < dates[i - 1]!)) ctx.addIssue({ code: 'custom', path: ['waves'], message: 'waves must be in date order' });
+    if (dates.some((d, i) => i > 0 && d < dates[i - 1]!))
+      ctx.addIssue({ code: 'custom', path: ['waves'], message: 'waves must be in date order' });
   });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 

@@ -45,14 +45,28 @@ export async function post(tx: Tx, p: Posting): Promise<boolean> {
   for (const m of moves) if (new Decimal(m.amount).isNegative()) throw new Error(`negative movement in ${p.reference}`);
   if (moves.length === 0) return false;
   const entry = await tx.journalEntry.createManyAndReturn({
-    data: [{ programId: p.programId, reference: p.reference, description: p.description, cycleId: p.cycleId ?? null, batchId: p.batchId ?? null }],
+    data: [
+      {
+        programId: p.programId,
+        reference: p.reference,
+        description: p.description,
+        cycleId: p.cycleId ?? null,
+        batchId: p.batchId ?? null,
+      },
+    ],
     skipDuplicates: true,
     select: { id: true },
   });
   if (entry.length === 0) return false;
   const codes = [...new Set(moves.flatMap((m) => [m.from, m.to]))];
-  await tx.ledgerAccount.createMany({ data: codes.map((code) => ({ programId: p.programId, code, currency: p.currency })), skipDuplicates: true });
-  const accounts = await tx.ledgerAccount.findMany({ where: { programId: p.programId, code: { in: codes } }, select: { id: true, code: true } });
+  await tx.ledgerAccount.createMany({
+    data: codes.map((code) => ({ programId: p.programId, code, currency: p.currency })),
+    skipDuplicates: true,
+  });
+  const accounts = await tx.ledgerAccount.findMany({
+    where: { programId: p.programId, code: { in: codes } },
+    select: { id: true, code: true },
+  });
   const id = new Map(accounts.map((a) => [a.code, a.id]));
   await tx.journalLine.createMany({
     data: moves.flatMap((m) => [

@@ -17,7 +17,8 @@ function derive(password: string, salt: Buffer, p: { N: number; r: number; p: nu
   // maxmem above 128*N*r, which equals Node's default limit at these parameters.
   const options: ScryptOptions = { ...p, maxmem: 256 * p.N * p.r };
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 export function passwordProblem(password: string): string | undefined {

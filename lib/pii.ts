@@ -16,7 +16,12 @@ export type AccountDetails = { rail: 'BANK'; bankCode: string; accountNumber: st
 
 /** One key per real account: finds a bank account or wallet that two households both give. */
 export function accountKey(key: string, account: AccountDetails): string {
-  return hmac(key, account.rail === 'BANK' ? `account:BANK:${account.bankCode}:${account.accountNumber.replace(/^0+/, '')}` : `account:WALLET:${account.msisdn}`);
+  return hmac(
+    key,
+    account.rail === 'BANK'
+      ? `account:BANK:${account.bankCode}:${account.accountNumber.replace(/^0+/, '')}`
+      : `account:WALLET:${account.msisdn}`,
+  );
 }
 
 /** "52998224725" → "*******4725": enough for a person to recognise their own number. */

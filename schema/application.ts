@@ -4,19 +4,24 @@ import { z } from 'zod';
 import { validateNationalId, type Country } from '../domain/national-id';
 import { decimalAmount } from './fields';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now();
-}, 'a real date, not in the future');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now();
+  }, 'a real date, not in the future');
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321');
 
 const PaymentMethod = z.discriminatedUnion('rail', [
-  z.object({
-    rail: z.literal('BANK'),
-    bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'),
-    accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
-  }).strict(),
+  z
+    .object({
+      rail: z.literal('BANK'),
+      bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'),
+      accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
+    })
+    .strict(),
   z.object({ rail: z.literal('WALLET'), msisdn: e164 }).strict(),
 ]);
 
@@ -32,14 +37,21 @@ export function applicationInput(country: Country) {
 function buildSchema(country: Country) {
   return z
     .object({
-      nationalId: z.string().trim().min(1, 'required').transform((raw, ctx) => {
-        const result = validateNationalId(country, raw);
-        if (!result.ok) {
-          ctx.addIssue({ code: 'custom', message: result.reason === 'format' ? 'not a national ID number' : 'check digits do not match' });
-          return z.NEVER;
-        }
-        return result.value;
-      }),
+      nationalId: z
+        .string()
+        .trim()
+        .min(1, 'required')
+        .transform((raw, ctx) => {
+          const result = validateNationalId(country, raw);
+          if (!result.ok) {
+            ctx.addIssue({
+              code: 'custom',
+              message: result.reason === 'format' ? 'not a national ID number' : 'check digits do not match',
+            });
+            return z.NEVER;
+          }
+          return result.value;
+        }),
       fullName: z.string().trim().min(3, 'at least 3 characters').max(200),
       dateOfBirth: isoDate,
       phone: e164,
@@ -53,7 +65,10 @@ function buildSchema(country: Country) {
       language: z.enum(['es', 'pt', 'en']).default('es'),
     })
     .strict()
-    .refine((a) => a.dependantsUnder18 < a.householdSize, { path: ['dependantsUnder18'], message: 'must be fewer than the household size' });
+    .refine((a) => a.dependantsUnder18 < a.householdSize, {
+      path: ['dependantsUnder18'],
+      message: 'must be fewer than the household size',
+    });
 }
 
 export type ApplicationInput = z.infer<ReturnType<typeof applicationInput>>;

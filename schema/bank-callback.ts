@@ -14,7 +14,10 @@ export interface BankCallbackInput {
   status: string | null;
 }
 
-export function parseBankCallback(eventIdHeader: unknown, body: unknown): { ok: true; value: BankCallbackInput } | { ok: false; fields: FieldErrors } {
+export function parseBankCallback(
+  eventIdHeader: unknown,
+  body: unknown,
+): { ok: true; value: BankCallbackInput } | { ok: false; fields: FieldErrors } {
   const eventId = BankCallbackEventId.safeParse(eventIdHeader);
   if (!eventId.success) return { ok: false, fields: { 'X-Event-Id': 'required: the notification id, 1 to 100 characters' } };
   if (typeof body !== 'string') return { ok: false, fields: { body: 'expected a pain.002 document (Content-Type: application/xml)' } };

@@ -15,7 +15,13 @@ const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form
 
 /** Where to pay this time: a corrected bank account, a mobile wallet (the other rail), or (absent) the household's current account. */
 export const CorrectedAccount = z.discriminatedUnion('rail', [
-  z.object({ rail: z.literal('BANK'), bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'), accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits') }).strict(),
+  z
+    .object({
+      rail: z.literal('BANK'),
+      bankCode: z.string().regex(/^\d{3,8}$/, '3 to 8 digits'),
+      accountNumber: z.string().regex(/^\d{4,20}$/, '4 to 20 digits'),
+    })
+    .strict(),
   z.object({ rail: z.literal('WALLET'), msisdn: e164 }).strict(),
 ]);
 

@@ -13,7 +13,10 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /** Parses or returns the field errors; never throws on bad input. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.infer<T> } | { ok: false; fields: FieldErrors } {
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+): { ok: true; value: z.infer<T> } | { ok: false; fields: FieldErrors } {
   const parsed = schema.safeParse(input);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, fields: fieldErrors(parsed.error) };
 }

@@ -11,7 +11,10 @@ export const ProgramInput = z
     name: z.string().trim().min(3).max(200),
     country: z.enum(['BR', 'AR']),
     currency: z.string().refine((c) => c in CURRENCY_MINOR_UNITS, 'a supported ISO 4217 currency'),
-    baseAmount: z.string().regex(decimalAmount, 'a decimal amount such as 600.00').refine((a) => /[1-9]/.test(a), 'greater than zero'),
+    baseAmount: z
+      .string()
+      .regex(decimalAmount, 'a decimal amount such as 600.00')
+      .refine((a) => /[1-9]/.test(a), 'greater than zero'),
     amountPerDependant: z.string().regex(decimalAmount, 'a decimal amount such as 150.00').default('0'),
     capPerHousehold: z.string().regex(decimalAmount, 'a decimal amount such as 1200.00').optional(),
     budgetPerCycle: z.string().regex(decimalAmount, 'a decimal amount such as 1000000.00').optional(),

@@ -12,7 +12,9 @@ export const BreakResolutionInput = z
   .strict();
 export type BreakResolutionInput = z.infer<typeof BreakResolutionInput>;
 
-export const StatementUploadQuery = z.object({ provider: z.enum(['bank-sim', 'wallet-sim'], { error: 'bank-sim (a camt.053 file) or wallet-sim (a settlement report)' }) }).strict();
+export const StatementUploadQuery = z
+  .object({ provider: z.enum(['bank-sim', 'wallet-sim'], { error: 'bank-sim (a camt.053 file) or wallet-sim (a settlement report)' }) })
+  .strict();
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as BRL');
 

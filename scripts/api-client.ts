@@ -13,8 +13,22 @@ export interface CycleView {
   preview: { count: number; amount: string };
   instructed: { count: number; amount: string } | null;
   instructions?: Record<string, { count: number; amount: string }>;
-  batches?: Array<{ seq: number; wave: number; rail: string; provider: string; status: string; items: number; paid: number; failed: number; needsAttention: number }>;
-  reconciliation?: null | (Record<'instructed' | 'matched' | 'failed' | 'pending' | 'breaks' | 'statement', { count: number; amount: string }> & { balanced: boolean });
+  batches?: Array<{
+    seq: number;
+    wave: number;
+    rail: string;
+    provider: string;
+    status: string;
+    items: number;
+    paid: number;
+    failed: number;
+    needsAttention: number;
+  }>;
+  reconciliation?:
+    | null
+    | (Record<'instructed' | 'matched' | 'failed' | 'pending' | 'breaks' | 'statement', { count: number; amount: string }> & {
+        balanced: boolean;
+      });
   failureReason: string | null;
 }
 
@@ -57,7 +71,11 @@ export class AmparoApi {
 
   submitApplication(programCode: string, application: unknown, idempotencyKey?: string) {
     return this.request<{ applicationNumber?: string; status?: string; error?: string; fields?: Record<string, string> }>(
-      'POST', `/api/v1/programs/${programCode}/applications`, application, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+      'POST',
+      `/api/v1/programs/${programCode}/applications`,
+      application,
+      idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+    );
   }
 
   createProgram(program: unknown) {

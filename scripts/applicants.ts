@@ -37,7 +37,8 @@ export function applicationFor(person: RegistryPersonSummary, index: number) {
     dependantsUnder18: 0,
     declaredMonthlyIncome: person.monthlyIncome,
     // Every third household chose a mobile wallet (its phone), the others a bank account.
-    payment: index % 3 === 2 ? { rail: 'WALLET', msisdn: phone } : { rail: 'BANK', bankCode: '001', accountNumber: String(100_000_000 + index) },
+    payment:
+      index % 3 === 2 ? { rail: 'WALLET', msisdn: phone } : { rail: 'BANK', bankCode: '001', accountNumber: String(100_000_000 + index) },
     consent: true,
   };
 }

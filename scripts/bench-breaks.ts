@@ -6,7 +6,14 @@ import type { ReconciliationSummary } from '../activities/reconciliation';
 import { reconciliationWorkflowId } from '../workflows/ids';
 import type { ReconciliationWorkflow } from '../workflows/reconciliation';
 
-export async function reverseAndReconcile(opts: { client: Client; taskQueue: string; databaseUrl: string; bankUrl: string; cycleId: string; count: number }): Promise<{ seconds: number; summary: ReconciliationSummary | null }> {
+export async function reverseAndReconcile(opts: {
+  client: Client;
+  taskQueue: string;
+  databaseUrl: string;
+  bankUrl: string;
+  cycleId: string;
+  count: number;
+}): Promise<{ seconds: number; summary: ReconciliationSummary | null }> {
   const db = new pg.Client({ connectionString: opts.databaseUrl });
   await db.connect();
   try {
@@ -16,7 +23,11 @@ export async function reverseAndReconcile(opts: { client: Client; taskQueue: str
       [opts.cycleId, opts.count],
     );
     for (const { payment_key: endToEndId } of rows) {
-      const res = await fetch(`${opts.bankUrl}/v1/admin/reversals`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endToEndId }) });
+      const res = await fetch(`${opts.bankUrl}/v1/admin/reversals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ endToEndId }),
+      });
       if (res.status !== 201 && res.status !== 200) throw new Error(`bank refused a reversal: HTTP ${res.status}`);
     }
   } finally {
@@ -24,7 +35,9 @@ export async function reverseAndReconcile(opts: { client: Client; taskQueue: str
   }
   const start = performance.now();
   const summary = await opts.client.workflow.execute<typeof ReconciliationWorkflow>('ReconciliationWorkflow', {
-    workflowId: reconciliationWorkflowId(opts.cycleId, 'bench-reversals'), taskQueue: opts.taskQueue, args: [{ cycleId: opts.cycleId, trigger: 'statement' }],
+    workflowId: reconciliationWorkflowId(opts.cycleId, 'bench-reversals'),
+    taskQueue: opts.taskQueue,
+    args: [{ cycleId: opts.cycleId, trigger: 'statement' }],
   });
   return { seconds: (performance.now() - start) / 1000, summary };
 }

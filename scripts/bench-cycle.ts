@@ -60,7 +60,10 @@ function sampleMemory(pids: Record<string, number>): void {
 
 const run = `cyc-${Date.now().toString(36)}`;
 const env = await stackEnv(process.env, {
-  QUEUE_PREFIX: `amparo-bench-${run}`, TEMPORAL_TASK_QUEUE: `amparo-bench-${run}`, BANK_SIM_FAULTS: values.faults, WALLET_SIM_FAULTS: values.faults,
+  QUEUE_PREFIX: `amparo-bench-${run}`,
+  TEMPORAL_TASK_QUEUE: `amparo-bench-${run}`,
+  BANK_SIM_FAULTS: values.faults,
+  WALLET_SIM_FAULTS: values.faults,
 });
 const config = loadConfig(env);
 let status = 1;
@@ -71,7 +74,9 @@ try {
   const seedStart = performance.now();
   const seeded = await seedCycle(config.DATABASE_URL, { run, beneficiaries: total, walletShare, batchSize });
   const seedSeconds = secs(seedStart);
-  log(`seeded program ${seeded.programCode} in ${seedSeconds.toFixed(1)} s: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; cycle approved for ${seeded.count} / ${seeded.amount} BRL`);
+  log(
+    `seeded program ${seeded.programCode} in ${seedSeconds.toFixed(1)} s: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; cycle approved for ${seeded.count} / ${seeded.amount} BRL`,
+  );
 
   log(`starting the stack (faults ${values.faults}; logs in .data/logs/)`);
   const stackStart = performance.now();
@@ -82,12 +87,19 @@ try {
   const client = await createTemporalClient(config);
   const workflowId = paymentCycleWorkflowId(seeded.cycleId);
   const start = performance.now();
-  await client.workflow.start<typeof PaymentCycleWorkflow>('PaymentCycleWorkflow', { workflowId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ cycleId: seeded.cycleId }] });
+  await client.workflow.start<typeof PaymentCycleWorkflow>('PaymentCycleWorkflow', {
+    workflowId,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ cycleId: seeded.cycleId }],
+  });
   // No run id: the handle follows continue-as-new, for the result and for queries.
   const handle = client.workflow.getHandle<typeof PaymentCycleWorkflow>(workflowId);
   terminateWorkflow = () => handle.terminate('benchmark stopped');
   let outcome: { result?: PaymentCycleResult; error?: Error } | undefined;
-  const finished = handle.result().then((result) => void (outcome = { result }), (error: unknown) => void (outcome = { error: error instanceof Error ? error : new Error(String(error)) }));
+  const finished = handle.result().then(
+    (result) => void (outcome = { result }),
+    (error: unknown) => void (outcome = { error: error instanceof Error ? error : new Error(String(error)) }),
+  );
 
   // Query often (phase boundaries to ±0.25 s), print every 2 s.
   let progress: CycleProgress | undefined;
@@ -104,7 +116,9 @@ try {
     sampleMemory(pids);
     if (progress && now - printed >= 2000) {
       printed = now;
-      log(`${progress.phase}: batches ${progress.batchesDone}/${progress.batchCount}, paid ${progress.paid}, failed ${progress.failed}, needs attention ${progress.needsAttention}`);
+      log(
+        `${progress.phase}: batches ${progress.batchesDone}/${progress.batchCount}, paid ${progress.paid}, failed ${progress.failed}, needs attention ${progress.needsAttention}`,
+      );
     }
     await Promise.race([finished, sleep(250)]);
   }
@@ -116,42 +130,97 @@ try {
   snapshotEnd ??= end;
   disbursementEnd ??= end;
   const p = result.progress;
-  log(`workflow ended: ${p.phase}${result.failureReason ? ` (${result.failureReason})` : ''}; paid ${p.paid}, failed ${p.failed}, needs attention ${p.needsAttention}`);
+  log(
+    `workflow ended: ${p.phase}${result.failureReason ? ` (${result.failureReason})` : ''}; paid ${p.paid}, failed ${p.failed}, needs attention ${p.needsAttention}`,
+  );
   const rec = result.reconciliation;
-  if (rec) log(`reconciliation: instructed ${rec.instructed.count}, matched ${rec.matched.count}, failed ${rec.failed.count}, pending ${rec.pending.count}, breaks ${rec.breaks.count} ${JSON.stringify(rec.breaksByClass)}`);
+  if (rec)
+    log(
+      `reconciliation: instructed ${rec.instructed.count}, matched ${rec.matched.count}, failed ${rec.failed.count}, pending ${rec.pending.count}, breaks ${rec.breaks.count} ${JSON.stringify(rec.breaksByClass)}`,
+    );
   // The same reconciliation again, on demand: it must find exactly the same (idempotent), and how long it takes.
   const rerunStart = performance.now();
   const rerun = await client.workflow.execute<typeof ReconciliationWorkflow>('ReconciliationWorkflow', {
-    workflowId: reconciliationWorkflowId(seeded.cycleId, 'bench-rerun'), taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ cycleId: seeded.cycleId, trigger: 'on-demand' }],
+    workflowId: reconciliationWorkflowId(seeded.cycleId, 'bench-rerun'),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ cycleId: seeded.cycleId, trigger: 'on-demand' }],
   });
   const rerunSeconds = secs(rerunStart, performance.now());
   const sameAgain = JSON.stringify({ ...rerun, runId: '' }) === JSON.stringify({ ...rec, runId: '' });
   const reversals = Number(values.reversals);
-  const reversed = reversals > 0 ? await reverseAndReconcile({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, databaseUrl: config.DATABASE_URL, bankUrl: stack.urls.bank, cycleId: seeded.cycleId, count: reversals }) : null;
+  const reversed =
+    reversals > 0
+      ? await reverseAndReconcile({
+          client,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          databaseUrl: config.DATABASE_URL,
+          bankUrl: stack.urls.bank,
+          cycleId: seeded.cycleId,
+          count: reversals,
+        })
+      : null;
 
   const check = await verify(seeded);
   const disbursementSeconds = secs(snapshotEnd, disbursementEnd);
   const cycleSeconds = secs(start, end);
   const rows: Array<[string, string]> = [
-    ['Households', `${total}: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; batch size ${batchSize}; faults ${values.faults}`],
+    [
+      'Households',
+      `${total}: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; batch size ${batchSize}; faults ${values.faults}`,
+    ],
     ['Seed', `${seedSeconds.toFixed(1)} s`],
     ['Snapshot', `${secs(start, snapshotEnd).toFixed(1)} s (workflow start until the phase left 'snapshot')`],
-    ['Disbursement', `${disbursementSeconds.toFixed(1)} s (${p.batchCount} batches): ${(total / disbursementSeconds).toFixed(0)} payments/s`],
-    ['Reconciliation', `${secs(disbursementEnd, end).toFixed(1)} s at cycle end; again on demand ${rerunSeconds.toFixed(1)} s, same result: ${sameAgain}`],
-    ['Control totals', rec ? `${rec.balanced ? 'balanced' : 'NOT BALANCED'}: ${rec.totals.map((t) => `${t.provider} ${t.currency} instructed ${t.instructed.count}/${t.instructed.amount} = paid ${t.paid.count}/${t.paid.amount} + failed ${t.failed.count}/${t.failed.amount} + pending ${t.pending.count}/${t.pending.amount} + breaks ${t.breaks.count}/${t.breaks.amount}`).join('; ')}` : 'none'],
+    [
+      'Disbursement',
+      `${disbursementSeconds.toFixed(1)} s (${p.batchCount} batches): ${(total / disbursementSeconds).toFixed(0)} payments/s`,
+    ],
+    [
+      'Reconciliation',
+      `${secs(disbursementEnd, end).toFixed(1)} s at cycle end; again on demand ${rerunSeconds.toFixed(1)} s, same result: ${sameAgain}`,
+    ],
+    [
+      'Control totals',
+      rec
+        ? `${rec.balanced ? 'balanced' : 'NOT BALANCED'}: ${rec.totals.map((t) => `${t.provider} ${t.currency} instructed ${t.instructed.count}/${t.instructed.amount} = paid ${t.paid.count}/${t.paid.amount} + failed ${t.failed.count}/${t.failed.amount} + pending ${t.pending.count}/${t.pending.amount} + breaks ${t.breaks.count}/${t.breaks.amount}`).join('; ')}`
+        : 'none',
+    ],
     ['Breaks', rec ? `${rec.breaks.count} ${JSON.stringify(rec.breaksByClass)}` : 'none'],
-    ...(reversed ? [['After reversals', `${reversals} credits reversed at the bank, reconciled again in ${reversed.seconds.toFixed(1)} s: breaks ${JSON.stringify(reversed.summary?.breaksByClass)}, ${reversed.summary?.balanced ? 'balanced' : 'NOT BALANCED'}`] as [string, string]] : []),
-    ['Total', `${(seedSeconds + cycleSeconds).toFixed(1)} s with seeding; cycle ${cycleSeconds.toFixed(1)} s from workflow start: ${(total / cycleSeconds).toFixed(0)} payments/s end to end`],
+    ...(reversed
+      ? [
+          [
+            'After reversals',
+            `${reversals} credits reversed at the bank, reconciled again in ${reversed.seconds.toFixed(1)} s: breaks ${JSON.stringify(reversed.summary?.breaksByClass)}, ${reversed.summary?.balanced ? 'balanced' : 'NOT BALANCED'}`,
+          ] as [string, string],
+        ]
+      : []),
+    [
+      'Total',
+      `${(seedSeconds + cycleSeconds).toFixed(1)} s with seeding; cycle ${cycleSeconds.toFixed(1)} s from workflow start: ${(total / cycleSeconds).toFixed(0)} payments/s end to end`,
+    ],
     ['Peak memory', [...peakKb].map(([name, kb]) => `${name} ${(kb / 1024).toFixed(0)} MB`).join(', ')],
     ['Instructions', JSON.stringify(check.statuses)],
     ['Rail credits', `bank ${check.bankCredits}, wallet ${check.walletCredits}`],
-    ['Duplicates', `${check.duplicates} payment keys credited more than once (bank ${check.bankDuplicates}, wallet ${check.walletDuplicates})`],
-    ['Lost', `${check.lost}: ${check.open} not PAID/FAILED, ${check.paidUncredited} PAID without a credit at their rail, ${check.creditedUnpaid} credited but not PAID`],
+    [
+      'Duplicates',
+      `${check.duplicates} payment keys credited more than once (bank ${check.bankDuplicates}, wallet ${check.walletDuplicates})`,
+    ],
+    [
+      'Lost',
+      `${check.lost}: ${check.open} not PAID/FAILED, ${check.paidUncredited} PAID without a credit at their rail, ${check.creditedUnpaid} credited but not PAID`,
+    ],
   ];
   console.log('\n================ Amparo cycle benchmark ================');
   for (const [k, v] of rows) console.log(`${k.padEnd(15)} ${v}`);
   console.log('========================================================\n');
-  status = check.duplicates === 0 && check.lost === 0 && p.phase === 'completed' && rec?.balanced === true && sameAgain && (reversed?.summary?.balanced ?? true) ? 0 : 1;
+  status =
+    check.duplicates === 0 &&
+    check.lost === 0 &&
+    p.phase === 'completed' &&
+    rec?.balanced === true &&
+    sameAgain &&
+    (reversed?.summary?.balanced ?? true)
+      ? 0
+      : 1;
 } catch (err) {
   log(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
 } finally {
@@ -186,12 +255,24 @@ async function verify(seeded: SeededCycle) {
         await source.end();
       }
     };
-    await copy(config.BANK_SIM_DATABASE_URL, 'BANK', `SELECT seq, end_to_end_id AS key FROM bank_ledger_entry WHERE debtor_account = $1 AND seq > $2::bigint ORDER BY seq LIMIT 50000`);
-    await copy(config.WALLET_SIM_DATABASE_URL, 'WALLET', `SELECT seq, reference AS key FROM wallet_ledger_entry WHERE debit_account = $1 AND seq > $2::bigint ORDER BY seq LIMIT 50000`);
+    await copy(
+      config.BANK_SIM_DATABASE_URL,
+      'BANK',
+      `SELECT seq, end_to_end_id AS key FROM bank_ledger_entry WHERE debtor_account = $1 AND seq > $2::bigint ORDER BY seq LIMIT 50000`,
+    );
+    await copy(
+      config.WALLET_SIM_DATABASE_URL,
+      'WALLET',
+      `SELECT seq, reference AS key FROM wallet_ledger_entry WHERE debit_account = $1 AND seq > $2::bigint ORDER BY seq LIMIT 50000`,
+    );
     await db.query(`CREATE INDEX ON credited (key); ANALYZE credited`);
     const { rows: statusRows } = await db.query<{ status: string; n: number }>(
-      `SELECT status::text, count(*)::int AS n FROM payment_instruction WHERE cycle_id = $1::uuid GROUP BY 1 ORDER BY 1`, [seeded.cycleId]);
-    const { rows: [c] } = await db.query<Record<string, number>>(
+      `SELECT status::text, count(*)::int AS n FROM payment_instruction WHERE cycle_id = $1::uuid GROUP BY 1 ORDER BY 1`,
+      [seeded.cycleId],
+    );
+    const {
+      rows: [c],
+    } = await db.query<Record<string, number>>(
       `SELECT (SELECT count(*) FILTER (WHERE rail = 'BANK') FROM credited)::int AS "bankCredits",
               (SELECT count(*) FILTER (WHERE rail = 'WALLET') FROM credited)::int AS "walletCredits",
               (SELECT count(*) FROM (SELECT key FROM credited GROUP BY key HAVING count(*) > 1) d)::int AS duplicates,
@@ -208,8 +289,15 @@ async function verify(seeded: SeededCycle) {
     const r = c!;
     return {
       statuses: Object.fromEntries(statusRows.map((s) => [s.status, s.n])),
-      bankCredits: r.bankCredits!, walletCredits: r.walletCredits!, duplicates: r.duplicates!, bankDuplicates: r.bankDuplicates!, walletDuplicates: r.walletDuplicates!,
-      open: r.open!, paidUncredited: r.paidUncredited!, creditedUnpaid: r.creditedUnpaid!, lost: r.open! + r.paidUncredited! + r.creditedUnpaid!,
+      bankCredits: r.bankCredits!,
+      walletCredits: r.walletCredits!,
+      duplicates: r.duplicates!,
+      bankDuplicates: r.bankDuplicates!,
+      walletDuplicates: r.walletDuplicates!,
+      open: r.open!,
+      paidUncredited: r.paidUncredited!,
+      creditedUnpaid: r.creditedUnpaid!,
+      lost: r.open! + r.paidUncredited! + r.creditedUnpaid!,
     };
   } finally {
     await db.end();

@@ -26,7 +26,10 @@ const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 
 const t0 = performance.now();
 
 const env = await stackEnv(process.env, {
-  REGISTRY_POPULATION: values.registry, QUEUE_PREFIX: `amparo-${run}`, TEMPORAL_TASK_QUEUE: `amparo-${run}`, INTAKE_START_RATE: values['start-rate'],
+  REGISTRY_POPULATION: values.registry,
+  QUEUE_PREFIX: `amparo-${run}`,
+  TEMPORAL_TASK_QUEUE: `amparo-${run}`,
+  INTAKE_START_RATE: values['start-rate'],
 });
 log(`starting the stack with a registry of ${values.registry} persons`);
 const stack = await startStack(env);
@@ -36,8 +39,16 @@ try {
   const admin = await createUser(db, `bench-admin-${run}`, 'ADMIN');
   const programCode = `BENCH-${run}`.toUpperCase();
   await new AmparoApi(stack.urls.web, admin.token).createProgram({
-    code: programCode, name: `Benchmark ${run}`, country: 'BR', currency: 'BRL', baseAmount: '600.00', fundingAccount: `AMPARO-${programCode}`.slice(0, 34),
-    rules: [{ type: 'max_income_per_capita', amount: '759.00' }, { type: 'min_applicant_age', years: 18 }],
+    code: programCode,
+    name: `Benchmark ${run}`,
+    country: 'BR',
+    currency: 'BRL',
+    baseAmount: '600.00',
+    fundingAccount: `AMPARO-${programCode}`.slice(0, 34),
+    rules: [
+      { type: 'max_income_per_capita', amount: '759.00' },
+      { type: 'min_applicant_age', years: 18 },
+    ],
   });
   const persons = await fetchRegistryPersons(stack.urls.registry, total);
   log(`submitting ${persons.length} applications with ${concurrency} concurrent clients`);
@@ -46,19 +57,23 @@ try {
   const latencies: number[] = [];
   let next = 0;
   const submitStart = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < persons.length) {
-      const i = next++;
-      const start = performance.now();
-      const res = await api.submitApplication(programCode, applicationFor(persons[i]!, i));
-      latencies.push(performance.now() - start);
-      if (res.status !== 201 && res.status !== 200 && res.status !== 400) throw new Error(`HTTP ${res.status}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < persons.length) {
+        const i = next++;
+        const start = performance.now();
+        const res = await api.submitApplication(programCode, applicationFor(persons[i]!, i));
+        latencies.push(performance.now() - start);
+        if (res.status !== 201 && res.status !== 200 && res.status !== 400) throw new Error(`HTTP ${res.status}`);
+      }
+    }),
+  );
   const submitSeconds = (performance.now() - submitStart) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(0);
-  log(`accepted ${latencies.length} in ${submitSeconds.toFixed(1)} s: ${(latencies.length / submitSeconds).toFixed(0)} applications/s, acknowledgement p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`);
+  log(
+    `accepted ${latencies.length} in ${submitSeconds.toFixed(1)} s: ${(latencies.length / submitSeconds).toFixed(0)} applications/s, acknowledgement p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`,
+  );
 
   const stats = api.as(admin.token);
   let counts: Record<string, number> = {};
@@ -71,7 +86,9 @@ try {
   }
   const decidedSeconds = (performance.now() - submitStart) / 1000;
   const reasons = (await stats.programStats(programCode)).rejectionReasons;
-  log(`every application decided ${decidedSeconds.toFixed(1)} s after the first was sent (${(total / decidedSeconds).toFixed(0)} decisions/s end to end)`);
+  log(
+    `every application decided ${decidedSeconds.toFixed(1)} s after the first was sent (${(total / decidedSeconds).toFixed(0)} decisions/s end to end)`,
+  );
   log(`decisions: ${JSON.stringify(counts)}`);
   log(`rejection reasons: ${JSON.stringify(reasons)}`);
 } finally {

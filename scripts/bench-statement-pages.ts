@@ -86,8 +86,14 @@ async function readAll(readPage: (page: number) => Promise<PageRead>): Promise<T
   }
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
-    pages: times.length, entries, totalMs: sum(times), firstMs: times[0] ?? 0, lastMs: times.at(-1) ?? 0,
-    storeTotalMs: sum(store), storeFirstMs: store[0] ?? 0, storeLastMs: store.at(-1) ?? 0,
+    pages: times.length,
+    entries,
+    totalMs: sum(times),
+    firstMs: times[0] ?? 0,
+    lastMs: times.at(-1) ?? 0,
+    storeTotalMs: sum(store),
+    storeFirstMs: store[0] ?? 0,
+    storeLastMs: store.at(-1) ?? 0,
   };
 }
 
@@ -120,7 +126,11 @@ async function benchBank(pool: pg.Pool): Promise<() => Promise<Timing>> {
     readAll(async (page) => {
       const [statement, storeMs] = await timed(() => store.camt053(account, date, page));
       buildCamt053(statement); // the route's work too: the XML is what the client waits for
-      return { entries: statement.statements.reduce((n, s) => n + s.entries.length, 0), lastPage: statement.pagination?.lastPage ?? true, storeMs };
+      return {
+        entries: statement.statements.reduce((n, s) => n + s.entries.length, 0),
+        lastPage: statement.pagination?.lastPage ?? true,
+        storeMs,
+      };
     });
 }
 
@@ -144,7 +154,10 @@ async function benchWallet(pool: pg.Pool): Promise<() => Promise<Timing>> {
     };
     const received = await store.receive(req, () => false);
     if (received.kind !== 'accepted') throw new Error(`batch not accepted: ${received.kind}`);
-    const outcome = await store.settle(received.response.objectReference, { faults: faults.current, chance: (rate) => faults.chance(rate) });
+    const outcome = await store.settle(received.response.objectReference, {
+      faults: faults.current,
+      chance: (rate) => faults.chance(rate),
+    });
     if (outcome.kind !== 'progressed' || outcome.status !== 'completed') throw new Error('batch not completed');
   }
   const date = new Date().toISOString().slice(0, 10);

@@ -24,7 +24,9 @@ async function appliedMigrations(): Promise<Set<string>> {
   try {
     const table = await client.query(`SELECT to_regclass('public._prisma_migrations') AS t`);
     if (!(table.rows[0] as { t: string | null }).t) return new Set();
-    const rows = await client.query(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const rows = await client.query(
+      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     return new Set(rows.rows.map((r: { migration_name: string }) => r.migration_name));
   } finally {
     await client.end();
@@ -39,7 +41,13 @@ if (pending.length === 0) {
   console.log(`[migrate] ${dbName}: applying ${pending.join(', ')}`);
   const result = spawnSync('npx', ['prisma', 'migrate', 'deploy'], {
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: url, PRISMA_QUERY_ENGINE_LIBRARY: '/bin/false', PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', CHECKPOINT_DISABLE: '1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PRISMA_QUERY_ENGINE_LIBRARY: '/bin/false',
+      PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+      CHECKPOINT_DISABLE: '1',
+    },
   });
   process.exit(result.status ?? 1);
 }

@@ -47,13 +47,24 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const fundingAccount = `AMPARO-${runId}`;
   const baseAmount = opts.baseAmount ?? '600.00';
 
-  const [maker, checker] = [await createUser(opts.db, `maker-${runId}`, 'ADMIN'), await createUser(opts.db, `checker-${runId}`, 'APPROVER')];
+  const [maker, checker] = [
+    await createUser(opts.db, `maker-${runId}`, 'ADMIN'),
+    await createUser(opts.db, `checker-${runId}`, 'APPROVER'),
+  ];
   const api = new AmparoApi(opts.urls.web);
   await api.as(maker.token).createProgram({
-    code: programCode, name: `Demo transfer ${runId}`, country: 'BR', currency: 'BRL', baseAmount,
-    batchSize: opts.batchSize ?? 100, fundingAccount,
+    code: programCode,
+    name: `Demo transfer ${runId}`,
+    country: 'BR',
+    currency: 'BRL',
+    baseAmount,
+    batchSize: opts.batchSize ?? 100,
+    fundingAccount,
     // Half a minimum wage per person, adults only: the shape of Brazil's low-income targeting.
-    rules: [{ type: 'max_income_per_capita', amount: '759.00' }, { type: 'min_applicant_age', years: 18 }],
+    rules: [
+      { type: 'max_income_per_capita', amount: '759.00' },
+      { type: 'min_applicant_age', years: 18 },
+    ],
   });
   say(`program ${programCode} created`);
 
@@ -65,8 +76,15 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const applications: Array<{ body: ReturnType<typeof applicationFor>; key?: string }> = [
     ...adults.map((p, i) => ({ body: i % 50 === 7 ? { ...applicationFor(p, i), dateOfBirth: '1950-01-01' } : applicationFor(p, i) })),
     ...minors.map((p, i) => ({ body: applicationFor(p, 10_000 + i) })),
-    ...Array.from({ length: 10 }, (_, i) => ({ body: { ...applicationFor(adults[i]!, 20_000 + i), nationalId: unknownPersonCpf(i + 1, known) } })),
-    ...Array.from({ length: 5 }, (_, i) => ({ body: { ...applicationFor(adults[i]!, 30_000 + i), nationalId: adults[i]!.nationalId.slice(0, 10) + ((Number(adults[i]!.nationalId[10]) + 1) % 10) } })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      body: { ...applicationFor(adults[i]!, 20_000 + i), nationalId: unknownPersonCpf(i + 1, known) },
+    })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      body: {
+        ...applicationFor(adults[i]!, 30_000 + i),
+        nationalId: adults[i]!.nationalId.slice(0, 10) + ((Number(adults[i]!.nationalId[10]) + 1) % 10),
+      },
+    })),
     // Resubmissions (a phone that lost the answer): must return the existing application.
     ...adults.slice(0, 20).map((p, i) => ({ body: applicationFor(p, i) })),
   ];
@@ -74,20 +92,24 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const intakeStarted = Date.now();
   const counts = { sent: 0, created: 0, returnedExisting: 0, refused: 0 };
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < applications.length) {
-      const app = applications[next++]!;
-      const res = await api.submitApplication(programCode, app.body, app.key);
-      counts.sent += 1;
-      if (res.status === 201) counts.created += 1;
-      else if (res.status === 200) counts.returnedExisting += 1;
-      else if (res.status === 400) counts.refused += 1;
-      else throw new Error(`intake answered HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-      if (counts.sent % 200 === 0) say(`applications submitted ${counts.sent}/${applications.length}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < applications.length) {
+        const app = applications[next++]!;
+        const res = await api.submitApplication(programCode, app.body, app.key);
+        counts.sent += 1;
+        if (res.status === 201) counts.created += 1;
+        else if (res.status === 200) counts.returnedExisting += 1;
+        else if (res.status === 400) counts.refused += 1;
+        else throw new Error(`intake answered HTTP ${res.status}: ${JSON.stringify(res.body)}`);
+        if (counts.sent % 200 === 0) say(`applications submitted ${counts.sent}/${applications.length}`);
+      }
+    }),
+  );
   const intakeSeconds = (Date.now() - intakeStarted) / 1000;
-  say(`applications submitted ${counts.sent}: ${counts.created} new, ${counts.returnedExisting} resubmissions, ${counts.refused} refused (${Math.round(counts.sent / intakeSeconds)}/s)`);
+  say(
+    `applications submitted ${counts.sent}: ${counts.created} new, ${counts.returnedExisting} resubmissions, ${counts.refused} refused (${Math.round(counts.sent / intakeSeconds)}/s)`,
+  );
 
   const admin = api.as(maker.token);
   const stats = await waitFor(async () => {
@@ -100,7 +122,9 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
 
   const cycleStarted = Date.now();
   const draft = await admin.prepareCycle(programCode);
-  say(`cycle ${draft.number} prepared by ${maker.id.slice(0, 8)}: ${draft.preview.count} payments, ${draft.preview.amount} ${draft.currency}`);
+  say(
+    `cycle ${draft.number} prepared by ${maker.id.slice(0, 8)}: ${draft.preview.count} payments, ${draft.preview.amount} ${draft.currency}`,
+  );
   await api.as(checker.token).approveCycle(draft.id, { approvedCount: draft.preview.count, approvedAmount: draft.preview.amount });
   say(`cycle approved by ${checker.id.slice(0, 8)}; launching`);
   await admin.launchCycle(draft.id);
@@ -114,16 +138,27 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const cycleSeconds = (Date.now() - cycleStarted) / 1000;
 
   const account = encodeURIComponent(fundingAccount);
-  const bank = (await (await fetch(`${opts.urls.bank}/v1/ledger/summary?debtorAccount=${account}`)).json()) as { entries: number; distinctEndToEndIds: number; totals: RailLedgerSummary['totals'] };
-  const wallet = (await (await fetch(`${opts.urls.wallet}/v1/ledger/summary?account=${account}`)).json()) as { entries: number; distinctReferences: number; totals: RailLedgerSummary['totals'] };
+  const bank = (await (await fetch(`${opts.urls.bank}/v1/ledger/summary?debtorAccount=${account}`)).json()) as {
+    entries: number;
+    distinctEndToEndIds: number;
+    totals: RailLedgerSummary['totals'];
+  };
+  const wallet = (await (await fetch(`${opts.urls.wallet}/v1/ledger/summary?account=${account}`)).json()) as {
+    entries: number;
+    distinctReferences: number;
+    totals: RailLedgerSummary['totals'];
+  };
   const rails = {
     bank: { entries: bank.entries, distinctKeys: bank.distinctEndToEndIds, totals: bank.totals },
     wallet: { entries: wallet.entries, distinctKeys: wallet.distinctReferences, totals: wallet.totals },
   };
   return {
-    programCode, fundingAccount,
+    programCode,
+    fundingAccount,
     submissions: { ...counts, seconds: intakeSeconds },
-    stats, cycle, rails,
+    stats,
+    cycle,
+    rails,
     seconds: { intake: intakeSeconds, decisions: decisionSeconds, cycle: cycleSeconds },
   };
 }
@@ -138,14 +173,26 @@ export function inconsistencies(r: ScenarioResult, baseAmount = '600.00'): strin
   const expected = new Decimal(baseAmount).times(enrolled);
   const check = (ok: boolean, what: string) => ok || problems.push(what);
   check(r.cycle.instructed?.count === enrolled, `instructed ${r.cycle.instructed?.count} != enrolled ${enrolled}`);
-  check(new Decimal(r.cycle.instructed?.amount ?? 0).equals(expected), `instructed amount ${r.cycle.instructed?.amount} != ${expected.toString()}`);
+  check(
+    new Decimal(r.cycle.instructed?.amount ?? 0).equals(expected),
+    `instructed amount ${r.cycle.instructed?.amount} != ${expected.toString()}`,
+  );
   check(rec?.matched.count === enrolled, `matched ${rec?.matched.count} != enrolled ${enrolled}`);
   check(rec?.breaks.count === 0, `${rec?.breaks.count} reconciliation breaks`);
   check(rec?.balanced === true, 'reconciliation control totals do not balance');
-  check(new Decimal(rec?.statement.amount ?? 0).equals(rec?.matched.amount ?? -1), `statement ${rec?.statement.amount} != matched ${rec?.matched.amount}`);
-  check(bank.entries === bank.distinctKeys && wallet.entries === wallet.distinctKeys, `a key credited twice: bank ${bank.entries}/${bank.distinctKeys}, wallet ${wallet.entries}/${wallet.distinctKeys}`);
+  check(
+    new Decimal(rec?.statement.amount ?? 0).equals(rec?.matched.amount ?? -1),
+    `statement ${rec?.statement.amount} != matched ${rec?.matched.amount}`,
+  );
+  check(
+    bank.entries === bank.distinctKeys && wallet.entries === wallet.distinctKeys,
+    `a key credited twice: bank ${bank.entries}/${bank.distinctKeys}, wallet ${wallet.entries}/${wallet.distinctKeys}`,
+  );
   check(bank.entries + wallet.entries === enrolled, `rails credited ${bank.entries} + ${wallet.entries}, enrolled ${enrolled}`);
-  check(railTotal(bank).plus(railTotal(wallet)).equals(expected), `rail totals ${railTotal(bank).toString()} + ${railTotal(wallet).toString()} != ${expected.toString()}`);
+  check(
+    railTotal(bank).plus(railTotal(wallet)).equals(expected),
+    `rail totals ${railTotal(bank).toString()} + ${railTotal(wallet).toString()} != ${expected.toString()}`,
+  );
   return problems;
 }
 

@@ -51,7 +51,12 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
       [programId, programCode, `Benchmark ${o.run}`, base, o.batchSize, fundingAccount],
     );
     await client.query(`INSERT INTO rule_set (id, program_id, version, rules) VALUES ($1, $2, 1, $3)`, [
-      randomUUID(), programId, JSON.stringify([{ type: 'max_income_per_capita', amount: '759.00' }, { type: 'min_applicant_age', years: 18 }]),
+      randomUUID(),
+      programId,
+      JSON.stringify([
+        { type: 'max_income_per_capita', amount: '759.00' },
+        { type: 'min_applicant_age', years: 18 },
+      ]),
     ]);
     // Ids and keys are functions of i, ascending (valid v4 layout, a random prefix per run): the three
     // statements join without a lookup table, and every index insert lands at the index's right edge.
@@ -64,7 +69,9 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
     const series = `FROM generate_series(0, ${Math.trunc(o.beneficiaries)} - 1) AS i`;
     // Foreign-key triggers check row by row (more than half the time at 1M rows); these keys are consistent
     // by construction and checked set-based below, so a superuser skips the triggers for this transaction.
-    const { rows: [role] } = await client.query<{ super: boolean }>(`SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user`);
+    const {
+      rows: [role],
+    } = await client.query<{ super: boolean }>(`SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user`);
     if (role?.super) await client.query(`SET LOCAL session_replication_role = replica`);
     await client.query(
       `INSERT INTO application (id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash,
@@ -86,7 +93,9 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
       [tag, programId],
     );
     // What the skipped triggers would have checked, in one join: each household's three rows belong together.
-    const { rows: [check] } = await client.query<{ linked: number; wallets: number }>(
+    const {
+      rows: [check],
+    } = await client.query<{ linked: number; wallets: number }>(
       `SELECT count(*)::int AS linked, count(*) FILTER (WHERE pa.rail = 'WALLET')::int AS wallets
          FROM beneficiary b JOIN application a ON a.id = b.application_id AND a.program_id = b.program_id
          JOIN payment_account pa ON pa.id = b.payment_account_id AND pa.application_id = a.id
@@ -95,7 +104,11 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
     );
     if (check?.linked !== o.beneficiaries) throw new Error(`seeded ${check?.linked} linked households, expected ${o.beneficiaries}`);
     const wallets = check.wallets;
-    const railTotal = (rail: RailTotal['rail'], count: number): RailTotal => ({ rail, count, amount: new Decimal(base).times(count).toFixed(2) });
+    const railTotal = (rail: RailTotal['rail'], count: number): RailTotal => ({
+      rail,
+      count,
+      amount: new Decimal(base).times(count).toFixed(2),
+    });
     const byRail = [railTotal('BANK', o.beneficiaries - wallets), railTotal('WALLET', wallets)];
     const amount = new Decimal(base).times(o.beneficiaries).toFixed(2);
     // Prepared and approved as test/support/fixtures.ts approvedCycle does: the envelope is the preview.

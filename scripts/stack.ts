@@ -84,8 +84,14 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     // At least info: readiness is read from the log, and the logs go to files, not the terminal.
     const childEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
     // AMPARO_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (benchmarks).
-    const profile = env.AMPARO_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.AMPARO_CPU_PROFILE_DIR}`, `--cpu-prof-name=${spec.name}.\${pid}.\${tid}.cpuprofile`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, spec.entry)], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const profile = env.AMPARO_CPU_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${env.AMPARO_CPU_PROFILE_DIR}`, `--cpu-prof-name=${spec.name}.\${pid}.\${tid}.cpuprofile`]
+      : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, spec.entry)], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.set(spec.name, child);
     let loggedReady = false;
     let tail = '';
@@ -98,7 +104,12 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     child.stdout.on('data', onOutput);
     child.stderr.on('data', onOutput);
     child.on('exit', () => log.end());
-    await waitUntil(spec, child, () => loggedReady, () => tail);
+    await waitUntil(
+      spec,
+      child,
+      () => loggedReady,
+      () => tail,
+    );
   };
 
   const stopOne = async (name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
@@ -125,10 +136,19 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     throw err;
   }
   return {
-    urls: { web: env.PUBLIC_URL!, registry: env.REGISTRY_SIM_URL!, bank: env.BANK_SIM_URL!, sms: env.SMS_SIM_URL!, wallet: env.WALLET_SIM_URL! },
+    urls: {
+      web: env.PUBLIC_URL!,
+      registry: env.REGISTRY_SIM_URL!,
+      bank: env.BANK_SIM_URL!,
+      sms: env.SMS_SIM_URL!,
+      wallet: env.WALLET_SIM_URL!,
+    },
     env,
     stop,
-    pids: () => Object.fromEntries([...children].flatMap(([name, c]) => (c.pid !== undefined && c.exitCode === null && c.signalCode === null ? [[name, c.pid]] : []))),
+    pids: () =>
+      Object.fromEntries(
+        [...children].flatMap(([name, c]) => (c.pid !== undefined && c.exitCode === null && c.signalCode === null ? [[name, c.pid]] : [])),
+      ),
     async restart(name, opts = {}) {
       const spec = specs.find((s) => s.name === name);
       if (!spec) throw new Error(`no process named ${name}`);
@@ -143,7 +163,10 @@ async function waitUntil(spec: ProcessSpec, child: ChildProcess, loggedReady: ()
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode}:\n${tail()}`);
     if (spec.healthUrl) {
-      const ok = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
     } else if (loggedReady()) {
       return;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command of the README's Quickstart and of CI: bootstrap, typecheck, lint, then the whole suite
+# The test command of the README's Quickstart and of CI: bootstrap, typecheck, lint, format check, then the whole suite
 # (unit, workflow tests on the real Temporal server, end-to-end over HTTP) on the test databases.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,5 +11,7 @@ echo "[test] typecheck (tsc --noEmit)"
 npx tsc --noEmit
 echo "[test] lint (eslint)"
 npx eslint . --max-warnings=0
+echo "[test] format (prettier --check; npm run format rewrites)"
+npx prettier --check . --log-level=warn
 echo "[test] vitest"
 npx vitest run "$@"

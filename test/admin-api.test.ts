@@ -14,16 +14,27 @@ beforeAll(async () => {
 afterAll(async () => web?.close());
 
 const programInput = (code = uid('T').toUpperCase()) => ({
-  code, name: 'Transferencia de prueba', country: 'AR', currency: 'ARS', baseAmount: '50000.00', batchSize: 200,
-  fundingAccount: `FUND-${code}`, rules: [{ type: 'max_income_per_capita', amount: '150000.00' }],
+  code,
+  name: 'Transferencia de prueba',
+  country: 'AR',
+  currency: 'ARS',
+  baseAmount: '50000.00',
+  batchSize: 200,
+  fundingAccount: `FUND-${code}`,
+  rules: [{ type: 'max_income_per_capita', amount: '150000.00' }],
 });
 
 describe('programs', () => {
   it('are created by administrators only, with their first rule set', async () => {
     const input = programInput();
     expect((await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input })).statusCode).toBe(401);
-    expect((await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: { authorization: 'Bearer nope' } })).statusCode).toBe(401);
-    expect((await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.finance.headers })).statusCode).toBe(403);
+    expect(
+      (await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: { authorization: 'Bearer nope' } }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.finance.headers })).statusCode,
+    ).toBe(403);
 
     const res = await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.admin.headers });
     expect(res.statusCode).toBe(201);
@@ -33,12 +44,19 @@ describe('programs', () => {
   });
 
   it('refuse bad input naming the field, and a taken code', async () => {
-    const bad = await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: { ...programInput(), currency: 'EUR', rules: [{ type: 'max_income_per_capita', amount: 'lots' }] }, headers: users.admin.headers });
+    const bad = await web.app.inject({
+      method: 'POST',
+      url: '/api/v1/programs',
+      payload: { ...programInput(), currency: 'EUR', rules: [{ type: 'max_income_per_capita', amount: 'lots' }] },
+      headers: users.admin.headers,
+    });
     expect(bad.statusCode).toBe(400);
     expect(Object.keys(bad.json<{ fields: object }>().fields).sort()).toEqual(['currency', 'rules.0.amount']);
     const input = programInput();
     await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.admin.headers });
-    expect((await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.admin.headers })).statusCode).toBe(409);
+    expect(
+      (await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.admin.headers })).statusCode,
+    ).toBe(409);
   });
 });
 
@@ -82,7 +100,9 @@ describe('payment cycles (maker-checker)', () => {
     const ok = await approve(cycle.id, users.approver.headers, { approvedCount: 7, approvedAmount: '4200.00' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'APPROVED', approved: { count: 7, amount: '4200.00' } });
-    expect((await approve(cycle.id, users.approver.headers, { approvedCount: 7, approvedAmount: '4200.00' })).json()).toMatchObject({ error: 'cycle_not_draft' });
+    expect((await approve(cycle.id, users.approver.headers, { approvedCount: 7, approvedAmount: '4200.00' })).json()).toMatchObject({
+      error: 'cycle_not_draft',
+    });
     expect(await web.db.auditEvent.count({ where: { entityId: cycle.id, action: 'cycle.approved', actor: users.approver.id } })).toBe(1);
 
     const launch = await web.app.inject({ method: 'POST', url: `/api/v1/cycles/${cycle.id}/launch`, headers: users.approver.headers });

@@ -37,7 +37,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await web?.db.reviewTask.updateMany({ where: { id: { in: tasks }, status: 'OPEN' }, data: { status: 'DECIDED', decision: 'REJECT', comment: 'test cleanup' } });
+  await web?.db.reviewTask.updateMany({
+    where: { id: { in: tasks }, status: 'OPEN' },
+    data: { status: 'DECIDED', decision: 'REJECT', comment: 'test cleanup' },
+  });
   await web?.close();
 });
 

@@ -24,12 +24,18 @@ const made: AdminFixture[] = [];
 
 beforeAll(async () => {
   web = await startTestWeb();
-  const make = async (role: 'REVIEWER' | 'ADMIN', username = uid(role.toLowerCase())) => ({ id: (await createUser(web.db, username, role, PASSWORD)).id, username });
+  const make = async (role: 'REVIEWER' | 'ADMIN', username = uid(role.toLowerCase())) => ({
+    id: (await createUser(web.db, username, role, PASSWORD)).id,
+    username,
+  });
   [reviewer, admin] = [await make('REVIEWER'), await make('ADMIN')];
 });
 afterAll(async () => {
   // Nothing of ours stays in the shared queue for other tests to see.
-  await web?.db.reviewTask.updateMany({ where: { id: { in: made.map((f) => f.taskId) }, status: 'OPEN' }, data: { status: 'DECIDED', decision: 'REJECT', comment: 'test cleanup' } });
+  await web?.db.reviewTask.updateMany({
+    where: { id: { in: made.map((f) => f.taskId) }, status: 'OPEN' },
+    data: { status: 'DECIDED', decision: 'REJECT', comment: 'test cleanup' },
+  });
   console.log('admin page sizes (bytes):', Object.fromEntries(sizes));
   await web?.close();
 });
@@ -37,14 +43,24 @@ afterAll(async () => {
 /** Records every HTML page's size (each must stay under 60 KB). */
 async function request(name: string, opts: InjectOptions) {
   const res = await web.app.inject(opts);
-  if (String(res.headers['content-type']).startsWith('text/html')) sizes.set(name, Math.max(sizes.get(name) ?? 0, Buffer.byteLength(res.body)));
+  if (String(res.headers['content-type']).startsWith('text/html'))
+    sizes.set(name, Math.max(sizes.get(name) ?? 0, Buffer.byteLength(res.body)));
   return res;
 }
 const get = (name: string, url: string, cookie?: string) => request(name, { method: 'GET', url, headers: cookie ? { cookie } : {} });
 const post = (name: string, url: string, fields: Record<string, string>, cookie?: string) =>
-  request(name, { method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': FORM, ...(cookie ? { cookie } : {}) } });
+  request(name, {
+    method: 'POST',
+    url,
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': FORM, ...(cookie ? { cookie } : {}) },
+  });
 const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-const cookieHeader = (res: { cookies: Array<{ name: string; value: string }> }) => res.cookies.filter((c) => c.value).map((c) => `${c.name}=${c.value}`).join('; ');
+const cookieHeader = (res: { cookies: Array<{ name: string; value: string }> }) =>
+  res.cookies
+    .filter((c) => c.value)
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
 
 /** The sign-in form's cookie and token, then the credentials: as a browser does it. */
 async function signIn(username: string, password: string, next?: string) {
@@ -61,10 +77,20 @@ describe('sign-in', () => {
   it('gives one 401 page for a wrong password, an unknown user and a user without a password', async () => {
     const apiOnly = uid('api-only');
     await createUser(web.db, apiOnly, 'REVIEWER');
-    const pages = await Promise.all([[reviewer.username, 'wrong password 123'], [uid('nobody'), PASSWORD], [apiOnly, PASSWORD]].map(async ([u, p]) => {
-      const res = await signIn(u!, p!);
-      return { status: res.statusCode, cookie: res.cookies.some((c) => c.name === 'amparo_admin'), body: res.body.replace(escapeHtml(u!), 'USER').replace(/value="[\w-]{43}"/, '') };
-    }));
+    const pages = await Promise.all(
+      [
+        [reviewer.username, 'wrong password 123'],
+        [uid('nobody'), PASSWORD],
+        [apiOnly, PASSWORD],
+      ].map(async ([u, p]) => {
+        const res = await signIn(u!, p!);
+        return {
+          status: res.statusCode,
+          cookie: res.cookies.some((c) => c.name === 'amparo_admin'),
+          body: res.body.replace(escapeHtml(u!), 'USER').replace(/value="[\w-]{43}"/, ''),
+        };
+      }),
+    );
     expect([pages[0]!.status, pages[0]!.cookie]).toEqual([401, false]);
     expect(pages[0]!.body).toContain('The username or the password is not right.');
     expect(pages.slice(1)).toEqual([pages[0], pages[0]]);
@@ -113,21 +139,27 @@ describe('roles', () => {
     expect(home.body).toContain(`Signed in as <strong>${escapeHtml(admin.username)}</strong>`);
     expect(home.body).not.toContain('href="/admin/reviews"'); // nav by role
     // Form parsing lives in the admin scope only: the JSON API still refuses form bodies.
-    expect((await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: 'code=X', headers: { 'content-type': FORM } })).statusCode).toBe(415);
+    expect(
+      (await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: 'code=X', headers: { 'content-type': FORM } })).statusCode,
+    ).toBe(415);
   });
 });
 
 describe('the review queue and a review', () => {
   let cookie: string;
   let f: AdminFixture;
-  beforeAll(async () => void ([cookie, f] = await Promise.all([session(reviewer), probableDuplicateReview(web.db).then((x) => (made.push(x), x))])));
+  beforeAll(
+    async () => void ([cookie, f] = await Promise.all([session(reviewer), probableDuplicateReview(web.db).then((x) => (made.push(x), x))])),
+  );
 
   it('lists open tasks oldest first with number, program, kind, age and candidate count; strict headers, no script', async () => {
     const res = await get('queue', '/admin/reviews?kind=DUPLICATE', cookie);
     expect([res.statusCode, res.headers['cache-control']]).toEqual([200, 'no-store']);
     expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(res.body).not.toContain('<script');
-    const row = new RegExp(`<tr><td><a href="/admin/reviews/${f.taskId}">${f.applicant.number}</a></td><td>[^<]*\\(${f.programCode}\\)</td>\\s*<td>Probable duplicate</td><td><time[^>]*>\\d+ days</time></td><td>1</td></tr>`);
+    const row = new RegExp(
+      `<tr><td><a href="/admin/reviews/${f.taskId}">${f.applicant.number}</a></td><td>[^<]*\\(${f.programCode}\\)</td>\\s*<td>Probable duplicate</td><td><time[^>]*>\\d+ days</time></td><td>1</td></tr>`,
+    );
     expect(res.body).toMatch(row);
     expect((await get('queue', '/admin/reviews?kind=APPEAL', cookie)).body).not.toContain(f.taskId);
   });
@@ -136,7 +168,15 @@ describe('the review queue and a review', () => {
     const res = await get('review', `/admin/reviews/${f.taskId}`, cookie);
     expect(res.statusCode).toBe(200);
     const table = /<table>\s*<caption id="compare-caption">[\s\S]*?<\/table>/.exec(res.body)?.[0] ?? '';
-    for (const text of [f.applicant.fullName, f.candidate.fullName, mask(f.candidate.nationalId), mask(f.applicant.nationalId), 'Probably the same person', '0.91']) expect(table).toContain(escapeHtml(text));
+    for (const text of [
+      f.applicant.fullName,
+      f.candidate.fullName,
+      mask(f.candidate.nationalId),
+      mask(f.applicant.nationalId),
+      'Probably the same person',
+      '0.91',
+    ])
+      expect(table).toContain(escapeHtml(text));
     for (const id of [f.candidate.nationalId, f.applicant.nationalId]) expect(res.body).not.toContain(id);
     expect(res.body).toContain(f.householdId); // a registry fact
     expect(res.body).toContain(escapeHtml(reasonSentence('APPLICANT_TOO_YOUNG', 'en', { age: 17, minimum: 18 })));
@@ -146,7 +186,10 @@ describe('the review queue and a review', () => {
 
   it('refuses a decision without the CSRF token and changes nothing', async () => {
     for (const token of [{}, { _csrf: 'wrong-token' }] as Record<string, string>[]) {
-      expect((await post('403', `/admin/reviews/${f.taskId}/decision`, { decision: 'ENROLL', comment: 'Different people.', ...token }, cookie)).statusCode).toBe(403);
+      expect(
+        (await post('403', `/admin/reviews/${f.taskId}/decision`, { decision: 'ENROLL', comment: 'Different people.', ...token }, cookie))
+          .statusCode,
+      ).toBe(403);
     }
     expect(await web.db.reviewTask.findUniqueOrThrow({ where: { id: f.taskId } })).toMatchObject({ status: 'OPEN', decision: null });
     expect(await web.db.auditEvent.count({ where: { entityId: f.applicant.id, action: 'review.decided' } })).toBe(0);
@@ -158,15 +201,29 @@ describe('the review queue and a review', () => {
     expect([missing.statusCode, missing.body]).toEqual([400, expect.stringContaining('Write a comment saying why')]);
     expect(missing.body).toMatch(/value="ENROLL" checked>[\s\S]*<textarea[^>]*aria-invalid="true"/);
 
-    const done = await post('decision', `/admin/reviews/${f.taskId}/decision`, { _csrf, decision: 'ENROLL', comment: 'Different mothers\' names in the registry.' }, cookie);
+    const done = await post(
+      'decision',
+      `/admin/reviews/${f.taskId}/decision`,
+      { _csrf, decision: 'ENROLL', comment: "Different mothers' names in the registry." },
+      cookie,
+    );
     expect([done.statusCode, done.headers.location]).toEqual([303, `/admin/reviews?decided=${f.applicant.number}`]);
-    expect(await web.db.reviewTask.findUniqueOrThrow({ where: { id: f.taskId } })).toMatchObject({ status: 'DECIDED', decision: 'ENROLL', reviewerId: reviewer.id });
+    expect(await web.db.reviewTask.findUniqueOrThrow({ where: { id: f.taskId } })).toMatchObject({
+      status: 'DECIDED',
+      decision: 'ENROLL',
+      reviewerId: reviewer.id,
+    });
     expect(await web.db.auditEvent.count({ where: { entityId: f.applicant.id, action: 'review.decided', actor: reviewer.id } })).toBe(1);
     const queue = await get('queue', String(done.headers.location), cookie);
     expect(queue.body).toContain(`Decision recorded for application <strong>${f.applicant.number}</strong>`);
     expect(queue.body).not.toContain(f.taskId);
 
-    const again = await post('409', `/admin/reviews/${f.taskId}/decision`, { _csrf, decision: 'REJECT', comment: 'Changed my mind.' }, cookie);
+    const again = await post(
+      '409',
+      `/admin/reviews/${f.taskId}/decision`,
+      { _csrf, decision: 'REJECT', comment: 'Changed my mind.' },
+      cookie,
+    );
     expect([again.statusCode, again.body]).toEqual([409, expect.stringContaining('Already decided')]);
     expect(await web.db.reviewTask.findUniqueOrThrow({ where: { id: f.taskId } })).toMatchObject({ decision: 'ENROLL' });
     expect((await get('review decided', `/admin/reviews/${f.taskId}`, cookie)).body).toContain(`by ${escapeHtml(reviewer.username)}`);

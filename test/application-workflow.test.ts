@@ -30,7 +30,9 @@ const web = () => ({ db, temporal: temporal.client, log: createLogger('test', 'e
 
 beforeAll(async () => {
   registry = await startRegistry(600, 7, 0.2); // dirty: typos, swapped names, missing accents, duplicates
-  temporal = await startTestWorker(testActivities(queues.queues, { db, config: { ...config, REGISTRY_SIM_URL: registry.url }, today: () => TODAY }));
+  temporal = await startTestWorker(
+    testActivities(queues.queues, { db, config: { ...config, REGISTRY_SIM_URL: registry.url }, today: () => TODAY }),
+  );
 });
 afterAll(async () => {
   await temporal?.close();
@@ -57,28 +59,46 @@ function households() {
 const poorHousehold = (minAdults = 1) => households().find((h) => h.perCapita.lessThanOrEqualTo(759) && h.adults.length >= minAdults)!;
 
 let seq = 0;
-async function apply(programId: string, person: { nationalId: string; fullName: string; dateOfBirth: string }, opts: { phone?: string; account?: string } = {}) {
+async function apply(
+  programId: string,
+  person: { nationalId: string; fullName: string; dateOfBirth: string },
+  opts: { phone?: string; account?: string } = {},
+) {
   const phone = opts.phone ?? `+55119${String(10_000_000 + ++seq).slice(-8)}`;
   const account = { rail: 'BANK' as const, bankCode: '001', accountNumber: opts.account ?? String(800_000_000 + ++seq) };
   return db.application.create({
     data: {
-      number: uid('A').toUpperCase(), programId, nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', person.nationalId), nationalId: person.nationalId,
-      fullName: person.fullName, dateOfBirth: new Date(`${person.dateOfBirth}T00:00:00Z`), phone, phoneHash: phoneHash(config.PII_HASH_KEY, phone),
-      municipality: 'x', householdSize: 1, dependantsUnder18: 0, declaredMonthlyIncome: '0.00',
+      number: uid('A').toUpperCase(),
+      programId,
+      nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', person.nationalId),
+      nationalId: person.nationalId,
+      fullName: person.fullName,
+      dateOfBirth: new Date(`${person.dateOfBirth}T00:00:00Z`),
+      phone,
+      phoneHash: phoneHash(config.PII_HASH_KEY, phone),
+      municipality: 'x',
+      householdSize: 1,
+      dependantsUnder18: 0,
+      declaredMonthlyIncome: '0.00',
       paymentAccount: { create: { ...account, accountKey: accountKey(config.PII_HASH_KEY, account) } },
     },
   });
 }
-const applyAs = (programId: string, p: Person, opts?: { phone?: string; account?: string }) => apply(programId, { ...p, fullName: trueName(p) }, opts);
+const applyAs = (programId: string, p: Person, opts?: { phone?: string; account?: string }) =>
+  apply(programId, { ...p, fullName: trueName(p) }, opts);
 
 async function start(applicationId: string, extra: Omit<ApplicationInput, 'applicationId'> = {}) {
   return temporal.client.workflow.start(ApplicationWorkflow, {
-    workflowId: applicationWorkflowId(applicationId), taskQueue: temporal.taskQueue, args: [{ applicationId, appealWindowMs: 1_500, recheckMs: 1_000, ...extra }],
+    workflowId: applicationWorkflowId(applicationId),
+    taskQueue: temporal.taskQueue,
+    args: [{ applicationId, appealWindowMs: 1_500, recheckMs: 1_000, ...extra }],
   });
 }
-const decide = async (applicationId: string, extra?: Omit<ApplicationInput, 'applicationId'>) => (await start(applicationId, extra)).result();
+const decide = async (applicationId: string, extra?: Omit<ApplicationInput, 'applicationId'>) =>
+  (await start(applicationId, extra)).result();
 const status = async (id: string) => (await db.application.findUniqueOrThrow({ where: { id } })).status;
-const notified = async (id: string) => (await db.notification.findMany({ where: { applicationId: id }, orderBy: { createdAt: 'asc' } })).map((n) => n.eventKey);
+const notified = async (id: string) =>
+  (await db.notification.findMany({ where: { applicationId: id }, orderBy: { createdAt: 'asc' } })).map((n) => n.eventKey);
 
 describe('ApplicationWorkflow: verification and rules', () => {
   it('enrols an eligible adult typing their true name, though the registry record may be dirty, and texts them', async () => {
@@ -91,13 +111,21 @@ describe('ApplicationWorkflow: verification and rules', () => {
     const stored = await db.application.findUniqueOrThrow({ where: { id: app.id }, include: { beneficiary: true } });
     expect(stored.beneficiary?.householdId).toBe(person.householdId);
     expect(stored.municipalityCode).toBe(person.municipality.code);
-    expect(stored.ruleResults).toEqual([expect.objectContaining({ rule: 'max_income_per_capita', passed: true }), expect.objectContaining({ rule: 'min_applicant_age', passed: true })]);
+    expect(stored.ruleResults).toEqual([
+      expect.objectContaining({ rule: 'max_income_per_capita', passed: true }),
+      expect.objectContaining({ rule: 'min_applicant_age', passed: true }),
+    ]);
     expect(await notified(app.id)).toEqual(['decision:ENROLLED']);
   });
 
-  it('accepts every kind of name dirt in the registry, and refuses another person\'s name', async () => {
+  it("accepts every kind of name dirt in the registry, and refuses another person's name", async () => {
     const program = await createProgram(db, { rules: [{ type: 'min_applicant_age', years: 0 }] });
-    const dirty = registry.population.persons.filter((p) => { const t = groundTruth(registry.population, p); return t.dirt.length > 0 && !t.duplicateOf; }).slice(0, 6);
+    const dirty = registry.population.persons
+      .filter((p) => {
+        const t = groundTruth(registry.population, p);
+        return t.dirt.length > 0 && !t.duplicateOf;
+      })
+      .slice(0, 6);
     expect(dirty.length).toBeGreaterThan(3);
     const results = await Promise.all(dirty.map(async (p) => decide((await applyAs(program.id, p)).id)));
     expect(results.map((r) => r.reasonCodes.filter((c) => c === 'NAME_MISMATCH'))).toEqual(dirty.map(() => []));
@@ -126,10 +154,15 @@ describe('ApplicationWorkflow: verification and rules', () => {
     const known = new Set(registry.population.persons.map((p) => p.nationalId));
     let s = 99;
     let cpf = '';
-    do cpf = generateCpf((max) => (s = (s * 48271) % 2147483647) % max); while (known.has(cpf));
-    expect(await decide((await apply(program.id, { nationalId: cpf, fullName: 'Nobody Known', dateOfBirth: '1980-01-01' })).id)).toMatchObject({ reasonCodes: ['NOT_IN_REGISTRY'] });
+    do cpf = generateCpf((max) => (s = (s * 48271) % 2147483647) % max);
+    while (known.has(cpf));
+    expect(
+      await decide((await apply(program.id, { nationalId: cpf, fullName: 'Nobody Known', dateOfBirth: '1980-01-01' })).id),
+    ).toMatchObject({ reasonCodes: ['NOT_IN_REGISTRY'] });
     const person = poorHousehold().adults[0]!;
-    expect(await decide((await applyAs(program.id, { ...person, dateOfBirth: '1901-01-01' })).id)).toMatchObject({ reasonCodes: ['DATE_OF_BIRTH_MISMATCH'] });
+    expect(await decide((await applyAs(program.id, { ...person, dateOfBirth: '1901-01-01' })).id)).toMatchObject({
+      reasonCodes: ['DATE_OF_BIRTH_MISMATCH'],
+    });
     const minor = households().find((h) => h.minors.length > 0)!.minors[0]!;
     expect(await decide((await applyAs(program.id, minor)).id)).toMatchObject({ reasonCodes: ['APPLICANT_TOO_YOUNG'] });
   });
@@ -138,7 +171,11 @@ describe('ApplicationWorkflow: verification and rules', () => {
 describe('ApplicationWorkflow: deduplication', () => {
   it('enrols exactly one of two adults of one household applying at the same time', async () => {
     const program = await createProgram(db);
-    const [a, b] = await Promise.all(poorHousehold(2).adults.slice(0, 2).map((p) => applyAs(program.id, p)));
+    const [a, b] = await Promise.all(
+      poorHousehold(2)
+        .adults.slice(0, 2)
+        .map((p) => applyAs(program.id, p)),
+    );
     const results = await Promise.all([decide(a!.id), decide(b!.id)]);
     expect(results.map((r) => r.status).sort()).toEqual(['ENROLLED', 'REJECTED']);
     expect(results.find((r) => r.status === 'REJECTED')!.reasonCodes).toEqual(['DUPLICATE_HOUSEHOLD']);
@@ -149,13 +186,19 @@ describe('ApplicationWorkflow: deduplication', () => {
     const program = await createProgram(db);
     const [h1, h2] = households().filter((h) => h.perCapita.lessThanOrEqualTo(759) && h.adults.length > 0);
     expect(await decide((await applyAs(program.id, h1!.adults[0]!, { account: '55501234' })).id)).toMatchObject({ status: 'ENROLLED' });
-    expect(await decide((await applyAs(program.id, h2!.adults[0]!, { account: '0055501234' })).id)).toMatchObject({ status: 'REJECTED', reasonCodes: ['ACCOUNT_IN_USE'] });
+    expect(await decide((await applyAs(program.id, h2!.adults[0]!, { account: '0055501234' })).id)).toMatchObject({
+      status: 'REJECTED',
+      reasonCodes: ['ACCOUNT_IN_USE'],
+    });
   });
 
-  it('refuses applications from one phone beyond the program\'s limit, in the order they came', async () => {
+  it("refuses applications from one phone beyond the program's limit, in the order they came", async () => {
     const program = await createProgram(db, { rules: [{ type: 'min_applicant_age', years: 18 }] });
     await db.program.update({ where: { id: program.id }, data: { maxApplicationsPerPhone: 2 } });
-    const adults = households().filter((h) => h.adults.length > 0).slice(0, 3).map((h) => h.adults[0]!);
+    const adults = households()
+      .filter((h) => h.adults.length > 0)
+      .slice(0, 3)
+      .map((h) => h.adults[0]!);
     const apps = [];
     for (const p of adults) apps.push(await applyAs(program.id, p, { phone: '+5511999990000' }));
     const results = await Promise.all(apps.map((a) => decide(a.id)));
@@ -164,7 +207,9 @@ describe('ApplicationWorkflow: deduplication', () => {
 
   it('sends a probable duplicate person to review; the reviewer enrols or rejects, and a rejection is appealable', async () => {
     const program = await createProgram(db, { rules: [{ type: 'min_applicant_age', years: 18 }] });
-    const duplicates = registry.population.persons.filter((p) => groundTruth(registry.population, p).duplicateOf && ageOn(p.dateOfBirth, TODAY) >= 18);
+    const duplicates = registry.population.persons.filter(
+      (p) => groundTruth(registry.population, p).duplicateOf && ageOn(p.dateOfBirth, TODAY) >= 18,
+    );
     expect(duplicates.length).toBeGreaterThanOrEqual(2);
     const outcomes: string[] = [];
     for (const [i, copy] of duplicates.slice(0, 2).entries()) {
@@ -175,9 +220,14 @@ describe('ApplicationWorkflow: deduplication', () => {
       await waitFor(async () => (await status(second.id)) === 'NEEDS_REVIEW', 20_000);
       const task = await db.reviewTask.findFirstOrThrow({ where: { applicationId: second.id, kind: 'DUPLICATE' } });
       // (The same persons may also be enrolled in other tests' programs: those are OTHER_PROGRAM candidates.)
-      const probable = await db.duplicateCandidate.findMany({ where: { applicationId: second.id, kind: 'PROBABLE_PERSON' }, include: { candidateApplication: true } });
+      const probable = await db.duplicateCandidate.findMany({
+        where: { applicationId: second.id, kind: 'PROBABLE_PERSON' },
+        include: { candidateApplication: true },
+      });
       expect(probable.map((c) => c.candidateApplication.nationalId)).toEqual([original.nationalId]);
-      expect(await decideReview(web(), task.id, randomReviewer(), i === 0 ? 'ENROLL' : 'REJECT', 'checked the documents')).toEqual({ kind: 'decided' });
+      expect(await decideReview(web(), task.id, randomReviewer(), i === 0 ? 'ENROLL' : 'REJECT', 'checked the documents')).toEqual({
+        kind: 'decided',
+      });
       expect(await decideReview(web(), task.id, randomReviewer(), 'ENROLL', 'again')).toEqual({ kind: 'already_decided' });
       if (i === 0) {
         expect(await handle.result()).toEqual({ status: 'ENROLLED', reasonCodes: [] });
@@ -236,7 +286,12 @@ describe('ApplicationWorkflow: appeals', () => {
     // Record the appeal the way the web does, but without signalling: the workflow's recheck finds it.
     await db.application.update({ where: { id: app.id }, data: { status: 'APPEALED' } });
     await db.reviewTask.create({ data: { applicationId: app.id, kind: 'APPEAL', statement: 'lost signal' } });
-    const task = await waitFor(async () => (await notified(app.id)).includes('appeal:received') && db.reviewTask.findFirst({ where: { applicationId: app.id, kind: 'APPEAL' } }), 15_000);
+    const task = await waitFor(
+      async () =>
+        (await notified(app.id)).includes('appeal:received') &&
+        db.reviewTask.findFirst({ where: { applicationId: app.id, kind: 'APPEAL' } }),
+      15_000,
+    );
     await db.reviewTask.update({ where: { id: task.id }, data: { status: 'DECIDED', decision: 'ENROLL', decidedAt: new Date() } });
     expect(await handle.result()).toEqual({ status: 'ENROLLED', reasonCodes: [], appealed: true });
     expect(await db.beneficiary.count({ where: { applicationId: app.id } })).toBe(1);

@@ -29,12 +29,23 @@ let person: RegistryPersonSummary & { trueName?: string };
 const applied = { number: '', day: '', month: '', year: '' };
 
 beforeAll(async () => {
-  stack = await startStack(await stackEnv(process.env, { REGISTRY_POPULATION: '200', TEMPORAL_TASK_QUEUE: uid('browser'), QUEUE_PREFIX: queuePrefix }));
+  stack = await startStack(
+    await stackEnv(process.env, { REGISTRY_POPULATION: '200', TEMPORAL_TASK_QUEUE: uid('browser'), QUEUE_PREFIX: queuePrefix }),
+  );
   const admin = await createUser(db, uid('browser-admin'), 'ADMIN');
   programCode = uid('WEB').toUpperCase().slice(0, 24);
   await new AmparoApi(stack.urls.web).as(admin.token).createProgram({
-    code: programCode, name: `Bolsa Apoio ${programCode.slice(-6)}`, country: 'BR', currency: 'BRL', baseAmount: '600.00', batchSize: 50,
-    fundingAccount: `FUND-${programCode}`, rules: [{ type: 'max_income_per_capita', amount: '759.00' }, { type: 'min_applicant_age', years: 18 }],
+    code: programCode,
+    name: `Bolsa Apoio ${programCode.slice(-6)}`,
+    country: 'BR',
+    currency: 'BRL',
+    baseAmount: '600.00',
+    batchSize: 50,
+    fundingAccount: `FUND-${programCode}`,
+    rules: [
+      { type: 'max_income_per_capita', amount: '759.00' },
+      { type: 'min_applicant_age', years: 18 },
+    ],
   });
   const today = new Date().toISOString().slice(0, 10);
   const persons = await fetchRegistryPersons(stack.urls.registry, 200);
@@ -118,11 +129,16 @@ describe('the application form in Chromium', () => {
 
     // Later: the status page, until the rail has decided (either way is fine).
     let text = '';
-    await expect.poll(async () => {
-      await lookUp(page);
-      text = await page.innerText('main');
-      return /\b(Aprobada|No aprobada)\b/.test(text);
-    }, { timeout: 150_000, interval: 1_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          await lookUp(page);
+          text = await page.innerText('main');
+          return /\b(Aprobada|No aprobada)\b/.test(text);
+        },
+        { timeout: 150_000, interval: 1_000 },
+      )
+      .toBe(true);
     const app = await db.application.findUniqueOrThrow({ where: { number: applied.number } });
     expect(['ENROLLED', 'REJECTED']).toContain(app.status);
     expect(page.url()).not.toContain(applied.year); // the date of birth never goes in a URL

@@ -14,7 +14,10 @@ const sizes = new Map<string, number>();
 beforeAll(async () => void (web = await startTestWeb()));
 afterAll(async () => {
   // Leave nothing in RECEIVED: a later run's intake sweeper would otherwise pick these up.
-  await web.db.application.updateMany({ where: { programId: { in: programIds }, status: 'RECEIVED' }, data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] } });
+  await web.db.application.updateMany({
+    where: { programId: { in: programIds }, status: 'RECEIVED' },
+    data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
+  });
   console.log('page sizes (bytes):', Object.fromEntries(sizes));
   await web.close();
 });
@@ -23,15 +26,28 @@ const newProgram = async () => createProgram(web.db).then((program) => (programI
 
 const FORM = 'application/x-www-form-urlencoded';
 const valid: Record<string, string> = {
-  nationalId: '529.982.247-25', fullName: 'Maria José da Silva', dobDay: '14', dobMonth: '3', dobYear: '1985', phone: '(11) 98765-4321',
-  municipality: 'São Paulo', householdSize: '4', dependantsUnder18: '2', declaredMonthlyIncome: '1.200,50', rail: 'BANK', bankCode: '001',
-  accountNumber: '12345678', msisdn: '', consent: 'yes',
+  nationalId: '529.982.247-25',
+  fullName: 'Maria José da Silva',
+  dobDay: '14',
+  dobMonth: '3',
+  dobYear: '1985',
+  phone: '(11) 98765-4321',
+  municipality: 'São Paulo',
+  householdSize: '4',
+  dependantsUnder18: '2',
+  declaredMonthlyIncome: '1.200,50',
+  rail: 'BANK',
+  bankCode: '001',
+  accountNumber: '12345678',
+  msisdn: '',
+  consent: 'yes',
 };
 
 /** Records every page's size: each must stay under 30 KB including its CSS. */
 const page = async (name: string, opts: InjectOptions) => {
   const res = await web.app.inject(opts);
-  if (String(res.headers['content-type']).startsWith('text/html')) sizes.set(name, Math.max(sizes.get(name) ?? 0, Buffer.byteLength(res.body)));
+  if (String(res.headers['content-type']).startsWith('text/html'))
+    sizes.set(name, Math.max(sizes.get(name) ?? 0, Buffer.byteLength(res.body)));
   return res;
 };
 const post = (name: string, url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
@@ -52,7 +68,9 @@ describe('languages', () => {
     const pt = await page('form', { url, headers: { 'accept-language': 'pt-BR,pt;q=0.9,en;q=0.8' } });
     expect(pt.body).toContain('<html lang="pt">');
     has(pt.body, 'Número do CPF');
-    expect((await page('form', { url, headers: { 'accept-language': 'de-DE, fr;q=0.9, en;q=0.5, pt;q=0.3' } })).body).toContain('<html lang="en">');
+    expect((await page('form', { url, headers: { 'accept-language': 'de-DE, fr;q=0.9, en;q=0.5, pt;q=0.3' } })).body).toContain(
+      '<html lang="en">',
+    );
 
     const switched = await page('form', { url: `${url}?lang=en`, headers: { 'accept-language': 'pt' } });
     expect(switched.body).toContain('<html lang="en">');
@@ -76,8 +94,26 @@ describe('GET /apply/:code', () => {
     const res = await page('form', { url: `/apply/${program.code}` });
     expect(res.statusCode).toBe(200);
     const ids = [...res.body.matchAll(/<(?:input|textarea)[^>]*\sid="([^"]+)"/g)].map((m) => m[1]!);
-    expect(ids).toEqual(expect.arrayContaining(['nationalId', 'fullName', 'dobDay', 'dobMonth', 'dobYear', 'phone', 'municipality', 'householdSize',
-      'dependantsUnder18', 'declaredMonthlyIncome', 'rail-BANK', 'rail-WALLET', 'bankCode', 'accountNumber', 'msisdn', 'consent']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'nationalId',
+        'fullName',
+        'dobDay',
+        'dobMonth',
+        'dobYear',
+        'phone',
+        'municipality',
+        'householdSize',
+        'dependantsUnder18',
+        'declaredMonthlyIncome',
+        'rail-BANK',
+        'rail-WALLET',
+        'bankCode',
+        'accountNumber',
+        'msisdn',
+        'consent',
+      ]),
+    );
     for (const id of ids) expect(res.body, id).toContain(`<label for="${id}">`);
     expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; form-action 'self'/);
     expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
@@ -95,7 +131,13 @@ describe('POST /apply/:code', () => {
     expect(res.headers.location).toMatch(new RegExp(`^/apply/${program.code}/done\\?n=BR-[0-9A-Z]{8}&lang=es$`));
     const number = numberOf(res);
     const stored = await web.db.application.findUniqueOrThrow({ where: { number }, include: { paymentAccount: true } });
-    expect(stored).toMatchObject({ nationalId: '52998224725', phone: '+5511987654321', householdSize: 4, dependantsUnder18: 2, language: 'es' });
+    expect(stored).toMatchObject({
+      nationalId: '52998224725',
+      phone: '+5511987654321',
+      householdSize: 4,
+      dependantsUnder18: 2,
+      language: 'es',
+    });
     expect(stored.declaredMonthlyIncome.toString()).toBe('1200.5');
     expect(stored.paymentAccount).toMatchObject({ rail: 'BANK', bankCode: '001', accountNumber: '12345678' });
     expect(await web.queues.intake.getJob(stored.id)).toBeTruthy();
@@ -112,17 +154,47 @@ describe('POST /apply/:code', () => {
 
   it('accepts a mobile wallet instead of a bank account', async () => {
     const program = await newProgram();
-    const res = await post('form', `/apply/${program.code}`, { ...valid, rail: 'WALLET', bankCode: '', accountNumber: '', msisdn: '11 91234-5678' });
+    const res = await post('form', `/apply/${program.code}`, {
+      ...valid,
+      rail: 'WALLET',
+      bankCode: '',
+      accountNumber: '',
+      msisdn: '11 91234-5678',
+    });
     const stored = await web.db.application.findUniqueOrThrow({ where: { number: numberOf(res) }, include: { paymentAccount: true } });
     expect(stored.paymentAccount).toMatchObject({ rail: 'WALLET', msisdn: '+5511912345678', bankCode: null });
   });
 
   it('on errors answers 400 with every value kept, a Spanish message next to each wrong field and in the summary, and writes nothing', async () => {
     const program = await newProgram();
-    const typed: Record<string, string> = { ...valid, nationalId: '529.982.247-24', fullName: 'Mo', dobDay: '31', dobMonth: '2', householdSize: '2', dependantsUnder18: '3', rail: 'BANK', bankCode: '12', consent: '' };
+    const typed: Record<string, string> = {
+      ...valid,
+      nationalId: '529.982.247-24',
+      fullName: 'Mo',
+      dobDay: '31',
+      dobMonth: '2',
+      householdSize: '2',
+      dependantsUnder18: '3',
+      rail: 'BANK',
+      bankCode: '12',
+      consent: '',
+    };
     const res = await post('form-errors', `/apply/${program.code}`, typed);
     expect([res.statusCode, res.headers['cache-control']]).toEqual([400, 'no-store']);
-    for (const name of ['nationalId', 'fullName', 'dobDay', 'dobMonth', 'dobYear', 'phone', 'municipality', 'householdSize', 'dependantsUnder18', 'declaredMonthlyIncome', 'bankCode', 'accountNumber']) {
+    for (const name of [
+      'nationalId',
+      'fullName',
+      'dobDay',
+      'dobMonth',
+      'dobYear',
+      'phone',
+      'municipality',
+      'householdSize',
+      'dependantsUnder18',
+      'declaredMonthlyIncome',
+      'bankCode',
+      'accountNumber',
+    ]) {
       expect(inputTag(res.body, name), name).toContain(`value="${escapeHtml(typed[name]!)}"`);
     }
     expect(res.body).toContain('id="rail-BANK" name="rail" value="BANK" checked');
@@ -137,7 +209,9 @@ describe('POST /apply/:code', () => {
     expect(res.body).toMatch(/<div class="summary" role="alert"/);
     for (const [anchor, message] of Object.entries(expected)) {
       expect(res.body, `summary ${anchor}`).toContain(`<a href="#${anchor}">${escapeHtml(message)}`);
-      expect(res.body, `inline ${anchor}`).toContain(`id="${anchor === 'dobDay' ? 'dob' : anchor}-error"><span class="vh">Error: </span>${escapeHtml(message)}`);
+      expect(res.body, `inline ${anchor}`).toContain(
+        `id="${anchor === 'dobDay' ? 'dob' : anchor}-error"><span class="vh">Error: </span>${escapeHtml(message)}`,
+      );
     }
     expect(res.body).toMatch(/id="fullName"[^>]*aria-describedby="fullName-hint fullName-error" aria-invalid="true"/);
     expect(res.body).not.toMatch(/id="municipality"[^>]*aria-invalid/);
@@ -168,7 +242,10 @@ describe('GET/POST /status and the appeal', () => {
       has(res.body, 'No encontramos una solicitud con ese número y esa fecha de nacimiento.');
     }
     const missing = await lookup('', { dobDay: '', dobMonth: '', dobYear: '' });
-    expect([missing.statusCode, missing.body]).toEqual([400, expect.stringContaining('<a href="#number">Escriba su número de solicitud.</a>')]);
+    expect([missing.statusCode, missing.body]).toEqual([
+      400,
+      expect.stringContaining('<a href="#number">Escriba su número de solicitud.</a>'),
+    ]);
   });
 
   it('explains where a found application stands, in the negotiated language, without caching it', async () => {
@@ -183,9 +260,16 @@ describe('GET/POST /status and the appeal', () => {
     const program = await newProgram();
     const number = await apply(program.code);
     const facts = { householdMonthlyIncome: '4000.00', householdSize: 4, perCapita: '1000.00', threshold: '759.00' };
-    const app = await web.db.application.update({ where: { number }, data: {
-      status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD'], decidedAt: new Date(), appealDeadline: new Date(Date.now() + 10 * 86_400_000),
-      ruleResults: [{ rule: 'max_income_per_capita', passed: false, reasonCode: 'INCOME_ABOVE_THRESHOLD', facts }] } });
+    const app = await web.db.application.update({
+      where: { number },
+      data: {
+        status: 'REJECTED',
+        reasonCodes: ['INCOME_ABOVE_THRESHOLD'],
+        decidedAt: new Date(),
+        appealDeadline: new Date(Date.now() + 10 * 86_400_000),
+        ruleResults: [{ rule: 'max_income_per_capita', passed: false, reasonCode: 'INCOME_ABOVE_THRESHOLD', facts }],
+      },
+    });
     const shown = await lookup(number);
     has(shown.body, 'No aprobada');
     has(shown.body, reasonSentence('INCOME_ABOVE_THRESHOLD', 'es', facts));
@@ -195,26 +279,36 @@ describe('GET/POST /status and the appeal', () => {
     const appeal = await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement: 'Mi hijo ya no trabaja.' });
     expect([appeal.statusCode, appeal.body]).toEqual([200, expect.stringContaining('Recibimos su apelación')]);
     expect(await web.db.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: 'APPEALED' });
-    expect(await web.db.reviewTask.findMany({ where: { applicationId: app.id } })).toMatchObject([{ kind: 'APPEAL', statement: 'Mi hijo ya no trabaja.' }]);
+    expect(await web.db.reviewTask.findMany({ where: { applicationId: app.id } })).toMatchObject([
+      { kind: 'APPEAL', statement: 'Mi hijo ya no trabaja.' },
+    ]);
     has((await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement: '' })).body, 'Ya recibimos una apelación');
     expect((await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-15', statement: '' })).statusCode).toBe(404);
 
     // After the deadline: no form on the status page, and a direct post is refused with a clear message.
     const late = await apply((await newProgram()).code);
-    await web.db.application.update({ where: { number: late }, data: { status: 'REJECTED', reasonCodes: ['NOT_IN_REGISTRY'], decidedAt: new Date(), appealDeadline: new Date(Date.now() - 60_000) } });
+    await web.db.application.update({
+      where: { number: late },
+      data: { status: 'REJECTED', reasonCodes: ['NOT_IN_REGISTRY'], decidedAt: new Date(), appealDeadline: new Date(Date.now() - 60_000) },
+    });
     const closed = await lookup(late);
     has(closed.body, 'El plazo para apelar terminó el');
     has(closed.body, reasonSentence('NOT_IN_REGISTRY', 'es'));
     expect(closed.body).not.toContain('/status/appeal');
     const refused = await post('appeal', '/status/appeal', { number: late, dateOfBirth: '1985-03-14', statement: 'por favor' });
-    expect([refused.statusCode, refused.body]).toEqual([409, expect.stringContaining(escapeHtml('El plazo para apelar ya terminó, así que no podemos recibir la apelación.'))]);
+    expect([refused.statusCode, refused.body]).toEqual([
+      409,
+      expect.stringContaining(escapeHtml('El plazo para apelar ya terminó, así que no podemos recibir la apelación.')),
+    ]);
     expect(await web.db.reviewTask.count({ where: { application: { number: late } } })).toBe(0);
   });
 });
 
 describe('page weight', () => {
   it('keeps every page under 30 KB including its CSS', () => {
-    expect([...sizes.keys()]).toEqual(expect.arrayContaining(['form', 'form-errors', 'done', 'status-form', 'status', 'appeal', '404', 'index']));
+    expect([...sizes.keys()]).toEqual(
+      expect.arrayContaining(['form', 'form-errors', 'done', 'status-form', 'status', 'appeal', '404', 'index']),
+    );
     for (const [name, bytes] of sizes) expect(bytes, name).toBeLessThan(30 * 1024);
   });
 });

@@ -2,7 +2,18 @@
 // and that none of them ever loses a committed message or credits a payment twice.
 import { describe, expect, it } from 'vitest';
 import { parsePain002 } from '../lib/iso20022/pain002';
-import { callbackReceiver, entryCounts, itemStatuses, settledReport, startBank, statusReport, submit, transfer, type BankOptions, type TestBank } from './support/bank';
+import {
+  callbackReceiver,
+  entryCounts,
+  itemStatuses,
+  settledReport,
+  startBank,
+  statusReport,
+  submit,
+  transfer,
+  type BankOptions,
+  type TestBank,
+} from './support/bank';
 import { closeAfterEach } from './support/cleanup';
 import { uid, waitFor } from './support/util';
 
@@ -30,7 +41,9 @@ describe('bank simulator faults', () => {
     expect(await statusReport(bank, msg.messageId)).toBeNull();
     expect((await bank.pool.query('SELECT 1 FROM bank_message WHERE debtor_account = $1', [debtor])).rowCount).toBe(0);
 
-    expect((await putFaults(bank, { errorRate: { status: 1 }, latencyMs: { submit: { min: 150, max: 150 } }, settleDelayMs: 50 })).statusCode).toBe(200);
+    expect(
+      (await putFaults(bank, { errorRate: { status: 1 }, latencyMs: { submit: { min: 150, max: 150 } }, settleDelayMs: 50 })).statusCode,
+    ).toBe(200);
     const started = Date.now();
     expect((await submit(bank, msg)).statusCode).toBe(202); // the same message, now taken
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -58,7 +71,10 @@ describe('bank simulator faults', () => {
     // The rail asks before resending: the bank has it.
     const status = await fetch(`${base}/v1/pain002/${msg.messageId}`);
     expect(status.status).toBe(200);
-    expect(parsePain002(await status.text())).toMatchObject({ originalMessageId: msg.messageId, transactions: [{ originalEndToEndId: msg.items[0]!.endToEndId }] });
+    expect(parsePain002(await status.text())).toMatchObject({
+      originalMessageId: msg.messageId,
+      transactions: [{ originalEndToEndId: msg.items[0]!.endToEndId }],
+    });
     expect((await settledReport(bank, msg.messageId)).groupStatus).toBe('ACSC');
 
     const resend = await post(); // a resend is a replay, answered at once
@@ -109,11 +125,17 @@ describe('bank simulator faults', () => {
     const receiver = await receiverFor();
     const picky = await bankFor({ faults: { partialAcceptanceRate: 0.5, seed: 7, settleDelayMs: 300 } });
     const debtor = uid('debtor');
-    const msg = transfer(debtor, Array.from({ length: 40 }, () => ({})), { callbackUrl: receiver.url });
+    const msg = transfer(
+      debtor,
+      Array.from({ length: 40 }, () => ({})),
+      { callbackUrl: receiver.url },
+    );
     const ack = parsePain002((await submit(picky, msg)).body);
     expect(ack.groupStatus).toBe('PART');
     const rejected = ack.transactions.filter((t) => t.status === 'RJCT').map((t) => t.originalEndToEndId);
-    expect(ack.transactions.every((t) => (t.status === 'RJCT' && t.reason?.code === 'AC01') || (t.status === 'ACSP' && !t.reason))).toBe(true);
+    expect(ack.transactions.every((t) => (t.status === 'RJCT' && t.reason?.code === 'AC01') || (t.status === 'ACSP' && !t.reason))).toBe(
+      true,
+    );
     expect(rejected.length).toBeGreaterThan(0);
     expect(rejected.length).toBeLessThan(40);
     // Notified at acceptance (PART, the rest still in process), before any settlement.
@@ -123,7 +145,9 @@ describe('bank simulator faults', () => {
 
     const r = await settledReport(picky, msg.messageId);
     expect(r.groupStatus).toBe('PART');
-    expect(itemStatuses(r)).toEqual(msg.items.map((i) => (rejected.includes(i.endToEndId) ? [i.endToEndId, 'RJCT', 'AC01'] : [i.endToEndId, 'ACSC', undefined])));
+    expect(itemStatuses(r)).toEqual(
+      msg.items.map((i) => (rejected.includes(i.endToEndId) ? [i.endToEndId, 'RJCT', 'AC01'] : [i.endToEndId, 'ACSC', undefined])),
+    );
     const paid = msg.items.map((i) => i.endToEndId).filter((e) => !rejected.includes(e));
     expect(Object.fromEntries(await entryCounts(picky.pool, debtor))).toEqual(Object.fromEntries(paid.map((e) => [e, 1])));
   });
@@ -138,7 +162,10 @@ describe('bank simulator faults', () => {
       await settledReport(bank, m.messageId);
     }
     const ids = messages.map((m) => m.messageId);
-    const arrived = await waitFor(() => (receiver.received.length >= ids.length ? receiver.received.map((c) => c.body.messageId) : null), 5_000);
+    const arrived = await waitFor(
+      () => (receiver.received.length >= ids.length ? receiver.received.map((c) => c.body.messageId) : null),
+      5_000,
+    );
     await sleep(100);
     expect(receiver.received).toHaveLength(ids.length);
     expect([...arrived].sort()).toEqual([...ids].sort());

@@ -1,7 +1,19 @@
 // The bank simulator's back office under stress: concurrent processors, restarts, failing callbacks.
 import { describe, expect, it } from 'vitest';
 import { parsePain002 } from '../lib/iso20022/pain002';
-import { callbackReceiver, entryCounts, itemStatuses, settledReport, startBank, statusReport, submit, transfer, type BankOptions, type TestBank, type Transfer } from './support/bank';
+import {
+  callbackReceiver,
+  entryCounts,
+  itemStatuses,
+  settledReport,
+  startBank,
+  statusReport,
+  submit,
+  transfer,
+  type BankOptions,
+  type TestBank,
+  type Transfer,
+} from './support/bank';
 import { closeAfterEach } from './support/cleanup';
 import { uid, waitFor } from './support/util';
 
@@ -25,7 +37,12 @@ describe('bank simulator processing', () => {
     const fast: BankOptions = { faults: { settleDelayMs: 0 }, pollIntervalMs: 2 };
     const a = await bankFor(instanceId, fast);
     const b = await bankFor(instanceId, fast);
-    const messages = Array.from({ length: 12 }, () => transfer(debtor, Array.from({ length: 40 }, () => ({ amount: '0.01' }))));
+    const messages = Array.from({ length: 12 }, () =>
+      transfer(
+        debtor,
+        Array.from({ length: 40 }, () => ({ amount: '0.01' })),
+      ),
+    );
     // Every third message also repeats the previous message's items under a new MsgId.
     const repeats = messages.filter((_, i) => i % 3 === 1).map((m) => transfer(debtor, m.items));
     await Promise.all([...messages, ...repeats].map((m, i) => send(i % 2 ? a : b, m)));
@@ -36,7 +53,11 @@ describe('bank simulator processing', () => {
     const counts = await entryCounts(a.pool, debtor);
     expect(counts.size).toBe(12 * 40);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    expect(await a.store.summary(debtor)).toMatchObject({ entries: 480, distinctEndToEndIds: 480, totals: [{ currency: 'USD', amount: '4.80' }] });
+    expect(await a.store.summary(debtor)).toMatchObject({
+      entries: 480,
+      distinctEndToEndIds: 480,
+      totals: [{ currency: 'USD', amount: '4.80' }],
+    });
   });
 
   it('lets only one of two concurrent settlements of a message book it', async () => {
@@ -44,7 +65,10 @@ describe('bank simulator processing', () => {
     const a = await bankFor(instanceId, { start: false, faults: { settleDelayMs: 0 } });
     const b = await bankFor(instanceId, { start: false, faults: { settleDelayMs: 0 } });
     const debtor = uid('debtor');
-    const msg = transfer(debtor, Array.from({ length: 200 }, () => ({})));
+    const msg = transfer(
+      debtor,
+      Array.from({ length: 200 }, () => ({})),
+    );
     await send(a, msg);
     const settle = (bank: TestBank) => bank.store.settle(msg.messageId, bank.processor.faults);
     const outcomes = await Promise.all([settle(a), settle(b)]);
@@ -95,7 +119,8 @@ describe('bank simulator processing', () => {
     const msg = transfer(uid('debtor'), [{}], { callbackUrl: receiver.url });
     await send(first, msg);
     const attempts = async () =>
-      (await first.pool.query<{ attempts: number }>('SELECT attempts FROM bank_outbox WHERE message_id = $1', [msg.messageId])).rows[0]?.attempts ?? 0;
+      (await first.pool.query<{ attempts: number }>('SELECT attempts FROM bank_outbox WHERE message_id = $1', [msg.messageId])).rows[0]
+        ?.attempts ?? 0;
     await waitFor(async () => (await attempts()) >= 3);
     expect(await groupStatus(first, msg.messageId)).toBe('ACSC');
     expect(receiver.received).toHaveLength(0);
@@ -106,10 +131,12 @@ describe('bank simulator processing', () => {
     const cb = await waitFor(() => receiver.received.find((c) => c.body.messageId === msg.messageId));
     expect(cb.body.status).toBe('ACSC');
     const outbox = async () =>
-      (await second.pool.query<{ delivered: boolean; event_id: string }>(
-        'SELECT delivered_at IS NOT NULL AS delivered, event_id FROM bank_outbox WHERE message_id = $1',
-        [msg.messageId],
-      )).rows;
+      (
+        await second.pool.query<{ delivered: boolean; event_id: string }>(
+          'SELECT delivered_at IS NOT NULL AS delivered, event_id FROM bank_outbox WHERE message_id = $1',
+          [msg.messageId],
+        )
+      ).rows;
     // The receiver answers before the bank records the delivery.
     await waitFor(async () => (await outbox())[0]?.delivered);
     expect(await outbox()).toEqual([{ delivered: true, event_id: cb.headers['x-event-id'] }]);
@@ -119,7 +146,10 @@ describe('bank simulator processing', () => {
   it('gives up after the bounded attempts, with the status still queryable', async () => {
     const receiver = await receiverFor();
     receiver.failing.on = true;
-    const bank = await bankFor(uid('bank-giveup'), { faults: { settleDelayMs: 0 }, delivery: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } });
+    const bank = await bankFor(uid('bank-giveup'), {
+      faults: { settleDelayMs: 0 },
+      delivery: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
+    });
     const msg = transfer(uid('debtor'), [{}], { callbackUrl: receiver.url });
     await send(bank, msg);
     const row = await waitFor(async () => {
@@ -131,7 +161,9 @@ describe('bank simulator processing', () => {
     });
     expect(row).toMatchObject({ attempts: 3, last_error: 'HTTP 503' });
     await new Promise((r) => setTimeout(r, 100)); // no fourth attempt
-    expect((await bank.pool.query('SELECT attempts FROM bank_outbox WHERE message_id = $1', [msg.messageId])).rows).toEqual([{ attempts: 3 }]);
+    expect((await bank.pool.query('SELECT attempts FROM bank_outbox WHERE message_id = $1', [msg.messageId])).rows).toEqual([
+      { attempts: 3 },
+    ]);
     expect(await groupStatus(bank, msg.messageId)).toBe('ACSC');
   });
 });

@@ -21,7 +21,10 @@ const reverse = (body: unknown) => bank.app.inject({ method: 'POST', url: '/v1/a
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function paid(debtor: string, amounts: string[]) {
-  const msg = transfer(debtor, amounts.map((amount) => ({ amount })));
+  const msg = transfer(
+    debtor,
+    amounts.map((amount) => ({ amount })),
+  );
   expect((await submit(bank, msg)).statusCode).toBe(202);
   await settledReport(bank, msg.messageId);
   return msg;
@@ -36,7 +39,14 @@ describe('bank reversals', () => {
     const first = await reverse({ endToEndId: b!.endToEndId });
     expect(first.statusCode).toBe(201);
     const reversal = first.json<Reversal>();
-    expect(reversal).toMatchObject({ endToEndId: b!.endToEndId, messageId: msg.messageId, debtorAccount: debtor, amount: '20.00', currency: 'USD', bookingDate: today() });
+    expect(reversal).toMatchObject({
+      endToEndId: b!.endToEndId,
+      messageId: msg.messageId,
+      debtorAccount: debtor,
+      amount: '20.00',
+      currency: 'USD',
+      bookingDate: today(),
+    });
     expect(reversal.entryReference).toMatch(/^AMR\d{12}$/);
     expect(reversal.originalEntryReference).toMatch(/^AMB\d{12}$/);
     const again = await reverse({ endToEndId: b!.endToEndId });
@@ -49,7 +59,13 @@ describe('bank reversals', () => {
 
     const res = await bank.app.inject({ method: 'GET', url: `/v1/camt053?account=${debtor}&date=${today()}` });
     const [usd] = parseCamt053(res.body).statements;
-    const lines = usd!.entries.map((e) => [e.creditDebit, e.reversal ?? false, e.amount, e.details[0]?.endToEndId, e.details[0]?.messageId]);
+    const lines = usd!.entries.map((e) => [
+      e.creditDebit,
+      e.reversal ?? false,
+      e.amount,
+      e.details[0]?.endToEndId,
+      e.details[0]?.messageId,
+    ]);
     expect(lines).toEqual([
       ['DBIT', false, '10.00', a!.endToEndId, msg.messageId],
       ['DBIT', false, '20.00', b!.endToEndId, msg.messageId],
@@ -60,9 +76,22 @@ describe('bank reversals', () => {
     expect(usd!.entries[3]!.reference).toBe(reversal.entryReference);
     expect(new Set(usd!.entries.map((e) => e.reference)).size).toBe(5);
     // Out 30.05, back 30.00: the day closes 0.05 in debit.
-    expect(usd!.balances.map((x) => [x.type, x.amount, x.creditDebit])).toEqual([['OPBD', '0.00', 'CRDT'], ['CLBD', '0.05', 'DBIT']]);
-    const next = parseCamt053((await bank.app.inject({ method: 'GET', url: `/v1/camt053?account=${debtor}&date=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}` })).body);
-    expect(next.statements[0]!.balances.map((x) => [x.type, x.amount, x.creditDebit])).toEqual([['OPBD', '0.05', 'DBIT'], ['CLBD', '0.05', 'DBIT']]);
+    expect(usd!.balances.map((x) => [x.type, x.amount, x.creditDebit])).toEqual([
+      ['OPBD', '0.00', 'CRDT'],
+      ['CLBD', '0.05', 'DBIT'],
+    ]);
+    const next = parseCamt053(
+      (
+        await bank.app.inject({
+          method: 'GET',
+          url: `/v1/camt053?account=${debtor}&date=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`,
+        })
+      ).body,
+    );
+    expect(next.statements[0]!.balances.map((x) => [x.type, x.amount, x.creditDebit])).toEqual([
+      ['OPBD', '0.05', 'DBIT'],
+      ['CLBD', '0.05', 'DBIT'],
+    ]);
 
     // The rail's client reads RvslInd.
     const statement = await createBankClient(url).statement(debtor, today(), 1);
@@ -74,7 +103,13 @@ describe('bank reversals', () => {
     // Credits are still one ledger entry per EndToEndId; the summary nets the reversals.
     expect(Object.fromEntries(await entryCounts(bank.pool, debtor))).toEqual(Object.fromEntries(msg.items.map((i) => [i.endToEndId, 1])));
     const summary = await bank.app.inject({ method: 'GET', url: `/v1/ledger/summary?debtorAccount=${debtor}` });
-    expect(summary.json<LedgerSummary>()).toEqual({ debtorAccount: debtor, entries: 3, distinctEndToEndIds: 3, reversals: 2, totals: [{ currency: 'USD', amount: '0.05' }] });
+    expect(summary.json<LedgerSummary>()).toEqual({
+      debtorAccount: debtor,
+      entries: 3,
+      distinctEndToEndIds: 3,
+      reversals: 2,
+      totals: [{ currency: 'USD', amount: '0.05' }],
+    });
   });
 
   it('answers 404 naming the endToEndId when no credit was booked for it, and 400 for a malformed body', async () => {

@@ -34,19 +34,36 @@ afterAll(() => bank?.close());
 describe('camt.053 pages', () => {
   it('splits a day of more than a page of entries, and the client reads every page', async () => {
     const debtor = uid('debtor');
-    const messages = [transfer(debtor, Array.from({ length: STATEMENT_PAGE_SIZE }, () => ({ amount: '0.01' }))), transfer(debtor, [{ amount: '7.00' }])];
+    const messages = [
+      transfer(
+        debtor,
+        Array.from({ length: STATEMENT_PAGE_SIZE }, () => ({ amount: '0.01' })),
+      ),
+      transfer(debtor, [{ amount: '7.00' }]),
+    ];
     for (const m of messages) {
       expect((await submit(bank, m)).statusCode).toBe(202);
       await settledReport(bank, m.messageId, 60_000);
     }
     const date = new Date().toISOString().slice(0, 10);
-    const page = async (n: number) => parseCamt053((await bank.app.inject({ method: 'GET', url: `/v1/camt053?account=${debtor}&date=${date}&page=${n}` })).body);
+    const page = async (n: number) =>
+      parseCamt053((await bank.app.inject({ method: 'GET', url: `/v1/camt053?account=${debtor}&date=${date}&page=${n}` })).body);
 
     const [first, second, beyond] = [await page(1), await page(2), await page(3)];
-    expect([first.pagination, second.pagination]).toEqual([{ pageNumber: 1, lastPage: false }, { pageNumber: 2, lastPage: true }]);
-    expect([first.statements[0]!.entries.length, second.statements[0]!.entries.length, beyond.statements[0]!.entries.length]).toEqual([STATEMENT_PAGE_SIZE, 1, 0]);
+    expect([first.pagination, second.pagination]).toEqual([
+      { pageNumber: 1, lastPage: false },
+      { pageNumber: 2, lastPage: true },
+    ]);
+    expect([first.statements[0]!.entries.length, second.statements[0]!.entries.length, beyond.statements[0]!.entries.length]).toEqual([
+      STATEMENT_PAGE_SIZE,
+      1,
+      0,
+    ]);
     expect(first.statements[0]!.balances.map((b) => b.type)).toEqual(['OPBD']);
-    expect(second.statements[0]!.balances.map((b) => [b.type, b.amount, b.creditDebit])).toEqual([['OPBD', '0.00', 'CRDT'], ['CLBD', '57.00', 'DBIT']]);
+    expect(second.statements[0]!.balances.map((b) => [b.type, b.amount, b.creditDebit])).toEqual([
+      ['OPBD', '0.00', 'CRDT'],
+      ['CLBD', '57.00', 'DBIT'],
+    ]);
 
     const client = createBankClient(url);
     const keys: string[] = [];
@@ -68,7 +85,12 @@ describe('camt.053 pages', () => {
     const quiet = await startBank(uid('bank-pages-conc'), { start: false, faults: { settleDelayMs: 0 } });
     try {
       const debtor = uid('debtor');
-      const messages = Array.from({ length: 12 }, () => transfer(debtor, Array.from({ length: 1000 }, () => ({ amount: '0.01' }))));
+      const messages = Array.from({ length: 12 }, () =>
+        transfer(
+          debtor,
+          Array.from({ length: 1000 }, () => ({ amount: '0.01' })),
+        ),
+      );
       await Promise.all(messages.map(async (m) => expect((await submit(quiet, m)).statusCode).toBe(202)));
       const settle = (m: (typeof messages)[number]) => quiet.store.settle(m.messageId, quiet.processor.faults);
       await settle(messages[0]!);
@@ -100,7 +122,11 @@ describe('camt.053 pages', () => {
         [debtor],
       );
       expect(new Set(final.flat())).toEqual(new Set(rows.map((r) => r.ref)));
-      expect(await quiet.store.summary(debtor)).toMatchObject({ entries: 12_000, reversals: 60, totals: [{ currency: 'USD', amount: '119.40' }] });
+      expect(await quiet.store.summary(debtor)).toMatchObject({
+        entries: 12_000,
+        reversals: 60,
+        totals: [{ currency: 'USD', amount: '119.40' }],
+      });
     } finally {
       await quiet.close();
     }

@@ -4,7 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCamt053 } from '../lib/iso20022/camt053';
 import { parsePain002 } from '../lib/iso20022/pain002';
 import type { ItemLookup, LedgerSummary } from '../simulators/bank/messages';
-import { callbackReceiver, entryCounts, itemStatuses, settledReport, startBank, statusReport, submit, transfer, type CallbackReceiver, type TestBank } from './support/bank';
+import {
+  callbackReceiver,
+  entryCounts,
+  itemStatuses,
+  settledReport,
+  startBank,
+  statusReport,
+  submit,
+  transfer,
+  type CallbackReceiver,
+  type TestBank,
+} from './support/bank';
 import { uid, waitFor } from './support/util';
 
 const CLOSED = uid('closed');
@@ -27,18 +38,28 @@ async function get<T>(url: string, b = bank): Promise<{ status: number; body: T 
 }
 const summary = async (debtor: string) => (await get<LedgerSummary>(`/v1/ledger/summary?debtorAccount=${debtor}`)).body;
 const callbackFor = (messageId: string) => waitFor(() => receiver.received.find((c) => c.body.messageId === messageId));
-const messageRows = async (debtor: string) => (await bank.pool.query('SELECT 1 FROM bank_message WHERE debtor_account = $1', [debtor])).rowCount;
+const messageRows = async (debtor: string) =>
+  (await bank.pool.query('SELECT 1 FROM bank_message WHERE debtor_account = $1', [debtor])).rowCount;
 
 describe('bank simulator', () => {
   it('acknowledges a pain.001, settles every item ACSC, credits each account once and calls back with a pain.002', async () => {
     const debtor = uid('debtor');
     const amounts = ['0.10', '0.20', '0.1', '1000000.05'];
-    const msg = transfer(debtor, amounts.map((amount, i) => ({ amount, currency: i === 3 ? 'EUR' : 'USD' })), { callbackUrl: receiver.url });
+    const msg = transfer(
+      debtor,
+      amounts.map((amount, i) => ({ amount, currency: i === 3 ? 'EUR' : 'USD' })),
+      { callbackUrl: receiver.url },
+    );
     const res = await submit(bank, msg);
     expect(res.statusCode).toBe(202);
     expect(res.headers['content-type']).toMatch(/^application\/xml/);
     const ack = parsePain002(res.body);
-    expect(ack).toMatchObject({ originalMessageId: msg.messageId, originalNumberOfTransactions: 4, originalControlSum: '1000000.45', groupStatus: 'ACTC' });
+    expect(ack).toMatchObject({
+      originalMessageId: msg.messageId,
+      originalNumberOfTransactions: 4,
+      originalControlSum: '1000000.45',
+      groupStatus: 'ACTC',
+    });
     const amountsAsBooked = msg.items.map((i) => [i.endToEndId, i.amount === '0.1' ? '0.10' : i.amount, i.currency]);
     expect(ack.transactions.map((t) => [t.originalEndToEndId, t.amount, t.currency])).toEqual(amountsAsBooked);
     expect(ack.transactions.every((t) => t.status === 'ACSP')).toBe(true);
@@ -53,7 +74,10 @@ describe('bank simulator', () => {
       entries: 4,
       distinctEndToEndIds: 4,
       reversals: 0,
-      totals: [{ currency: 'EUR', amount: '1000000.05' }, { currency: 'USD', amount: '0.40' }],
+      totals: [
+        { currency: 'EUR', amount: '1000000.05' },
+        { currency: 'USD', amount: '0.40' },
+      ],
     });
 
     const cb = await callbackFor(msg.messageId);
@@ -80,7 +104,11 @@ describe('bank simulator', () => {
     const changed = transfer(debtor, [msg.items[0]!, { ...msg.items[1]!, amount: '10.01' }], { messageId: msg.messageId });
     const conflict = await submit(bank, changed);
     expect(conflict.statusCode).toBe(409);
-    expect(parsePain002(conflict.body)).toMatchObject({ originalMessageId: msg.messageId, groupStatus: 'RJCT', groupReason: { code: 'DU01' } });
+    expect(parsePain002(conflict.body)).toMatchObject({
+      originalMessageId: msg.messageId,
+      groupStatus: 'RJCT',
+      groupReason: { code: 'DU01' },
+    });
     await new Promise((r) => setTimeout(r, 200)); // give a wrong second settlement time to happen
     expect([...(await entryCounts(bank.pool, debtor)).values()]).toEqual([1, 1]);
     expect((await summary(debtor)).totals).toEqual([{ currency: 'USD', amount: '20.00' }]);
@@ -100,7 +128,10 @@ describe('bank simulator', () => {
     expect(r.groupStatus).toBe('ACSC');
 
     const [a, b] = first.items;
-    const changed = transfer(debtor, [{ ...a!, amount: '6.00' }, { ...b!, accountNumber: uid('other') }]);
+    const changed = transfer(debtor, [
+      { ...a!, amount: '6.00' },
+      { ...b!, accountNumber: uid('other') },
+    ]);
     const refused = parsePain002((await submit(bank, changed)).body);
     expect(refused.groupStatus).toBe('RJCT');
     expect(itemStatuses(refused)).toEqual(changed.items.map((i) => [i.endToEndId, 'RJCT', 'AM05']));
@@ -118,7 +149,12 @@ describe('bank simulator', () => {
     const cases: Array<[ReturnType<typeof transfer>, number, string, string]> = [
       [transfer(debtor, items, { totals: { groupCount: 3 } }), 422, 'AM18', 'GrpHdr/NbOfTxs is 3 but the message has 2'],
       [transfer(debtor, items, { totals: { paymentCount: 1 } }), 422, 'AM18', 'PmtInf/NbOfTxs is 1'],
-      [transfer(debtor, items, { totals: { groupSum: '20.01' } }), 422, 'AM10', 'GrpHdr/CtrlSum is 20.01 but the transactions add up to 20'],
+      [
+        transfer(debtor, items, { totals: { groupSum: '20.01' } }),
+        422,
+        'AM10',
+        'GrpHdr/CtrlSum is 20.01 but the transactions add up to 20',
+      ],
       [transfer(debtor, items, { totals: { paymentSum: '20.10' } }), 422, 'AM10', 'PmtInf/CtrlSum'],
       [transfer(debtor, [{ endToEndId: twice }, { endToEndId: twice }]), 422, 'DU04', 'CdtTrfTxInf[2]'],
       [transfer(debtor, [{}, { amount: '1.234' }]), 422, 'AM12', 'CdtTrfTxInf[2]'],
@@ -177,9 +213,16 @@ describe('bank simulator', () => {
       return parseCamt053(res.body).statements;
     };
     const day = await camt(date);
-    expect(day.map((s) => [s.account, s.currency])).toEqual([[debtor, 'EUR'], [debtor, 'USD']]);
+    expect(day.map((s) => [s.account, s.currency])).toEqual([
+      [debtor, 'EUR'],
+      [debtor, 'USD'],
+    ]);
     const usd = day[1]!;
-    const paid = [[a, 0], [a, 1], [b, 3]] as const;
+    const paid = [
+      [a, 0],
+      [a, 1],
+      [b, 3],
+    ] as const;
     expect(usd.entries.map((e) => [e.details[0]?.endToEndId, e.details[0]?.messageId, e.amount, e.creditDebit, e.status])).toEqual(
       paid.map(([m, i]) => [m.items[i]!.endToEndId, m.messageId, m.items[i]!.amount, 'DBIT', 'BOOK']),
     );

@@ -6,21 +6,45 @@ import type { ClassRow } from '../activities/reconciliation-match';
 import { excessAmount } from '../domain/reconciliation-classes';
 
 const row = (cls: string, count: number, amount: string, statement = { lines: 0, amount: '0' }): ClassRow => ({
-  provider: 'bank-sim', currency: 'BRL', class: cls, count, amount, statement_lines: statement.lines, statement_amount: statement.amount,
+  provider: 'bank-sim',
+  currency: 'BRL',
+  class: cls,
+  count,
+  amount,
+  statement_lines: statement.lines,
+  statement_amount: statement.amount,
 });
 const expected = (over: Partial<Expected> = {}): Expected => ({
-  provider: 'bank-sim', currency: 'BRL', count: 6, amount: '0.60', paidByStatus: '0.30', inTransitByStatus: '0.10', ledgerPaid: '0.30', ledgerInTransit: '0.10', ...over,
+  provider: 'bank-sim',
+  currency: 'BRL',
+  count: 6,
+  amount: '0.60',
+  paidByStatus: '0.30',
+  inTransitByStatus: '0.10',
+  ledgerPaid: '0.30',
+  ledgerInTransit: '0.10',
+  ...over,
 });
 // Ten-cent payments: the sums below are the ones binary floats get wrong (0.1 + 0.2 !== 0.3).
-const rows = [row('MATCHED', 3, '0.30', { lines: 3, amount: '0.30' }), row('FAILED', 1, '0.10'), row('PENDING', 1, '0.10'), row('CREDITED_TWICE', 1, '0.10', { lines: 2, amount: '0.20' }), row('NOT_INSTRUCTED', 1, '0', { lines: 1, amount: '5.00' })];
+const rows = [
+  row('MATCHED', 3, '0.30', { lines: 3, amount: '0.30' }),
+  row('FAILED', 1, '0.10'),
+  row('PENDING', 1, '0.10'),
+  row('CREDITED_TWICE', 1, '0.10', { lines: 2, amount: '0.20' }),
+  row('NOT_INSTRUCTED', 1, '0', { lines: 1, amount: '5.00' }),
+];
 
 describe('control totals', () => {
   it('balance when the parts add up to the batches, exactly, with statement-only lines kept apart', () => {
     const { totals, breaksByClass, balanced } = controlTotals(rows, [expected()]);
     expect(balanced).toBe(true);
     expect(totals[0]).toMatchObject({
-      instructed: { count: 6, amount: '0.60' }, paid: { count: 3, amount: '0.30' }, breaks: { count: 1, amount: '0.10' },
-      notInstructed: { count: 1, amount: '5.00' }, statement: { count: 6, amount: '5.50' }, ledger: { agrees: true },
+      instructed: { count: 6, amount: '0.60' },
+      paid: { count: 3, amount: '0.30' },
+      breaks: { count: 1, amount: '0.10' },
+      notInstructed: { count: 1, amount: '5.00' },
+      statement: { count: 6, amount: '5.50' },
+      ledger: { agrees: true },
     });
     expect(breaksByClass).toEqual([
       { provider: 'bank-sim', currency: 'BRL', breakClass: 'CREDITED_TWICE', count: 1, amount: '0.10' },

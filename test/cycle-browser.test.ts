@@ -33,7 +33,9 @@ let cycleId = '';
 beforeAll(async () => {
   // The browser first: when Chromium is missing, no process of the stack is left running.
   browser = await launchChromium();
-  stack = await startStack(await stackEnv(process.env, { REGISTRY_POPULATION: '50', TEMPORAL_TASK_QUEUE: uid('cycle-browser'), QUEUE_PREFIX: queuePrefix }));
+  stack = await startStack(
+    await stackEnv(process.env, { REGISTRY_POPULATION: '50', TEMPORAL_TASK_QUEUE: uid('cycle-browser'), QUEUE_PREFIX: queuePrefix }),
+  );
   base = stack.urls.web;
   // Three batches of 10: progress is watched per batch as well as overall.
   program = await createProgram(db, { batchSize: 10 });
@@ -77,7 +79,7 @@ describe('a payment cycle through the admin pages, in Chromium with JavaScript o
   beforeAll(async () => void (context = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORT })));
   afterAll(() => context?.close());
 
-  it('the maker prepares and signs out; the approver approves and launches; the page shows 100% and the database\'s numbers', async () => {
+  it("the maker prepares and signs out; the approver approves and launches; the page shows 100% and the database's numbers", async () => {
     const page = await context.newPage();
     await signIn(page, maker, '/admin/cycles');
     await page.fill('#program-search', program.code);
@@ -120,7 +122,11 @@ describe('a payment cycle through the admin pages, in Chromium with JavaScript o
     const batches = await db.paymentBatch.groupBy({ by: ['status'], where: { cycleId }, _count: true });
     const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, select: { status: true, failureReason: true } });
     // On a timeout, this says where the rail stopped: the database's view next to the page's.
-    expect({ overall, status, cycle, batches, instructions }).toMatchObject({ overall: expect.stringContaining('(100%)') as unknown, status: 'Completed', instructions: HOUSEHOLDS });
+    expect({ overall, status, cycle, batches, instructions }).toMatchObject({
+      overall: expect.stringContaining('(100%)') as unknown,
+      status: 'Completed',
+      instructions: HOUSEHOLDS,
+    });
     expect(page.url()).toBe(`${base}${cyclePath}`); // the refresh dropped the one-time notice
     expect(overall).toContain(`${instructions} of ${instructions} payments settled (100%); 3 of 3 batches done.`);
     expect(await textOf(page, '#instruction-total')).toBe(String(instructions));
@@ -134,7 +140,13 @@ describe('a payment cycle through the admin pages, in Chromium with JavaScript o
     }
     expect(await page.getAttribute('progress[aria-label="All payments"]', 'max')).toBe(String(instructions));
     // The people's actions, each audited once (the workflow audits its own steps as system).
-    expect(await db.auditEvent.findMany({ where: { entityId: cycleId, actor: { in: [maker.id, approver.id] } }, orderBy: { id: 'asc' }, select: { action: true, actor: true } })).toEqual([
+    expect(
+      await db.auditEvent.findMany({
+        where: { entityId: cycleId, actor: { in: [maker.id, approver.id] } },
+        orderBy: { id: 'asc' },
+        select: { action: true, actor: true },
+      }),
+    ).toEqual([
       { action: 'cycle.prepared', actor: maker.id },
       { action: 'cycle.approval_refused', actor: approver.id },
       { action: 'cycle.approved', actor: approver.id },

@@ -21,23 +21,34 @@ const sizes = new Map<string, number>();
 async function request(opts: InjectOptions & { url: string }) {
   const res = await web.app.inject(opts);
   const page = opts.url.replace(/[0-9a-f-]{36}/, ':id').replace(/\?.*/, '');
-  if (String(res.headers['content-type']).startsWith('text/html')) sizes.set(page, Math.max(sizes.get(page) ?? 0, Buffer.byteLength(res.body)));
+  if (String(res.headers['content-type']).startsWith('text/html'))
+    sizes.set(page, Math.max(sizes.get(page) ?? 0, Buffer.byteLength(res.body)));
   return res;
 }
 const get = (url: string, cookie = '') => request({ method: 'GET', url, headers: { cookie } });
 const post = (url: string, fields: Record<string, string>, cookie = '') =>
-  request({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  request({
+    method: 'POST',
+    url,
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
 const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
 async function signedInUser(role: 'ADMIN' | 'APPROVER' | 'REVIEWER' | 'FINANCE') {
   const username = uid(role.toLowerCase());
   const { id } = await createUser(web.db, username, role, PASSWORD);
   const form = await get('/admin/sign-in'); // the sign-in form's own cookie and token, as a browser sends them
-  const res = await post('/admin/sign-in', { _csrf: csrfOf(form.body), username, password: PASSWORD }, form.cookies.map((c) => `${c.name}=${c.value}`).join('; '));
+  const res = await post(
+    '/admin/sign-in',
+    { _csrf: csrfOf(form.body), username, password: PASSWORD },
+    form.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+  );
   return { id, username, cookie: `amparo_admin=${res.cookies.find((c) => c.name === 'amparo_admin')!.value}` };
 }
 const csrf = async (cookie: string) => csrfOf((await get('/admin', cookie)).body);
-const audits = (entityId: string, action: string, actor?: string) => web.db.auditEvent.count({ where: { entityId, action, ...(actor ? { actor } : {}) } });
+const audits = (entityId: string, action: string, actor?: string) =>
+  web.db.auditEvent.count({ where: { entityId, action, ...(actor ? { actor } : {}) } });
 
 /** A program with 3 bank and 2 wallet households at 600.00 BRL each. */
 async function program() {
@@ -53,11 +64,25 @@ async function prepare(code: string, who = users.admin) {
 
 beforeAll(async () => {
   web = await startTestWeb();
-  for (const [key, role] of [['admin', 'ADMIN'], ['maker', 'ADMIN'], ['approver', 'APPROVER'], ['finance', 'FINANCE'], ['reviewer', 'REVIEWER']] as const) users[key] = await signedInUser(role);
+  for (const [key, role] of [
+    ['admin', 'ADMIN'],
+    ['maker', 'ADMIN'],
+    ['approver', 'APPROVER'],
+    ['finance', 'FINANCE'],
+    ['reviewer', 'REVIEWER'],
+  ] as const)
+    users[key] = await signedInUser(role);
 });
 afterAll(async () => {
   // No worker polls this server's task queue: the workflows the launches started end here.
-  await Promise.all(launched.map((id) => web.temporal.workflow.getHandle(paymentCycleWorkflowId(id)).terminate('test over').catch(() => undefined)));
+  await Promise.all(
+    launched.map((id) =>
+      web.temporal.workflow
+        .getHandle(paymentCycleWorkflowId(id))
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
   await web?.close();
 });
 
@@ -66,14 +91,27 @@ describe('roles', () => {
     expect((await get('/admin/cycles')).headers.location).toBe('/admin/sign-in?next=%2Fadmin%2Fcycles');
     expect((await get('/admin/cycles', users.reviewer.cookie)).statusCode).toBe(403);
     expect((await get('/admin', users.reviewer.cookie)).body).not.toContain('href="/admin/cycles"');
-    for (const who of [users.admin, users.approver, users.finance]) expect((await get('/admin', who.cookie)).body).toContain('href="/admin/cycles"');
+    for (const who of [users.admin, users.approver, users.finance])
+      expect((await get('/admin', who.cookie)).body).toContain('href="/admin/cycles"');
     const p = await program();
     // Only an administrator prepares; only an approver approves; finance watches.
     expect((await get(`/admin/cycles/new?program=${p.code}`, users.approver.cookie)).statusCode).toBe(403);
-    expect((await post('/admin/cycles/new', { _csrf: await csrf(users.finance.cookie), program: p.code }, users.finance.cookie)).statusCode).toBe(403);
+    expect(
+      (await post('/admin/cycles/new', { _csrf: await csrf(users.finance.cookie), program: p.code }, users.finance.cookie)).statusCode,
+    ).toBe(403);
     const id = await prepare(p.code);
-    expect((await post(`/admin/cycles/${id}/approve`, { _csrf: await csrf(users.admin.cookie), approvedCount: '5', approvedAmount: '3000.00' }, users.admin.cookie)).statusCode).toBe(403);
-    expect((await post(`/admin/cycles/${id}/launch`, { _csrf: await csrf(users.finance.cookie) }, users.finance.cookie)).statusCode).toBe(403);
+    expect(
+      (
+        await post(
+          `/admin/cycles/${id}/approve`,
+          { _csrf: await csrf(users.admin.cookie), approvedCount: '5', approvedAmount: '3000.00' },
+          users.admin.cookie,
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect((await post(`/admin/cycles/${id}/launch`, { _csrf: await csrf(users.finance.cookie) }, users.finance.cookie)).statusCode).toBe(
+      403,
+    );
     const seen = await get(`/admin/cycles/${id}`, users.finance.cookie);
     expect([seen.statusCode, seen.body.includes('<form method="post" action="/admin/cycles/')]).toEqual([200, false]);
     expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DRAFT', approvedBy: null });
@@ -88,26 +126,48 @@ describe('preparing a cycle', () => {
   it('lists programs (found by code), shows the control totals per rail, then prepares on a CSRF-checked POST, audited', async () => {
     const p = await program();
     const list = await get(`/admin/cycles?q=${p.code.toLowerCase()}`, users.admin.cookie);
-    expect(list.body).toMatch(new RegExp(`<th scope="row">${p.code}<br>[\\s\\S]*?<td class="n">5</td><td>None yet</td><td><a href="/admin/cycles/new\\?program=${p.code}">`));
+    expect(list.body).toMatch(
+      new RegExp(
+        `<th scope="row">${p.code}<br>[\\s\\S]*?<td class="n">5</td><td>None yet</td><td><a href="/admin/cycles/new\\?program=${p.code}">`,
+      ),
+    );
     expect(list.body).not.toContain('<script');
     expect((await get(`/admin/cycles?q=${p.code}`, users.approver.cookie)).body).not.toContain('/admin/cycles/new');
     const preview = await get(`/admin/cycles/new?program=${p.code}`, users.admin.cookie);
-    for (const [rail, count, amount] of [['Bank transfer', 3, '1800.00'], ['Mobile wallet', 2, '1200.00'], ['Total', 5, '3000.00']]) {
+    for (const [rail, count, amount] of [
+      ['Bank transfer', 3, '1800.00'],
+      ['Mobile wallet', 2, '1200.00'],
+      ['Total', 5, '3000.00'],
+    ]) {
       expect(preview.body).toContain(`<th scope="row">${rail}</th><td class="n">${count}</td><td class="n">${amount}</td>`);
     }
     for (const token of [{}, { _csrf: 'forged' }] as Record<string, string>[]) {
       const forged = await post('/admin/cycles/new', { program: p.code, ...token }, users.admin.cookie);
-      expect([forged.statusCode, forged.body]).toEqual([403, expect.stringContaining('This form did not come from a page of this session')]);
+      expect([forged.statusCode, forged.body]).toEqual([
+        403,
+        expect.stringContaining('This form did not come from a page of this session'),
+      ]);
     }
     expect(await web.db.paymentCycle.count({ where: { programId: p.id } })).toBe(0); // neither the preview nor forged posts stored one
     const id = await prepare(p.code);
-    expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DRAFT', preparedBy: users.admin.id, previewCount: 5 });
+    expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'DRAFT',
+      preparedBy: users.admin.id,
+      previewCount: 5,
+    });
     expect(await audits(id, 'cycle.prepared', users.admin.id)).toBe(1);
     const page = await get(`/admin/cycles/${id}?done=prepared`, users.admin.cookie);
-    for (const text of ['Cycle prepared.', `Prepared by <strong>${escapeHtml(users.admin.username)}</strong>`, 'You prepared this cycle, so you cannot approve it']) expect(page.body).toContain(text);
+    for (const text of [
+      'Cycle prepared.',
+      `Prepared by <strong>${escapeHtml(users.admin.username)}</strong>`,
+      'You prepared this cycle, so you cannot approve it',
+    ])
+      expect(page.body).toContain(text);
     expect(page.headers.refresh).toBeUndefined();
     expect((await get(`/admin/cycles/${id}`, users.finance.cookie)).body).toContain('Waiting for a person with the approver role');
-    expect((await get(`/admin/cycles/${id}`, users.approver.cookie)).body).toContain(`<form method="post" action="/admin/cycles/${id}/approve"`);
+    expect((await get(`/admin/cycles/${id}`, users.approver.cookie)).body).toContain(
+      `<form method="post" action="/admin/cycles/${id}/approve"`,
+    );
     const again = await post('/admin/cycles/new', { _csrf: await csrf(users.admin.cookie), program: p.code }, users.admin.cookie);
     expect([again.statusCode, again.body]).toEqual([409, expect.stringContaining('A cycle is already open')]);
     expect((await get(`/admin/cycles/new?program=${p.code}`, users.admin.cookie)).body).toContain(`href="/admin/cycles/${id}">cycle 1</a>`);
@@ -124,8 +184,17 @@ describe('approving (maker-checker)', () => {
       const page = await get(`/admin/cycles/${id}`, users.maker.cookie);
       expect(page.body).toContain('You prepared this cycle, so you cannot approve it');
       expect(page.body).not.toContain(`action="/admin/cycles/${id}/approve"`);
-      const refused = await post(`/admin/cycles/${id}/approve`, { _csrf: await csrf(users.maker.cookie), approvedCount: '5', approvedAmount: '3000.00' }, users.maker.cookie);
-      expect([refused.statusCode, refused.body]).toEqual([403, expect.stringContaining('You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).')]);
+      const refused = await post(
+        `/admin/cycles/${id}/approve`,
+        { _csrf: await csrf(users.maker.cookie), approvedCount: '5', approvedAmount: '3000.00' },
+        users.maker.cookie,
+      );
+      expect([refused.statusCode, refused.body]).toEqual([
+        403,
+        expect.stringContaining(
+          'You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).',
+        ),
+      ]);
     } finally {
       await web.db.user.update({ where: { id: users.maker.id }, data: { role: 'ADMIN' } });
     }
@@ -151,7 +220,11 @@ describe('approving (maker-checker)', () => {
     expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DRAFT' });
     const ok = await post(url, { _csrf, approvedCount: '5', approvedAmount: '3000' }, cookie);
     expect([ok.statusCode, ok.headers.location]).toEqual([303, `/admin/cycles/${id}?done=approved`]);
-    expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'APPROVED', approvedBy: users.approver.id, approvedCount: 5 });
+    expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'APPROVED',
+      approvedBy: users.approver.id,
+      approvedCount: 5,
+    });
     expect(await audits(id, 'cycle.approved', users.approver.id)).toBe(1);
     const page = await get(`/admin/cycles/${id}?done=approved`, cookie);
     expect(page.body).toContain(`Approved by <strong>${escapeHtml(users.approver.username)}</strong>`);
@@ -173,7 +246,8 @@ describe('launching, controlling, watching', () => {
     expect((await web.temporal.workflow.getHandle(paymentCycleWorkflowId(id)).describe()).type).toBe('PaymentCycleWorkflow');
     const watching = await get(`/admin/cycles/${id}?done=launched`, cookie);
     expect(watching.headers.refresh).toBe(`5; url=/admin/cycles/${id}`);
-    for (const text of ['Launch requested', `<a href="/admin/cycles/${id}?refresh=off">Stop refreshing</a>`]) expect(watching.body).toContain(text);
+    for (const text of ['Launch requested', `<a href="/admin/cycles/${id}?refresh=off">Stop refreshing</a>`])
+      expect(watching.body).toContain(text);
     expect((await get(`/admin/cycles/${id}?refresh=off`, cookie)).headers.refresh).toBeUndefined();
     // The workflow has no worker here: the cycle is put in RUNNING as its first activity would.
     await web.db.paymentCycle.update({ where: { id }, data: { status: 'RUNNING', launchedAt: new Date() } });
@@ -186,29 +260,67 @@ describe('launching, controlling, watching', () => {
     const unconfirmed = await post(`/admin/cycles/${id}/cancel`, { _csrf }, cookie);
     expect([unconfirmed.statusCode, unconfirmed.body]).toEqual([400, expect.stringContaining('Tick the box to confirm')]);
     expect(await audits(id, 'cycle.cancel_requested')).toBe(0);
-    expect((await post(`/admin/cycles/${id}/cancel`, { _csrf, confirm: 'yes' }, cookie)).headers.location).toBe(`/admin/cycles/${id}?done=cancel`);
+    expect((await post(`/admin/cycles/${id}/cancel`, { _csrf, confirm: 'yes' }, cookie)).headers.location).toBe(
+      `/admin/cycles/${id}?done=cancel`,
+    );
     expect(await audits(id, 'cycle.cancel_requested', users.approver.id)).toBe(1);
   });
 
   it('shows progress per batch and overall, the instructions by status and the failures by reason', async () => {
     const p = await program();
     const cycle = await approvedCycle(web.db, p.id);
-    await web.db.paymentCycle.update({ where: { id: cycle.id }, data: { status: 'RUNNING', instructedCount: 5, instructedAmount: '3000.00' } });
+    await web.db.paymentCycle.update({
+      where: { id: cycle.id },
+      data: { status: 'RUNNING', instructedCount: 5, instructedAmount: '3000.00' },
+    });
     const beneficiaries = await web.db.beneficiary.findMany({ where: { programId: p.id }, orderBy: { idLastDigit: 'asc' } });
     // Batch 1: 2 paid, 1 failed (closed account); batch 2: 1 paid, 1 still at the rail.
     let n = 0;
-    for (const [i, items] of ([['PAID', 'PAID', 'FAILED'], ['PAID', 'SUBMITTED']] as const).entries()) {
-      const batch = await web.db.paymentBatch.create({ data: { cycleId: cycle.id, seq: i + 1, rail: 'BANK', provider: 'bank-sim', messageId: uid('msg'), status: i === 0 ? 'COMPLETED' : 'SUBMITTED', itemCount: items.length, totalAmount: 600 * items.length, currency: 'BRL' } });
-      await web.db.paymentInstruction.createMany({ data: items.map((status) => ({ paymentKey: randomUUID(), cycleId: cycle.id, batchId: batch.id, beneficiaryId: beneficiaries[n]!.id, paymentAccountId: beneficiaries[n++]!.paymentAccountId, entitlementVersion: 1, amount: '600.00', currency: 'BRL', status, failureReason: status === 'FAILED' ? 'AC04' : null })) });
+    for (const [i, items] of (
+      [
+        ['PAID', 'PAID', 'FAILED'],
+        ['PAID', 'SUBMITTED'],
+      ] as const
+    ).entries()) {
+      const batch = await web.db.paymentBatch.create({
+        data: {
+          cycleId: cycle.id,
+          seq: i + 1,
+          rail: 'BANK',
+          provider: 'bank-sim',
+          messageId: uid('msg'),
+          status: i === 0 ? 'COMPLETED' : 'SUBMITTED',
+          itemCount: items.length,
+          totalAmount: 600 * items.length,
+          currency: 'BRL',
+        },
+      });
+      await web.db.paymentInstruction.createMany({
+        data: items.map((status) => ({
+          paymentKey: randomUUID(),
+          cycleId: cycle.id,
+          batchId: batch.id,
+          beneficiaryId: beneficiaries[n]!.id,
+          paymentAccountId: beneficiaries[n++]!.paymentAccountId,
+          entitlementVersion: 1,
+          amount: '600.00',
+          currency: 'BRL',
+          status,
+          failureReason: status === 'FAILED' ? 'AC04' : null,
+        })),
+      });
     }
     const page = await get(`/admin/cycles/${cycle.id}`, users.finance.cookie);
     expect(page.headers.refresh).toBe(`5; url=/admin/cycles/${cycle.id}`);
     for (const text of [
       '<progress max="5" value="4" aria-label="All payments">80%</progress> <strong>4 of 5 payments settled (80%)</strong>; 1 of 2 batches done.',
-      '<progress max="3" value="3" aria-label="Batch 1">100%</progress> <span>3 of 3 (100%)</span>', '<span>1 of 2 (50%)</span>',
-      '<th scope="row">PAID</th><td class="n">3</td><td class="n">1800.00</td>', '<td class="n" id="instruction-total">5</td>',
+      '<progress max="3" value="3" aria-label="Batch 1">100%</progress> <span>3 of 3 (100%)</span>',
+      '<span>1 of 2 (50%)</span>',
+      '<th scope="row">PAID</th><td class="n">3</td><td class="n">1800.00</td>',
+      '<td class="n" id="instruction-total">5</td>',
       '<tr><td>bank-sim</td><td>AC04</td><td class="n">1</td></tr>', // failures by reason
-    ]) expect(page.body).toContain(text);
+    ])
+      expect(page.body).toContain(text);
     expect(page.body).not.toContain('<form method="post" action="/admin/cycles/'); // finance watches only
   });
 

@@ -35,47 +35,75 @@ describe('eligibility rules', () => {
 
   it('min_applicant_age and max_applicant_age bound the applicant age', () => {
     expect(one({ type: 'min_applicant_age', years: 36 }).eligible).toBe(true);
-    expect(one({ type: 'min_applicant_age', years: 37 })).toMatchObject({ reasonCodes: ['APPLICANT_TOO_YOUNG'], results: [{ facts: { age: 36, minimum: 37 } }] });
+    expect(one({ type: 'min_applicant_age', years: 37 })).toMatchObject({
+      reasonCodes: ['APPLICANT_TOO_YOUNG'],
+      results: [{ facts: { age: 36, minimum: 37 } }],
+    });
     expect(one({ type: 'max_applicant_age', years: 36 }).eligible).toBe(true);
-    expect(one({ type: 'max_applicant_age', years: 35 })).toMatchObject({ reasonCodes: ['APPLICANT_TOO_OLD'], results: [{ facts: { age: 36, maximum: 35 } }] });
+    expect(one({ type: 'max_applicant_age', years: 35 })).toMatchObject({
+      reasonCodes: ['APPLICANT_TOO_OLD'],
+      results: [{ facts: { age: 36, maximum: 35 } }],
+    });
   });
 
   it('household_size checks the registry household against its bounds', () => {
     expect(one({ type: 'household_size', min: 2, max: 4 }).eligible).toBe(true);
-    expect(one({ type: 'household_size', max: 3 })).toMatchObject({ reasonCodes: ['HOUSEHOLD_SIZE_OUT_OF_RANGE'], results: [{ facts: { householdSize: 4, max: 3 } }] });
+    expect(one({ type: 'household_size', max: 3 })).toMatchObject({
+      reasonCodes: ['HOUSEHOLD_SIZE_OUT_OF_RANGE'],
+      results: [{ facts: { householdSize: 4, max: 3 } }],
+    });
     expect(one({ type: 'household_size', min: 5 }).eligible).toBe(false);
   });
 
   it('min_children counts members under the age', () => {
     expect(one({ type: 'min_children', count: 2, underAge: 18 }).eligible).toBe(true);
-    expect(one({ type: 'min_children', count: 2, underAge: 7 })).toMatchObject({ reasonCodes: ['NOT_ENOUGH_CHILDREN'], results: [{ facts: { children: 1, required: 2, underAge: 7 } }] });
+    expect(one({ type: 'min_children', count: 2, underAge: 7 })).toMatchObject({
+      reasonCodes: ['NOT_ENOUGH_CHILDREN'],
+      results: [{ facts: { children: 1, required: 2, underAge: 7 } }],
+    });
   });
 
   it('exclude_formally_employed looks at the applicant or the whole household', () => {
     expect(one({ type: 'exclude_formally_employed', scope: 'applicant' }).eligible).toBe(true);
-    expect(one({ type: 'exclude_formally_employed', scope: 'household' })).toMatchObject({ reasonCodes: ['FORMALLY_EMPLOYED'], results: [{ facts: { scope: 'household', employed: 1 } }] });
+    expect(one({ type: 'exclude_formally_employed', scope: 'household' })).toMatchObject({
+      reasonCodes: ['FORMALLY_EMPLOYED'],
+      results: [{ facts: { scope: 'household', employed: 1 } }],
+    });
     const employedApplicant = { ...facts, members: facts.members.map((m) => (m.isApplicant ? { ...m, formallyEmployed: true } : m)) };
     expect(one({ type: 'exclude_formally_employed', scope: 'applicant' }, employedApplicant).eligible).toBe(false);
   });
 
   it('exclude_benefits names the conflicting benefit', () => {
     expect(one({ type: 'exclude_benefits', benefits: ['Tarjeta Alimentar'] }).eligible).toBe(true);
-    expect(one({ type: 'exclude_benefits', benefits: ['BPC', 'Auxílio Gás'] })).toMatchObject({ reasonCodes: ['CONFLICTING_BENEFIT'], results: [{ facts: { benefits: 'BPC' } }] });
+    expect(one({ type: 'exclude_benefits', benefits: ['BPC', 'Auxílio Gás'] })).toMatchObject({
+      reasonCodes: ['CONFLICTING_BENEFIT'],
+      results: [{ facts: { benefits: 'BPC' } }],
+    });
   });
 
   it('municipalities targets by the registry municipality code', () => {
     expect(one({ type: 'municipalities', codes: ['3550308', '3304557'] }).eligible).toBe(true);
-    expect(one({ type: 'municipalities', codes: ['2304400'] })).toMatchObject({ reasonCodes: ['OUTSIDE_TARGET_AREA'], results: [{ facts: { municipality: '3550308' } }] });
+    expect(one({ type: 'municipalities', codes: ['2304400'] })).toMatchObject({
+      reasonCodes: ['OUTSIDE_TARGET_AREA'],
+      results: [{ facts: { municipality: '3550308' } }],
+    });
   });
 
   it('min_vulnerability_score compares the registry score', () => {
     expect(one({ type: 'min_vulnerability_score', score: 62 }).eligible).toBe(true);
-    expect(one({ type: 'min_vulnerability_score', score: 63 })).toMatchObject({ reasonCodes: ['VULNERABILITY_TOO_LOW'], results: [{ facts: { score: 62, minimum: 63 } }] });
+    expect(one({ type: 'min_vulnerability_score', score: 63 })).toMatchObject({
+      reasonCodes: ['VULNERABILITY_TOO_LOW'],
+      results: [{ facts: { score: 62, minimum: 63 } }],
+    });
   });
 
   it('reports every failed rule, not only the first', () => {
     const outcome = evaluateEligibility(
-      [{ type: 'min_applicant_age', years: 40 }, { type: 'max_income_per_capita', amount: '100.00' }, { type: 'municipalities', codes: ['1'] }],
+      [
+        { type: 'min_applicant_age', years: 40 },
+        { type: 'max_income_per_capita', amount: '100.00' },
+        { type: 'municipalities', codes: ['1'] },
+      ],
       facts,
       onDate,
     );

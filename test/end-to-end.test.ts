@@ -17,7 +17,9 @@ let result: ScenarioResult;
 const queuePrefix = uid('amparo-test-e2e');
 
 beforeAll(async () => {
-  stack = await startStack(await stackEnv(process.env, { REGISTRY_POPULATION: '400', TEMPORAL_TASK_QUEUE: uid('e2e'), QUEUE_PREFIX: queuePrefix }));
+  stack = await startStack(
+    await stackEnv(process.env, { REGISTRY_POPULATION: '400', TEMPORAL_TASK_QUEUE: uid('e2e'), QUEUE_PREFIX: queuePrefix }),
+  );
   result = await runScenario({ db, urls: stack.urls, persons: 400 });
 }, 300_000);
 afterAll(async () => {
@@ -74,6 +76,10 @@ describe('the rail, end to end over HTTP', () => {
 
   it('reconciles to the cent, and the summary agrees with itself', () => {
     expect(inconsistencies(result)).toEqual([]);
-    expect(result.cycle.reconciliation).toMatchObject({ breaks: { count: 0, amount: '0.00' }, pending: { count: 0 }, failed: { count: 0 } });
+    expect(result.cycle.reconciliation).toMatchObject({
+      breaks: { count: 0, amount: '0.00' },
+      pending: { count: 0 },
+      failed: { count: 0 },
+    });
   });
 });

@@ -40,7 +40,13 @@ beforeAll(async () => {
   rails = await startRails(db);
   queues = testQueues();
   // The web server asks the rails' worker for runs (a resolution asks for one), as web/main.ts does in production.
-  web = buildServer({ db, queues: queues.queues, temporal: rails.temporal.client, config: { ...loadConfig(), TEMPORAL_TASK_QUEUE: rails.temporal.taskQueue }, log: createLogger('finance-browser', 'error') });
+  web = buildServer({
+    db,
+    queues: queues.queues,
+    temporal: rails.temporal.client,
+    config: { ...loadConfig(), TEMPORAL_TASK_QUEUE: rails.temporal.taskQueue },
+    log: createLogger('finance-browser', 'error'),
+  });
   base = await web.listen({ host: '127.0.0.1', port: 0 });
   finance.id = (await createUser(db, finance.username, 'FINANCE', PASSWORD)).id;
 
@@ -49,19 +55,30 @@ beforeAll(async () => {
   await enrollBeneficiaries(db, program.id, 6, { msisdn: (i) => (i % 2 === 0 ? `+55119${String(30_000_000 + i)}` : null) });
   cycleId = (await approvedCycle(db, program.id)).id;
   const result = await rails.temporal.client.workflow.execute(PaymentCycleWorkflow, {
-    workflowId: paymentCycleWorkflowId(cycleId), taskQueue: rails.temporal.taskQueue, args: [{ cycleId, batch: { pollIntervalMs: 500 }, watchPollIntervalMs: 500 }],
+    workflowId: paymentCycleWorkflowId(cycleId),
+    taskQueue: rails.temporal.taskQueue,
+    args: [{ cycleId, batch: { pollIntervalMs: 500 }, watchPollIntervalMs: 500 }],
   });
   expect(result.reconciliation).toMatchObject({ matched: { count: 6 }, breaks: { count: 0 }, balanced: true });
   // The bank brings one credit back: the watch sees the reversal on the statement and reconciles again.
   const paid = await db.paymentInstruction.findFirstOrThrow({ where: { cycleId, status: 'PAID', batch: { provider: 'bank-sim' } } });
   reversedKey = paid.paymentKey;
-  expect((await rails.bank.app.inject({ method: 'POST', url: '/v1/admin/reversals', payload: { endToEndId: reversedKey } })).statusCode).toBe(201);
-  await waitFor(() => db.reconciliationBreak.findFirst({ where: { cycleId, paymentKey: reversedKey, breakClass: 'REVERSED_AFTER_PAYMENT' } }), 60_000);
+  expect(
+    (await rails.bank.app.inject({ method: 'POST', url: '/v1/admin/reversals', payload: { endToEndId: reversedKey } })).statusCode,
+  ).toBe(201);
+  await waitFor(
+    () => db.reconciliationBreak.findFirst({ where: { cycleId, paymentKey: reversedKey, breakClass: 'REVERSED_AFTER_PAYMENT' } }),
+    60_000,
+  );
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (cycleId) await rails?.temporal.client.workflow.getHandle(reconciliationWatchWorkflowId(cycleId)).terminate('test over').catch(() => undefined);
+  if (cycleId)
+    await rails?.temporal.client.workflow
+      .getHandle(reconciliationWatchWorkflowId(cycleId))
+      .terminate('test over')
+      .catch(() => undefined);
   await web?.close();
   await rails?.close();
   await queues?.close();
@@ -106,13 +123,18 @@ async function bars(page: Page, selector: string) {
   const out: Array<{ series: string; amount: string; height: string; title: string }> = [];
   for (let i = 0; i < (await rects.count()); i++) {
     const r = rects.nth(i);
-    const [series, amount, height, title] = await Promise.all([r.getAttribute('data-series'), r.getAttribute('data-amount'), r.getAttribute('height'), r.locator('title').textContent()]);
+    const [series, amount, height, title] = await Promise.all([
+      r.getAttribute('data-series'),
+      r.getAttribute('data-amount'),
+      r.getAttribute('height'),
+      r.locator('title').textContent(),
+    ]);
     out.push({ series: series!, amount: amount!, height: height!, title: title! });
   }
   return out;
 }
 
-describe('a cycle\'s finance report, in Chromium with JavaScript off', () => {
+describe("a cycle's finance report, in Chromium with JavaScript off", () => {
   let context: BrowserContext;
   beforeAll(async () => void (context = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORT })));
   afterAll(() => context?.close());
@@ -122,14 +144,24 @@ describe('a cycle\'s finance report, in Chromium with JavaScript off', () => {
     const reportPath = `/admin/cycles/${cycleId}/report`;
     await signIn(page, reportPath);
     const run = await db.reconciliationRun.findFirstOrThrow({ where: { cycleId, status: 'COMPLETED' }, orderBy: { finishedAt: 'desc' } });
-    const totals = run.totals as Array<{ provider: string; currency: string; instructed: { count: number; amount: string }; paid: { amount: string }; breaks: { count: number; amount: string } }>;
+    const totals = run.totals as Array<{
+      provider: string;
+      currency: string;
+      instructed: { count: number; amount: string };
+      paid: { amount: string };
+      breaks: { count: number; amount: string };
+    }>;
     const bank = totals.find((t) => t.provider === 'bank-sim')!;
     expect([bank.instructed.count, bank.breaks.count, bank.breaks.amount]).toEqual([3, 1, '99.99']);
 
     // Control totals, per rail, with the check: the run's own numbers.
     expect(await text(page, '#run-balanced')).toBe('balanced');
     const bankRows = Object.fromEntries((await tableRows(page, '#totals-bank-sim-BRL')).map(([label, ...cells]) => [label!, cells]));
-    expect([bankRows.Instructed, bankRows['Paid (matched)'], bankRows['In break']]).toEqual([['3', '299.97'], ['2', '199.98'], ['1', '99.99']]);
+    expect([bankRows.Instructed, bankRows['Paid (matched)'], bankRows['In break']]).toEqual([
+      ['3', '299.97'],
+      ['2', '199.98'],
+      ['1', '99.99'],
+    ]);
     expect(await text(page, '#totals-bank-sim-BRL tfoot')).toContain('Balanced');
     expect(await text(page, '#break-status')).toContain('Open: 1');
 
@@ -142,8 +174,16 @@ describe('a cycle\'s finance report, in Chromium with JavaScript off', () => {
     const rects = await bars(page, 'svg#chart-BRL');
     expect(rects).toHaveLength(8); // two rails × paid, failed, pending, in break
     for (const r of rects) expect(r.height, r.title).toBe(new Decimal(r.amount).div(max).times(plot).toFixed(2));
-    expect(rects.filter((r) => r.title.startsWith('bank-sim')).map((r) => [r.series, r.amount])).toEqual([['paid', '199.98'], ['failed', '0.00'], ['pending', '0.00'], ['breaks', '99.99']]);
-    expect(await tableRows(page, '#chart-data-BRL')).toEqual([['bank-sim', '199.98', '0.00', '0.00', '99.99', '299.97'], ['wallet-sim', '299.97', '0.00', '0.00', '0.00', '299.97']]);
+    expect(rects.filter((r) => r.title.startsWith('bank-sim')).map((r) => [r.series, r.amount])).toEqual([
+      ['paid', '199.98'],
+      ['failed', '0.00'],
+      ['pending', '0.00'],
+      ['breaks', '99.99'],
+    ]);
+    expect(await tableRows(page, '#chart-data-BRL')).toEqual([
+      ['bank-sim', '199.98', '0.00', '0.00', '99.99', '299.97'],
+      ['wallet-sim', '299.97', '0.00', '0.00', '0.00', '299.97'],
+    ]);
 
     // The CSV, fetched with this browser's session cookie (it is HttpOnly: the page itself cannot read it).
     const href = (await page.getAttribute('#report-csv', 'href'))!;
@@ -180,11 +220,23 @@ describe('a cycle\'s finance report, in Chromium with JavaScript off', () => {
     await page.click('button:has-text("Sign off the cycle")');
     await page.waitForURL(`${base}${reportPath}?done=signed`);
     const signOff = await db.cycleSignOff.findUniqueOrThrow({ where: { cycleId } });
-    expect(await text(page, '#signed-off')).toMatch(new RegExp(`^Signed off by ${finance.username} at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.`));
+    expect(await text(page, '#signed-off')).toMatch(
+      new RegExp(`^Signed off by ${finance.username} at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.`),
+    );
     expect(await text(page, '#report-sha256')).toBe(signOff.reportSha256);
     expect(await page.locator('main form').count()).toBe(0);
     await auditPages([reportPath]);
-    const actions = await db.auditEvent.findMany({ where: { actor: finance.id, action: { not: 'admin.signed_in' } }, orderBy: { id: 'asc' }, select: { action: true, entityId: true } });
-    expect(actions).toEqual([['cycle.report_downloaded', cycleId], ['break.resolved', b.id], ['cycle.signed_off', cycleId]].map(([action, entityId]) => ({ action, entityId })));
+    const actions = await db.auditEvent.findMany({
+      where: { actor: finance.id, action: { not: 'admin.signed_in' } },
+      orderBy: { id: 'asc' },
+      select: { action: true, entityId: true },
+    });
+    expect(actions).toEqual(
+      [
+        ['cycle.report_downloaded', cycleId],
+        ['break.resolved', b.id],
+        ['cycle.signed_off', cycleId],
+      ].map(([action, entityId]) => ({ action, entityId })),
+    );
   }, 180_000);
 });

@@ -12,7 +12,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Leave nothing in RECEIVED: a later run's sweeper would otherwise find these applications.
-  await web.db.application.updateMany({ where: { programId: { in: programIds }, status: 'RECEIVED' }, data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] } });
+  await web.db.application.updateMany({
+    where: { programId: { in: programIds }, status: 'RECEIVED' },
+    data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
+  });
   await web.close();
 });
 
@@ -23,9 +26,17 @@ const newProgram = async () => {
 };
 
 const application = (overrides: Record<string, unknown> = {}) => ({
-  nationalId: '529.982.247-25', fullName: 'Maria José da Silva', dateOfBirth: '1985-03-14', phone: '+5511987654321',
-  municipality: 'São Paulo', householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '850.00',
-  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' }, consent: true, ...overrides,
+  nationalId: '529.982.247-25',
+  fullName: 'Maria José da Silva',
+  dateOfBirth: '1985-03-14',
+  phone: '+5511987654321',
+  municipality: 'São Paulo',
+  householdSize: 4,
+  dependantsUnder18: 2,
+  declaredMonthlyIncome: '850.00',
+  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
+  consent: true,
+  ...overrides,
 });
 
 const submit = (code: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -39,7 +50,10 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const body = res.json<{ applicationNumber: string; status: string }>();
     expect(body).toMatchObject({ status: 'RECEIVED', applicationNumber: expect.stringMatching(/^BR-[0-9A-HJKMNP-TV-Z]{8}$/) as string });
 
-    const stored = await web.db.application.findUniqueOrThrow({ where: { number: body.applicationNumber }, include: { paymentAccount: true } });
+    const stored = await web.db.application.findUniqueOrThrow({
+      where: { number: body.applicationNumber },
+      include: { paymentAccount: true },
+    });
     expect(stored).toMatchObject({ nationalId: '52998224725', status: 'RECEIVED', declaredMonthlyIncome: expect.anything() as unknown });
     expect(stored.paymentAccount).toMatchObject({ rail: 'BANK', bankCode: '001', accountNumber: '12345678' });
     const job = await web.queues.intake.getJob(stored.id);
@@ -70,7 +84,9 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const replay = await submit(program.code, application(), { 'idempotency-key': key });
     expect(replay.statusCode).toBe(200);
     expect(replay.json()).toMatchObject({ applicationNumber: first.applicationNumber });
-    expect((await submit(program.code, application(), { 'idempotency-key': 'x' })).json()).toMatchObject({ fields: { 'Idempotency-Key': expect.any(String) as string } });
+    expect((await submit(program.code, application(), { 'idempotency-key': 'x' })).json()).toMatchObject({
+      fields: { 'Idempotency-Key': expect.any(String) as string },
+    });
   });
 
   it.each([
@@ -89,14 +105,22 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const program = await newProgram();
     const res = await submit(program.code, application(override));
     expect(res.statusCode).toBe(400);
-    expect(res.json<{ error: string; fields: Record<string, string> }>()).toMatchObject({ error: 'invalid_request', fields: { [field]: expect.any(String) as string } });
+    expect(res.json<{ error: string; fields: Record<string, string> }>()).toMatchObject({
+      error: 'invalid_request',
+      fields: { [field]: expect.any(String) as string },
+    });
     expect(await web.db.application.count({ where: { programId: program.id } })).toBe(0);
     expect(await web.db.paymentAccount.count({ where: { application: { programId: program.id } } })).toBe(0);
   });
 
   it('answers 400 to a body that is not JSON and 404 to an unknown program', async () => {
     const program = await newProgram();
-    const bad = await web.app.inject({ method: 'POST', url: `/api/v1/programs/${program.code}/applications`, payload: '{"nationalId":', headers: { 'content-type': 'application/json' } });
+    const bad = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/programs/${program.code}/applications`,
+      payload: '{"nationalId":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect((await submit('NO-SUCH-PROGRAM', application())).statusCode).toBe(404);
   });

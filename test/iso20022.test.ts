@@ -23,7 +23,15 @@ const pain001: Pain001 = {
     debtorAccount: 'AMPARO-FUND-1',
     debtorAgent: 'SIMBANK',
     transactions: [
-      { endToEndId: 'E2E-1', amount: '1000000.05', currency: 'BRL', creditorAgent: '001', creditorName: 'BENEFICIARY', creditorAccount: '12345-6', remittanceInformation: 'G2P' },
+      {
+        endToEndId: 'E2E-1',
+        amount: '1000000.05',
+        currency: 'BRL',
+        creditorAgent: '001',
+        creditorName: 'BENEFICIARY',
+        creditorAccount: '12345-6',
+        remittanceInformation: 'G2P',
+      },
       { endToEndId: 'E2E-2', amount: '0.10', currency: 'BRL', creditorAgent: '001', creditorName: 'BENEFICIARY', creditorAccount: '00077' },
       { endToEndId: 'E2E-3', amount: '0.1', currency: 'BRL', creditorAgent: '237', creditorName: 'BENEFICIARY', creditorAccount: '9' },
     ],
@@ -63,8 +71,14 @@ const camt053: Camt053 = {
       ],
       entries: [
         {
-          reference: 'AMB000000000001', amount: '1000000.05', currency: 'BRL', creditDebit: 'DBIT', status: 'BOOK',
-          bookingDate: '2026-11-23', valueDate: '2026-11-23', details: [{ messageId: 'MSG-2026-11-0001', endToEndId: 'E2E-1', creditorAccount: '12345-6' }],
+          reference: 'AMB000000000001',
+          amount: '1000000.05',
+          currency: 'BRL',
+          creditDebit: 'DBIT',
+          status: 'BOOK',
+          bookingDate: '2026-11-23',
+          valueDate: '2026-11-23',
+          details: [{ messageId: 'MSG-2026-11-0001', endToEndId: 'E2E-1', creditorAccount: '12345-6' }],
         },
         { amount: '0.10', currency: 'BRL', creditDebit: 'CRDT', reversal: true, status: 'BOOK', bookingDate: '2026-11-23', details: [] },
       ],
@@ -100,7 +114,11 @@ describe('ISO 20022 codecs', () => {
   it('names the missing or invalid element in its errors', () => {
     const xml = buildPain001(pain001);
     const cases: Array<[string, string, string]> = [
-      [xml.replace('<EndToEndId>E2E-2</EndToEndId>', ''), 'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[2]/PmtId/EndToEndId', 'missing element'],
+      [
+        xml.replace('<EndToEndId>E2E-2</EndToEndId>', ''),
+        'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[2]/PmtId/EndToEndId',
+        'missing element',
+      ],
       [xml.replace('>E2E-3<', `>${'e'.repeat(36)}<`), 'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[3]/PmtId/EndToEndId', 'longer than 35'],
       [xml.replace('>0.10<', '>-0.10<'), 'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[2]/Amt/InstdAmt', 'is not a decimal amount'],
       [xml.replace('>0.10<', '>1e3<'), 'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[2]/Amt/InstdAmt', 'is not a decimal amount'],
@@ -110,9 +128,17 @@ describe('ISO 20022 codecs', () => {
       [xml.replace(/<CtrlSum>[^<]*<\/CtrlSum>/, ''), 'Document/CstmrCdtTrfInitn/GrpHdr/CtrlSum', 'missing element'],
       [xml.replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>CHK</PmtMtd>'), 'Document/CstmrCdtTrfInitn/PmtInf/PmtMtd', 'not one of TRF'],
       [xml.replace('<Dt>2026-11-24</Dt>', '<Dt>24/11/2026</Dt>'), 'Document/CstmrCdtTrfInitn/PmtInf/ReqdExctnDt/Dt', 'is not an ISO date'],
-      [xml.replace('<MmbId>237</MmbId>', ''), 'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[3]/CdtrAgt/FinInstnId/ClrSysMmbId/MmbId', 'missing'],
+      [
+        xml.replace('<MmbId>237</MmbId>', ''),
+        'Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[3]/CdtrAgt/FinInstnId/ClrSysMmbId/MmbId',
+        'missing',
+      ],
       [xml.replace('pain.001.001.09', 'pain.001.001.03'), 'Document', "namespace is 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03'"],
-      [xml.replace('<Id>AMPARO-FUND-1</Id>', '<Id>AMPARO-FUND-1</Id><Id>X</Id>'), 'Document/CstmrCdtTrfInitn/PmtInf/DbtrAcct/Id/Othr/Id', 'appears 2 times'],
+      [
+        xml.replace('<Id>AMPARO-FUND-1</Id>', '<Id>AMPARO-FUND-1</Id><Id>X</Id>'),
+        'Document/CstmrCdtTrfInitn/PmtInf/DbtrAcct/Id/Othr/Id',
+        'appears 2 times',
+      ],
     ];
     for (const [bad, element, problem] of cases) {
       const err = isoError(() => parsePain001(bad));
@@ -126,9 +152,9 @@ describe('ISO 20022 codecs', () => {
     expect(isoError(() => parsePain002(buildPain002(pain002).replace(/<OrgnlMsgId>[^<]*<\/OrgnlMsgId>/, ''))).element).toBe(
       'Document/CstmrPmtStsRpt/OrgnlGrpInfAndSts/OrgnlMsgId',
     );
-    expect(isoError(() => parseCamt053(buildCamt053(camt053).replace('<CdtDbtInd>DBIT</CdtDbtInd>', '<CdtDbtInd>D</CdtDbtInd>'))).element).toBe(
-      'Document/BkToCstmrStmt/Stmt[1]/Bal[2]/CdtDbtInd',
-    );
+    expect(
+      isoError(() => parseCamt053(buildCamt053(camt053).replace('<CdtDbtInd>DBIT</CdtDbtInd>', '<CdtDbtInd>D</CdtDbtInd>'))).element,
+    ).toBe('Document/BkToCstmrStmt/Stmt[1]/Bal[2]/CdtDbtInd');
     expect(() => parsePain001('<Document><unclosed></Document>')).toThrow(XmlSyntaxError);
     expect(() => parsePain001('not xml')).toThrow(XmlSyntaxError);
     expect(() => parsePain001('<!DOCTYPE d [<!ENTITY a "a">]><Document/>')).toThrow(XmlSyntaxError);
@@ -152,8 +178,23 @@ describe('ISO 20022 codecs', () => {
         debtorAccount: '0011223344',
         debtorAgent: 'SIMBANK',
         transactions: [
-          { endToEndId: 'P1-C3-B77-V1', amount: '600.00', currency: 'BRL', creditorAgent: '00000000', creditorName: 'BENEFICIARY', creditorAccount: '1234-5/0009876', remittanceInformation: 'BOLSA NOV 2026' },
-          { endToEndId: 'P1-C3-B78-V1', amount: '600.50', currency: 'BRL', creditorAgent: '00360305', creditorName: 'BENEFICIARY', creditorAccount: '0001/22334455' },
+          {
+            endToEndId: 'P1-C3-B77-V1',
+            amount: '600.00',
+            currency: 'BRL',
+            creditorAgent: '00000000',
+            creditorName: 'BENEFICIARY',
+            creditorAccount: '1234-5/0009876',
+            remittanceInformation: 'BOLSA NOV 2026',
+          },
+          {
+            endToEndId: 'P1-C3-B78-V1',
+            amount: '600.50',
+            currency: 'BRL',
+            creditorAgent: '00360305',
+            creditorName: 'BENEFICIARY',
+            creditorAccount: '0001/22334455',
+          },
         ],
       },
     });
@@ -172,7 +213,13 @@ describe('ISO 20022 codecs', () => {
       originalPaymentInformationId: 'AMP-B-000123-1',
       transactions: [
         { originalEndToEndId: 'P1-C3-B77-V1', status: 'ACSC', amount: '600.00', currency: 'BRL' },
-        { originalEndToEndId: 'P1-C3-B78-V1', status: 'RJCT', reason: { code: 'AC04', additionalInfo: 'Account closed' }, amount: '600.50', currency: 'BRL' },
+        {
+          originalEndToEndId: 'P1-C3-B78-V1',
+          status: 'RJCT',
+          reason: { code: 'AC04', additionalInfo: 'Account closed' },
+          amount: '600.50',
+          currency: 'BRL',
+        },
       ],
     });
     expect(peekPain002(PAIN002_SAMPLE)).toEqual({ originalMessageId: 'AMP-B-000123', groupStatus: 'PART' });
@@ -194,26 +241,69 @@ describe('ISO 20022 codecs', () => {
           { type: 'CLBD', amount: '48800.00', currency: 'BRL', creditDebit: 'CRDT', date: '2026-11-23' },
         ],
         entries: [
-          { reference: 'AMB000000000101', amount: '600.00', currency: 'BRL', creditDebit: 'DBIT', status: 'BOOK', bookingDate: '2026-11-23', valueDate: '2026-11-23',
-            details: [{ messageId: 'AMP-B-000123', endToEndId: 'P1-C3-B77-V1', creditorAccount: '1234-5/0009876' }] },
-          { reference: 'AMB000000000102', amount: '600.50', currency: 'BRL', creditDebit: 'DBIT', status: 'BOOK', bookingDate: '2026-11-23', valueDate: '2026-11-23',
-            details: [{ messageId: 'AMP-B-000123', endToEndId: 'P1-C3-B78-V1', creditorAccount: '0001/22334455' }] },
-          { reference: 'AMB000000000103', amount: '0.50', currency: 'BRL', creditDebit: 'CRDT', reversal: true, status: 'BOOK', bookingDate: '2026-11-23', valueDate: '2026-11-23',
-            details: [{ endToEndId: 'P1-C3-B78-V1' }] },
+          {
+            reference: 'AMB000000000101',
+            amount: '600.00',
+            currency: 'BRL',
+            creditDebit: 'DBIT',
+            status: 'BOOK',
+            bookingDate: '2026-11-23',
+            valueDate: '2026-11-23',
+            details: [{ messageId: 'AMP-B-000123', endToEndId: 'P1-C3-B77-V1', creditorAccount: '1234-5/0009876' }],
+          },
+          {
+            reference: 'AMB000000000102',
+            amount: '600.50',
+            currency: 'BRL',
+            creditDebit: 'DBIT',
+            status: 'BOOK',
+            bookingDate: '2026-11-23',
+            valueDate: '2026-11-23',
+            details: [{ messageId: 'AMP-B-000123', endToEndId: 'P1-C3-B78-V1', creditorAccount: '0001/22334455' }],
+          },
+          {
+            reference: 'AMB000000000103',
+            amount: '0.50',
+            currency: 'BRL',
+            creditDebit: 'CRDT',
+            reversal: true,
+            status: 'BOOK',
+            bookingDate: '2026-11-23',
+            valueDate: '2026-11-23',
+            details: [{ endToEndId: 'P1-C3-B78-V1' }],
+          },
         ],
       },
     ]);
   });
 
   it('writes RvslInd only for entries that say, with the bank transaction code of a returned transfer, and reads it back', () => {
-    const entry = (creditDebit: 'CRDT' | 'DBIT', reversal?: boolean) => ({ amount: '1.00', currency: 'BRL', creditDebit, ...(reversal === undefined ? {} : { reversal }), status: 'BOOK', details: [] });
+    const entry = (creditDebit: 'CRDT' | 'DBIT', reversal?: boolean) => ({
+      amount: '1.00',
+      currency: 'BRL',
+      creditDebit,
+      ...(reversal === undefined ? {} : { reversal }),
+      status: 'BOOK',
+      details: [],
+    });
     const [stmt] = camt053.statements;
-    const doc = { ...camt053, statements: [{ ...stmt!, entries: [entry('DBIT'), entry('CRDT', true), entry('DBIT', false), entry('DBIT', true)] }] };
+    const doc = {
+      ...camt053,
+      statements: [{ ...stmt!, entries: [entry('DBIT'), entry('CRDT', true), entry('DBIT', false), entry('DBIT', true)] }],
+    };
     const xml = buildCamt053(doc);
     const code = (ntry: string) => /<Fmly>\s*<Cd>(\w+)<\/Cd>\s*<SubFmlyCd>(\w+)<\/SubFmlyCd>/.exec(ntry)?.slice(1).join('/');
-    const codes = [...xml.matchAll(/<Ntry>[\s\S]*?<\/Ntry>/g)].map(([ntry]) => [/<RvslInd>(\w+)<\/RvslInd>/.exec(ntry)?.[1] ?? null, code(ntry)]);
+    const codes = [...xml.matchAll(/<Ntry>[\s\S]*?<\/Ntry>/g)].map(([ntry]) => [
+      /<RvslInd>(\w+)<\/RvslInd>/.exec(ntry)?.[1] ?? null,
+      code(ntry),
+    ]);
     // A payment out is an issued transfer; its reversal (money back, CRDT) returns one: ICDT/RRTN.
-    expect(codes).toEqual([[null, 'ICDT/DMCT'], ['true', 'ICDT/RRTN'], ['false', 'ICDT/DMCT'], ['true', 'RCDT/RRTN']]);
+    expect(codes).toEqual([
+      [null, 'ICDT/DMCT'],
+      ['true', 'ICDT/RRTN'],
+      ['false', 'ICDT/DMCT'],
+      ['true', 'RCDT/RRTN'],
+    ]);
     expect(parseCamt053(xml).statements[0]!.entries.map((e) => e.reversal)).toEqual([undefined, true, false, true]);
   });
 });

@@ -5,7 +5,10 @@ import { add, formatAmount, minorUnits, money, sum, UnsupportedCurrencyError } f
 describe('money', () => {
   it('adds exactly where floats would not', () => {
     expect(formatAmount(add(money('0.10', 'BRL'), money('0.20', 'BRL')))).toBe('0.30');
-    const many = sum('BRL', Array.from({ length: 1000 }, () => money('0.01', 'BRL')));
+    const many = sum(
+      'BRL',
+      Array.from({ length: 1000 }, () => money('0.01', 'BRL')),
+    );
     expect(formatAmount(many)).toBe('10.00');
   });
 

@@ -57,7 +57,13 @@ describe('tokenSimilarity', () => {
 
   it('marks down a different first letter and caps masculine/feminine forms', () => {
     expect(tokenSimilarity('raul', 'saul')).toBeCloseTo(0.75 * 0.9);
-    for (const [a, b] of [['paulo', 'paula'], ['gabriel', 'gabriela'], ['antonio', 'antonia'], ['luis', 'luisa'], ['daniela', 'daniel']]) {
+    for (const [a, b] of [
+      ['paulo', 'paula'],
+      ['gabriel', 'gabriela'],
+      ['antonio', 'antonia'],
+      ['luis', 'luisa'],
+      ['daniela', 'daniel'],
+    ]) {
       expect(tokenSimilarity(a!, b!), `${a}/${b}`).toBe(0.5);
     }
   });
@@ -245,7 +251,8 @@ describe('tokenSimilarity against a reference edit distance', () => {
       return s;
     };
     for (let n = 0; n < 5000; n++) {
-      const a = token(), b = token();
+      const a = token(),
+        b = token();
       if (a === b) continue;
       const d = editDistance(a, b);
       const expected = Math.max(0, 1 - d / Math.max(a.length, b.length) - (d > 1 ? 0.05 * (d - 1) : 0));

@@ -55,23 +55,47 @@ async function application(language: string, phone = `+5511930${String(++phoneSe
   const tag = uid('n');
   return db.application.create({
     data: {
-      number: tag, programId, nationalIdHash: tag, nationalId: '52998224725', fullName: 'Maria da Silva', dateOfBirth: new Date('1985-03-04'),
-      phone, phoneHash: tag, language, municipality: 'São Paulo', householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '4938.00',
-      status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD'],
+      number: tag,
+      programId,
+      nationalIdHash: tag,
+      nationalId: '52998224725',
+      fullName: 'Maria da Silva',
+      dateOfBirth: new Date('1985-03-04'),
+      phone,
+      phoneHash: tag,
+      language,
+      municipality: 'São Paulo',
+      householdSize: 4,
+      dependantsUnder18: 2,
+      declaredMonthlyIncome: '4938.00',
+      status: 'REJECTED',
+      reasonCodes: ['INCOME_ABOVE_THRESHOLD'],
       ruleResults: [
-        { rule: 'max_income_per_capita', passed: false, reasonCode: 'INCOME_ABOVE_THRESHOLD', facts: { householdMonthlyIncome: '4938.00', householdSize: 4, perCapita: '1234.5', threshold: '759.00' } },
+        {
+          rule: 'max_income_per_capita',
+          passed: false,
+          reasonCode: 'INCOME_ABOVE_THRESHOLD',
+          facts: { householdMonthlyIncome: '4938.00', householdSize: 4, perCapita: '1234.5', threshold: '759.00' },
+        },
         { rule: 'min_applicant_age', passed: true, facts: { age: 40, minimum: 18 } },
       ],
     },
   });
 }
 
-const REJECTED: ApplicantEvent = { kind: 'DECISION', status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD'], appealDeadline: '2025-07-15T12:00:00Z' };
+const REJECTED: ApplicantEvent = {
+  kind: 'DECISION',
+  status: 'REJECTED',
+  reasonCodes: ['INCOME_ABOVE_THRESHOLD'],
+  appealDeadline: '2025-07-15T12:00:00Z',
+};
 const activities = (q = queues) => createNotificationActivities({ db, notifications: q.notifications });
 const send = () => createNotificationProcessor({ db, smsUrl, logger: quiet });
 const notificationsOf = (applicationId: string) => db.notification.findMany({ where: { applicationId } });
-const jobs = async (notificationId: string, q = queues) => (await q.notifications.getJobs()).filter((j) => j.data.notificationId === notificationId);
-const gateway = async (reference: string) => (await sms.inject({ method: 'GET', url: `/v1/messages?reference=${reference}` })).json<{ messages: SmsMessage[] }>().messages;
+const jobs = async (notificationId: string, q = queues) =>
+  (await q.notifications.getJobs()).filter((j) => j.data.notificationId === notificationId);
+const gateway = async (reference: string) =>
+  (await sms.inject({ method: 'GET', url: `/v1/messages?reference=${reference}` })).json<{ messages: SmsMessage[] }>().messages;
 
 async function queuedJob(applicationId: string, event: ApplicantEvent = REJECTED) {
   await activities().notifyApplicant(applicationId, event);
@@ -87,7 +111,14 @@ describe('notifyApplicant', () => {
     await activities().notifyApplicant(app.id, REJECTED);
     const rows = await notificationsOf(app.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ eventKey: 'decision:REJECTED', channel: 'SMS', recipient: app.phone, language: 'es', status: 'QUEUED', attempts: 0 });
+    expect(rows[0]).toMatchObject({
+      eventKey: 'decision:REJECTED',
+      channel: 'SMS',
+      recipient: app.phone,
+      language: 'es',
+      status: 'QUEUED',
+      attempts: 0,
+    });
     expect(rows[0]!.body).toContain(`su solicitud ${app.number} no fue aprobada`);
     expect(rows[0]!.body).toContain('(1.234,50) supera el límite del programa (759,00)');
     expect(rows[0]!.body).not.toContain('Maria');
@@ -97,8 +128,11 @@ describe('notifyApplicant', () => {
     expect((await notificationsOf(app.id)).map((n) => n.eventKey).sort()).toEqual(['appeal:received', 'decision:REJECTED']);
   });
 
-  it('writes the body in the application\'s language', async () => {
-    const texts = { pt: ['seu pedido', 'passa do limite do programa (759,00)', '15 de julho de 2025'], en: ['your application', '(1,234.50) is above', '15 July 2025'] };
+  it("writes the body in the application's language", async () => {
+    const texts = {
+      pt: ['seu pedido', 'passa do limite do programa (759,00)', '15 de julho de 2025'],
+      en: ['your application', '(1,234.50) is above', '15 July 2025'],
+    };
     for (const [lang, expected] of Object.entries(texts)) {
       const app = await application(lang);
       const { notification: n, job } = await queuedJob(app.id);
@@ -130,7 +164,11 @@ describe('notification processor', () => {
   it('sends once when the first attempt reached the gateway but its answer was lost', async () => {
     const app = await application('en');
     const { notification: n, job } = await queuedJob(app.id);
-    const first = await fetch(`${smsUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: n.recipient, body: n.body, reference: n.id }) });
+    const first = await fetch(`${smsUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: n.recipient, body: n.body, reference: n.id }),
+    });
     expect(first.status).toBe(202);
     const { messageId } = (await first.json()) as { messageId: string };
     expect(await send()(job)).toBe('sent');
@@ -181,7 +219,11 @@ describe('notification processor', () => {
     const app = await application('es', '011 5555-0000'); // not E.164: the gateway will never accept it
     const { notification: n, job } = await queuedJob(app.id);
     expect(await send()(job)).toBe('failed');
-    expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({ status: 'FAILED', attempts: 1, providerRef: null });
+    expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      providerRef: null,
+    });
     expect(await send()(job)).toBe('failed');
     expect((await db.notification.findUniqueOrThrow({ where: { id: n.id } })).attempts).toBe(1);
   });

@@ -19,11 +19,23 @@ import { programRoutes } from '../web/routes/programs';
 import { buildServer } from '../web/server';
 
 // Building routes touches no service: the database, queues and Temporal are only used by requests.
-const ctx = { db: {}, queues: {}, temporal: {}, config: { PII_HASH_KEY: 'k', TEMPORAL_TASK_QUEUE: 'q' }, log: createLogger('openapi-test', 'error') } as unknown as WebContext;
+const ctx = {
+  db: {},
+  queues: {},
+  temporal: {},
+  config: { PII_HASH_KEY: 'k', TEMPORAL_TASK_QUEUE: 'q' },
+  log: createLogger('openapi-test', 'error'),
+} as unknown as WebContext;
 
 interface Doc {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> }; responses: Record<string, unknown>; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content: Record<string, { schema: { $ref: string } }> }; responses: Record<string, unknown>; security?: unknown[] }
+    >
+  >;
   components: { schemas: Record<string, { required?: string[]; properties?: Record<string, unknown>; additionalProperties?: boolean }> };
 }
 
@@ -61,9 +73,17 @@ const component = (ref: string) => doc.components.schemas[ref.replace('#/compone
 describe('GET /api/v1/openapi.json', () => {
   it('is an OpenAPI 3.1 document with exactly the programs, applications and cycles routes', async () => {
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
+      .sort();
     expect(documented).toEqual(await apiRoutes());
-    for (const path of ['/api/v1/programs', '/api/v1/programs/{code}/applications', '/api/v1/programs/{code}/cycles', '/api/v1/cycles/{id}/approve', '/api/v1/cycles/{id}']) {
+    for (const path of [
+      '/api/v1/programs',
+      '/api/v1/programs/{code}/applications',
+      '/api/v1/programs/{code}/cycles',
+      '/api/v1/cycles/{id}/approve',
+      '/api/v1/cycles/{id}',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });
@@ -81,15 +101,51 @@ describe('GET /api/v1/openapi.json', () => {
 // A valid body for each schema, and where it is posted.
 const BODIES = [
   {
-    name: 'ProgramInput', path: '/api/v1/programs', schema: ProgramInput as z.ZodType,
-    valid: { code: 'OPENAPI-1', name: 'Test program', country: 'BR', currency: 'BRL', baseAmount: '600.00', fundingAccount: 'FUND-1', rules: [{ type: 'min_applicant_age', years: 18 }], batchSize: 100, capPerHousehold: '900.00' },
+    name: 'ProgramInput',
+    path: '/api/v1/programs',
+    schema: ProgramInput as z.ZodType,
+    valid: {
+      code: 'OPENAPI-1',
+      name: 'Test program',
+      country: 'BR',
+      currency: 'BRL',
+      baseAmount: '600.00',
+      fundingAccount: 'FUND-1',
+      rules: [{ type: 'min_applicant_age', years: 18 }],
+      batchSize: 100,
+      capPerHousehold: '900.00',
+    },
   },
   {
-    name: 'ApplicationInput', path: '/api/v1/programs/{code}/applications', schema: applicationInput('BR') as z.ZodType,
-    valid: { nationalId: '529.982.247-25', fullName: 'Maria José da Silva', dateOfBirth: '1985-03-14', phone: '+5511987654321', municipality: 'São Paulo', householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '1200.00', payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' }, consent: true, language: 'pt' },
+    name: 'ApplicationInput',
+    path: '/api/v1/programs/{code}/applications',
+    schema: applicationInput('BR') as z.ZodType,
+    valid: {
+      nationalId: '529.982.247-25',
+      fullName: 'Maria José da Silva',
+      dateOfBirth: '1985-03-14',
+      phone: '+5511987654321',
+      municipality: 'São Paulo',
+      householdSize: 4,
+      dependantsUnder18: 2,
+      declaredMonthlyIncome: '1200.00',
+      payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
+      consent: true,
+      language: 'pt',
+    },
   },
-  { name: 'CycleApprovalInput', path: '/api/v1/cycles/{id}/approve', schema: CycleApprovalInput as z.ZodType, valid: { approvedCount: 30, approvedAmount: '18000.00' } },
-  { name: 'ReissueInput', path: '/api/v1/cycles/{id}/reissues', schema: ReissueInput as z.ZodType, valid: { items: [{ instructionId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b' }] } },
+  {
+    name: 'CycleApprovalInput',
+    path: '/api/v1/cycles/{id}/approve',
+    schema: CycleApprovalInput as z.ZodType,
+    valid: { approvedCount: 30, approvedAmount: '18000.00' },
+  },
+  {
+    name: 'ReissueInput',
+    path: '/api/v1/cycles/{id}/reissues',
+    schema: ReissueInput as z.ZodType,
+    valid: { items: [{ instructionId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b' }] },
+  },
 ];
 
 describe('request bodies are the zod schemas', () => {
@@ -114,7 +170,8 @@ describe('request bodies are the zod schemas', () => {
   it('requires what a program cannot do without, and leaves defaults and options optional', () => {
     const required = component(bodyRef('/api/v1/programs')!).required;
     expect(required).toEqual(expect.arrayContaining(['code', 'name', 'country', 'currency', 'baseAmount', 'fundingAccount', 'rules']));
-    for (const optional of ['batchSize', 'amountPerDependant', 'capPerHousehold', 'budgetPerCycle', 'schedule']) expect(required).not.toContain(optional);
+    for (const optional of ['batchSize', 'amountPerDependant', 'capPerHousehold', 'budgetPerCycle', 'schedule'])
+      expect(required).not.toContain(optional);
     expect(component(bodyRef('/api/v1/cycles/{id}/approve')!).required).toEqual(['approvedCount', 'approvedAmount']);
   });
 

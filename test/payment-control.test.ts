@@ -38,7 +38,11 @@ afterAll(async () => {
 });
 
 const start = (cycleId: string) =>
-  temporal.client.workflow.start(PaymentCycleWorkflow, { workflowId: paymentCycleWorkflowId(cycleId), taskQueue: temporal.taskQueue, args: [{ cycleId, batch: { pollIntervalMs: 500 } }] });
+  temporal.client.workflow.start(PaymentCycleWorkflow, {
+    workflowId: paymentCycleWorkflowId(cycleId),
+    taskQueue: temporal.taskQueue,
+    args: [{ cycleId, batch: { pollIntervalMs: 500 } }],
+  });
 
 /** Nine households in three batches, the cycle paused by signal before any batch starts. */
 async function startPaused() {
@@ -77,12 +81,19 @@ describe('pause, resume and cancel', () => {
 });
 
 describe('a staggered schedule', () => {
-  it('pays the wave due today and waits for the next wave\'s date', async () => {
+  it("pays the wave due today and waits for the next wave's date", async () => {
     const program = await createProgram(db, { batchSize: 5 });
     const today = new Date().toISOString().slice(0, 10);
     await db.program.update({
       where: { id: program.id },
-      data: { schedule: { waves: [{ lastDigits: [0, 1, 2, 3, 4], payOn: today }, { lastDigits: [5, 6, 7, 8, 9], payOn: '2099-01-01' }] } },
+      data: {
+        schedule: {
+          waves: [
+            { lastDigits: [0, 1, 2, 3, 4], payOn: today },
+            { lastDigits: [5, 6, 7, 8, 9], payOn: '2099-01-01' },
+          ],
+        },
+      },
     });
     await enrollBeneficiaries(db, program.id, 10); // ID last digit = i % 10: five per wave
     const cycle = await approvedCycle(db, program.id);
@@ -93,7 +104,10 @@ describe('a staggered schedule', () => {
     }, 30_000);
     expect(waiting).toMatchObject({ paid: 5, batchCount: 2 });
     const batches = await db.paymentBatch.findMany({ where: { cycleId: cycle.id }, orderBy: { seq: 'asc' } });
-    expect(batches.map((b) => [b.wave, b.status, b.payOn?.toISOString().slice(0, 10)])).toEqual([[1, 'COMPLETED', today], [2, 'CREATED', '2099-01-01']]);
+    expect(batches.map((b) => [b.wave, b.status, b.payOn?.toISOString().slice(0, 10)])).toEqual([
+      [1, 'COMPLETED', today],
+      [2, 'CREATED', '2099-01-01'],
+    ]);
 
     await handle.signal(cancelCycleSignal); // cuts the timer short: the second wave is never sent
     expect((await handle.result()).progress).toMatchObject({ phase: 'cancelled', paid: 5 });
@@ -111,8 +125,15 @@ describe('re-issue of failed payments', () => {
     });
     const cycle = await approvedCycle(db, program.id);
     expect((await (await start(cycle.id)).result()).progress).toMatchObject({ paid: 4, failed: 2 });
-    const failed = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id, status: 'FAILED' }, include: { paymentAccount: true }, orderBy: { createdAt: 'asc' } });
-    const [closed, unknown] = [failed.find((f) => f.paymentAccount.rail === 'BANK')!, failed.find((f) => f.paymentAccount.rail === 'WALLET')!];
+    const failed = await db.paymentInstruction.findMany({
+      where: { cycleId: cycle.id, status: 'FAILED' },
+      include: { paymentAccount: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    const [closed, unknown] = [
+      failed.find((f) => f.paymentAccount.rail === 'BANK')!,
+      failed.find((f) => f.paymentAccount.rail === 'WALLET')!,
+    ];
     const paid = await db.paymentInstruction.findFirstOrThrow({ where: { cycleId: cycle.id, status: 'PAID' } });
 
     const [maker, checker] = [randomUUID(), randomUUID()];
@@ -124,7 +145,9 @@ describe('re-issue of failed payments', () => {
         { instructionId: unknown.id, account: { rail: 'BANK', bankCode: '001', accountNumber: '720000002' } }, // wallet → bank
       ],
     });
-    await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: closed.id }] })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: closed.id }] })).rejects.toMatchObject({
+      statusCode: 409,
+    });
     const totals = { approvedCount: 2, approvedAmount: '1200.00' };
     await expect(approveCycle(ctx, reissue.id, maker, totals)).rejects.toMatchObject({ statusCode: 403, code: 'maker_cannot_approve' });
     await approveCycle(ctx, reissue.id, checker, totals);
@@ -133,9 +156,13 @@ describe('re-issue of failed payments', () => {
     // Per household: exactly one PAID instruction across the cycle and its re-issue, credited once at its rail.
     const all = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id } });
     const paidPerHousehold = new Map<string, number>();
-    for (const i of all.filter((x) => x.status === 'PAID')) paidPerHousehold.set(i.beneficiaryId, (paidPerHousehold.get(i.beneficiaryId) ?? 0) + 1);
+    for (const i of all.filter((x) => x.status === 'PAID'))
+      paidPerHousehold.set(i.beneficiaryId, (paidPerHousehold.get(i.beneficiaryId) ?? 0) + 1);
     expect([...paidPerHousehold.values()]).toEqual(Array(6).fill(1));
-    const credits = new Map([...(await entryCounts(bank.pool, program.fundingAccount)), ...(await creditCounts(wallet.pool, program.fundingAccount))]);
+    const credits = new Map([
+      ...(await entryCounts(bank.pool, program.fundingAccount)),
+      ...(await creditCounts(wallet.pool, program.fundingAccount)),
+    ]);
     expect(all.filter((x) => x.status === 'PAID').map((i) => credits.get(i.paymentKey))).toEqual(Array(6).fill(1));
     expect(credits.size).toBe(6);
     const ledger = await balances(db, program.id);

@@ -25,7 +25,14 @@ let client: Client;
 beforeAll(async () => {
   // A slow bank (2 s to settle) so the kill lands while batches wait for their statuses.
   const faults = JSON.stringify({ settleDelayMs: 2_000, duplicateCallbackRate: 0.5 });
-  stack = await startStack(await stackEnv(process.env, { TEMPORAL_TASK_QUEUE: taskQueue, QUEUE_PREFIX: queuePrefix, BANK_SIM_FAULTS: faults, RAIL_TIMEOUT_MS: '3000' }));
+  stack = await startStack(
+    await stackEnv(process.env, {
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      QUEUE_PREFIX: queuePrefix,
+      BANK_SIM_FAULTS: faults,
+      RAIL_TIMEOUT_MS: '3000',
+    }),
+  );
   connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }, 180_000);
@@ -42,7 +49,9 @@ describe('a cycle through crashes', () => {
     await enrollBeneficiaries(db, program.id, 120);
     const cycle = await approvedCycle(db, program.id);
     const handle = await client.workflow.start(PaymentCycleWorkflow, {
-      workflowId: paymentCycleWorkflowId(cycle.id), taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 2_000 } }],
+      workflowId: paymentCycleWorkflowId(cycle.id),
+      taskQueue,
+      args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 2_000 } }],
     });
 
     // Kill while some batches are sent and not yet settled.
@@ -55,7 +64,9 @@ describe('a cycle through crashes', () => {
     const pool = new pg.Pool({ connectionString: config.BANK_SIM_DATABASE_URL, max: 1 });
     try {
       const credits = await entryCounts(pool, program.fundingAccount);
-      const keys = (await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, select: { paymentKey: true } })).map((i) => i.paymentKey);
+      const keys = (await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, select: { paymentKey: true } })).map(
+        (i) => i.paymentKey,
+      );
       expect(keys.map((k) => credits.get(k) ?? 0)).toEqual(keys.map(() => 1));
       expect(credits.size).toBe(120);
     } finally {

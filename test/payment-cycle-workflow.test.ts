@@ -31,7 +31,9 @@ afterAll(async () => {
 
 async function runCycle(cycleId: string, overrides: Omit<PaymentCycleInput, 'cycleId'> = {}, history?: string) {
   const handle = await temporal.client.workflow.start(PaymentCycleWorkflow, {
-    workflowId: paymentCycleWorkflowId(cycleId), taskQueue: temporal.taskQueue, args: [{ cycleId, ...overrides }],
+    workflowId: paymentCycleWorkflowId(cycleId),
+    taskQueue: temporal.taskQueue,
+    args: [{ cycleId, ...overrides }],
   });
   const result = await handle.result();
   if (history) {
@@ -52,7 +54,8 @@ async function withOwnBank(faults: BankOptions['faults'], test: (bank: TestBank,
   }
 }
 
-const keysOf = async (cycleId: string) => (await db.paymentInstruction.findMany({ where: { cycleId }, select: { paymentKey: true } })).map((i) => i.paymentKey);
+const keysOf = async (cycleId: string) =>
+  (await db.paymentInstruction.findMany({ where: { cycleId }, select: { paymentKey: true } })).map((i) => i.paymentKey);
 
 describe('PaymentCycleWorkflow', () => {
   it('pays every beneficiary exactly once across batches, driven by bank callbacks, and reconciles to the cent', async () => {
@@ -70,13 +73,18 @@ describe('PaymentCycleWorkflow', () => {
     expect(keys.map((k) => credits.get(k))).toEqual(keys.map(() => 1));
     expect(credits.size).toBe(35);
     expect(result.reconciliation).toMatchObject({
-      instructed: { count: 35, amount: '21003.50' }, matched: { count: 35, amount: '21003.50' },
-      statement: { count: 35, amount: '21003.50' }, breaks: { count: 0, amount: '0.00' },
+      instructed: { count: 35, amount: '21003.50' },
+      matched: { count: 35, amount: '21003.50' },
+      statement: { count: 35, amount: '21003.50' },
+      breaks: { count: 0, amount: '0.00' },
     });
-    expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({ status: 'COMPLETED', instructedCount: 35 });
+    expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({
+      status: 'COMPLETED',
+      instructedCount: 35,
+    });
   });
 
-  it('records the bank\'s reason for a failed payment and keeps control totals whole', async () => {
+  it("records the bank's reason for a failed payment and keeps control totals whole", async () => {
     const program = await createProgram(db, { batchSize: 10 });
     await enrollBeneficiaries(db, program.id, 12, { accountNumber: (i) => (i === 3 ? '999000001' : String(700_000_000 + i)) });
     const cycle = await approvedCycle(db, program.id);
@@ -86,7 +94,10 @@ describe('PaymentCycleWorkflow', () => {
     const failed = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id, status: 'FAILED' } });
     expect(failed.map((f) => f.failureReason)).toEqual(['AC04']);
     expect(result.reconciliation).toMatchObject({
-      instructed: { count: 12, amount: '7200.00' }, matched: { count: 11, amount: '6600.00' }, failed: { count: 1, amount: '600.00' }, breaks: { count: 0 },
+      instructed: { count: 12, amount: '7200.00' },
+      matched: { count: 11, amount: '6600.00' },
+      failed: { count: 1, amount: '600.00' },
+      breaks: { count: 0 },
     });
   });
 
@@ -96,7 +107,9 @@ describe('PaymentCycleWorkflow', () => {
       await enrollBeneficiaries(db, program.id, 8);
       const cycle = await approvedCycle(db, program.id);
       const result = await worker.client.workflow.execute(PaymentCycleWorkflow, {
-        workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: worker.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300 } }],
+        workflowId: paymentCycleWorkflowId(cycle.id),
+        taskQueue: worker.taskQueue,
+        args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300 } }],
       });
       expect(result.progress).toMatchObject({ paid: 8, batchesDone: 2 });
       expect([...(await entryCounts(ownBank.pool, program.fundingAccount)).values()]).toEqual(Array(8).fill(1));
@@ -109,11 +122,16 @@ describe('PaymentCycleWorkflow', () => {
       await enrollBeneficiaries(db, program.id, 6);
       const cycle = await approvedCycle(db, program.id);
       const result = await worker.client.workflow.execute(PaymentCycleWorkflow, {
-        workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: worker.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300, settlementDeadlineMs: 1_500 } }],
+        workflowId: paymentCycleWorkflowId(cycle.id),
+        taskQueue: worker.taskQueue,
+        args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300, settlementDeadlineMs: 1_500 } }],
       });
       expect(result.progress).toMatchObject({ batchesDone: 2, paid: 0, failed: 0, needsAttention: 6 });
       expect(await db.paymentInstruction.count({ where: { cycleId: cycle.id, status: 'NEEDS_ATTENTION' } })).toBe(6);
-      expect((await db.paymentBatch.findMany({ where: { cycleId: cycle.id } })).map((b) => b.status)).toEqual(['NEEDS_ATTENTION', 'NEEDS_ATTENTION']);
+      expect((await db.paymentBatch.findMany({ where: { cycleId: cycle.id } })).map((b) => b.status)).toEqual([
+        'NEEDS_ATTENTION',
+        'NEEDS_ATTENTION',
+      ]);
       expect((await balances(db, program.id))['in_transit:bank-sim']).toBe('3600.00');
     });
   });
@@ -123,7 +141,9 @@ describe('PaymentCycleWorkflow', () => {
     await enrollBeneficiaries(db, program.id, 13);
     const cycle = await approvedCycle(db, program.id);
     const handle = await temporal.client.workflow.start(PaymentCycleWorkflow, {
-      workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: temporal.taskQueue, args: [{ cycleId: cycle.id, batchesPerRun: 2, batch: { pollIntervalMs: 200 } }],
+      workflowId: paymentCycleWorkflowId(cycle.id),
+      taskQueue: temporal.taskQueue,
+      args: [{ cycleId: cycle.id, batchesPerRun: 2, batch: { pollIntervalMs: 200 } }],
     });
     const result = await handle.result();
     expect(result.progress).toMatchObject({ batchCount: 5, batchesDone: 5, paid: 13 });
@@ -139,7 +159,10 @@ describe('PaymentCycleWorkflow', () => {
     const result = await runCycle(cycle.id);
 
     expect(result.failureReason).toBe('COUNT_ABOVE_APPROVED');
-    expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({ status: 'FAILED', failureReason: 'COUNT_ABOVE_APPROVED' });
+    expect(await db.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id } })).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'COUNT_ABOVE_APPROVED',
+    });
     expect(await db.paymentBatch.count({ where: { cycleId: cycle.id, status: { not: 'CREATED' } } })).toBe(0);
     expect((await entryCounts(bank.pool, program.fundingAccount)).size).toBe(0);
   });
@@ -157,7 +180,9 @@ describe('PaymentCycleWorkflow', () => {
     await db.paymentInstruction.update({ where: { id: one!.id }, data: { amount: { increment: '0.01' } } });
     await db.paymentBatch.updateMany({ where: { cycleId: cycle.id }, data: { totalAmount: { increment: '0.01' } } });
 
-    await expect(env.run(() => activities.submitBatch({ cycleId: cycle.id, seq: 1 }))).rejects.toMatchObject({ type: 'ControlTotalsExceeded' });
+    await expect(env.run(() => activities.submitBatch({ cycleId: cycle.id, seq: 1 }))).rejects.toMatchObject({
+      type: 'ControlTotalsExceeded',
+    });
     expect(await db.paymentBatch.findFirstOrThrow({ where: { cycleId: cycle.id } })).toMatchObject({ status: 'CREATED' });
     expect((await entryCounts(bank.pool, program.fundingAccount)).size).toBe(0);
   });

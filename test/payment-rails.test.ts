@@ -26,8 +26,19 @@ let temporal: TestTemporal;
 
 beforeAll(async () => {
   // Answers held past the client's 2 s timeout, then dropped: the send was committed, the client never knows.
-  const common = { seed: 42, errorRate: { submit: 0.2, status: 0.1 }, timeoutAfterCommitRate: 0.3, duplicateCallbackRate: 1, outOfOrderCallbacks: true, partialAcceptanceRate: 0.1 };
-  rails = await startRails(db, { bankFaults: { ...common, timeoutHoldMs: 3_000, callbackJitterMs: 300, closedAccounts: [CLOSED_ACCOUNT] }, walletFaults: { ...common, unknownWallets: [UNKNOWN_WALLET] }, railTimeoutMs: 2_000 });
+  const common = {
+    seed: 42,
+    errorRate: { submit: 0.2, status: 0.1 },
+    timeoutAfterCommitRate: 0.3,
+    duplicateCallbackRate: 1,
+    outOfOrderCallbacks: true,
+    partialAcceptanceRate: 0.1,
+  };
+  rails = await startRails(db, {
+    bankFaults: { ...common, timeoutHoldMs: 3_000, callbackJitterMs: 300, closedAccounts: [CLOSED_ACCOUNT] },
+    walletFaults: { ...common, unknownWallets: [UNKNOWN_WALLET] },
+    railTimeoutMs: 2_000,
+  });
   ({ bank, wallet, temporal } = rails);
 }, 60_000);
 afterAll(async () => {
@@ -47,7 +58,9 @@ describe('a cycle across the bank and the wallet, with faults on', () => {
     });
     const cycle = await approvedCycle(db, program.id);
     const result = await temporal.client.workflow.execute(PaymentCycleWorkflow, {
-      workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: temporal.taskQueue, args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 1_000 } }],
+      workflowId: paymentCycleWorkflowId(cycle.id),
+      taskQueue: temporal.taskQueue,
+      args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 1_000 } }],
     });
 
     const instructions = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, include: { batch: true } });
@@ -61,7 +74,11 @@ describe('a cycle across the bank and the wallet, with faults on', () => {
     const walletCredits = await creditCounts(wallet.pool, program.fundingAccount);
     for (const i of instructions) {
       const credits = (i.batch.provider === 'bank-sim' ? bankCredits : walletCredits).get(i.paymentKey) ?? 0;
-      expect({ key: i.paymentKey, status: i.status, credits }).toEqual({ key: i.paymentKey, status: i.status, credits: i.status === 'PAID' ? 1 : 0 });
+      expect({ key: i.paymentKey, status: i.status, credits }).toEqual({
+        key: i.paymentKey,
+        status: i.status,
+        credits: i.status === 'PAID' ? 1 : 0,
+      });
     }
     expect(bankCredits.size + walletCredits.size).toBe(result.progress.paid);
 
@@ -69,7 +86,9 @@ describe('a cycle across the bank and the wallet, with faults on', () => {
     const failed = instructions.filter((i) => i.status === 'FAILED');
     const reasonOf = async (paymentAccount: { accountNumber: string } | { msisdn: string }) =>
       (await db.paymentInstruction.findFirstOrThrow({ where: { cycleId: cycle.id, paymentAccount } })).failureReason;
-    expect(await reasonOf({ accountNumber: CLOSED_ACCOUNT })).toBe('AC04');
+    // Partial acceptance refuses one item in ten with AC01 before the account is looked at, chosen by a hash
+    // of the EndToEndId (new every run), so the closed account's item is sometimes refused that way first.
+    expect(await reasonOf({ accountNumber: CLOSED_ACCOUNT })).toMatch(/^(AC04|AC01)$/);
     // The wallet's own reason; one in ten items is refused at acceptance already (partial acceptance), before
     // the wallet lookup, and may be this one.
     expect(await reasonOf({ msisdn: UNKNOWN_WALLET })).toMatch(/^(unknownWallet|transactionNotAccepted)$/);
@@ -82,12 +101,21 @@ describe('a cycle across the bank and the wallet, with faults on', () => {
     const ledger = await balances(db, program.id);
     expect(new Decimal(ledger.paid ?? 0).eq(paidSum)).toBe(true);
     expect(new Decimal(ledger.payable ?? 0).eq(failedSum)).toBe(true);
-    expect(new Decimal(ledger['in_transit:bank-sim'] ?? 0).isZero() && new Decimal(ledger['in_transit:wallet-sim'] ?? 0).isZero()).toBe(true);
-    expect(Object.values(ledger).reduce((s, b) => s.plus(b), new Decimal(0)).isZero()).toBe(true);
+    expect(new Decimal(ledger['in_transit:bank-sim'] ?? 0).isZero() && new Decimal(ledger['in_transit:wallet-sim'] ?? 0).isZero()).toBe(
+      true,
+    );
+    expect(
+      Object.values(ledger)
+        .reduce((s, b) => s.plus(b), new Decimal(0))
+        .isZero(),
+    ).toBe(true);
 
     expect(result.reconciliation).toMatchObject({
-      instructed: { count: 48 }, matched: { count: result.progress.paid, amount: paidSum.toFixed(2) },
-      failed: { count: result.progress.failed }, breaks: { count: 0 }, balanced: true,
+      instructed: { count: 48 },
+      matched: { count: result.progress.paid, amount: paidSum.toFixed(2) },
+      failed: { count: result.progress.failed },
+      breaks: { count: 0 },
+      balanced: true,
     });
   }, 240_000);
 });

@@ -16,7 +16,9 @@ import {
 
 // Facts as the rules record them (reason-codes.ts), large enough to need digit grouping.
 const FACTS: Record<ReasonCode, Record<string, string | number>> = {
-  NOT_IN_REGISTRY: {}, DATE_OF_BIRTH_MISMATCH: {}, NAME_MISMATCH: {},
+  NOT_IN_REGISTRY: {},
+  DATE_OF_BIRTH_MISMATCH: {},
+  NAME_MISMATCH: {},
   INCOME_ABOVE_THRESHOLD: { householdMonthlyIncome: '3038.00', householdSize: 4, perCapita: '1234.5', threshold: '759.00' },
   APPLICANT_TOO_YOUNG: { age: 16, minimum: 18 },
   APPLICANT_TOO_OLD: { age: 71, maximum: 65 },
@@ -26,9 +28,12 @@ const FACTS: Record<ReasonCode, Record<string, string | number>> = {
   CONFLICTING_BENEFIT: { benefits: 'BPC,SEGURO_DEFESO' },
   OUTSIDE_TARGET_AREA: { municipality: '3550308' },
   VULNERABILITY_TOO_LOW: { score: '41.5', minimum: 60 },
-  DUPLICATE_PERSON: {}, DUPLICATE_HOUSEHOLD: {}, ACCOUNT_IN_USE: {},
+  DUPLICATE_PERSON: {},
+  DUPLICATE_HOUSEHOLD: {},
+  ACCOUNT_IN_USE: {},
   PHONE_SHARED_TOO_OFTEN: { count: 4, maximum: 3 },
-  REVIEW_REJECTED: {}, APPEAL_REJECTED: {},
+  REVIEW_REJECTED: {},
+  APPEAL_REJECTED: {},
 };
 
 const DEADLINE = '2025-07-15T23:59:59-03:00';
@@ -36,7 +41,12 @@ const EVENTS: ApplicantEvent[] = [
   { kind: 'DECISION', status: 'ENROLLED' },
   { kind: 'DECISION', status: 'NEEDS_REVIEW' },
   { kind: 'DECISION', status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD'], appealDeadline: DEADLINE },
-  { kind: 'DECISION', status: 'REJECTED', reasonCodes: ['INCOME_ABOVE_THRESHOLD', 'APPLICANT_TOO_YOUNG', 'PHONE_SHARED_TOO_OFTEN'], appealDeadline: DEADLINE },
+  {
+    kind: 'DECISION',
+    status: 'REJECTED',
+    reasonCodes: ['INCOME_ABOVE_THRESHOLD', 'APPLICANT_TOO_YOUNG', 'PHONE_SHARED_TOO_OFTEN'],
+    appealDeadline: DEADLINE,
+  },
   { kind: 'DECISION', status: 'REJECTED', reasonCodes: [...REASON_CODES], appealDeadline: DEADLINE },
   { kind: 'APPEAL_RECEIVED' },
   { kind: 'APPEAL_DECIDED', status: 'ENROLLED' },
@@ -71,7 +81,9 @@ describe('reason sentences', () => {
       "Your household's monthly income per person (1,234.56) is above the program's limit (759.00).",
     );
     expect(reasonSentence('APPLICANT_TOO_YOUNG', 'pt', { age: 16, minimum: 18 })).toContain('(tem 16 anos e o mínimo é 18)');
-    expect(reasonSentence('HOUSEHOLD_SIZE_OUT_OF_RANGE', 'en', { householdSize: 14, max: 12 })).toContain('(14) is not what the program requires: at most 12 people.');
+    expect(reasonSentence('HOUSEHOLD_SIZE_OUT_OF_RANGE', 'en', { householdSize: 14, max: 12 })).toContain(
+      '(14) is not what the program requires: at most 12 people.',
+    );
     expect(reasonSentence('FORMALLY_EMPLOYED', 'es', { scope: 'applicant' })).toContain('Según el registro, usted tiene un empleo formal');
     expect(reasonSentence('FORMALLY_EMPLOYED', 'en', { scope: 'unknown' })).toContain('you or someone in your household');
     expect(reasonSentence('CONFLICTING_BENEFIT', 'pt', { benefits: 'BPC,SEGURO_DEFESO' })).toContain('(BPC, SEGURO_DEFESO)');

@@ -37,8 +37,20 @@ const key = (name: string) => c.payments[NAMES.indexOf(name)]!.key;
 const upload = (lines: Parameters<typeof camt053>[1]) => uploadStatement(db, 'bank-sim', 'application/xml', camt053(c.account, lines));
 const breakRows = () =>
   db.reconciliationBreak.findMany({
-    where: { cycleId: c.cycleId }, orderBy: [{ breakClass: 'asc' }],
-    select: { id: true, paymentKey: true, breakClass: true, status: true, expectedAmount: true, statementAmount: true, statementLines: true, ourStatus: true, railStatus: true, resolution: true },
+    where: { cycleId: c.cycleId },
+    orderBy: [{ breakClass: 'asc' }],
+    select: {
+      id: true,
+      paymentKey: true,
+      breakClass: true,
+      status: true,
+      expectedAmount: true,
+      statementAmount: true,
+      statementLines: true,
+      ourStatus: true,
+      railStatus: true,
+      resolution: true,
+    },
   });
 
 beforeAll(async () => {
@@ -53,7 +65,11 @@ beforeAll(async () => {
     { ref: ref(), key: key('AMOUNT_MISMATCH'), amount: '600.01' },
     { ref: ref(), key: `NOT-OURS-${randomUUID().slice(0, 8)}`, amount: '123.45' },
   ]);
-  expect(await uploadStatement(db, 'bank-sim', 'application/xml', firstFile)).toMatchObject({ lines: 7, imported: 7, cycleIds: [c.cycleId] });
+  expect(await uploadStatement(db, 'bank-sim', 'application/xml', firstFile)).toMatchObject({
+    lines: 7,
+    imported: 7,
+    cycleIds: [c.cycleId],
+  });
 }, 60_000);
 
 describe('a reconciliation run on crafted statements', () => {
@@ -63,12 +79,23 @@ describe('a reconciliation run on crafted statements', () => {
     expect(rows.map((r) => r.breakClass).sort()).toEqual([...BREAK_CLASSES].sort());
     for (const r of rows.filter((r) => r.breakClass !== 'NOT_INSTRUCTED')) expect(r.paymentKey).toBe(key(r.breakClass));
     expect(run).toMatchObject({
-      instructed: { count: 10, amount: '6000.00' }, matched: { count: 1, amount: '600.00' }, failed: { count: 1 }, pending: { count: 1 },
-      breaks: { count: 8, amount: '4323.45' }, balanced: true, openBreaks: 8,
+      instructed: { count: 10, amount: '6000.00' },
+      matched: { count: 1, amount: '600.00' },
+      failed: { count: 1 },
+      pending: { count: 1 },
+      breaks: { count: 8, amount: '4323.45' },
+      balanced: true,
+      openBreaks: 8,
     });
     expect(Object.values(run.breaksByClass)).toEqual(Array(8).fill(1));
     const [bank] = run.totals;
-    expect(bank).toMatchObject({ provider: 'bank-sim', instructed: { count: 10 }, breaks: { count: 7, amount: '4200.00' }, notInstructed: { count: 1, amount: '123.45' }, balanced: true });
+    expect(bank).toMatchObject({
+      provider: 'bank-sim',
+      instructed: { count: 10 },
+      breaks: { count: 7, amount: '4200.00' },
+      notInstructed: { count: 1, amount: '123.45' },
+      balanced: true,
+    });
     expect(rows.find((r) => r.breakClass === 'CREDITED_TWICE')).toMatchObject({ statementLines: 2 });
     expect(rows.find((r) => r.breakClass === 'REVERSED_AFTER_PAYMENT')?.statementAmount?.toFixed(2)).toBe('0.00');
   });
@@ -104,7 +131,11 @@ describe('resolving breaks', () => {
 
   it('refuses what the class does not allow, and a write-off without a reason', async () => {
     await expect(resolve('UNKNOWN_TO_RAIL', 'CONFIRM')).rejects.toMatchObject({ statusCode: 422, code: 'resolution_not_allowed' });
-    await expect(resolve('NOT_INSTRUCTED', 'WRITE_OFF', '  ')).rejects.toMatchObject({ statusCode: 400, code: 'reason_required', fields: { reason: 'a write-off needs a reason' } });
+    await expect(resolve('NOT_INSTRUCTED', 'WRITE_OFF', '  ')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'reason_required',
+      fields: { reason: 'a write-off needs a reason' },
+    });
     await expect(resolveBreak(db, { breakId: randomUUID(), resolution: 'CONFIRM', actor })).rejects.toMatchObject({ statusCode: 404 });
     expect((await find('NOT_INSTRUCTED')).status).toBe('OPEN');
   });
@@ -128,10 +159,18 @@ describe('resolving breaks', () => {
     expect(delta(after, 'paid')).toBe('0.00');
     expect(delta(after, 'payable')).toBe('600.00');
     expect(delta(after, 'in_transit:bank-sim')).toBe('-600.00');
-    expect(Object.values(after).reduce((s, b) => s.plus(b), new Decimal(0)).toFixed(2)).toBe('0.00');
-    const statuses = await db.paymentInstruction.findMany({ where: { paymentKey: { in: [key('RAIL_PAID_OURS_NOT'), key('REVERSED_AFTER_PAYMENT'), key('UNKNOWN_TO_RAIL')] } } });
+    expect(
+      Object.values(after)
+        .reduce((s, b) => s.plus(b), new Decimal(0))
+        .toFixed(2),
+    ).toBe('0.00');
+    const statuses = await db.paymentInstruction.findMany({
+      where: { paymentKey: { in: [key('RAIL_PAID_OURS_NOT'), key('REVERSED_AFTER_PAYMENT'), key('UNKNOWN_TO_RAIL')] } },
+    });
     expect(Object.fromEntries(statuses.map((s) => [s.paymentKey, s.status]))).toEqual({
-      [key('RAIL_PAID_OURS_NOT')]: 'PAID', [key('REVERSED_AFTER_PAYMENT')]: 'FAILED', [key('UNKNOWN_TO_RAIL')]: 'FAILED',
+      [key('RAIL_PAID_OURS_NOT')]: 'PAID',
+      [key('REVERSED_AFTER_PAYMENT')]: 'FAILED',
+      [key('UNKNOWN_TO_RAIL')]: 'FAILED',
     });
     await expect(resolve('CREDITED_TWICE', 'WRITE_OFF', 'again')).rejects.toMatchObject({ statusCode: 409, code: 'break_not_open' });
     expect(await db.auditEvent.count({ where: { actor, action: 'break.resolved' } })).toBe(6);
@@ -141,6 +180,11 @@ describe('resolving breaks', () => {
     expect(run.balanced).toBe(true);
     const rows = await breakRows();
     expect(rows.filter((r) => r.status === 'RESOLVED')).toHaveLength(6);
-    expect(rows.filter((r) => r.status === 'OPEN').map((r) => r.breakClass).sort()).toEqual(['PENDING_PAST_DEADLINE', 'RAIL_FAILED_OURS_PAID']);
+    expect(
+      rows
+        .filter((r) => r.status === 'OPEN')
+        .map((r) => r.breakClass)
+        .sort(),
+    ).toEqual(['PENDING_PAST_DEADLINE', 'RAIL_FAILED_OURS_PAID']);
   });
 });

@@ -150,7 +150,7 @@ describe.each(['BR', 'AR'] as const)('population invariants (%s)', (country) => 
     expect(new Set(pop.persons.map((p) => p.vulnerabilityScore)).size).toBeGreaterThan(20);
   });
 
-  it('places people in the country\'s real municipalities', () => {
+  it("places people in the country's real municipalities", () => {
     const codes = new Set(pop.persons.map((p) => p.municipality.code));
     expect(codes.size).toBeGreaterThan(5);
     expect(codes).toContain(country === 'BR' ? '3550308' : '06427'); // São Paulo / La Matanza
@@ -274,7 +274,8 @@ describe.each(['BR', 'AR'] as const)('dirty data: ground truth (%s)', (country) 
     const typos = onlyKind(pop, 'typo');
     expect(typos.length).toBeGreaterThan(100);
     for (const [p, trueName] of typos) {
-      const record = p.fullName.split(' '), truth = trueName.split(' ');
+      const record = p.fullName.split(' '),
+        truth = trueName.split(' ');
       expect(record).toHaveLength(truth.length);
       const changed = record.flatMap((t, i) => (t === truth[i] ? [] : [[t, truth[i]!] as const]));
       expect(changed, p.fullName).toHaveLength(1);
@@ -349,8 +350,17 @@ describe.each(['BR', 'AR'] as const)('dirty data: ground truth (%s)', (country) 
   it('keeps the ground truth out of the records', () => {
     for (const p of pop.persons.slice(0, 100)) {
       expect(Object.keys(p).sort()).toEqual([
-        'dateOfBirth', 'formallyEmployed', 'fullName', 'householdId', 'monthlyIncome', 'municipality', 'nationalId',
-        'otherBenefits', 'relationshipToHead', 'sex', 'vulnerabilityScore',
+        'dateOfBirth',
+        'formallyEmployed',
+        'fullName',
+        'householdId',
+        'monthlyIncome',
+        'municipality',
+        'nationalId',
+        'otherBenefits',
+        'relationshipToHead',
+        'sex',
+        'vulnerabilityScore',
       ]);
     }
   });

@@ -54,14 +54,20 @@ describe('registry simulator HTTP API', () => {
     expect(hh.members.filter((m) => m.isHead).map((m) => m.nationalId)).toEqual([household.headNationalId]);
     const sum = hh.members.reduce((acc, m) => acc.plus(m.monthlyIncome), new Decimal(0));
     expect(sum.toFixed(2)).toBe(hh.monthlyIncome);
-    expect(Object.keys(hh.members[0]!).sort()).toEqual(
-      ['dateOfBirth', 'formallyEmployed', 'fullName', 'isHead', 'monthlyIncome', 'nationalId', 'sex'],
-    );
+    expect(Object.keys(hh.members[0]!).sort()).toEqual([
+      'dateOfBirth',
+      'formallyEmployed',
+      'fullName',
+      'isHead',
+      'monthlyIncome',
+      'nationalId',
+      'sex',
+    ]);
     expect(hh.vulnerabilityScore).toBe(person.vulnerabilityScore);
     expect(hh.vulnerabilityScore).toBe(household.vulnerabilityScore);
   });
 
-  it('gives the household the union of its members\' benefits, each once', async () => {
+  it("gives the household the union of its members' benefits, each once", async () => {
     const byId = new Map(population.persons.map((p) => [p.nationalId, p]));
     const withBenefits = population.households.filter((h) => h.memberNationalIds.some((id) => byId.get(id)!.otherBenefits.length > 0));
     expect(withBenefits.length).toBeGreaterThan(10);
@@ -76,8 +82,17 @@ describe('registry simulator HTTP API', () => {
 
   it('serves dirty records as the registry holds them, with no ground truth', async () => {
     const PERSON_KEYS = [
-      'dateOfBirth', 'formallyEmployed', 'fullName', 'householdId', 'monthlyIncome', 'municipality', 'nationalId',
-      'otherBenefits', 'relationshipToHead', 'sex', 'vulnerabilityScore',
+      'dateOfBirth',
+      'formallyEmployed',
+      'fullName',
+      'householdId',
+      'monthlyIncome',
+      'municipality',
+      'nationalId',
+      'otherBenefits',
+      'relationshipToHead',
+      'sex',
+      'vulnerabilityScore',
     ];
     const kinds = new Set<string>();
     for (const p of population.persons.filter((x) => population.truth.has(x.nationalId)).slice(0, 60)) {

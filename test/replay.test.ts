@@ -7,13 +7,21 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, workflowBundle } from './support/temporal';
 
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(`${HISTORIES_DIR}${file}`, 'utf8')));
 
 describe('recorded workflow histories', () => {
   it('cover every workflow type', () => {
     const types = new Set(files.map((f) => load(f).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect([...types].sort()).toEqual(['ApplicationWorkflow', 'DisbursementBatchWorkflow', 'PaymentCycleWorkflow', 'ReconciliationWatchWorkflow', 'ReconciliationWorkflow']);
+    expect([...types].sort()).toEqual([
+      'ApplicationWorkflow',
+      'DisbursementBatchWorkflow',
+      'PaymentCycleWorkflow',
+      'ReconciliationWatchWorkflow',
+      'ReconciliationWorkflow',
+    ]);
   });
 
   it.each(files)('%s replays deterministically', async (file) => {

@@ -29,9 +29,15 @@ afterAll(async () => {
 
 let phoneSeq = 0; // unique within the run; the store's instance is new each run
 const phone = () => `+5511900${String(++phoneSeq).padStart(6, '0')}`;
-const message = (extra: Partial<{ to: string; body: string; reference: string }> = {}) => ({ to: phone(), body: 'Su solicitud fue aprobada.', reference: uid('ref'), ...extra });
+const message = (extra: Partial<{ to: string; body: string; reference: string }> = {}) => ({
+  to: phone(),
+  body: 'Su solicitud fue aprobada.',
+  reference: uid('ref'),
+  ...extra,
+});
 const post = (body: unknown, server = app) => server.inject({ method: 'POST', url: '/v1/messages', payload: body as object });
-const list = async (query: string, server = app) => (await server.inject({ method: 'GET', url: `/v1/messages?${query}` })).json<{ messages: SmsMessage[] }>().messages;
+const list = async (query: string, server = app) =>
+  (await server.inject({ method: 'GET', url: `/v1/messages?${query}` })).json<{ messages: SmsMessage[] }>().messages;
 
 describe('sms simulator', () => {
   it('accepts a message and lists it by recipient and by reference', async () => {
@@ -77,7 +83,12 @@ describe('sms simulator', () => {
     expect(fieldsOf(res).fields.to).toContain('E.164');
     expect(Object.keys(fieldsOf(await post({ to: phone(), reference: uid('ref') })).fields)).toEqual(['body']);
     expect(Object.keys(fieldsOf(await post({ to: phone(), body: 'ok', reference: 'r'.repeat(101) })).fields)).toEqual(['reference']);
-    const broken = await app.inject({ method: 'POST', url: '/v1/messages', headers: { 'content-type': 'application/json' }, payload: '{"to":' });
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/v1/messages',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"to":',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ error: 'invalid_request' });
     const badQuery = await app.inject({ method: 'GET', url: '/v1/messages?to=12345&limit=0' });
@@ -85,7 +96,7 @@ describe('sms simulator', () => {
     expect(Object.keys(fieldsOf(badQuery).fields).sort()).toEqual(['limit', 'to']);
   });
 
-  it('lists one recipient\'s messages in the order received', async () => {
+  it("lists one recipient's messages in the order received", async () => {
     const to = phone();
     const sent = [message({ to, body: 'uno' }), message({ to, body: 'dos' }), message({ to, body: 'tres' })];
     for (const m of sent) expect((await post(m)).statusCode).toBe(202);

@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { AsyncResponse, WalletBatch } from '../simulators/wallet/messages';
 import { closeAfterEach } from './support/cleanup';
 import { uid, waitFor } from './support/util';
-import { batch, creditCounts, getJson, notificationReceiver, startWallet, submit, type BatchRequest, type TestWallet, type WalletOptions } from './support/wallet';
+import {
+  batch,
+  creditCounts,
+  getJson,
+  notificationReceiver,
+  startWallet,
+  submit,
+  type BatchRequest,
+  type TestWallet,
+  type WalletOptions,
+} from './support/wallet';
 
 const { track, closeNow } = closeAfterEach();
 
@@ -15,12 +25,15 @@ async function send(wallet: TestWallet, req: BatchRequest): Promise<string> {
   return res.json<AsyncResponse>().objectReference;
 }
 
-const statusOf = async (wallet: TestWallet, batchId: string) => (await getJson<WalletBatch>(wallet, `/v1/batchtransactions/${batchId}`)).body;
+const statusOf = async (wallet: TestWallet, batchId: string) =>
+  (await getJson<WalletBatch>(wallet, `/v1/batchtransactions/${batchId}`)).body;
 const outbox = async (wallet: TestWallet, batchId: string) =>
-  (await wallet.pool.query<{ attempts: number; delivered: boolean; failed: boolean; event_id: string }>(
-    'SELECT attempts, delivered_at IS NOT NULL AS delivered, failed_at IS NOT NULL AS failed, event_id FROM wallet_outbox WHERE batch_id = $1 ORDER BY id',
-    [batchId],
-  )).rows;
+  (
+    await wallet.pool.query<{ attempts: number; delivered: boolean; failed: boolean; event_id: string }>(
+      'SELECT attempts, delivered_at IS NOT NULL AS delivered, failed_at IS NOT NULL AS failed, event_id FROM wallet_outbox WHERE batch_id = $1 ORDER BY id',
+      [batchId],
+    )
+  ).rows;
 
 describe('wallet simulator processing', () => {
   it('never double-credits with two settlers on the same database', async () => {
@@ -30,7 +43,12 @@ describe('wallet simulator processing', () => {
     const fast: WalletOptions = { faults: { settleDelayMs: 0 }, pollIntervalMs: 2 };
     const a = await walletFor(instanceId, fast);
     const b = await walletFor(instanceId, fast);
-    const batches = Array.from({ length: 12 }, () => batch(account, Array.from({ length: 40 }, () => ({ amount: '0.01' }))));
+    const batches = Array.from({ length: 12 }, () =>
+      batch(
+        account,
+        Array.from({ length: 40 }, () => ({ amount: '0.01' })),
+      ),
+    );
     // Every third batch's transactions are resent under a new X-CorrelationID.
     const resends = batches.filter((_, i) => i % 3 === 1).map((r) => batch(account, r.body.transactions));
     const ids = await Promise.all([...batches, ...resends].map((r, i) => send(i % 2 ? a : b, r)));
@@ -41,7 +59,13 @@ describe('wallet simulator processing', () => {
     const counts = await creditCounts(a.pool, account);
     expect(counts.size).toBe(12 * 40);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    expect(await a.store.summary(account)).toEqual({ account, entries: 480, distinctReferences: 480, reversals: 0, totals: [{ currency: 'BRL', amount: '4.80' }] });
+    expect(await a.store.summary(account)).toEqual({
+      account,
+      entries: 480,
+      distinctReferences: 480,
+      reversals: 0,
+      totals: [{ currency: 'BRL', amount: '4.80' }],
+    });
     for (const id of ids) expect(await statusOf(b, id)).toMatchObject({ completedCount: 40, rejectionCount: 0 });
   });
 
@@ -50,7 +74,13 @@ describe('wallet simulator processing', () => {
     const a = await walletFor(instanceId, { start: false, faults: { settleDelayMs: 0 } });
     const b = await walletFor(instanceId, { start: false, faults: { settleDelayMs: 0 } });
     const account = uid('acct');
-    const id = await send(a, batch(account, Array.from({ length: 200 }, () => ({}))));
+    const id = await send(
+      a,
+      batch(
+        account,
+        Array.from({ length: 200 }, () => ({})),
+      ),
+    );
     const rules = (w: TestWallet) => ({ faults: w.faults.current, chance: (rate: number) => w.faults.chance(rate) });
     const outcomes = await Promise.all([a.store.settle(id, rules(a)), b.store.settle(id, rules(b))]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['progressed', 'skipped']);
@@ -99,7 +129,10 @@ describe('wallet simulator processing', () => {
   it('gives up after the bounded attempts and keeps the batch queryable', async () => {
     const receiver = await track(notificationReceiver());
     receiver.failing.on = true;
-    const wallet = await walletFor(uid('wallet-giveup'), { faults: { settleDelayMs: 0 }, delivery: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } });
+    const wallet = await walletFor(uid('wallet-giveup'), {
+      faults: { settleDelayMs: 0 },
+      delivery: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
+    });
     const id = await send(wallet, batch(uid('acct'), [{}], { callbackUrl: receiver.url }));
     const row = await waitFor(async () => ((await outbox(wallet, id))[0]?.failed ? (await outbox(wallet, id))[0] : null));
     expect(row.attempts).toBe(3);

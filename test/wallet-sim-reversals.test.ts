@@ -19,10 +19,14 @@ afterAll(() => wallet?.close());
 
 const reverse = (body: unknown, w = wallet) => w.app.inject({ method: 'POST', url: '/v1/admin/reversals', payload: body as object });
 const today = () => new Date().toISOString().slice(0, 10);
-const report = async (account: string, page = 1) => (await getJson<SettlementReport>(wallet, `/v1/settlement?account=${account}&date=${today()}&page=${page}`)).body;
+const report = async (account: string, page = 1) =>
+  (await getJson<SettlementReport>(wallet, `/v1/settlement?account=${account}&date=${today()}&page=${page}`)).body;
 
 async function completed(account: string, amounts: string[]): Promise<Completion[]> {
-  const req = batch(account, amounts.map((amount) => ({ amount })));
+  const req = batch(
+    account,
+    amounts.map((amount) => ({ amount })),
+  );
   const res = await submit(wallet, req);
   expect(res.statusCode).toBe(202);
   const batchId = res.json<{ objectReference: string }>().objectReference;
@@ -41,11 +45,21 @@ describe('wallet reversals', () => {
     const first = await reverse({ requestingOrganisationTransactionReference: ref });
     expect(first.statusCode).toBe(201);
     const reversal = first.json<WalletReversal>();
-    expect(reversal).toMatchObject({ requestingOrganisationTransactionReference: ref, originalTransactionReference: y!.transactionReference, type: 'reversal', amount: '0.20', currency: 'BRL' });
+    expect(reversal).toMatchObject({
+      requestingOrganisationTransactionReference: ref,
+      originalTransactionReference: y!.transactionReference,
+      type: 'reversal',
+      amount: '0.20',
+      currency: 'BRL',
+    });
     expect(reversal.transactionReference).toMatch(/^WR\d{12}$/);
     const again = await reverse({ requestingOrganisationTransactionReference: ref });
     expect([again.statusCode, again.json()]).toEqual([200, reversal]);
-    const racing = await Promise.all(Array.from({ length: 4 }, () => reverse({ requestingOrganisationTransactionReference: x!.requestingOrganisationTransactionReference })));
+    const racing = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        reverse({ requestingOrganisationTransactionReference: x!.requestingOrganisationTransactionReference }),
+      ),
+    );
     expect(racing.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 201]);
     expect(new Set(racing.map((r) => r.json<WalletReversal>().transactionReference)).size).toBe(1);
 
@@ -65,7 +79,11 @@ describe('wallet reversals', () => {
     const viaClient = await createWalletClient(wallet.url).settlement(account, today(), 1);
     expect(viaClient.entries.map((e) => e.type)).toEqual(['transfer', 'transfer', 'transfer', 'reversal', 'reversal']);
     expect((await getJson<LedgerSummary>(wallet, `/v1/ledger/summary?account=${account}`)).body).toEqual({
-      account, entries: 3, distinctReferences: 3, reversals: 2, totals: [{ currency: 'BRL', amount: '5.00' }],
+      account,
+      entries: 3,
+      distinctReferences: 3,
+      reversals: 2,
+      totals: [{ currency: 'BRL', amount: '5.00' }],
     });
   });
 
@@ -73,16 +91,24 @@ describe('wallet reversals', () => {
     const unknown = uid('pay');
     const res = await reverse({ requestingOrganisationTransactionReference: unknown });
     expect(res.statusCode).toBe(404);
-    expect(res.json<GsmaError>().errorParameters).toEqual([{ key: 'requestingOrganisationTransactionReference', value: `no completed transfer with reference ${unknown}` }]);
+    expect(res.json<GsmaError>().errorParameters).toEqual([
+      { key: 'requestingOrganisationTransactionReference', value: `no completed transfer with reference ${unknown}` },
+    ]);
     // Another provider instance never paid this account's transfers.
     const [paid] = await completed(uid('acct'), ['1.00']);
     const other = await startWallet(uid('wallet-other'), { start: false });
     try {
-      expect((await reverse({ requestingOrganisationTransactionReference: paid!.requestingOrganisationTransactionReference }, other)).statusCode).toBe(404);
+      expect(
+        (await reverse({ requestingOrganisationTransactionReference: paid!.requestingOrganisationTransactionReference }, other)).statusCode,
+      ).toBe(404);
     } finally {
       await other.close();
     }
-    for (const body of [{}, { requestingOrganisationTransactionReference: '' }, { requestingOrganisationTransactionReference: 'a', extra: 1 }]) {
+    for (const body of [
+      {},
+      { requestingOrganisationTransactionReference: '' },
+      { requestingOrganisationTransactionReference: 'a', extra: 1 },
+    ]) {
       const bad = await reverse(body);
       expect([bad.statusCode, bad.json<GsmaError>().errorCode]).toEqual([400, 'formatError']);
     }
@@ -92,22 +118,41 @@ describe('wallet reversals', () => {
     const [a, b] = [uid('acct'), uid('acct')];
     const req = batch(a, [txn(a, {}), txn(b, {}), txn(a, { currency: 'USD' }), txn(a, {}), txn(b, { amount: '0.50' })]);
     const res = await submit(wallet, req);
-    await waitFor(async () => (await getJson<{ batchStatus: string }>(wallet, `/v1/batchtransactions/${res.json<{ objectReference: string }>().objectReference}`)).body.batchStatus === 'completed');
+    await waitFor(
+      async () =>
+        (await getJson<{ batchStatus: string }>(wallet, `/v1/batchtransactions/${res.json<{ objectReference: string }>().objectReference}`))
+          .body.batchStatus === 'completed',
+    );
     const { rows } = await wallet.pool.query<{ account: string; currency: string; seqs: string[] }>(
       `SELECT debit_account AS account, currency, array_agg(day_seq::text ORDER BY seq) AS seqs FROM wallet_ledger_entry
         WHERE debit_account = ANY($1::text[]) GROUP BY 1, 2 ORDER BY debit_account = $2::text DESC, currency`,
       [[a, b], a],
     );
-    expect(rows.map((r) => [r.account, r.currency, r.seqs])).toEqual([[a, 'BRL', ['1', '2']], [a, 'USD', ['1']], [b, 'BRL', ['1', '2']]]);
-    expect((await getJson<SettlementReport>(wallet, `/v1/settlement?account=${b}&date=${today()}`)).body).toMatchObject({ currency: 'BRL', lastPage: true, total: '10.50' });
+    expect(rows.map((r) => [r.account, r.currency, r.seqs])).toEqual([
+      [a, 'BRL', ['1', '2']],
+      [a, 'USD', ['1']],
+      [b, 'BRL', ['1', '2']],
+    ]);
+    expect((await getJson<SettlementReport>(wallet, `/v1/settlement?account=${b}&date=${today()}`)).body).toMatchObject({
+      currency: 'BRL',
+      lastPage: true,
+      total: '10.50',
+    });
   });
 
   it('pages a day of concurrent settlements and reversals: every entry once, pages full but the last, total exact', async () => {
     const quiet = await startWallet(uid('wallet-pages'), { start: false });
     try {
       const account = uid('acct');
-      const requests = Array.from({ length: 12 }, () => batch(account, Array.from({ length: 1000 }, () => ({ amount: '0.01' }))));
-      const batchIds = await Promise.all(requests.map(async (r) => (await submit(quiet, r)).json<{ objectReference: string }>().objectReference));
+      const requests = Array.from({ length: 12 }, () =>
+        batch(
+          account,
+          Array.from({ length: 1000 }, () => ({ amount: '0.01' })),
+        ),
+      );
+      const batchIds = await Promise.all(
+        requests.map(async (r) => (await submit(quiet, r)).json<{ objectReference: string }>().objectReference),
+      );
       const settle = (id: string) => quiet.store.settle(id, { faults: quiet.faults.current, chance: () => false });
       await settle(batchIds[0]!);
       const reversed = requests[0]!.body.transactions.slice(0, 40).map((t) => t.requestingOrganisationTransactionReference);
@@ -139,8 +184,17 @@ describe('wallet reversals', () => {
       }
       const final = walks.at(-1)!;
       const entries = final.flatMap((p) => p.entries);
-      expect(final.map((p) => p.entries.length)).toEqual([SETTLEMENT_PAGE_SIZE, SETTLEMENT_PAGE_SIZE, 12_000 + 40 - 2 * SETTLEMENT_PAGE_SIZE]);
-      expect(entries.filter((e) => e.type === 'reversal').map((e) => e.requestingOrganisationTransactionReference).sort()).toEqual([...reversed].sort());
+      expect(final.map((p) => p.entries.length)).toEqual([
+        SETTLEMENT_PAGE_SIZE,
+        SETTLEMENT_PAGE_SIZE,
+        12_000 + 40 - 2 * SETTLEMENT_PAGE_SIZE,
+      ]);
+      expect(
+        entries
+          .filter((e) => e.type === 'reversal')
+          .map((e) => e.requestingOrganisationTransactionReference)
+          .sort(),
+      ).toEqual([...reversed].sort());
       const net = entries.reduce((sum, e) => (e.type === 'transfer' ? sum.plus(e.amount) : sum.minus(e.amount)), new Decimal(0));
       expect(final.every((p) => p.total === '119.60')).toBe(true);
       expect(net.toFixed(2)).toBe('119.60');

@@ -27,12 +27,20 @@ type Ctx = Pick<WebContext, 'db' | 'temporal' | 'log'>;
 const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
 
 async function findByNumberAndBirthDate(ctx: Ctx, applicationNumber: string, dateOfBirth: string) {
-  const app = await ctx.db.application.findUnique({ where: { number: applicationNumber.trim().toUpperCase() }, include: { program: { select: { name: true } } } });
+  const app = await ctx.db.application.findUnique({
+    where: { number: applicationNumber.trim().toUpperCase() },
+    include: { program: { select: { name: true } } },
+  });
   // The same answer for "no such number" and "wrong date of birth": numbers cannot be probed.
   return app && sameDate(app.dateOfBirth, dateOfBirth) ? app : null;
 }
 
-export async function lookupApplication(ctx: Ctx, applicationNumber: string, dateOfBirth: string, now = new Date()): Promise<ApplicationStatusView | null> {
+export async function lookupApplication(
+  ctx: Ctx,
+  applicationNumber: string,
+  dateOfBirth: string,
+  now = new Date(),
+): Promise<ApplicationStatusView | null> {
   const app = await findByNumberAndBirthDate(ctx, applicationNumber, dateOfBirth);
   if (!app) return null;
   return {
@@ -49,7 +57,8 @@ export async function lookupApplication(ctx: Ctx, applicationNumber: string, dat
   };
 }
 
-export type AppealResult = { kind: 'filed' | 'already_appealed' } | { kind: 'not_found' } | { kind: 'not_appealable'; reason: 'not_rejected' | 'window_closed' };
+export type AppealResult =
+  { kind: 'filed' | 'already_appealed' } | { kind: 'not_found' } | { kind: 'not_appealable'; reason: 'not_rejected' | 'window_closed' };
 
 export async function fileAppeal(ctx: Ctx, applicationNumber: string, dateOfBirth: string, statement: string): Promise<AppealResult> {
   const app = await findByNumberAndBirthDate(ctx, applicationNumber, dateOfBirth);
@@ -70,6 +79,11 @@ export async function fileAppeal(ctx: Ctx, applicationNumber: string, dateOfBirt
   await ctx.temporal.workflow
     .getHandle(applicationWorkflowId(app.id))
     .signal(appealFiledSignal)
-    .catch((err: Error) => ctx.log.warn('appeal signal not delivered; the workflow will find the appeal on its next check', { applicationId: app.id, error: err.name }));
+    .catch((err: Error) =>
+      ctx.log.warn('appeal signal not delivered; the workflow will find the appeal on its next check', {
+        applicationId: app.id,
+        error: err.name,
+      }),
+    );
   return { kind: 'filed' };
 }

@@ -40,8 +40,24 @@ function exposure(status: string, provider: string): string | null {
 }
 
 /** CONFIRM (→ PAID) and REISSUE (→ FAILED): the payment's status and its amount in the ledger move together. */
-async function setPaymentStatus(tx: Tx, b: { id: string; paymentKey: string; provider: string }, programId: string, resolution: 'CONFIRM' | 'REISSUE'): Promise<string> {
-  const [pi] = await tx.$queryRaw<Array<{ id: string; status: string; amount: string; currency: string; cycle_id: string; beneficiary_id: string; batch_id: string; batch_cycle: string }>>`
+async function setPaymentStatus(
+  tx: Tx,
+  b: { id: string; paymentKey: string; provider: string },
+  programId: string,
+  resolution: 'CONFIRM' | 'REISSUE',
+): Promise<string> {
+  const [pi] = await tx.$queryRaw<
+    Array<{
+      id: string;
+      status: string;
+      amount: string;
+      currency: string;
+      cycle_id: string;
+      beneficiary_id: string;
+      batch_id: string;
+      batch_cycle: string;
+    }>
+  >`
     SELECT pi.id, pi.status::text, pi.amount::text, pi.currency, pi.cycle_id, pi.beneficiary_id, pi.batch_id, pb.cycle_id AS batch_cycle
       FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id WHERE pi.payment_key = ${b.paymentKey} FOR UPDATE OF pi`;
   if (!pi) throw refuse(422, 'resolution_not_allowed', { resolution: 'this break has no instruction of ours to confirm or re-issue' });
@@ -51,16 +67,23 @@ async function setPaymentStatus(tx: Tx, b: { id: string; paymentKey: string; pro
   if (!from) throw refuse(422, 'resolution_not_allowed', { resolution: `the payment is ${pi.status.toLowerCase()}` });
   if (target === 'PAID' && pi.status === 'FAILED') {
     // A failed payment may have been paid again by a re-issue: confirming this one too would pay twice.
-    const live = await tx.paymentInstruction.count({ where: { cycleId: pi.cycle_id, beneficiaryId: pi.beneficiary_id, id: { not: pi.id }, status: { notIn: ['FAILED', 'CANCELLED'] } } });
-    if (live > 0) throw refuse(409, 'already_reissued', { resolution: 'this payment was re-issued: request the return of the extra credit instead' });
+    const live = await tx.paymentInstruction.count({
+      where: { cycleId: pi.cycle_id, beneficiaryId: pi.beneficiary_id, id: { not: pi.id }, status: { notIn: ['FAILED', 'CANCELLED'] } },
+    });
+    if (live > 0)
+      throw refuse(409, 'already_reissued', { resolution: 'this payment was re-issued: request the return of the extra credit instead' });
   }
   await tx.paymentInstruction.update({
     where: { id: pi.id },
     data: target === 'PAID' ? { status: 'PAID', settledAt: new Date() } : { status: 'FAILED', failureReason: 'RECONCILIATION' },
   });
   await post(tx, {
-    reference: `break:${b.id}:${resolution}`, description: `reconciliation: ${resolution.toLowerCase()} ${b.paymentKey}`,
-    programId, currency: pi.currency, cycleId: pi.batch_cycle, batchId: pi.batch_id,
+    reference: `break:${b.id}:${resolution}`,
+    description: `reconciliation: ${resolution.toLowerCase()} ${b.paymentKey}`,
+    programId,
+    currency: pi.currency,
+    cycleId: pi.batch_cycle,
+    batchId: pi.batch_id,
     movements: [{ from, to: target === 'PAID' ? ACCOUNTS.paid : ACCOUNTS.payable, amount: pi.amount }],
   });
   return pi.amount;
@@ -70,13 +93,17 @@ export async function resolveBreak(db: Db, input: ResolveBreakInput): Promise<Re
   const reason = input.reason?.trim() ?? '';
   if (reason.length > 500) throw refuse(400, 'invalid_request', { reason: 'at most 500 characters' });
   return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM reconciliation_break WHERE id = ${input.breakId}::uuid FOR UPDATE`;
+    const [locked] = await tx.$queryRaw<
+      Array<{ id: string }>
+    >`SELECT id FROM reconciliation_break WHERE id = ${input.breakId}::uuid FOR UPDATE`;
     if (!locked) throw refuse(404, 'break_not_found');
     const b = await tx.reconciliationBreak.findUniqueOrThrow({ where: { id: locked.id } });
     if (b.status !== 'OPEN') throw refuse(409, 'break_not_open');
     if ((await tx.cycleSignOff.count({ where: { cycleId: b.cycleId } })) > 0) throw refuse(409, 'cycle_closed');
     if (!isBreakClass(b.breakClass) || !RESOLUTIONS_BY_CLASS[b.breakClass].includes(input.resolution)) {
-      throw refuse(422, 'resolution_not_allowed', { resolution: `not one of ${isBreakClass(b.breakClass) ? RESOLUTIONS_BY_CLASS[b.breakClass].join(', ') : 'none'}` });
+      throw refuse(422, 'resolution_not_allowed', {
+        resolution: `not one of ${isBreakClass(b.breakClass) ? RESOLUTIONS_BY_CLASS[b.breakClass].join(', ') : 'none'}`,
+      });
     }
     if (input.resolution === 'WRITE_OFF' && reason === '') throw refuse(400, 'reason_required', { reason: 'a write-off needs a reason' });
     const cycle = await tx.paymentCycle.findUniqueOrThrow({ where: { id: b.cycleId }, select: { programId: true } });
@@ -89,21 +116,44 @@ export async function resolveBreak(db: Db, input: ResolveBreakInput): Promise<Re
         throw refuse(422, 'resolution_not_allowed', { resolution: 'the payment is still on its way in our books: confirm it instead' });
       }
       // Money that left without an instruction behind it: a claim on the rail, or a loss.
-      const excess = excessAmount({ breakClass: b.breakClass, expected: b.expectedAmount && new Decimal(b.expectedAmount.toString()), statement: b.statementAmount && new Decimal(b.statementAmount.toString()) });
+      const excess = excessAmount({
+        breakClass: b.breakClass,
+        expected: b.expectedAmount && new Decimal(b.expectedAmount.toString()),
+        statement: b.statementAmount && new Decimal(b.statementAmount.toString()),
+      });
       posted = formatAmount(money(excess, b.currency));
       const instruction = await tx.paymentInstruction.findUnique({ where: { paymentKey: b.paymentKey }, select: { batchId: true } });
       await post(tx, {
-        reference: `break:${b.id}:${input.resolution}`, description: `reconciliation: ${input.resolution.toLowerCase()} ${b.paymentKey}`,
-        programId: cycle.programId, currency: b.currency, cycleId: b.cycleId, ...(instruction ? { batchId: instruction.batchId } : {}),
-        movements: [{ from: ACCOUNTS.appropriation, to: input.resolution === 'REQUEST_RETURN' ? ACCOUNTS.returnsReceivable(b.provider) : ACCOUNTS.writtenOff, amount: posted }],
+        reference: `break:${b.id}:${input.resolution}`,
+        description: `reconciliation: ${input.resolution.toLowerCase()} ${b.paymentKey}`,
+        programId: cycle.programId,
+        currency: b.currency,
+        cycleId: b.cycleId,
+        ...(instruction ? { batchId: instruction.batchId } : {}),
+        movements: [
+          {
+            from: ACCOUNTS.appropriation,
+            to: input.resolution === 'REQUEST_RETURN' ? ACCOUNTS.returnsReceivable(b.provider) : ACCOUNTS.writtenOff,
+            amount: posted,
+          },
+        ],
       });
     }
     await tx.reconciliationBreak.update({
       where: { id: b.id },
-      data: { status: 'RESOLVED', resolution: input.resolution, resolutionReason: reason || null, resolvedBy: input.actor, resolvedAt: new Date() },
+      data: {
+        status: 'RESOLVED',
+        resolution: input.resolution,
+        resolutionReason: reason || null,
+        resolvedBy: input.actor,
+        resolvedAt: new Date(),
+      },
     });
     await audit(tx, {
-      actor: input.actor, action: 'break.resolved', entityType: 'reconciliation_break', entityId: b.id,
+      actor: input.actor,
+      action: 'break.resolved',
+      entityType: 'reconciliation_break',
+      entityId: b.id,
       details: { cycleId: b.cycleId, breakClass: b.breakClass, resolution: input.resolution, posted, currency: b.currency },
     });
     return { id: b.id, cycleId: b.cycleId, breakClass: b.breakClass, resolution: input.resolution, posted, currency: b.currency };

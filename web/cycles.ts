@@ -30,37 +30,70 @@ export async function findCycle(ctx: Pick<Ctx, 'db'>, id: string) {
 /** The control totals a cycle would instruct now: households by rail and number of dependants, times the entitlement. */
 export async function previewRegular(ctx: Pick<Ctx, 'db'>, programId: string): Promise<RailTotals[]> {
   const program = await ctx.db.program.findUniqueOrThrow({ where: { id: programId } });
-  const rules = { currency: program.currency, baseAmount: program.baseAmount.toString(), amountPerDependant: program.amountPerDependant.toString(), capPerHousehold: program.capPerHousehold?.toString() ?? null };
+  const rules = {
+    currency: program.currency,
+    baseAmount: program.baseAmount.toString(),
+    amountPerDependant: program.amountPerDependant.toString(),
+    capPerHousehold: program.capPerHousehold?.toString() ?? null,
+  };
   const groups = await ctx.db.$queryRaw<Array<{ rail: 'BANK' | 'WALLET'; dependants: number; households: number }>>`
     SELECT pa.rail::text AS rail, b.dependants, count(*)::int AS households
       FROM beneficiary b JOIN payment_account pa ON pa.id = b.payment_account_id
      WHERE b.program_id = ${programId}::uuid AND b.status = 'ACTIVE' GROUP BY 1, 2`;
   return (['BANK', 'WALLET'] as const).map((rail) => {
     const mine = groups.filter((g) => g.rail === rail);
-    const amount = mine.reduce((sum, g) => sum.plus(new Decimal(entitlementAmount(rules, g.dependants)).times(g.households)), new Decimal(0));
+    const amount = mine.reduce(
+      (sum, g) => sum.plus(new Decimal(entitlementAmount(rules, g.dependants)).times(g.households)),
+      new Decimal(0),
+    );
     return { rail, count: mine.reduce((n, g) => n + g.households, 0), amount: formatAmount(money(amount, program.currency)) };
   });
 }
 
 export const totalOf = (rails: RailTotals[], currency: string) => ({
   count: rails.reduce((n, r) => n + r.count, 0),
-  amount: formatAmount(money(rails.reduce((s, r) => s.plus(r.amount), new Decimal(0)), currency)),
+  amount: formatAmount(
+    money(
+      rails.reduce((s, r) => s.plus(r.amount), new Decimal(0)),
+      currency,
+    ),
+  ),
 });
 
 export async function prepareCycle(ctx: Ctx, programCode: string, userId: string) {
   const program = await ctx.db.program.findUnique({ where: { code: programCode } });
   if (!program) throw new HttpError(404, 'program_not_found');
-  const open = await ctx.db.paymentCycle.findFirst({ where: { programId: program.id, kind: 'REGULAR', status: { in: ['DRAFT', 'APPROVED', 'RUNNING', 'PAUSED'] } } });
+  const open = await ctx.db.paymentCycle.findFirst({
+    where: { programId: program.id, kind: 'REGULAR', status: { in: ['DRAFT', 'APPROVED', 'RUNNING', 'PAUSED'] } },
+  });
   if (open) throw new HttpError(409, 'open_cycle_exists');
   const byRail = await previewRegular(ctx, program.id);
   const total = totalOf(byRail, program.currency);
   try {
     return await ctx.db.$transaction(async (tx) => {
-      const last = await tx.paymentCycle.findFirst({ where: { programId: program.id }, orderBy: { number: 'desc' }, select: { number: true } });
-      const c = await tx.paymentCycle.create({
-        data: { programId: program.id, number: (last?.number ?? 0) + 1, currency: program.currency, preparedBy: userId, previewCount: total.count, previewAmount: total.amount, previewByRail: byRail as unknown as Prisma.InputJsonArray },
+      const last = await tx.paymentCycle.findFirst({
+        where: { programId: program.id },
+        orderBy: { number: 'desc' },
+        select: { number: true },
       });
-      await audit(tx, { actor: userId, action: 'cycle.prepared', entityType: 'payment_cycle', entityId: c.id, details: { previewCount: total.count, previewAmount: total.amount } });
+      const c = await tx.paymentCycle.create({
+        data: {
+          programId: program.id,
+          number: (last?.number ?? 0) + 1,
+          currency: program.currency,
+          preparedBy: userId,
+          previewCount: total.count,
+          previewAmount: total.amount,
+          previewByRail: byRail as unknown as Prisma.InputJsonArray,
+        },
+      });
+      await audit(tx, {
+        actor: userId,
+        action: 'cycle.prepared',
+        entityType: 'payment_cycle',
+        entityId: c.id,
+        details: { previewCount: total.count, previewAmount: total.amount },
+      });
       return c;
     });
   } catch (err) {
@@ -75,15 +108,26 @@ export async function approveCycle(ctx: Ctx, id: string, userId: string, input: 
   // The approver restates the totals they reviewed; a mismatch means they looked at something else.
   const amount = (v: { toString(): string }) => formatAmount(money(v.toString(), cycle.currency));
   if (input.approvedCount !== cycle.previewCount || !cycle.previewAmount.equals(input.approvedAmount)) {
-    throw new HttpError(409, 'control_totals_mismatch', { approvedCount: `expected ${cycle.previewCount}`, approvedAmount: `expected ${amount(cycle.previewAmount)}` });
+    throw new HttpError(409, 'control_totals_mismatch', {
+      approvedCount: `expected ${cycle.previewCount}`,
+      approvedAmount: `expected ${amount(cycle.previewAmount)}`,
+    });
   }
   if (cycle.kind === 'REGULAR' && cycle.program.budgetPerCycle && cycle.previewAmount.greaterThan(cycle.program.budgetPerCycle)) {
-    throw new HttpError(409, 'budget_exceeded', { approvedAmount: `the program's budget per cycle is ${amount(cycle.program.budgetPerCycle)}` });
+    throw new HttpError(409, 'budget_exceeded', {
+      approvedAmount: `the program's budget per cycle is ${amount(cycle.program.budgetPerCycle)}`,
+    });
   }
   return ctx.db.$transaction(async (tx) => {
     const updated = await tx.paymentCycle.updateMany({
       where: { id: cycle.id, status: 'DRAFT' },
-      data: { status: 'APPROVED', approvedBy: userId, approvedAt: new Date(), approvedCount: input.approvedCount, approvedAmount: input.approvedAmount },
+      data: {
+        status: 'APPROVED',
+        approvedBy: userId,
+        approvedAt: new Date(),
+        approvedCount: input.approvedCount,
+        approvedAmount: input.approvedAmount,
+      },
     });
     if (updated.count !== 1) throw new HttpError(409, 'cycle_not_draft');
     // An approved re-issue makes its corrected accounts the households' current ones (four eyes on account changes).
@@ -102,7 +146,11 @@ export async function launchCycle(ctx: Ctx, id: string, userId: string): Promise
   const cycle = await findCycle(ctx, id);
   if (!['APPROVED', 'RUNNING', 'PAUSED'].includes(cycle.status)) throw new HttpError(409, 'cycle_not_approved');
   try {
-    await ctx.temporal.workflow.start('PaymentCycleWorkflow', { workflowId: paymentCycleWorkflowId(cycle.id), taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ cycleId: cycle.id }] });
+    await ctx.temporal.workflow.start('PaymentCycleWorkflow', {
+      workflowId: paymentCycleWorkflowId(cycle.id),
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [{ cycleId: cycle.id }],
+    });
     await audit(ctx.db, { actor: userId, action: 'cycle.launched', entityType: 'payment_cycle', entityId: cycle.id });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

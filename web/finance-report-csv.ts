@@ -21,15 +21,52 @@ import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { Db } from '../lib/db';
 import { findCycle } from './cycles';
-import { breakRecords, TOTAL_CATEGORIES, type BreakFilter, type BreakRecord, type FinanceReport, type TotalCategory } from './finance-report';
+import {
+  breakRecords,
+  TOTAL_CATEGORIES,
+  type BreakFilter,
+  type BreakRecord,
+  type FinanceReport,
+  type TotalCategory,
+} from './finance-report';
 
-export const SUMMARY_COLUMNS = ['cycle_id', 'run_id', 'provider', 'currency', 'category', 'break_class', 'count', 'amount', 'rail_balanced'] as const;
+export const SUMMARY_COLUMNS = [
+  'cycle_id',
+  'run_id',
+  'provider',
+  'currency',
+  'category',
+  'break_class',
+  'count',
+  'amount',
+  'rail_balanced',
+] as const;
 export const BREAK_COLUMNS = [
-  'cycle_id', 'payment_key', 'break_class', 'provider', 'currency', 'expected_amount', 'statement_amount', 'statement_lines', 'our_status',
-  'rail_status', 'break_status', 'resolution', 'resolution_reason', 'resolved_by', 'resolved_at', 'first_run_id',
+  'cycle_id',
+  'payment_key',
+  'break_class',
+  'provider',
+  'currency',
+  'expected_amount',
+  'statement_amount',
+  'statement_lines',
+  'our_status',
+  'rail_status',
+  'break_status',
+  'resolution',
+  'resolution_reason',
+  'resolved_by',
+  'resolved_at',
+  'first_run_id',
 ] as const;
 export const CSV_CATEGORIES: Record<TotalCategory, string> = {
-  instructed: 'instructed', paid: 'paid', failed: 'failed', pending: 'pending', breaks: 'in_break', notInstructed: 'not_instructed', statement: 'statement',
+  instructed: 'instructed',
+  paid: 'paid',
+  failed: 'failed',
+  pending: 'pending',
+  breaks: 'in_break',
+  notInstructed: 'not_instructed',
+  statement: 'statement',
 };
 
 /** A value we produce (numbers, decimal strings, codes): quoted only when RFC 4180 says so. */
@@ -46,7 +83,8 @@ export function summaryCsv(report: FinanceReport): string {
   const lines = [row([...SUMMARY_COLUMNS])];
   const base = (provider: string, currency: string) => [field(cycle.id), field(run?.id ?? null), text(provider), field(currency)];
   for (const t of report.totals) {
-    for (const c of TOTAL_CATEGORIES) lines.push(row([...base(t.provider, t.currency), CSV_CATEGORIES[c], '', field(t[c].count), field(t[c].amount), field(t.balanced)]));
+    for (const c of TOTAL_CATEGORIES)
+      lines.push(row([...base(t.provider, t.currency), CSV_CATEGORIES[c], '', field(t[c].count), field(t[c].amount), field(t.balanced)]));
   }
   for (const b of report.breaksByClass) {
     const balanced = report.totals.find((t) => t.provider === b.provider && t.currency === b.currency)?.balanced ?? null;
@@ -57,8 +95,22 @@ export function summaryCsv(report: FinanceReport): string {
 
 export function breakCsvRow(cycleId: string, b: BreakRecord): string {
   return row([
-    field(cycleId), text(b.paymentKey), field(b.breakClass), text(b.provider), field(b.currency), field(b.expectedAmount), field(b.statementAmount),
-    field(b.statementLines), text(b.ourStatus), text(b.railStatus), field(b.status), field(b.resolution), text(b.resolutionReason), text(b.resolvedBy), field(b.resolvedAt), field(b.firstRunId),
+    field(cycleId),
+    text(b.paymentKey),
+    field(b.breakClass),
+    text(b.provider),
+    field(b.currency),
+    field(b.expectedAmount),
+    field(b.statementAmount),
+    field(b.statementLines),
+    text(b.ourStatus),
+    text(b.railStatus),
+    field(b.status),
+    field(b.resolution),
+    text(b.resolutionReason),
+    text(b.resolvedBy),
+    field(b.resolvedAt),
+    field(b.firstRunId),
   ]);
 }
 
@@ -84,4 +136,5 @@ export function sendCsv(reply: FastifyReply, filename: string, body: string | Re
     .send(body);
 }
 
-export const csvName = (report: Pick<FinanceReport, 'cycle'>, what: 'report' | 'breaks') => `${report.cycle.programCode}-cycle-${report.cycle.number}-${what}.csv`;
+export const csvName = (report: Pick<FinanceReport, 'cycle'>, what: 'report' | 'breaks') =>
+  `${report.cycle.programCode}-cycle-${report.cycle.number}-${what}.csv`;

@@ -73,20 +73,38 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
     await db.$transaction([
       db.application.create({
         data: {
-          id, number, programId: program.id, nationalIdHash: hash, nationalId: input.nationalId,
-          fullName: input.fullName, dateOfBirth: new Date(`${input.dateOfBirth}T00:00:00Z`), phone: input.phone,
-          phoneHash: phoneHash(key, input.phone), language: input.language, municipality: input.municipality,
-          householdSize: input.householdSize, dependantsUnder18: input.dependantsUnder18,
-          declaredMonthlyIncome: input.declaredMonthlyIncome, idempotencyKey: idempotencyKey ?? null,
+          id,
+          number,
+          programId: program.id,
+          nationalIdHash: hash,
+          nationalId: input.nationalId,
+          fullName: input.fullName,
+          dateOfBirth: new Date(`${input.dateOfBirth}T00:00:00Z`),
+          phone: input.phone,
+          phoneHash: phoneHash(key, input.phone),
+          language: input.language,
+          municipality: input.municipality,
+          householdSize: input.householdSize,
+          dependantsUnder18: input.dependantsUnder18,
+          declaredMonthlyIncome: input.declaredMonthlyIncome,
+          idempotencyKey: idempotencyKey ?? null,
           paymentAccount: {
-            create: input.payment.rail === 'BANK'
-              ? { rail: 'BANK', bankCode: input.payment.bankCode, accountNumber: input.payment.accountNumber, accountKey: accountKey(key, input.payment) }
-              : { rail: 'WALLET', msisdn: input.payment.msisdn, accountKey: accountKey(key, input.payment) },
+            create:
+              input.payment.rail === 'BANK'
+                ? {
+                    rail: 'BANK',
+                    bankCode: input.payment.bankCode,
+                    accountNumber: input.payment.accountNumber,
+                    accountKey: accountKey(key, input.payment),
+                  }
+                : { rail: 'WALLET', msisdn: input.payment.msisdn, accountKey: accountKey(key, input.payment) },
           },
         },
         select: { id: true },
       }),
-      db.auditEvent.create({ data: { actor: 'applicant', action: 'application.received', entityType: 'application', entityId: id, details: {} } }),
+      db.auditEvent.create({
+        data: { actor: 'applicant', action: 'application.received', entityType: 'application', entityId: id, details: {} },
+      }),
     ]);
   } catch (err) {
     // The same person (or key) applied before, or a concurrent submission won the race.
@@ -95,6 +113,8 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
     throw err;
   }
   // If this enqueue is lost, the intake sweeper re-enqueues applications left in RECEIVED.
-  await enqueueIntake(ctx, id).catch((err: Error) => ctx.log.warn('enqueue failed; the sweeper will retry', { applicationId: id, error: err.message }));
+  await enqueueIntake(ctx, id).catch((err: Error) =>
+    ctx.log.warn('enqueue failed; the sweeper will retry', { applicationId: id, error: err.message }),
+  );
   return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
 }

@@ -6,17 +6,25 @@ import type { ProgramInput } from '../schema/program';
 import type { WebContext } from './context';
 import { HttpError } from './errors';
 
-export async function createProgram(ctx: Pick<WebContext, 'db'>, userId: string, input: ProgramInput): Promise<{ id: string; code: string }> {
+export async function createProgram(
+  ctx: Pick<WebContext, 'db'>,
+  userId: string,
+  input: ProgramInput,
+): Promise<{ id: string; code: string }> {
   const { rules, ...program } = input;
   try {
     return await ctx.db.$transaction(async (tx) => {
-      const p = await tx.program.create({ data: { ...program, ruleSets: { create: { version: 1, rules } } }, select: { id: true, code: true } });
+      const p = await tx.program.create({
+        data: { ...program, ruleSets: { create: { version: 1, rules } } },
+        select: { id: true, code: true },
+      });
       await audit(tx, { actor: userId, action: 'program.created', entityType: 'program', entityId: p.id, details: { code: p.code } });
       return p;
     });
   } catch (err) {
     // The unique code is checked by the database, not before: two creations at once cannot both pass.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new HttpError(409, 'program_code_taken', { code: 'already used' });
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')
+      throw new HttpError(409, 'program_code_taken', { code: 'already used' });
     throw err;
   }
 }

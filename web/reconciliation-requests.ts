@@ -3,7 +3,11 @@
 import type { WebContext } from './context';
 import { reconciliationWatchWorkflowId } from '../workflows/ids';
 
-export async function requestReconciliation(ctx: Pick<WebContext, 'temporal' | 'config'>, cycleId: string, trigger: string): Promise<string> {
+export async function requestReconciliation(
+  ctx: Pick<WebContext, 'temporal' | 'config'>,
+  cycleId: string,
+  trigger: string,
+): Promise<string> {
   const workflowId = reconciliationWatchWorkflowId(cycleId);
   await ctx.temporal.workflow.signalWithStart('ReconciliationWatchWorkflow', {
     workflowId,

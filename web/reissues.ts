@@ -23,24 +23,39 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
   input.items.forEach((item, i) => {
     const original = originals.find((o) => o.id === item.instructionId);
     if (!original) fields[`items.${i}.instructionId`] = 'not a payment of this cycle';
-    else if (original.status !== 'FAILED') fields[`items.${i}.instructionId`] = `only failed payments are re-issued (this one is ${original.status})`;
+    else if (original.status !== 'FAILED')
+      fields[`items.${i}.instructionId`] = `only failed payments are re-issued (this one is ${original.status})`;
     else if (original.reissue) fields[`items.${i}.instructionId`] = 'already chosen for a re-issue';
   });
   if (Object.keys(fields).length) throw new HttpError(409, 'not_reissuable', fields);
 
   try {
     return await ctx.db.$transaction(async (tx) => {
-      const last = await tx.paymentCycle.findFirst({ where: { programId: parent.programId }, orderBy: { number: 'desc' }, select: { number: true } });
+      const last = await tx.paymentCycle.findFirst({
+        where: { programId: parent.programId },
+        orderBy: { number: 'desc' },
+        select: { number: true },
+      });
       const byRail: RailTotals[] = [];
       const items: Prisma.ReissueItemCreateManyInput[] = [];
       const cycle = await tx.paymentCycle.create({
-        data: { programId: parent.programId, number: (last?.number ?? 0) + 1, kind: 'REISSUE', parentCycleId: parent.id, currency: parent.currency, preparedBy: userId, previewCount: 0, previewAmount: '0' },
+        data: {
+          programId: parent.programId,
+          number: (last?.number ?? 0) + 1,
+          kind: 'REISSUE',
+          parentCycleId: parent.id,
+          currency: parent.currency,
+          preparedBy: userId,
+          previewCount: 0,
+          previewAmount: '0',
+        },
       });
       for (const item of input.items) {
         const original = originals.find((o) => o.id === item.instructionId)!;
         // A corrected account is a new account of the household; it becomes current when the re-issue is approved.
         const accountId = item.account
-          ? (await tx.paymentAccount.create({ data: { ...item.account, accountKey: accountKey(ctx.config.PII_HASH_KEY, item.account) } })).id
+          ? (await tx.paymentAccount.create({ data: { ...item.account, accountKey: accountKey(ctx.config.PII_HASH_KEY, item.account) } }))
+              .id
           : original.beneficiary.paymentAccountId;
         const rail = item.account?.rail ?? original.paymentAccount.rail;
         items.push({ reissueCycleId: cycle.id, originalInstructionId: original.id, paymentAccountId: accountId, createdBy: userId });
@@ -50,13 +65,23 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
       }
       await tx.reissueItem.createMany({ data: items });
       const total = totalOf(byRail, parent.currency);
-      await tx.paymentCycle.update({ where: { id: cycle.id }, data: { previewCount: total.count, previewAmount: total.amount, previewByRail: byRail as unknown as Prisma.InputJsonArray } });
-      await audit(tx, { actor: userId, action: 'cycle.reissue_prepared', entityType: 'payment_cycle', entityId: cycle.id, details: { parentCycleId: parent.id, items: items.length } });
+      await tx.paymentCycle.update({
+        where: { id: cycle.id },
+        data: { previewCount: total.count, previewAmount: total.amount, previewByRail: byRail as unknown as Prisma.InputJsonArray },
+      });
+      await audit(tx, {
+        actor: userId,
+        action: 'cycle.reissue_prepared',
+        entityType: 'payment_cycle',
+        entityId: cycle.id,
+        details: { parentCycleId: parent.id, items: items.length },
+      });
       return { id: cycle.id, number: cycle.number, preview: { ...total, byRail } };
     });
   } catch (err) {
     // Two preparers chose the same payment at once: the unique original-instruction row decides.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new HttpError(409, 'not_reissuable', { items: 'already chosen for a re-issue' });
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')
+      throw new HttpError(409, 'not_reissuable', { items: 'already chosen for a re-issue' });
     throw err;
   }
 }

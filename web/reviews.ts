@@ -13,18 +13,44 @@ export async function openReviewTasks(ctx: Ctx, opts: { kind?: 'DUPLICATE' | 'AP
     where: { status: 'OPEN', ...(opts.kind ? { kind: opts.kind } : {}) },
     orderBy: { createdAt: 'asc' },
     take: Math.min(opts.limit ?? 50, 200),
-    include: { application: { select: { number: true, reasonCodes: true, program: { select: { code: true, name: true } }, _count: { select: { duplicateCandidates: true } } } } },
+    include: {
+      application: {
+        select: {
+          number: true,
+          reasonCodes: true,
+          program: { select: { code: true, name: true } },
+          _count: { select: { duplicateCandidates: true } },
+        },
+      },
+    },
   });
   return tasks.map((t) => ({
-    id: t.id, kind: t.kind, createdAt: t.createdAt, applicationNumber: t.application.number,
-    program: t.application.program, reasonCodes: t.application.reasonCodes, candidates: t.application._count.duplicateCandidates,
+    id: t.id,
+    kind: t.kind,
+    createdAt: t.createdAt,
+    applicationNumber: t.application.number,
+    program: t.application.program,
+    reasonCodes: t.application.reasonCodes,
+    candidates: t.application._count.duplicateCandidates,
   }));
 }
 
 const applicantView = {
-  id: true, number: true, status: true, fullName: true, nationalId: true, dateOfBirth: true, municipality: true, municipalityCode: true,
-  householdSize: true, dependantsUnder18: true, declaredMonthlyIncome: true, createdAt: true, reasonCodes: true,
-  program: { select: { code: true, name: true } }, paymentAccount: { select: { rail: true, bankCode: true, accountNumber: true, msisdn: true } },
+  id: true,
+  number: true,
+  status: true,
+  fullName: true,
+  nationalId: true,
+  dateOfBirth: true,
+  municipality: true,
+  municipalityCode: true,
+  householdSize: true,
+  dependantsUnder18: true,
+  declaredMonthlyIncome: true,
+  createdAt: true,
+  reasonCodes: true,
+  program: { select: { code: true, name: true } },
+  paymentAccount: { select: { rail: true, bankCode: true, accountNumber: true, msisdn: true } },
 } as const;
 
 export async function reviewTask(ctx: Ctx, taskId: string) {
@@ -34,20 +60,31 @@ export async function reviewTask(ctx: Ctx, taskId: string) {
     include: {
       application: {
         select: {
-          ...applicantView, registryFacts: true, ruleResults: true,
+          ...applicantView,
+          registryFacts: true,
+          ruleResults: true,
           duplicateCandidates: { select: { kind: true, similarity: true, candidateApplication: { select: applicantView } } },
         },
       },
     },
   });
   if (!task) return null;
-  const otherTasks = await ctx.db.reviewTask.findMany({ where: { applicationId: task.applicationId, id: { not: task.id } }, select: { kind: true, decision: true, comment: true, decidedAt: true } });
+  const otherTasks = await ctx.db.reviewTask.findMany({
+    where: { applicationId: task.applicationId, id: { not: task.id } },
+    select: { kind: true, decision: true, comment: true, decidedAt: true },
+  });
   return { ...task, earlierReviews: otherTasks };
 }
 
 export type ReviewDecisionResult = { kind: 'decided' } | { kind: 'not_found' } | { kind: 'already_decided' };
 
-export async function decideReview(ctx: Ctx, taskId: string, reviewerId: string, decision: 'ENROLL' | 'REJECT', comment: string): Promise<ReviewDecisionResult> {
+export async function decideReview(
+  ctx: Ctx,
+  taskId: string,
+  reviewerId: string,
+  decision: 'ENROLL' | 'REJECT',
+  comment: string,
+): Promise<ReviewDecisionResult> {
   if (!/^[0-9a-f-]{36}$/.test(taskId)) return { kind: 'not_found' };
   const task = await ctx.db.reviewTask.findUnique({ where: { id: taskId }, select: { applicationId: true, kind: true } });
   if (!task) return { kind: 'not_found' };
@@ -57,13 +94,21 @@ export async function decideReview(ctx: Ctx, taskId: string, reviewerId: string,
       data: { status: 'DECIDED', decision, comment: comment.trim().slice(0, 2000), reviewerId, decidedAt: new Date() },
     });
     if (moved.count === 0) return false;
-    await audit(tx, { actor: reviewerId, action: 'review.decided', entityType: 'application', entityId: task.applicationId, details: { taskId, kind: task.kind, decision } });
+    await audit(tx, {
+      actor: reviewerId,
+      action: 'review.decided',
+      entityType: 'application',
+      entityId: task.applicationId,
+      details: { taskId, kind: task.kind, decision },
+    });
     return true;
   });
   if (!decided) return { kind: 'already_decided' };
   await ctx.temporal.workflow
     .getHandle(applicationWorkflowId(task.applicationId))
     .signal(reviewDecidedSignal)
-    .catch((err: Error) => ctx.log.warn('review signal not delivered; the workflow will find the decision on its next check', { taskId, error: err.name }));
+    .catch((err: Error) =>
+      ctx.log.warn('review signal not delivered; the workflow will find the decision on its next check', { taskId, error: err.name }),
+    );
   return { kind: 'decided' };
 }

@@ -22,7 +22,12 @@ export function buildServer(ctx: WebContext): FastifyInstance {
   installErrorHandler(app, ctx.log);
   app.addHook('onResponse', (request, reply, done) => {
     // Route patterns, not URLs: no identifiers of people end up in logs.
-    ctx.log.debug('request', { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    ctx.log.debug('request', {
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
     done();
   });
   app.get('/health', () => ({ status: 'ok' }));

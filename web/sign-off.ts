@@ -24,7 +24,9 @@ export class BreaksOpenError extends HttpError {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -32,31 +34,54 @@ export function canonicalJson(value: unknown): string {
 
 export const reportSha256 = (report: unknown) => createHash('sha256').update(canonicalJson(report), 'utf8').digest('hex');
 
-export interface SignOffResult { cycleId: string; runId: string; signedBy: string; signedAt: string; reportSha256: string }
+export interface SignOffResult {
+  cycleId: string;
+  runId: string;
+  signedBy: string;
+  signedAt: string;
+  reportSha256: string;
+}
 
 export async function signOffCycle(db: Db, input: { cycleId: string; actor: string }): Promise<SignOffResult> {
   const cycle = await findCycle({ db }, input.cycleId);
   try {
-    return await db.$transaction(async (tx) => {
-      // One sign-off at a time per cycle; the snapshot (repeatable read) makes the report one consistent picture.
-      await tx.$queryRaw`SELECT id FROM payment_cycle WHERE id = ${cycle.id}::uuid FOR UPDATE`;
-      if (await tx.cycleSignOff.findUnique({ where: { cycleId: cycle.id }, select: { cycleId: true } })) throw new HttpError(409, 'already_signed');
-      const report = await liveReport(tx, cycle);
-      if (!report.run) throw new HttpError(409, 'no_reconciliation');
-      if (report.breakStatus.OPEN > 0) throw new BreaksOpenError(report.breakStatus.OPEN);
-      if (!report.run.balanced) throw new HttpError(409, 'not_balanced');
-      const { username } = await tx.user.findUniqueOrThrow({ where: { id: input.actor }, select: { username: true } });
-      const breaks: BreakRecord[] = [];
-      for await (const page of breakRecords(tx, cycle.id, {}, 5000)) breaks.push(...page);
-      const signedAt = new Date();
-      const signed: SignedReport = { ...report, signOff: { username, signedAt: signedAt.toISOString() }, breaks };
-      const sha256 = reportSha256(signed);
-      await tx.cycleSignOff.create({
-        data: { cycleId: cycle.id, runId: report.run.id, signedBy: input.actor, signedAt, report: signed as unknown as Prisma.InputJsonObject, reportSha256: sha256 },
-      });
-      await audit(tx, { actor: input.actor, action: 'cycle.signed_off', entityType: 'payment_cycle', entityId: cycle.id, details: { runId: report.run.id, reportSha256: sha256, breaks: breaks.length } });
-      return { cycleId: cycle.id, runId: report.run.id, signedBy: username, signedAt: signedAt.toISOString(), reportSha256: sha256 };
-    }, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 5 * 60_000 });
+    return await db.$transaction(
+      async (tx) => {
+        // One sign-off at a time per cycle; the snapshot (repeatable read) makes the report one consistent picture.
+        await tx.$queryRaw`SELECT id FROM payment_cycle WHERE id = ${cycle.id}::uuid FOR UPDATE`;
+        if (await tx.cycleSignOff.findUnique({ where: { cycleId: cycle.id }, select: { cycleId: true } }))
+          throw new HttpError(409, 'already_signed');
+        const report = await liveReport(tx, cycle);
+        if (!report.run) throw new HttpError(409, 'no_reconciliation');
+        if (report.breakStatus.OPEN > 0) throw new BreaksOpenError(report.breakStatus.OPEN);
+        if (!report.run.balanced) throw new HttpError(409, 'not_balanced');
+        const { username } = await tx.user.findUniqueOrThrow({ where: { id: input.actor }, select: { username: true } });
+        const breaks: BreakRecord[] = [];
+        for await (const page of breakRecords(tx, cycle.id, {}, 5000)) breaks.push(...page);
+        const signedAt = new Date();
+        const signed: SignedReport = { ...report, signOff: { username, signedAt: signedAt.toISOString() }, breaks };
+        const sha256 = reportSha256(signed);
+        await tx.cycleSignOff.create({
+          data: {
+            cycleId: cycle.id,
+            runId: report.run.id,
+            signedBy: input.actor,
+            signedAt,
+            report: signed as unknown as Prisma.InputJsonObject,
+            reportSha256: sha256,
+          },
+        });
+        await audit(tx, {
+          actor: input.actor,
+          action: 'cycle.signed_off',
+          entityType: 'payment_cycle',
+          entityId: cycle.id,
+          details: { runId: report.run.id, reportSha256: sha256, breaks: breaks.length },
+        });
+        return { cycleId: cycle.id, runId: report.run.id, signedBy: username, signedAt: signedAt.toISOString(), reportSha256: sha256 };
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 5 * 60_000 },
+    );
   } catch (err) {
     // Two sign-offs at once: the primary key lets one through, the other is told it is already signed.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new HttpError(409, 'already_signed');

@@ -28,7 +28,8 @@ function camt053Lines(provider: string, xml: string): StatementLine[] {
   return doc.statements.flatMap((s, i) => {
     s.entries.forEach((e, j) => {
       // Without its entry reference a line cannot be told apart from the same line sent again.
-      if (!e.reference && e.details[0]?.endToEndId) throw badRequest({ [`Stmt[${i}].Ntry[${j}].NtryRef`]: 'every entry needs its reference' });
+      if (!e.reference && e.details[0]?.endToEndId)
+        throw badRequest({ [`Stmt[${i}].Ntry[${j}].NtryRef`]: 'every entry needs its reference' });
     });
     return bankStatementLines(provider, s.account, (s.fromDateTime ?? s.createdAt).slice(0, 10), statementEntries(s));
   });
@@ -55,8 +56,10 @@ async function cyclesOf(db: Db, lines: StatementLine[]): Promise<string[]> {
 }
 
 export async function uploadStatement(db: Db, provider: string, contentType: string, body: unknown): Promise<UploadResult> {
-  const lines = provider === 'bank-sim' ? (typeof body === 'string' ? camt053Lines(provider, body) : null) : settlementLines(provider, body);
-  if (!lines) throw new HttpError(415, 'unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
+  const lines =
+    provider === 'bank-sim' ? (typeof body === 'string' ? camt053Lines(provider, body) : null) : settlementLines(provider, body);
+  if (!lines)
+    throw new HttpError(415, 'unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
   const accounts = [...new Set(lines.map((l) => l.account))];
   const known = await db.program.count({ where: { fundingAccount: { in: accounts } } });
   if (accounts.length > 0 && known === 0) throw new HttpError(422, 'unknown_account', { account: 'no program pays from this account' });

@@ -20,12 +20,18 @@ const prefix = config.QUEUE_PREFIX;
 
 const workers = [
   new Worker(INTAKE_QUEUE, createIntakeProcessor({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }), {
-    connection, prefix, concurrency: 20,
+    connection,
+    prefix,
+    concurrency: 20,
     // The rate at which workflows are started: the queue absorbs surges above it.
     limiter: { max: config.INTAKE_START_RATE, duration: 1000 },
   }),
   new Worker(BANK_CALLBACK_QUEUE, createBankCallbackProcessor({ temporal, db }), { connection, prefix, concurrency: 10 }),
-  new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, smsUrl: config.SMS_SIM_URL, logger: log }), { connection, prefix, concurrency: 20 }),
+  new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, smsUrl: config.SMS_SIM_URL, logger: log }), {
+    connection,
+    prefix,
+    concurrency: 20,
+  }),
 ];
 for (const w of workers) {
   w.on('failed', (job, err) => log.warn('job failed', { queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, error: err.message }));

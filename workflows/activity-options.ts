@@ -3,7 +3,16 @@
 // errors named in nonRetryableErrorTypes are permanent and go to a person instead.
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
-const PERMANENT = ['ApplicationNotFound', 'NotVerified', 'NoRuleSet', 'CycleNotApproved', 'BatchNotFound', 'ControlTotalsExceeded', 'BankRejectedMessage', 'RegistryRefusedRequest'];
+const PERMANENT = [
+  'ApplicationNotFound',
+  'NotVerified',
+  'NoRuleSet',
+  'CycleNotApproved',
+  'BatchNotFound',
+  'ControlTotalsExceeded',
+  'BankRejectedMessage',
+  'RegistryRefusedRequest',
+];
 
 /** Reads and writes in our own database. */
 export const databaseStep: ActivityOptions = {

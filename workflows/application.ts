@@ -11,8 +11,15 @@ import { HUMAN_WAIT_RECHECK_MS } from './settings';
 
 const { verifyApplicant } = proxyActivities<Activities>(externalCall);
 const {
-  assessApplication, enrollBeneficiary, openReview, reviewOutcome, rejectApplication,
-  isAppealed, closeAppealWindow, finalizeRejection, notifyApplicant,
+  assessApplication,
+  enrollBeneficiary,
+  openReview,
+  reviewOutcome,
+  rejectApplication,
+  isAppealed,
+  closeAppealWindow,
+  finalizeRejection,
+  notifyApplicant,
 } = proxyLocalActivities<Activities>(localDatabaseStep);
 
 export interface ApplicationDecision {
@@ -80,7 +87,8 @@ export async function ApplicationWorkflow(input: ApplicationInput): Promise<Appl
   if (!(await applicantAppeals(Date.parse(appealDeadline)))) return decision;
 
   await notifyApplicant(id, { kind: 'APPEAL_RECEIVED' });
-  decision = (await reviewerDecides('APPEAL')) === 'ENROLL' ? await enrollBeneficiary(id) : { status: 'REJECTED', reasonCodes: ['APPEAL_REJECTED'] };
+  decision =
+    (await reviewerDecides('APPEAL')) === 'ENROLL' ? await enrollBeneficiary(id) : { status: 'REJECTED', reasonCodes: ['APPEAL_REJECTED'] };
   if (decision.status === 'ENROLLED') {
     await notifyApplicant(id, { kind: 'APPEAL_DECIDED', status: 'ENROLLED' });
   } else {

@@ -16,7 +16,8 @@ import { ReconciliationWorkflow } from './reconciliation';
 import { ReconciliationWatchWorkflow } from './reconciliation-watch';
 import { BATCH_WINDOW, BATCHES_PER_RUN } from './settings';
 
-const { startCycle, checkControlTotals, fundCycle, recordPause, cancelUnsentBatches, completeCycle, failCycle } = proxyActivities<Activities>(databaseStep);
+const { startCycle, checkControlTotals, fundCycle, recordPause, cancelUnsentBatches, completeCycle, failCycle } =
+  proxyActivities<Activities>(databaseStep);
 const { snapshotCycle } = proxyActivities<Activities>(cycleScan);
 
 export interface PaymentCycleInput {
@@ -39,7 +40,15 @@ export interface PaymentCycleResult {
 
 export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<PaymentCycleResult> {
   const { cycleId } = input;
-  const progress: CycleProgress = input.resume?.progress ?? { phase: 'starting', wave: 1, batchCount: 0, batchesDone: 0, paid: 0, failed: 0, needsAttention: 0 };
+  const progress: CycleProgress = input.resume?.progress ?? {
+    phase: 'starting',
+    wave: 1,
+    batchCount: 0,
+    batchesDone: 0,
+    paid: 0,
+    failed: 0,
+    needsAttention: 0,
+  };
   let paused = input.resume?.paused ?? false;
   let cancelled = input.resume?.cancelled ?? false;
   setHandler(cycleProgressQuery, () => progress);
@@ -107,7 +116,10 @@ export async function PaymentCycleWorkflow(input: PaymentCycleInput): Promise<Pa
       }
       if (started >= (input.batchesPerRun ?? BATCHES_PER_RUN)) {
         await Promise.all(running);
-        return continueAsNew<typeof PaymentCycleWorkflow>({ ...input, resume: { waves, waveIndex: w, nextSeq: seq, progress, paused, cancelled } });
+        return continueAsNew<typeof PaymentCycleWorkflow>({
+          ...input,
+          resume: { waves, waveIndex: w, nextSeq: seq, progress, paused, cancelled },
+        });
       }
       startBatch(seq++);
       started += 1;

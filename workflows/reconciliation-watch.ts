@@ -34,7 +34,14 @@ export async function ReconciliationWatchWorkflow(input: ReconciliationWatchInpu
     const asked = [...new Set(requests.splice(0))];
     await executeChild(ReconciliationWorkflow, {
       workflowId: reconciliationWorkflowId(cycleId, uuid4()),
-      args: [{ cycleId, trigger: asked.length ? asked.join(',') : 'statement', onlyIfChanged: asked.length === 0, settlementDeadlineMs: input.settlementDeadlineMs }],
+      args: [
+        {
+          cycleId,
+          trigger: asked.length ? asked.join(',') : 'statement',
+          onlyIfChanged: asked.length === 0,
+          settlementDeadlineMs: input.settlementDeadlineMs,
+        },
+      ],
     });
     if (Date.now() >= until && requests.length === 0) return;
   }

@@ -25,7 +25,9 @@ export async function ReconciliationWorkflow(input: ReconciliationInput): Promis
   if (input.onlyIfChanged && rails.changed === 0 && statements.imported === 0) return null;
   // uuid4() is deterministic in workflows: a retried activity writes to the same run.
   return reconcileCycle({
-    cycleId: input.cycleId, runId: uuid4(), trigger: input.trigger ?? 'cycle-end',
+    cycleId: input.cycleId,
+    runId: uuid4(),
+    trigger: input.trigger ?? 'cycle-end',
     settlementDeadlineMs: input.settlementDeadlineMs ?? SETTLEMENT_DEADLINE_MS,
   });
 }

@@ -79,7 +79,8 @@ export function toRailReport(report: Pain002): RailBatchReport {
 
 export function toPain001(batch: RailBatch, debtorAgent: string): string {
   const transactions = batch.items.map((item): Pain001Transaction => {
-    if (item.account.rail !== 'BANK') throw ApplicationFailure.nonRetryable(`payment ${item.key} is not to a bank account`, 'BankRejectedMessage');
+    if (item.account.rail !== 'BANK')
+      throw ApplicationFailure.nonRetryable(`payment ${item.key} is not to a bank account`, 'BankRejectedMessage');
     return {
       endToEndId: item.key,
       amount: item.amount,
@@ -139,7 +140,10 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
       });
       if (res.status === 200 || res.status === 202) return;
       // 4xx: resending the same message cannot succeed (control totals, DU01, invalid content): a person must look.
-      throw ApplicationFailure.nonRetryable(`bank refused message ${batch.ref}: HTTP ${res.status} ${refusal(res.body)}`, 'BankRejectedMessage');
+      throw ApplicationFailure.nonRetryable(
+        `bank refused message ${batch.ref}: HTTP ${res.status} ${refusal(res.body)}`,
+        'BankRejectedMessage',
+      );
     },
 
     async statement(account: string, date: string, page: number): Promise<BankStatement> {

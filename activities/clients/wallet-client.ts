@@ -75,7 +75,10 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
     const res = await requestJson<T & GsmaError>(`${baseUrl}${path}`, { timeoutMs: readTimeoutMs });
     if (res.status === 404) return null;
     if (res.status === 200) return res.body;
-    throw ApplicationFailure.nonRetryable(`wallet answered HTTP ${res.status} ${res.body?.errorCode ?? ''} to ${what}`, 'WalletRefusedRequest');
+    throw ApplicationFailure.nonRetryable(
+      `wallet answered HTTP ${res.status} ${res.body?.errorCode ?? ''} to ${what}`,
+      'WalletRefusedRequest',
+    );
   }
 
   return {
@@ -95,7 +98,12 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
       if (!batch || !completions || !rejections) throw new Error(`wallet lost batch ${state.objectReference} of request ${ref}`);
       // A transaction is final in one list or the other; anything in neither is still pending.
       const items: RailItemReport[] = [
-        ...completions.map((c) => ({ key: c.requestingOrganisationTransactionReference, status: 'PAID' as const, amount: c.amount, currency: c.currency })),
+        ...completions.map((c) => ({
+          key: c.requestingOrganisationTransactionReference,
+          status: 'PAID' as const,
+          amount: c.amount,
+          currency: c.currency,
+        })),
         ...rejections.map((r) => ({
           key: r.requestingOrganisationTransactionReference,
           status: 'FAILED' as const,
@@ -109,7 +117,8 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
 
     async submitBatch(batch: RailBatch): Promise<void> {
       const transactions = batch.items.map((item) => {
-        if (item.account.rail !== 'WALLET') throw rejected(batch.ref, `payment ${item.key} has a ${item.account.rail} account; the wallet credits msisdns only`);
+        if (item.account.rail !== 'WALLET')
+          throw rejected(batch.ref, `payment ${item.key} has a ${item.account.rail} account; the wallet credits msisdns only`);
         return {
           amount: item.amount,
           currency: item.currency,
@@ -122,7 +131,10 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
       // GSMA batches carry no control totals, so they are checked here, before anything leaves.
       const sum = batch.items.reduce((s, i) => s.plus(i.amount), new Decimal(0));
       if (batch.items.length !== batch.count || !sum.eq(batch.controlSum) || batch.items.some((i) => i.currency !== batch.currency)) {
-        throw rejected(batch.ref, `items (${batch.items.length}, ${sum.toString()}) do not match the control totals (${batch.count}, ${batch.controlSum} ${batch.currency})`);
+        throw rejected(
+          batch.ref,
+          `items (${batch.items.length}, ${sum.toString()}) do not match the control totals (${batch.count}, ${batch.controlSum} ${batch.currency})`,
+        );
       }
       const res = await requestJson<GsmaError>(`${baseUrl}/v1/batchtransactions`, {
         method: 'POST',

@@ -117,7 +117,14 @@ export function parseCamt053(xml: string): Camt053 {
   return {
     messageId: hdr.get('MsgId', { max: 35 }),
     createdAt: hdr.get('CreDtTm', { pattern: DATE_TIME, what: 'an ISO date-time' }),
-    ...(pages ? { pagination: { pageNumber: Number(pages.get('PgNb', { pattern: /^\d{1,5}$/, what: 'a page number' })), lastPage: pages.oneOf('LastPgInd', ['true', 'false'] as const) === 'true' } } : {}),
+    ...(pages
+      ? {
+          pagination: {
+            pageNumber: Number(pages.get('PgNb', { pattern: /^\d{1,5}$/, what: 'a page number' })),
+            lastPage: pages.oneOf('LastPgInd', ['true', 'false'] as const) === 'true',
+          },
+        }
+      : {}),
     statements: stmts.map(statement),
   };
 }
@@ -158,12 +165,19 @@ function entry(e: Node): Camt053Entry {
     status: e.get('Sts/Cd', { max: 4 }),
     ...(booking ? { bookingDate: dateOf(booking) } : {}),
     ...(value ? { valueDate: dateOf(value) } : {}),
-    details: e.children('NtryDtls').flatMap((d) => d.children('TxDtls')).map((tx) => {
-      const messageId = tx.getOpt('Refs/MsgId', { max: 35 });
-      const endToEndId = tx.getOpt('Refs/EndToEndId', { max: 35 });
-      const creditorAccount = tx.getOpt('RltdPties/CdtrAcct/Id/Othr/Id', { max: 34 });
-      return { ...(messageId ? { messageId } : {}), ...(endToEndId ? { endToEndId } : {}), ...(creditorAccount ? { creditorAccount } : {}) };
-    }),
+    details: e
+      .children('NtryDtls')
+      .flatMap((d) => d.children('TxDtls'))
+      .map((tx) => {
+        const messageId = tx.getOpt('Refs/MsgId', { max: 35 });
+        const endToEndId = tx.getOpt('Refs/EndToEndId', { max: 35 });
+        const creditorAccount = tx.getOpt('RltdPties/CdtrAcct/Id/Othr/Id', { max: 34 });
+        return {
+          ...(messageId ? { messageId } : {}),
+          ...(endToEndId ? { endToEndId } : {}),
+          ...(creditorAccount ? { creditorAccount } : {}),
+        };
+      }),
   };
 }
 

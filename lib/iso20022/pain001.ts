@@ -82,7 +82,8 @@ export function parsePain001(xml: string): Pain001 {
   const root = parseDocument(TYPE, xml, PAIN001_NAMESPACE).child('CstmrCdtTrfInitn');
   const hdr = root.child('GrpHdr');
   const blocks = root.children('PmtInf');
-  if (blocks.length !== 1) root.fail(blocks.length ? `${blocks.length} PmtInf blocks, only one is supported` : 'missing element', `${root.path}/PmtInf`);
+  if (blocks.length !== 1)
+    root.fail(blocks.length ? `${blocks.length} PmtInf blocks, only one is supported` : 'missing element', `${root.path}/PmtInf`);
   const pmt = root.child('PmtInf');
   const txs = pmt.children('CdtTrfTxInf');
   if (txs.length === 0) pmt.fail('missing element', `${pmt.path}/CdtTrfTxInf`);

@@ -122,7 +122,10 @@ export class Node {
 
   /** Text of a required descendant given as 'A/B/C'. */
   get(path: string, rule?: TextRule): string {
-    return path.split('/').reduce<Node>((n, name) => n.child(name), this).text(rule);
+    return path
+      .split('/')
+      .reduce<Node>((n, name) => n.child(name), this)
+      .text(rule);
   }
 
   getOpt(path: string, rule?: TextRule): string | undefined {
@@ -147,7 +150,8 @@ export class Node {
 
   oneOf<T extends string>(path: string, allowed: readonly T[]): T {
     const v = this.get(path);
-    if (!(allowed as readonly string[]).includes(v)) this.fail(`'${v.slice(0, 40)}' is not one of ${allowed.join(', ')}`, `${this.path}/${path}`);
+    if (!(allowed as readonly string[]).includes(v))
+      this.fail(`'${v.slice(0, 40)}' is not one of ${allowed.join(', ')}`, `${this.path}/${path}`);
     return v as T;
   }
 }

@@ -59,7 +59,10 @@ export function faultConfigFromEnv(env: NodeJS.ProcessEnv): FaultConfig {
   }
   const legacy: Record<string, unknown> = {};
   if (env.BANK_SIM_SETTLE_DELAY_MS) legacy.settleDelayMs = Number(env.BANK_SIM_SETTLE_DELAY_MS);
-  const closed = (env.BANK_SIM_CLOSED_ACCOUNTS ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const closed = (env.BANK_SIM_CLOSED_ACCOUNTS ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (closed.length) legacy.closedAccounts = closed;
   const parsed = parseFaultConfig(typeof json === 'object' && json !== null ? { ...legacy, ...json } : json);
   if (!parsed.ok) throw new Error(`invalid bank faults: ${JSON.stringify(parsed.fields)}`);

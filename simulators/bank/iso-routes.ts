@@ -41,7 +41,8 @@ export function isoRoutes(app: FastifyInstance, deps: IsoRouteDeps): void {
   const { store, faults, log } = deps;
 
   app.post('/v1/pain001', { config: { endpoint: 'submit' } }, async (req, reply) => {
-    if (typeof req.body !== 'string') return reply.code(400).send(invalid({ body: 'expected a pain.001 document (Content-Type: application/xml)' }));
+    if (typeof req.body !== 'string')
+      return reply.code(400).send(invalid({ body: 'expected a pain.001 document (Content-Type: application/xml)' }));
     const header = req.headers['x-callback-url'];
     const callbackUrl = header === undefined ? undefined : CallbackUrl.safeParse(header);
     if (callbackUrl && !callbackUrl.success) return reply.code(400).send(invalid({ 'X-Callback-URL': 'must be one http(s) URL' }));

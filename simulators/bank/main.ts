@@ -17,8 +17,12 @@ const config = loadConfig();
 const faults = new FaultInjector(faultConfigFromEnv(process.env));
 
 const sim = { name: 'bank', log, databaseUrl: config.BANK_SIM_DATABASE_URL, port: config.BANK_SIM_PORT };
-await runSimulator(sim, (pool) => new BankStore(pool), (store) => {
-  const processor = new BankProcessor(store, { faults, logger: log });
-  const app = buildBankServer({ store, faults, onReceived: () => processor.kick(), logger: log });
-  return { app, processor, listening: { faults: loggableFaults(faults.config) } };
-});
+await runSimulator(
+  sim,
+  (pool) => new BankStore(pool),
+  (store) => {
+    const processor = new BankProcessor(store, { faults, logger: log });
+    const app = buildBankServer({ store, faults, onReceived: () => processor.kick(), logger: log });
+    return { app, processor, listening: { faults: loggableFaults(faults.config) } };
+  },
+);

@@ -36,17 +36,26 @@ export interface Rejection {
 }
 
 /** Applies the bank's rules to a well-formed pain.001; the first broken rule rejects the whole message. */
-export function toRequest(doc: Pain001, callbackUrl?: string): { ok: true; value: CreditTransferRequest } | { ok: false; rejection: Rejection } {
+export function toRequest(
+  doc: Pain001,
+  callbackUrl?: string,
+): { ok: true; value: CreditTransferRequest } | { ok: false; rejection: Rejection } {
   const pmt = doc.paymentInformation;
   const txs = pmt.transactions;
   const reject = (code: string, info: string) => ({ ok: false as const, rejection: { code, info } });
   if (txs.length > MAX_ITEMS) return reject('FF01', `more than ${MAX_ITEMS} transactions in one message`);
   // The control totals are the point: a message whose totals disagree with its items is not guessed at.
-  for (const [where, n] of [['GrpHdr', doc.numberOfTransactions], ['PmtInf', pmt.numberOfTransactions]] as const) {
+  for (const [where, n] of [
+    ['GrpHdr', doc.numberOfTransactions],
+    ['PmtInf', pmt.numberOfTransactions],
+  ] as const) {
     if (n !== txs.length) return reject('AM18', `${where}/NbOfTxs is ${n} but the message has ${txs.length} transactions`);
   }
   const sum = txs.reduce((acc, t) => acc.plus(t.amount), new Decimal(0));
-  for (const [where, s] of [['GrpHdr', doc.controlSum], ['PmtInf', pmt.controlSum]] as const) {
+  for (const [where, s] of [
+    ['GrpHdr', doc.controlSum],
+    ['PmtInf', pmt.controlSum],
+  ] as const) {
     if (!sum.eq(s)) return reject('AM10', `${where}/CtrlSum is ${s} but the transactions add up to ${sum.toFixed()}`);
   }
   const seen = new Set<string>();
@@ -89,9 +98,7 @@ export function requestHash(r: CreditTransferRequest): string {
 }
 
 export type ReceiveResult =
-  | { kind: 'accepted'; ack: string; groupStatus: string }
-  | { kind: 'replayed'; ack: string }
-  | { kind: 'conflict' };
+  { kind: 'accepted'; ack: string; groupStatus: string } | { kind: 'replayed'; ack: string } | { kind: 'conflict' };
 
 export interface ItemReport {
   endToEndId: string;

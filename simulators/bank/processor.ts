@@ -11,9 +11,16 @@ import type { BankStore } from './store';
 export type ProcessorOptions = Partial<OutboxProcessorOptions<FaultInjector>>;
 
 export class BankProcessor extends OutboxProcessor<Callback, FaultInjector> {
-  constructor(private readonly store: BankStore, options: ProcessorOptions = {}) {
+  constructor(
+    private readonly store: BankStore,
+    options: ProcessorOptions = {},
+  ) {
     const names = { settleLoop: 'settlement', deliveryLoop: 'callback delivery', item: 'callback' };
-    super(names, store.outbox, { ...options, faults: options.faults ?? new FaultInjector(), logger: options.logger ?? createLogger('bank-processor') });
+    super(names, store.outbox, {
+      ...options,
+      faults: options.faults ?? new FaultInjector(),
+      logger: options.logger ?? createLogger('bank-processor'),
+    });
   }
 
   /** Called right after a receipt: settle it as soon as it is due instead of at the next poll. */

@@ -24,7 +24,12 @@ interface Row {
 }
 
 /** Runs inside the caller's transaction; writes nothing on a replay or a conflict. */
-export async function receiveMessage(c: PoolClient, instanceId: string, req: CreditTransferRequest, faults: FaultInjector): Promise<ReceiveResult> {
+export async function receiveMessage(
+  c: PoolClient,
+  instanceId: string,
+  req: CreditTransferRequest,
+  faults: FaultInjector,
+): Promise<ReceiveResult> {
   const hash = requestHash(req);
   // A concurrent identical submit blocks on the primary key here until we commit, then sees our row.
   const inserted = await c.query(
@@ -33,9 +38,10 @@ export async function receiveMessage(c: PoolClient, instanceId: string, req: Cre
     [req.messageId, instanceId, req.debtorAccount, req.callbackUrl ?? null, hash, req.items.length, req.paymentInformationId],
   );
   if (inserted.rowCount === 0) {
-    const { rows } = await c.query<{ body_hash: string; ack_xml: string | null }>('SELECT body_hash, ack_xml FROM bank_message WHERE message_id = $1', [
-      req.messageId,
-    ]);
+    const { rows } = await c.query<{ body_hash: string; ack_xml: string | null }>(
+      'SELECT body_hash, ack_xml FROM bank_message WHERE message_id = $1',
+      [req.messageId],
+    );
     const old = rows[0];
     if (!old) throw new Error(`message ${req.messageId} vanished during receipt`);
     if (old.body_hash !== hash) return { kind: 'conflict' };
@@ -53,7 +59,13 @@ export async function receiveMessage(c: PoolClient, instanceId: string, req: Cre
   // Another message claimed these ids between our lookup and our insert: they are duplicates too.
   if (lost.length > 0) await attachOriginals(c, lost);
   if (lost.some((r) => !r.original)) throw new Error(`message ${req.messageId}: endToEndId conflict without an original`);
-  await insertItems(c, req.messageId, rows.filter((r) => r.original), false, faults);
+  await insertItems(
+    c,
+    req.messageId,
+    rows.filter((r) => r.original),
+    false,
+    faults,
+  );
 
   const report = await loadReport(c, req.messageId);
   if (!report) throw new Error(`message ${req.messageId} vanished during receipt`);
@@ -67,7 +79,13 @@ export async function receiveMessage(c: PoolClient, instanceId: string, req: Cre
   );
   // A partial (or total) rejection is a status change worth a notification before settlement.
   if (req.callbackUrl && (status === 'PART' || status === 'RJCT')) {
-    await enqueueCallback(c, faults, { instanceId, messageId: req.messageId, callbackUrl: req.callbackUrl, status, payload: pain002Xml(report, 'status') });
+    await enqueueCallback(c, faults, {
+      instanceId,
+      messageId: req.messageId,
+      callbackUrl: req.callbackUrl,
+      status,
+      payload: pain002Xml(report, 'status'),
+    });
   }
   return { kind: 'accepted', ack, groupStatus: status };
 }

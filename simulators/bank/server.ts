@@ -74,7 +74,9 @@ export function buildBankServer(deps: BankServerDeps): FastifyInstance {
     const { endToEndId } = body.data;
     const result = await store.reverse(endToEndId);
     if (result.kind === 'notFound') {
-      return reply.code(404).send({ error: 'credit_not_found', fields: { endToEndId: `no credit was booked with endToEndId ${endToEndId}` } });
+      return reply
+        .code(404)
+        .send({ error: 'credit_not_found', fields: { endToEndId: `no credit was booked with endToEndId ${endToEndId}` } });
     }
     if (result.kind === 'booked') log.warn('credit reversed', { endToEndId, entryReference: result.reversal.entryReference });
     return reply.code(result.kind === 'booked' ? 201 : 200).send(result.reversal);

@@ -78,10 +78,7 @@ export async function settleMessage(c: PoolClient, messageId: string, faults: Fa
   const { total, acsc, rjct } = counts.rows[0] ?? { total: '0', acsc: '0', rjct: '0' };
   if (Number(acsc) + Number(rjct) !== Number(total)) throw new Error(`message ${messageId}: items left unsettled`);
   const status: MessageStatus = acsc === total ? 'ACSC' : rjct === total ? 'RJCT' : 'PART';
-  await c.query(`UPDATE bank_message SET status = $2, settled_at = now() WHERE message_id = $1 AND status = 'RCVD'`, [
-    messageId,
-    status,
-  ]);
+  await c.query(`UPDATE bank_message SET status = $2, settled_at = now() WHERE message_id = $1 AND status = 'RCVD'`, [messageId, status]);
 
   if (!message.callback_url) return { kind: 'settled', status, items: Number(total) };
   const report = await loadReport(c, messageId);

@@ -40,7 +40,13 @@ const PAGE_ENTRIES = `
 
 function balance(type: 'OPBD' | 'CLBD', signed: Decimal, currency: string, date: string): Camt053Balance {
   // Amounts are unsigned in ISO 20022: the sign is CdtDbtInd (a zero balance is reported as credit).
-  return { type, amount: ledgerAmount(signed.abs()), currency, creditDebit: signed.isNegative() && !signed.isZero() ? 'DBIT' : 'CRDT', date };
+  return {
+    type,
+    amount: ledgerAmount(signed.abs()),
+    currency,
+    creditDebit: signed.isNegative() && !signed.isZero() ? 'DBIT' : 'CRDT',
+    date,
+  };
 }
 
 export async function dailyStatement(q: Queryable, account: string, date: string, page = 1): Promise<Camt053> {
@@ -55,7 +61,10 @@ export async function dailyStatement(q: Queryable, account: string, date: string
   );
   const [first, last] = pageBounds(page);
   const { rows: entries } = await q.query<EntryRow>(PAGE_ENTRIES, [account, date, first, last]);
-  const counter = await q.query<{ last_seq: string }>('SELECT last_seq FROM bank_statement_day WHERE account = $1 AND book_day = $2', [account, date]);
+  const counter = await q.query<{ last_seq: string }>('SELECT last_seq FROM bank_statement_day WHERE account = $1 AND book_day = $2', [
+    account,
+    date,
+  ]);
   const lastPage = Number(counter.rows[0]?.last_seq ?? 0) <= last;
   const createdAt = new Date().toISOString();
   const books = currencies.length ? currencies : [{ currency: NO_CURRENCY, before: '0', day: '0' }];

@@ -101,7 +101,10 @@ export function createRandom(seed: number): NextInt {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = split(), b = split(), c = split(), d = split();
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split();
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -215,7 +218,8 @@ type NameKind = Exclude<DirtKind, 'duplicate'>;
 const POOL_CAPACITY = 32;
 /** Five-year age bands that never straddle 18 or 65, the ages where incomes are drawn differently. */
 const AGE_BANDS = 21;
-const ageBand = (age: number): number => (age < 18 ? Math.floor(age / 5) : age < 65 ? 4 + Math.floor((age - 18) / 5) : 14 + Math.floor((age - 65) / 5));
+const ageBand = (age: number): number =>
+  age < 18 ? Math.floor(age / 5) : age < 65 ? 4 + Math.floor((age - 18) / 5) : 14 + Math.floor((age - 65) / 5);
 
 export const stripAccents = (s: string): string => s.normalize('NFD').replace(COMBINING_MARKS, '');
 const baseLetter = (ch: string): string => stripAccents(ch).toLowerCase();
@@ -277,7 +281,8 @@ function pickNameKind(rnd: NextInt, kinds: readonly NameKind[]): NameKind {
 
 /** The record's name: the true name with the name kinds applied (typo, then order, then accents). */
 function dirtyName(rnd: NextInt, given: string, surnames: string, kinds: ReadonlySet<DirtKind>): string {
-  let g = given, s = surnames;
+  let g = given,
+    s = surnames;
   if (kinds.has('typo')) {
     const tokens = `${given} ${surnames}`.split(' ');
     const targets = typoTargets(tokens);
@@ -354,9 +359,13 @@ function makeHousehold(ctx: Ctx, number: number, size: number, persons: Person[]
   const headAge = size === 1 ? 18 + rnd(73) : 20 + rnd(46);
   const members: Person[] = [];
   const registered: Array<[pool: number, entry: Registered]> = [];
-  let totalCents = 0, children = 0, adults = 0, elders = 0, anyFormal = false;
+  let totalCents = 0,
+    children = 0,
+    adults = 0,
+    elders = 0,
+    anyFormal = false;
   for (let i = 0; i < size; i++) {
-    const drawn = i === 0 ? ['head' as const, headSex, headAge] as const : member(rnd, i, headSex, headAge);
+    const drawn = i === 0 ? (['head' as const, headSex, headAge] as const) : member(rnd, i, headSex, headAge);
     const [relationship, sex] = drawn;
     let age = drawn[2];
     // Dirt first (its own stream): a duplicate takes the age of the person it copies, from the same
@@ -371,7 +380,8 @@ function makeHousehold(ctx: Ctx, number: number, size: number, persons: Person[]
         if (original) age = original.age;
       }
     }
-    let cents = 0, formal = false;
+    let cents = 0,
+      formal = false;
     const benefits: string[] = [];
     if (age >= 18 && age < 65) {
       formal = rnd(100) < 28;
@@ -384,7 +394,8 @@ function makeHousehold(ctx: Ctx, number: number, size: number, persons: Person[]
     if (benefits.length === 0 && rnd(1000) < 15) benefits.push(economy.benefit); // disability
     totalCents += cents;
     anyFormal ||= formal;
-    if (age < 18) children++; else adults++;
+    if (age < 18) children++;
+    else adults++;
     if (age >= 65) elders++;
     const nationalId = uniqueNationalId(ctx, sex);
     let [given, surnames] = nameParts(ctx, sex, familySurname);
@@ -410,8 +421,17 @@ function makeHousehold(ctx: Ctx, number: number, size: number, persons: Person[]
     if (dirt && !original) registered.push([poolIndex(place, sex, age), { nationalId, given, surnames, dateOfBirth: born, age }]);
     // One object shape for every person keeps V8's hidden classes monomorphic at a million rows.
     members.push({
-      nationalId, fullName, dateOfBirth: born, sex, householdId: id, relationshipToHead: relationship, municipality,
-      formallyEmployed: formal, monthlyIncome: centsToDecimal(cents), otherBenefits: benefits, vulnerabilityScore: 0,
+      nationalId,
+      fullName,
+      dateOfBirth: born,
+      sex,
+      householdId: id,
+      relationshipToHead: relationship,
+      municipality,
+      formallyEmployed: formal,
+      monthlyIncome: centsToDecimal(cents),
+      otherBenefits: benefits,
+      vulnerabilityScore: 0,
     });
   }
   // Registered only now, so a duplicate always lands in another household than its original.
@@ -428,7 +448,14 @@ function makeHousehold(ctx: Ctx, number: number, size: number, persons: Person[]
   for (const p of members) persons.push(p);
   const memberNationalIds = members.map((p) => p.nationalId);
   const monthlyIncome = centsToDecimal(totalCents);
-  households.push({ id, municipality, headNationalId: members[0]!.nationalId, memberNationalIds, monthlyIncome, vulnerabilityScore: score });
+  households.push({
+    id,
+    municipality,
+    headNationalId: members[0]!.nationalId,
+    memberNationalIds,
+    monthlyIncome,
+    vulnerabilityScore: score,
+  });
 }
 
 /** The seed of the dirt stream: the population's seed, mixed so the two streams are unrelated. */
@@ -443,13 +470,22 @@ export function generatePopulation({ seed, size, country, dirtyShare = DEFAULT_D
   const truth = new Map<string, PersonTruth>();
   const perMillion = Math.round(dirtyShare * 1_000_000);
   const ctx: Ctx = {
-    country, rnd: createRandom(seed), bank: NAME_BANKS[country], seen: new Set(),
-    places, placeWeights: cumulative(weighted.map(([, w]) => w)),
-    dirt: perMillion === 0 ? null : {
-      rnd: createRandom((seed ^ DIRT_SEED_SALT) >>> 0), perMillion, truth,
-      pools: Array.from({ length: places.length * 2 * AGE_BANDS }, () => []),
-      poolCursors: new Int32Array(places.length * 2 * AGE_BANDS),
-    },
+    country,
+    rnd: createRandom(seed),
+    bank: NAME_BANKS[country],
+    seen: new Set(),
+    places,
+    placeWeights: cumulative(weighted.map(([, w]) => w)),
+    dirt:
+      perMillion === 0
+        ? null
+        : {
+            rnd: createRandom((seed ^ DIRT_SEED_SALT) >>> 0),
+            perMillion,
+            truth,
+            pools: Array.from({ length: places.length * 2 * AGE_BANDS }, () => []),
+            poolCursors: new Int32Array(places.length * 2 * AGE_BANDS),
+          },
   };
   const persons: Person[] = [];
   const households: Household[] = [];

@@ -55,8 +55,13 @@ function householdView(household: Household, index: Map<string, Person>): Househ
     const m = index.get(id)!;
     for (const b of m.otherBenefits) benefits.add(b);
     return {
-      nationalId: m.nationalId, fullName: m.fullName, dateOfBirth: m.dateOfBirth, sex: m.sex,
-      formallyEmployed: m.formallyEmployed, monthlyIncome: m.monthlyIncome, isHead: id === household.headNationalId,
+      nationalId: m.nationalId,
+      fullName: m.fullName,
+      dateOfBirth: m.dateOfBirth,
+      sex: m.sex,
+      formallyEmployed: m.formallyEmployed,
+      monthlyIncome: m.monthlyIncome,
+      isHead: id === household.headNationalId,
     };
   });
   const { id, municipality, monthlyIncome, vulnerabilityScore } = household;

@@ -130,7 +130,11 @@ export abstract class OutboxProcessor<T extends OutboxItem, F> {
     await this.outbox.failed(item.id, error, retryInMs);
     // The retry is picked up by the poll once next_attempt_at has passed.
     const level = retryInMs === null ? 'warn' : 'debug';
-    this.log[level](`${this.names.item} ${retryInMs === null ? 'abandoned' : 'failed'}`, { ...this.logFields(item), attempts: item.attempts, error });
+    this.log[level](`${this.names.item} ${retryInMs === null ? 'abandoned' : 'failed'}`, {
+      ...this.logFields(item),
+      attempts: item.attempts,
+      error,
+    });
   }
 
   /** One HTTP request to the client's callback URL; null on a 2xx, else what went wrong. */

@@ -10,7 +10,9 @@ export async function migrateSchema(pool: Pool, name: string, ddl: string): Prom
   await inTransaction(pool, async (c) => {
     // Serialises concurrent starts; the version table tells whether this DDL already ran.
     await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`amparo_${name}_migrate`]);
-    await c.query('CREATE TABLE IF NOT EXISTS simulator_schema (name text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await c.query(
+      'CREATE TABLE IF NOT EXISTS simulator_schema (name text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const { rows } = await c.query<{ hash: string }>('SELECT hash FROM simulator_schema WHERE name = $1', [name]);
     if (rows[0]?.hash !== hash) {
       await c.query(ddl);

@@ -10,10 +10,19 @@ import { SmsStore } from './store';
 
 const log = createLogger('sms-sim');
 const config = loadConfig();
-const failureRate = z.coerce.number().min(0).max(1).default(0).parse(process.env.SMS_SIM_FAILURE_RATE || undefined);
+const failureRate = z.coerce
+  .number()
+  .min(0)
+  .max(1)
+  .default(0)
+  .parse(process.env.SMS_SIM_FAILURE_RATE || undefined);
 
 const sim = { name: 'sms', log, databaseUrl: config.SMS_SIM_DATABASE_URL, port: config.SMS_SIM_PORT };
-await runSimulator(sim, (pool) => new SmsStore(pool), (store) => ({
-  app: buildSmsServer({ store, faults: { failureRate }, logger: log }),
-  listening: { failureRate },
-}));
+await runSimulator(
+  sim,
+  (pool) => new SmsStore(pool),
+  (store) => ({
+    app: buildSmsServer({ store, faults: { failureRate }, logger: log }),
+    listening: { failureRate },
+  }),
+);

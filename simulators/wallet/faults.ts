@@ -13,7 +13,9 @@ const NoDelay = { min: 0, max: 0 };
 
 export const WalletFaultsSchema = z.strictObject({
   /** Delay before an answer, per kind of request: submit, status (request state, batch, lists), statement. */
-  latencyMs: z.strictObject({ submit: Range.default(NoDelay), status: Range.default(NoDelay), statement: Range.default(NoDelay) }).prefault({}),
+  latencyMs: z
+    .strictObject({ submit: Range.default(NoDelay), status: Range.default(NoDelay), statement: Range.default(NoDelay) })
+    .prefault({}),
   /** Share of requests answered 503 before anything is done. */
   errorRate: z.strictObject({ submit: Rate.default(0), status: Rate.default(0), statement: Rate.default(0) }).prefault({}),
   /** Share of submits committed and then never answered: the socket is destroyed or the answer hangs. */

@@ -15,17 +15,21 @@ const config = loadConfig();
 const faults = faultsFromEnv(process.env.WALLET_SIM_FAULTS);
 
 const sim = { name: 'wallet', log, databaseUrl: config.WALLET_SIM_DATABASE_URL, port: config.WALLET_SIM_PORT };
-await runSimulator(sim, (pool) => new WalletStore(pool), (store) => {
-  const processor = new WalletProcessor(store, { faults, logger: log });
-  const app = buildWalletServer({ store, faults, onReceived: () => processor.kick(), logger: log });
-  // Counts only: the fault lists hold phone numbers, which never go to logs.
-  const f = faults.current;
-  const listening = {
-    settleDelayMs: f.settleDelayMs,
-    unknownWallets: f.unknownWallets.length,
-    closedWallets: f.closedWallets.length,
-    kycLimit: f.kycLimit.default,
-    partialAcceptanceRate: f.partialAcceptanceRate,
-  };
-  return { app, processor, listening };
-});
+await runSimulator(
+  sim,
+  (pool) => new WalletStore(pool),
+  (store) => {
+    const processor = new WalletProcessor(store, { faults, logger: log });
+    const app = buildWalletServer({ store, faults, onReceived: () => processor.kick(), logger: log });
+    // Counts only: the fault lists hold phone numbers, which never go to logs.
+    const f = faults.current;
+    const listening = {
+      settleDelayMs: f.settleDelayMs,
+      unknownWallets: f.unknownWallets.length,
+      closedWallets: f.closedWallets.length,
+      kycLimit: f.kycLimit.default,
+      partialAcceptanceRate: f.partialAcceptanceRate,
+    };
+    return { app, processor, listening };
+  },
+);

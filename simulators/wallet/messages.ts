@@ -18,16 +18,21 @@ export const Amount = z
 export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +5511912345678');
 
 /** GSMA identifies parties by a list of {key, value}: the debit party by 'accountid', the credit party by 'msisdn'. */
-const Party = z.array(z.strictObject({ key: z.string().min(1).max(32), value: z.string().min(1).max(256) })).min(1).max(10);
+const Party = z
+  .array(z.strictObject({ key: z.string().min(1).max(32), value: z.string().min(1).max(256) }))
+  .min(1)
+  .max(10);
 const DebitParty = Party.superRefine((parties, ctx) => {
   const ids = parties.filter((p) => p.key === 'accountid');
-  if (ids.length !== 1 || (ids[0]?.value.length ?? 0) > 64) ctx.addIssue({ code: 'custom', message: "must hold exactly one 'accountid' of at most 64 characters" });
+  if (ids.length !== 1 || (ids[0]?.value.length ?? 0) > 64)
+    ctx.addIssue({ code: 'custom', message: "must hold exactly one 'accountid' of at most 64 characters" });
 });
 const CreditParty = Party.superRefine((parties, ctx) => {
   const msisdns = parties.map((p, i) => ({ p, i })).filter(({ p }) => p.key === 'msisdn');
   if (msisdns.length !== 1) ctx.addIssue({ code: 'custom', message: "must hold exactly one 'msisdn'" });
   for (const { p, i } of msisdns) {
-    if (!E164.safeParse(p.value).success) ctx.addIssue({ code: 'custom', path: [i, 'value'], message: 'must be an E.164 phone number such as +5511912345678' });
+    if (!E164.safeParse(p.value).success)
+      ctx.addIssue({ code: 'custom', path: [i, 'value'], message: 'must be an E.164 phone number such as +5511912345678' });
   }
 });
 
@@ -52,7 +57,9 @@ const BatchBody = z
   .object({
     batchTitle: z.string().min(1).max(256),
     batchDescription: z.string().max(256).optional(),
-    scheduledStartDate: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO 8601 date or date-time' }).optional(),
+    scheduledStartDate: z
+      .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO 8601 date or date-time' })
+      .optional(),
     transactions: z.array(Transaction).min(1).max(5000),
   })
   .superRefine((b, ctx) => {
@@ -61,14 +68,22 @@ const BatchBody = z
       // Refinements run even when a transaction failed (untransformed, no reference): judge the valid ones.
       if (typeof t.reference !== 'string') return;
       if (seen.has(t.reference)) {
-        ctx.addIssue({ code: 'custom', path: ['transactions', i, 'requestingOrganisationTransactionReference'], message: 'repeats a reference of this batch' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['transactions', i, 'requestingOrganisationTransactionReference'],
+          message: 'repeats a reference of this batch',
+        });
       }
       seen.add(t.reference);
     });
   });
 
 const Headers = z.object({
-  'x-correlationid': z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  'x-correlationid': z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   'x-callback-url': z.url({ protocol: /^https?$/ }).optional(),
 });
 const HEADER_NAMES: Record<string, string> = { 'x-correlationid': 'X-CorrelationID', 'x-callback-url': 'X-Callback-URL' };
@@ -108,14 +123,24 @@ export function errorParameters(error: z.ZodError, names: Record<string, string>
   return [...seen].map(([key, value]) => ({ key, value }));
 }
 
-export const formatError = (params: ErrorParameter[]): GsmaError => ({ errorCategory: 'validation', errorCode: 'formatError', errorParameters: params });
+export const formatError = (params: ErrorParameter[]): GsmaError => ({
+  errorCategory: 'validation',
+  errorCode: 'formatError',
+  errorParameters: params,
+});
 
 /** Headers and body together, so one 400 names every wrong field (headers by their HTTP names). */
-export function parseBatchRequest(headers: Record<string, unknown>, body: unknown): { ok: true; value: BatchRequest } | { ok: false; error: GsmaError } {
+export function parseBatchRequest(
+  headers: Record<string, unknown>,
+  body: unknown,
+): { ok: true; value: BatchRequest } | { ok: false; error: GsmaError } {
   const h = Headers.safeParse({ 'x-correlationid': headers['x-correlationid'], 'x-callback-url': headers['x-callback-url'] });
   const b = BatchBody.safeParse(body);
   if (!h.success || !b.success) {
-    return { ok: false, error: formatError([...(h.success ? [] : errorParameters(h.error, HEADER_NAMES)), ...(b.success ? [] : errorParameters(b.error))]) };
+    return {
+      ok: false,
+      error: formatError([...(h.success ? [] : errorParameters(h.error, HEADER_NAMES)), ...(b.success ? [] : errorParameters(b.error))]),
+    };
   }
   const { batchDescription, scheduledStartDate, ...rest } = b.data;
   return {
@@ -135,7 +160,12 @@ export function parseBatchRequest(headers: Record<string, unknown>, body: unknow
  * resend that names another one still gets the original answer (and callbacks go to the original URL).
  */
 export function requestHash(r: BatchRequest): string {
-  const canonical = [r.batchTitle, r.batchDescription ?? null, r.scheduledStartDate ?? null, r.transactions.map((t) => [t.reference, t.amount, t.currency, t.debitAccount, t.msisdn])];
+  const canonical = [
+    r.batchTitle,
+    r.batchDescription ?? null,
+    r.scheduledStartDate ?? null,
+    r.transactions.map((t) => [t.reference, t.amount, t.currency, t.debitAccount, t.msisdn]),
+  ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
@@ -191,7 +221,8 @@ export interface Rejection {
   rejectionDate: string;
 }
 
-export type RejectionReason = 'unknownWallet' | 'accountClosed' | 'kycLimitExceeded' | 'duplicateTransactionReference' | 'transactionNotAccepted';
+export type RejectionReason =
+  'unknownWallet' | 'accountClosed' | 'kycLimitExceeded' | 'duplicateTransactionReference' | 'transactionNotAccepted';
 
 export interface LedgerSummary {
   account: string;

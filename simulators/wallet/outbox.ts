@@ -16,7 +16,8 @@ export interface Notification {
 
 export const notificationOutbox = (pool: Pool, instanceId: string): Outbox<Notification> =>
   outbox(pool, 'wallet_outbox', instanceId, {
-    returning: 'id, event_id AS "eventId", batch_id AS "batchId", correlation_id AS "correlationId", callback_url AS "callbackUrl", body, attempts',
+    returning:
+      'id, event_id AS "eventId", batch_id AS "batchId", correlation_id AS "correlationId", callback_url AS "callbackUrl", body, attempts',
     claimable: `NOT o.held OR EXISTS (SELECT 1 FROM wallet_outbox f WHERE f.batch_id = o.batch_id AND f.final
                                       AND (f.delivered_at IS NOT NULL OR f.failed_at IS NOT NULL))`,
   });

@@ -8,9 +8,16 @@ import type { WalletStore } from './store';
 
 export class WalletProcessor extends OutboxProcessor<Notification, FaultState> {
   /** Faults default to the well-behaved provider; the logger to the processor's own. */
-  constructor(private readonly store: WalletStore, options: Partial<OutboxProcessorOptions<FaultState>> = {}) {
+  constructor(
+    private readonly store: WalletStore,
+    options: Partial<OutboxProcessorOptions<FaultState>> = {},
+  ) {
     const names = { settleLoop: 'wallet settlement', deliveryLoop: 'wallet notification delivery', item: 'notification' };
-    super(names, store.outbox, { ...options, faults: options.faults ?? new FaultState(), logger: options.logger ?? createLogger('wallet-processor') });
+    super(names, store.outbox, {
+      ...options,
+      faults: options.faults ?? new FaultState(),
+      logger: options.logger ?? createLogger('wallet-processor'),
+    });
   }
 
   protected override logFields(n: Notification): Record<string, unknown> {
@@ -36,7 +43,12 @@ export class WalletProcessor extends OutboxProcessor<Notification, FaultState> {
 
   /** PUTs the batch object (GSMA callback). */
   protected override send(n: Notification): Promise<string | null> {
-    const headers = { 'Content-Type': 'application/json', 'X-CorrelationID': n.correlationId, 'X-Event-Id': n.eventId, 'X-Date': new Date().toUTCString() };
+    const headers = {
+      'Content-Type': 'application/json',
+      'X-CorrelationID': n.correlationId,
+      'X-Event-Id': n.eventId,
+      'X-Date': new Date().toUTCString(),
+    };
     return this.request(n.callbackUrl, { method: 'PUT', headers, body: JSON.stringify(n.body) });
   }
 

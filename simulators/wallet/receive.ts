@@ -39,7 +39,12 @@ export const asyncResponse = (batchId: string, serverCorrelationId: string, call
  * partial acceptance: a refused transaction is rejected at once and does not claim its reference
  * (the provider never took it), so a later resend is judged afresh.
  */
-export async function receiveBatch(c: PoolClient, instanceId: string, req: BatchRequest, refused: (reference: string) => boolean): Promise<ReceiveResult> {
+export async function receiveBatch(
+  c: PoolClient,
+  instanceId: string,
+  req: BatchRequest,
+  refused: (reference: string) => boolean,
+): Promise<ReceiveResult> {
   const hash = requestHash(req);
   const batchId = randomUUID();
   const serverCorrelationId = randomUUID();
@@ -48,7 +53,18 @@ export async function receiveBatch(c: PoolClient, instanceId: string, req: Batch
     `INSERT INTO wallet_batch (batch_id, server_correlation_id, instance_id, correlation_id, callback_url, body_hash,
                                batch_title, batch_description, scheduled_start_date, transaction_count, parsing_success_count)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (instance_id, correlation_id) DO NOTHING RETURNING batch_id`,
-    [batchId, serverCorrelationId, instanceId, req.correlationId, req.callbackUrl, hash, req.batchTitle, req.batchDescription ?? null, req.scheduledStartDate ?? null, req.transactions.length],
+    [
+      batchId,
+      serverCorrelationId,
+      instanceId,
+      req.correlationId,
+      req.callbackUrl,
+      hash,
+      req.batchTitle,
+      req.batchDescription ?? null,
+      req.scheduledStartDate ?? null,
+      req.transactions.length,
+    ],
   );
   if (!inserted.rowCount) {
     const { rows } = await c.query<{ batch_id: string; server_correlation_id: string; callback_url: string | null; body_hash: string }>(
@@ -72,10 +88,19 @@ export async function receiveBatch(c: PoolClient, instanceId: string, req: Batch
   // Another batch claimed these references between our lookup and our insert: duplicates too.
   if (lost.length > 0) await attachOriginals(c, instanceId, lost);
   if (lost.some((r) => !r.original)) throw new Error(`batch ${batchId}: reference conflict without an original`);
-  await insertTxns(c, batchId, instanceId, rows.filter((r) => r.original), 'duplicate');
+  await insertTxns(
+    c,
+    batchId,
+    instanceId,
+    rows.filter((r) => r.original),
+    'duplicate',
+  );
   await insertTxns(c, batchId, instanceId, refusedRows, 'refused');
   if (refusedRows.length > 0) {
-    await c.query('UPDATE wallet_batch SET parsing_success_count = transaction_count - $2 WHERE batch_id = $1', [batchId, refusedRows.length]);
+    await c.query('UPDATE wallet_batch SET parsing_success_count = transaction_count - $2 WHERE batch_id = $1', [
+      batchId,
+      refusedRows.length,
+    ]);
   }
   return { kind: 'accepted', response: asyncResponse(batchId, serverCorrelationId, req.callbackUrl) };
 }

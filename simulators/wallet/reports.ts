@@ -17,7 +17,14 @@ export interface WalletTransactionView {
 
 /** A completed transaction by the provider's own reference (the `link` of a completion). */
 export async function transaction(pool: Pool, instanceId: string, transactionReference: string): Promise<WalletTransactionView | null> {
-  const { rows } = await pool.query<{ reference: string; debit_account: string; msisdn: string; amount: string; currency: string; completed_at: Date }>(
+  const { rows } = await pool.query<{
+    reference: string;
+    debit_account: string;
+    msisdn: string;
+    amount: string;
+    currency: string;
+    completed_at: Date;
+  }>(
     `SELECT reference, debit_account, msisdn, amount, currency, completed_at FROM wallet_txn
       WHERE instance_id = $1 AND transaction_reference = $2 AND is_original`,
     [instanceId, transactionReference],

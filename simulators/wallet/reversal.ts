@@ -67,7 +67,10 @@ export async function reverseTransfer(c: PoolClient, instanceId: string, referen
   if (existing.rows[0]) return { kind: 'existing', reversal: toReversal(existing.rows[0]) };
 
   const counter = { table: 'wallet_settlement_day', keys: ['instance_id', 'account', 'currency'] } as const;
-  const { first } = await reserveDaySeq(c, counter, [instanceId, credit.debit_account, credit.currency], 1, { column: 'reversals', amount: credit.amount });
+  const { first } = await reserveDaySeq(c, counter, [instanceId, credit.debit_account, credit.currency], 1, {
+    column: 'reversals',
+    amount: credit.amount,
+  });
   const { rows } = await c.query<{ id: string }>(
     `INSERT INTO wallet_reversal (ledger_seq, instance_id, reference, debit_account, msisdn, amount, currency, completed_at, book_day, day_seq)
      SELECT seq, instance_id, reference, debit_account, msisdn, amount, currency, now(), ${UTC_TODAY}, $2 FROM wallet_ledger_entry WHERE seq = $1

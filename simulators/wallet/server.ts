@@ -22,13 +22,20 @@ type Kind = 'submit' | 'status' | 'statement';
 /** How long a "timed out after commit" answer is withheld when the socket is not destroyed at once. */
 const HANG_MS = 120_000;
 
-const notFound = (what: string): GsmaError => ({ errorCategory: 'identification', errorCode: 'genericError', errorDescription: `${what} not found` });
+const notFound = (what: string): GsmaError => ({
+  errorCategory: 'identification',
+  errorCode: 'genericError',
+  errorDescription: `${what} not found`,
+});
 const Id = z.object({ id: z.uuid() });
 const ByCorrelation = z.object({ correlationId: z.string().min(1).max(64) });
 const SettlementQuery = z.object({
   account: z.string().min(1).max(64),
   date: z.iso.date({ error: 'must be a date (YYYY-MM-DD)' }),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)')
+    .optional(),
   page: z.coerce.number().int().min(1).max(99_999).default(1),
 });
 const SummaryQuery = z.object({ account: z.string().min(1).max(64) });
@@ -73,10 +80,20 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     const result = await store.receive(parsed.value, (reference) => faults.refusedAtAcceptance(reference));
     if (result.kind === 'conflict') {
       log.warn('X-CorrelationID reused with a different body', { correlationId });
-      return reply.code(409).send({ errorCategory: 'businessRule', errorCode: 'duplicaterequest', errorDescription: 'X-CorrelationID already used for another request' });
+      return reply
+        .code(409)
+        .send({
+          errorCategory: 'businessRule',
+          errorCode: 'duplicaterequest',
+          errorDescription: 'X-CorrelationID already used for another request',
+        });
     }
     const batchId = result.response.objectReference;
-    log.info(result.kind === 'accepted' ? 'batch received' : 'batch resent, original response returned', { correlationId, batchId, transactions: parsed.value.transactions.length });
+    log.info(result.kind === 'accepted' ? 'batch received' : 'batch resent, original response returned', {
+      correlationId,
+      batchId,
+      transactions: parsed.value.transactions.length,
+    });
     if (result.kind === 'accepted') deps.onReceived?.(batchId);
     if (faults.chance(faults.current.timeoutAfterCommitRate)) {
       // Committed, but the client never hears it: it must ask (request state by correlation id) before resending.
@@ -99,17 +116,30 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     return reply.code(result.kind === 'accepted' ? 202 : 200).send(result.response);
   });
 
-  const lookup = <T>(kind: Kind, what: string, find: (id: string) => Promise<T | null>) =>
+  const lookup =
+    <T>(kind: Kind, what: string, find: (id: string) => Promise<T | null>) =>
     async (req: { params: unknown }, reply: FastifyReply) => {
       if (!(await gate(kind, reply))) return reply;
       const p = Id.safeParse(req.params);
       const found = p.success ? await find(p.data.id) : null;
       return found ?? reply.code(404).send(notFound(what));
     };
-  app.get('/v1/requeststates/:id', lookup('status', 'request state', (id) => store.requestState(id)));
-  app.get('/v1/batchtransactions/:id', lookup('status', 'batch', (id) => store.batch(id)));
-  app.get('/v1/batchtransactions/:id/completions', lookup('status', 'batch', (id) => store.completions(id)));
-  app.get('/v1/batchtransactions/:id/rejections', lookup('status', 'batch', (id) => store.rejections(id)));
+  app.get(
+    '/v1/requeststates/:id',
+    lookup('status', 'request state', (id) => store.requestState(id)),
+  );
+  app.get(
+    '/v1/batchtransactions/:id',
+    lookup('status', 'batch', (id) => store.batch(id)),
+  );
+  app.get(
+    '/v1/batchtransactions/:id/completions',
+    lookup('status', 'batch', (id) => store.completions(id)),
+  );
+  app.get(
+    '/v1/batchtransactions/:id/rejections',
+    lookup('status', 'batch', (id) => store.rejections(id)),
+  );
 
   // The lookup by the client's own X-CorrelationID: "did you get batch X?" after a lost answer.
   app.get('/v1/requeststates', async (req, reply) => {
@@ -144,7 +174,14 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
   app.put('/v1/admin/faults', async (req, reply) => {
     try {
       const current = faults.set(req.body ?? {});
-      log.info('faults changed', { faults: { ...current, unknownWallets: current.unknownWallets.length, closedWallets: current.closedWallets.length, kycLimit: current.kycLimit.default } });
+      log.info('faults changed', {
+        faults: {
+          ...current,
+          unknownWallets: current.unknownWallets.length,
+          closedWallets: current.closedWallets.length,
+          kycLimit: current.kycLimit.default,
+        },
+      });
       return current;
     } catch (err) {
       if (err instanceof z.ZodError) return reply.code(400).send(formatError(errorParameters(err)));
@@ -162,7 +199,9 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     if (result.kind === 'notFound') {
       return reply.code(404).send({
         ...notFound('transfer'),
-        errorParameters: [{ key: 'requestingOrganisationTransactionReference', value: `no completed transfer with reference ${reference}` }],
+        errorParameters: [
+          { key: 'requestingOrganisationTransactionReference', value: `no completed transfer with reference ${reference}` },
+        ],
       });
     }
     if (result.kind === 'booked') log.warn('transfer reversed', { reference, transactionReference: result.reversal.transactionReference });

@@ -7,7 +7,10 @@ import type { WalletFaults } from './faults';
 import { UTC_TODAY } from '../shared/day-sequence';
 
 export interface SettleRules {
-  faults: Pick<WalletFaults, 'unknownWallets' | 'closedWallets' | 'kycLimit' | 'outOfOrderCallbacks' | 'duplicateCallbackRate' | 'lostCallbackRate'>;
+  faults: Pick<
+    WalletFaults,
+    'unknownWallets' | 'closedWallets' | 'kycLimit' | 'outOfOrderCallbacks' | 'duplicateCallbackRate' | 'lostCallbackRate'
+  >;
   /** True with the given probability (the fault state's seeded draw). */
   chance(rate: number): boolean;
 }
@@ -69,7 +72,14 @@ export async function settleBatch(c: PoolClient, batchId: string, rules: SettleR
       WHERE t.batch_id = $1 AND t.status = 'pending' AND t.is_original
         AND (t.msisdn = ANY($2::text[]) OR t.msisdn = ANY($3::text[])
              OR t.amount > coalesce((SELECT k.lim FROM unnest($4::text[], $5::numeric[]) AS k(msisdn, lim) WHERE k.msisdn = t.msisdn), $6::numeric))`,
-    [batchId, faults.unknownWallets, faults.closedWallets, Object.keys(faults.kycLimit.perWallet), Object.values(faults.kycLimit.perWallet), faults.kycLimit.default],
+    [
+      batchId,
+      faults.unknownWallets,
+      faults.closedWallets,
+      Object.keys(faults.kycLimit.perWallet),
+      Object.values(faults.kycLimit.perWallet),
+      faults.kycLimit.default,
+    ],
   );
   // One statement: credit the wallets, and number each credit on its settlement report (debit account,
   // currency, today) after the counter's last number, reserving exactly as many as are booked. Counter

@@ -59,7 +59,14 @@ const PAGE_ENTRIES = `
    ORDER BY day_seq`;
 
 /** Runs in one snapshot (shared/pg-transaction.ts inSnapshot), so entries, lastPage and total agree. */
-export async function settlement(c: PoolClient, instanceId: string, account: string, date: string, currency: string | undefined, page = 1): Promise<SettlementResult> {
+export async function settlement(
+  c: PoolClient,
+  instanceId: string,
+  account: string,
+  date: string,
+  currency: string | undefined,
+  page = 1,
+): Promise<SettlementResult> {
   const { rows: days } = await c.query<{ currency: string; last_seq: string; total: string }>(
     `SELECT currency, last_seq::text, (transfers - reversals)::text AS total FROM wallet_settlement_day
       WHERE instance_id = $1 AND account = $2 AND book_day = $3 AND ($4::text IS NULL OR currency = $4) ORDER BY currency`,

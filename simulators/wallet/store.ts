@@ -1,7 +1,17 @@
 // The wallet provider's persistent state in PostgreSQL: batches, transactions, ledger and notification
 // outbox. Amounts stay decimal strings end to end (numeric(18,2) in SQL), always beside their currency.
 import type { Pool } from 'pg';
-import type { BatchRequest, BatchStatus, Completion, LedgerSummary, ReceiveResult, Rejection, RejectionReason, RequestState, WalletBatch } from './messages';
+import type {
+  BatchRequest,
+  BatchStatus,
+  Completion,
+  LedgerSummary,
+  ReceiveResult,
+  Rejection,
+  RejectionReason,
+  RequestState,
+  WalletBatch,
+} from './messages';
 import { summary, transaction, type WalletTransactionView } from './reports';
 import { reverseTransfer, type WalletReversalResult } from './reversal';
 import { settlement, type SettlementResult } from './settlement';
@@ -83,7 +93,10 @@ export class WalletStore extends SimulatorStore {
   }
 
   private async batchRow(where: 'batch_id' | 'server_correlation_id' | 'correlation_id', value: string): Promise<BatchRow | null> {
-    const { rows } = await this.pool.query<BatchRow>(`${BATCH_SELECT} WHERE b.instance_id = $1 AND b.${where} = $2`, [this.instanceId, value]);
+    const { rows } = await this.pool.query<BatchRow>(`${BATCH_SELECT} WHERE b.instance_id = $1 AND b.${where} = $2`, [
+      this.instanceId,
+      value,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -131,12 +144,15 @@ export class WalletStore extends SimulatorStore {
   /** Completed transactions of a batch, a resend reporting its original's transaction; null if no such batch. */
   async completions(batchId: string): Promise<Completion[] | null> {
     const rows = await this.finalTxns(batchId, 'completed');
-    return rows && rows.map((r) => ({
-      transactionReference: r.transaction_reference,
-      ...payment(r),
-      completionDate: r.completed_at.toISOString(),
-      link: `/v1/transactions/${r.transaction_reference}`,
-    }));
+    return (
+      rows &&
+      rows.map((r) => ({
+        transactionReference: r.transaction_reference,
+        ...payment(r),
+        completionDate: r.completed_at.toISOString(),
+        link: `/v1/transactions/${r.transaction_reference}`,
+      }))
+    );
   }
 
   async rejections(batchId: string): Promise<Rejection[] | null> {

@@ -159,7 +159,8 @@ export async function settledReport(bank: TestBank, messageId: string, timeoutMs
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const report = await statusReport(bank, messageId);
-    if (report && FINAL.has(report.groupStatus ?? '') && report.transactions.every((t) => t.status === 'ACSC' || t.status === 'RJCT')) return report;
+    if (report && FINAL.has(report.groupStatus ?? '') && report.transactions.every((t) => t.status === 'ACSC' || t.status === 'RJCT'))
+      return report;
     if (Date.now() > deadline) throw new Error(`message ${messageId} not settled: ${report?.groupStatus ?? 'unknown'}`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -15,8 +15,13 @@ export async function createProgram(db: Db, opts: { baseAmount?: string; batchSi
   const code = uid('P').toUpperCase();
   return db.program.create({
     data: {
-      code, name: `Test ${code}`, country: 'BR', currency: 'BRL', baseAmount: opts.baseAmount ?? '600.00',
-      batchSize: opts.batchSize ?? 50, fundingAccount: `FUND-${code}`,
+      code,
+      name: `Test ${code}`,
+      country: 'BR',
+      currency: 'BRL',
+      baseAmount: opts.baseAmount ?? '600.00',
+      batchSize: opts.batchSize ?? 50,
+      fundingAccount: `FUND-${code}`,
       ruleSets: { create: { version: 1, rules: opts.rules ?? DEFAULT_RULES } },
     },
   });
@@ -33,13 +38,29 @@ export interface EnrolOptions {
 /** Enrols `count` households straight in the database (ID last digit i % 10, for payment waves). */
 export async function enrollBeneficiaries(db: Db, programId: string, count: number, opts: EnrolOptions = {}) {
   const accountNumber = opts.accountNumber ?? ((i: number) => String(500_000_000 + i));
-  const rows = Array.from({ length: count }, (_, i) => ({ applicationId: randomUUID(), accountId: randomUUID(), beneficiaryId: randomUUID(), i }));
+  const rows = Array.from({ length: count }, (_, i) => ({
+    applicationId: randomUUID(),
+    accountId: randomUUID(),
+    beneficiaryId: randomUUID(),
+    i,
+  }));
   const tag = uid('n');
   await db.application.createMany({
     data: rows.map((r) => ({
-      id: r.applicationId, number: `${tag}-${r.i}`, programId, nationalIdHash: `${tag}-${r.i}`, nationalId: `${r.i}`.padStart(11, '0'),
-      fullName: 'Test Person', dateOfBirth: new Date('1980-01-01'), phone: '+5511900000000', phoneHash: `${tag}-${r.i}`, municipality: 'Test',
-      householdSize: 3, dependantsUnder18: 1, declaredMonthlyIncome: '300.00', status: 'ENROLLED' as const,
+      id: r.applicationId,
+      number: `${tag}-${r.i}`,
+      programId,
+      nationalIdHash: `${tag}-${r.i}`,
+      nationalId: `${r.i}`.padStart(11, '0'),
+      fullName: 'Test Person',
+      dateOfBirth: new Date('1980-01-01'),
+      phone: '+5511900000000',
+      phoneHash: `${tag}-${r.i}`,
+      municipality: 'Test',
+      householdSize: 3,
+      dependantsUnder18: 1,
+      declaredMonthlyIncome: '300.00',
+      status: 'ENROLLED' as const,
     })),
   });
   await db.paymentAccount.createMany({
@@ -47,13 +68,27 @@ export async function enrollBeneficiaries(db: Db, programId: string, count: numb
       const msisdn = opts.msisdn?.(r.i) ?? null;
       return msisdn
         ? { id: r.accountId, applicationId: r.applicationId, rail: 'WALLET' as const, msisdn, accountKey: `${tag}-${r.i}` }
-        : { id: r.accountId, applicationId: r.applicationId, rail: 'BANK' as const, bankCode: '001', accountNumber: accountNumber(r.i), accountKey: `${tag}-${r.i}` };
+        : {
+            id: r.accountId,
+            applicationId: r.applicationId,
+            rail: 'BANK' as const,
+            bankCode: '001',
+            accountNumber: accountNumber(r.i),
+            accountKey: `${tag}-${r.i}`,
+          };
     }),
   });
   await db.beneficiary.createMany({
     data: rows.map((r) => ({
-      id: r.beneficiaryId, programId, applicationId: r.applicationId, nationalIdHash: `${tag}-${r.i}`, householdId: `${tag}-HH-${r.i}`,
-      paymentAccountId: r.accountId, accountKey: `${tag}-${r.i}`, dependants: opts.dependants?.(r.i) ?? 0, idLastDigit: r.i % 10,
+      id: r.beneficiaryId,
+      programId,
+      applicationId: r.applicationId,
+      nationalIdHash: `${tag}-${r.i}`,
+      householdId: `${tag}-HH-${r.i}`,
+      paymentAccountId: r.accountId,
+      accountKey: `${tag}-${r.i}`,
+      dependants: opts.dependants?.(r.i) ?? 0,
+      idLastDigit: r.i % 10,
     })),
   });
   return rows.map((r) => r.beneficiaryId);
@@ -67,8 +102,17 @@ export async function approvedCycle(db: Db, programId: string, envelope: { count
   const last = await db.paymentCycle.count({ where: { programId } });
   return db.paymentCycle.create({
     data: {
-      programId, number: last + 1, status: 'APPROVED', currency: program.currency, preparedBy: randomUUID(), approvedBy: randomUUID(),
-      previewCount: count, previewAmount: amount, approvedCount: envelope.count ?? count, approvedAmount: envelope.amount ?? amount, approvedAt: new Date(),
+      programId,
+      number: last + 1,
+      status: 'APPROVED',
+      currency: program.currency,
+      preparedBy: randomUUID(),
+      approvedBy: randomUUID(),
+      previewCount: count,
+      previewAmount: amount,
+      approvedCount: envelope.count ?? count,
+      approvedAmount: envelope.amount ?? amount,
+      approvedAt: new Date(),
     },
   });
 }
@@ -81,21 +125,61 @@ export async function probableDuplicateReview(db: Db) {
   const program = await createProgram(db);
   const householdId = uid('HH');
   const person = (fullName: string, status: 'ENROLLED' | 'NEEDS_REVIEW') => ({
-    programId: program.id, fullName, status, nationalId: String(randomInt(10 ** 10, 10 ** 11 - 1)), nationalIdHash: uid('h'), phoneHash: uid('p'),
-    number: `BR-${randomInt(10 ** 7, 10 ** 8 - 1)}X`, dateOfBirth: new Date('1985-03-14'), municipality: 'São Paulo', municipalityCode: '3550308',
-    householdSize: 4, dependantsUnder18: 2, declaredMonthlyIncome: '1200.00', phone: '+5511987654321',
+    programId: program.id,
+    fullName,
+    status,
+    nationalId: String(randomInt(10 ** 10, 10 ** 11 - 1)),
+    nationalIdHash: uid('h'),
+    phoneHash: uid('p'),
+    number: `BR-${randomInt(10 ** 7, 10 ** 8 - 1)}X`,
+    dateOfBirth: new Date('1985-03-14'),
+    municipality: 'São Paulo',
+    municipalityCode: '3550308',
+    householdSize: 4,
+    dependantsUnder18: 2,
+    declaredMonthlyIncome: '1200.00',
+    phone: '+5511987654321',
   });
-  const candidate = await db.application.create({ data: { ...person('Maria Aparecida Souza', 'ENROLLED'), paymentAccount: { create: { rail: 'BANK', bankCode: '001', accountNumber: '12345678', accountKey: uid('k') } } } });
-  const applicant = await db.application.create({
+  const candidate = await db.application.create({
     data: {
-      ...person('María Aparecida de Souza', 'NEEDS_REVIEW'), paymentAccount: { create: { rail: 'WALLET', msisdn: '+5511987654321', accountKey: uid('k') } },
-      registryFacts: { dateOfBirth: '1985-03-14', householdId, householdSize: 4, householdMonthlyIncome: '1200.00', municipalityCode: '3550308', members: [{ dateOfBirth: '1985-03-14', formallyEmployed: false, isApplicant: true }] },
-      ruleResults: [{ rule: 'max_income_per_capita', passed: true, facts: { perCapita: '300.00', threshold: '759.00' } }, { rule: 'min_applicant_age', passed: false, reasonCode: 'APPLICANT_TOO_YOUNG', facts: { age: 17, minimum: 18 } }],
+      ...person('Maria Aparecida Souza', 'ENROLLED'),
+      paymentAccount: { create: { rail: 'BANK', bankCode: '001', accountNumber: '12345678', accountKey: uid('k') } },
     },
   });
-  await db.duplicateCandidate.create({ data: { applicationId: applicant.id, candidateApplicationId: candidate.id, kind: 'PROBABLE_PERSON', similarity: '0.910' } });
+  const applicant = await db.application.create({
+    data: {
+      ...person('María Aparecida de Souza', 'NEEDS_REVIEW'),
+      paymentAccount: { create: { rail: 'WALLET', msisdn: '+5511987654321', accountKey: uid('k') } },
+      registryFacts: {
+        dateOfBirth: '1985-03-14',
+        householdId,
+        householdSize: 4,
+        householdMonthlyIncome: '1200.00',
+        municipalityCode: '3550308',
+        members: [{ dateOfBirth: '1985-03-14', formallyEmployed: false, isApplicant: true }],
+      },
+      ruleResults: [
+        { rule: 'max_income_per_capita', passed: true, facts: { perCapita: '300.00', threshold: '759.00' } },
+        { rule: 'min_applicant_age', passed: false, reasonCode: 'APPLICANT_TOO_YOUNG', facts: { age: 17, minimum: 18 } },
+      ],
+    },
+  });
+  await db.duplicateCandidate.create({
+    data: { applicationId: applicant.id, candidateApplicationId: candidate.id, kind: 'PROBABLE_PERSON', similarity: '0.910' },
+  });
   // Created "long ago": first in the oldest-first queue whatever other tests left open.
-  const task = await db.reviewTask.create({ data: { applicationId: applicant.id, kind: 'DUPLICATE', createdAt: new Date('2001-01-01T00:00:00Z') } });
-  await db.reviewTask.create({ data: { applicationId: applicant.id, kind: 'APPEAL', status: 'DECIDED', decision: 'REJECT', comment: 'Earlier call: "same person"', decidedAt: new Date() } });
+  const task = await db.reviewTask.create({
+    data: { applicationId: applicant.id, kind: 'DUPLICATE', createdAt: new Date('2001-01-01T00:00:00Z') },
+  });
+  await db.reviewTask.create({
+    data: {
+      applicationId: applicant.id,
+      kind: 'APPEAL',
+      status: 'DECIDED',
+      decision: 'REJECT',
+      comment: 'Earlier call: "same person"',
+      decidedAt: new Date(),
+    },
+  });
   return { taskId: task.id, programCode: program.code, applicant, candidate, householdId };
 }

@@ -28,7 +28,10 @@ export function callbackJob(url: string, headers: http.IncomingHttpHeaders, body
 }
 
 /** Listens on a free port; `publicUrl` is what the activities' PUBLIC_URL should be. */
-export async function railCallbackServer(deps: { db: Db; temporal: () => Client }): Promise<{ publicUrl: string; received: () => number; close(): Promise<void> }> {
+export async function railCallbackServer(deps: {
+  db: Db;
+  temporal: () => Client;
+}): Promise<{ publicUrl: string; received: () => number; close(): Promise<void> }> {
   let received = 0;
   let process: ReturnType<typeof createBankCallbackProcessor> | undefined;
   const server = http.createServer((req, res) => {

@@ -22,7 +22,10 @@ export interface RailsHarness {
   close(): Promise<void>;
 }
 
-export async function startRails(db: Db, opts: { bankFaults?: FaultConfigInput; walletFaults?: WalletFaultsInput; railTimeoutMs?: number } = {}): Promise<RailsHarness> {
+export async function startRails(
+  db: Db,
+  opts: { bankFaults?: FaultConfigInput; walletFaults?: WalletFaultsInput; railTimeoutMs?: number } = {},
+): Promise<RailsHarness> {
   const config = loadConfig();
   const queues = testQueues();
   const bank = await startBank(uid('bank'), { faults: opts.bankFaults ?? {} });
@@ -33,12 +36,22 @@ export async function startRails(db: Db, opts: { bankFaults?: FaultConfigInput; 
   const callbacks = await railCallbackServer({ db, temporal: () => worker.current!.client });
   const activities = testActivities(queues.queues, {
     db,
-    config: { ...config, BANK_SIM_URL: bankUrl, WALLET_SIM_URL: wallet.url, PUBLIC_URL: callbacks.publicUrl, RAIL_TIMEOUT_MS: opts.railTimeoutMs ?? config.RAIL_TIMEOUT_MS },
+    config: {
+      ...config,
+      BANK_SIM_URL: bankUrl,
+      WALLET_SIM_URL: wallet.url,
+      PUBLIC_URL: callbacks.publicUrl,
+      RAIL_TIMEOUT_MS: opts.railTimeoutMs ?? config.RAIL_TIMEOUT_MS,
+    },
   });
   const temporal = await startTestWorker(activities);
   worker.current = temporal;
   return {
-    bank, wallet, temporal, activities, callbacksReceived: callbacks.received,
+    bank,
+    wallet,
+    temporal,
+    activities,
+    callbacksReceived: callbacks.received,
     async close() {
       await temporal.close();
       await Promise.all([bank.close(), wallet.close(), callbacks.close()]);

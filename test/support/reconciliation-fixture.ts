@@ -38,47 +38,98 @@ export async function craftedCycle(db: Db, states: PaymentState[]): Promise<Craf
   for (const b of batches) {
     await db.paymentBatch.update({ where: { id: b.id }, data: { status: 'SUBMITTED', submittedAt: sentAt } });
     await post(db, {
-      reference: `test-reserve:${b.id}`, description: 'sent', programId: program.id, currency: b.currency, cycleId: cycle.id, batchId: b.id,
+      reference: `test-reserve:${b.id}`,
+      description: 'sent',
+      programId: program.id,
+      currency: b.currency,
+      cycleId: cycle.id,
+      batchId: b.id,
       movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.inTransit(b.provider), amount: b.totalAmount.toString() }],
     });
   }
-  const instructions = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, include: { batch: true }, orderBy: { paymentKey: 'asc' } });
+  const instructions = await db.paymentInstruction.findMany({
+    where: { cycleId: cycle.id },
+    include: { batch: true },
+    orderBy: { paymentKey: 'asc' },
+  });
   for (const [i, pi] of instructions.entries()) {
     const s = states[i]!;
     await db.paymentInstruction.update({ where: { id: pi.id }, data: { status: s.ours } });
-    await db.railReport.create({ data: { paymentKey: pi.paymentKey, cycleId: cycle.id, provider: pi.batch.provider, status: s.rail, reportedAt: sentAt } });
+    await db.railReport.create({
+      data: { paymentKey: pi.paymentKey, cycleId: cycle.id, provider: pi.batch.provider, status: s.rail, reportedAt: sentAt },
+    });
     const to = s.ours === 'PAID' ? ACCOUNTS.paid : s.ours === 'FAILED' ? ACCOUNTS.payable : null;
     if (to) {
       await post(db, {
-        reference: `test-status:${pi.id}`, description: s.ours, programId: program.id, currency: pi.currency, cycleId: cycle.id, batchId: pi.batchId,
+        reference: `test-status:${pi.id}`,
+        description: s.ours,
+        programId: program.id,
+        currency: pi.currency,
+        cycleId: cycle.id,
+        batchId: pi.batchId,
         movements: [{ from: ACCOUNTS.inTransit(pi.batch.provider), to, amount: pi.amount.toString() }],
       });
     }
   }
   return {
-    programId: program.id, cycleId: cycle.id, account: program.fundingAccount,
+    programId: program.id,
+    cycleId: cycle.id,
+    account: program.fundingAccount,
     payments: instructions.map((pi) => ({ key: pi.paymentKey, amount: pi.amount.toFixed(2), batchId: pi.batchId })),
   };
 }
 
 /** A camt.053 of the funding account for today with the given lines (DBIT payments, CRDT reversals). */
-export function camt053(account: string, lines: Array<{ ref: string; key: string; amount: string; reversal?: boolean; currency?: string }>): string {
+export function camt053(
+  account: string,
+  lines: Array<{ ref: string; key: string; amount: string; reversal?: boolean; currency?: string }>,
+): string {
   const today = new Date().toISOString().slice(0, 10);
   const entries: Camt053Entry[] = lines.map((l) => ({
-    ...(l.ref ? { reference: l.ref } : {}), amount: l.amount, currency: l.currency ?? 'BRL', creditDebit: l.reversal ? 'CRDT' : 'DBIT', ...(l.reversal ? { reversal: true } : {}),
-    status: 'BOOK', bookingDate: today, valueDate: today, details: [{ endToEndId: l.key }],
+    ...(l.ref ? { reference: l.ref } : {}),
+    amount: l.amount,
+    currency: l.currency ?? 'BRL',
+    creditDebit: l.reversal ? 'CRDT' : 'DBIT',
+    ...(l.reversal ? { reversal: true } : {}),
+    status: 'BOOK',
+    bookingDate: today,
+    valueDate: today,
+    details: [{ endToEndId: l.key }],
   }));
   // Opening at zero; the closing balance is what the lines moved (debits out, reversals back in).
   const moved = lines.reduce((sum, l) => (l.reversal ? sum.plus(l.amount) : sum.minus(l.amount)), new Decimal(0));
-  const balance = (type: string, amount: Decimal) => ({ type, amount: amount.abs().toFixed(2), currency: 'BRL', creditDebit: amount.isNegative() ? ('DBIT' as const) : ('CRDT' as const), date: today });
+  const balance = (type: string, amount: Decimal) => ({
+    type,
+    amount: amount.abs().toFixed(2),
+    currency: 'BRL',
+    creditDebit: amount.isNegative() ? ('DBIT' as const) : ('CRDT' as const),
+    date: today,
+  });
   return buildCamt053({
-    messageId: `UPLOAD-${lines[0]?.ref ?? 'EMPTY'}`, createdAt: new Date().toISOString(),
-    statements: [{ id: `STMT-${today}`, createdAt: new Date().toISOString(), fromDateTime: `${today}T00:00:00.000Z`, toDateTime: `${today}T23:59:59.999Z`, account, currency: 'BRL', balances: [balance('OPBD', new Decimal(0)), balance('CLBD', moved)], entries }],
+    messageId: `UPLOAD-${lines[0]?.ref ?? 'EMPTY'}`,
+    createdAt: new Date().toISOString(),
+    statements: [
+      {
+        id: `STMT-${today}`,
+        createdAt: new Date().toISOString(),
+        fromDateTime: `${today}T00:00:00.000Z`,
+        toDateTime: `${today}T23:59:59.999Z`,
+        account,
+        currency: 'BRL',
+        balances: [balance('OPBD', new Decimal(0)), balance('CLBD', moved)],
+        entries,
+      },
+    ],
   });
 }
 
 /** Runs the matching step alone (statements and rail reports are already in the database). */
-export async function reconcileNow(db: Db, cycleId: string, runId: string, settlementDeadlineMs = 6 * 3600_000): Promise<ReconciliationSummary> {
+export async function reconcileNow(
+  db: Db,
+  cycleId: string,
+  runId: string,
+  settlementDeadlineMs = 6 * 3600_000,
+): Promise<ReconciliationSummary> {
   const env = new MockActivityEnvironment();
   return env.run(() => createReconciliationActivities({ db }).reconcileCycle({ cycleId, runId, trigger: 'test', settlementDeadlineMs }));
 }

@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 
 export const uid = (prefix: string): string => `${prefix}-${randomBytes(8).toString('hex')}`;
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

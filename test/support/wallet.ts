@@ -43,13 +43,23 @@ export async function startWallet(instanceId: string, options: WalletOptions = {
   await store.migrate();
   const faults = new FaultState({ settleDelayMs: 50, ...options.faults });
   const logger = createLogger('wallet-sim-test', 'error');
-  const processor = new WalletProcessor(store, { faults, pollIntervalMs: options.pollIntervalMs ?? 20, delivery: options.delivery, logger });
+  const processor = new WalletProcessor(store, {
+    faults,
+    pollIntervalMs: options.pollIntervalMs ?? 20,
+    delivery: options.delivery,
+    logger,
+  });
   const app = buildWalletServer({ store, faults, onReceived: () => processor.kick(), logger });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : '';
   if (!options.listen) await app.ready();
   if (options.start !== false) processor.start();
   return {
-    pool, store, processor, faults, app, url,
+    pool,
+    store,
+    processor,
+    faults,
+    app,
+    url,
     async close() {
       await processor.stop();
       await app.close();
@@ -98,7 +108,11 @@ export function txn(account: string, t: TxnInput = {}) {
 export type Txn = ReturnType<typeof txn>;
 
 /** A batch request: headers and body, ready for app.inject. */
-export function batch(account: string, txns: TxnInput[] | Txn[], extra: { correlationId?: string; callbackUrl?: string; title?: string } = {}) {
+export function batch(
+  account: string,
+  txns: TxnInput[] | Txn[],
+  extra: { correlationId?: string; callbackUrl?: string; title?: string } = {},
+) {
   const headers: Record<string, string> = { 'X-CorrelationID': extra.correlationId ?? uid('corr') };
   if (extra.callbackUrl) headers['X-Callback-URL'] = extra.callbackUrl;
   const transactions = txns.map((t) => ('type' in t ? t : txn(account, t)));

@@ -30,10 +30,18 @@ export async function startTestWeb(): Promise<TestWeb> {
   const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error') });
   await app.ready();
   return {
-    app, db, queues, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    app,
+    db,
+    queues,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     async close() {
       await app.close();
-      await Promise.all([queues.intake.obliterate({ force: true }), queues.bankCallbacks.obliterate({ force: true }), queues.notifications.obliterate({ force: true })]);
+      await Promise.all([
+        queues.intake.obliterate({ force: true }),
+        queues.bankCallbacks.obliterate({ force: true }),
+        queues.notifications.obliterate({ force: true }),
+      ]);
       await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
       await redis.quit();
       await connection.close();

@@ -32,12 +32,27 @@ const NOTICES: Record<string, string> = {
 const REFUSALS: Record<string, { title: string; text: string }> = {
   cycle_not_found: { title: 'Cycle not found', text: 'There is no payment cycle at this address.' },
   program_not_found: { title: 'Program not found', text: 'There is no program with this code.' },
-  open_cycle_exists: { title: 'A cycle is already open', text: 'This program already has a cycle that is not finished. It must complete or be cancelled before another is prepared.' },
-  maker_cannot_approve: { title: 'You cannot approve this cycle', text: 'You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).' },
-  budget_exceeded: { title: 'Above the budget', text: 'The cycle\'s total is above the program\'s budget per cycle, so it cannot be approved. Cancel it or change the program\'s budget.' },
-  cycle_not_draft: { title: 'Not waiting for approval', text: 'This cycle is no longer waiting for approval (someone may have approved it a moment ago), so nothing was recorded.' },
+  open_cycle_exists: {
+    title: 'A cycle is already open',
+    text: 'This program already has a cycle that is not finished. It must complete or be cancelled before another is prepared.',
+  },
+  maker_cannot_approve: {
+    title: 'You cannot approve this cycle',
+    text: 'You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).',
+  },
+  budget_exceeded: {
+    title: 'Above the budget',
+    text: "The cycle's total is above the program's budget per cycle, so it cannot be approved. Cancel it or change the program's budget.",
+  },
+  cycle_not_draft: {
+    title: 'Not waiting for approval',
+    text: 'This cycle is no longer waiting for approval (someone may have approved it a moment ago), so nothing was recorded.',
+  },
   cycle_not_approved: { title: 'Not approved', text: 'Only an approved cycle can be launched.' },
-  cycle_not_running: { title: 'Not running', text: 'Only a running or paused cycle can be paused, resumed or cancelled. It may have just finished.' },
+  cycle_not_running: {
+    title: 'Not running',
+    text: 'Only a running or paused cycle can be paused, resumed or cancelled. It may have just finished.',
+  },
 };
 const FIELD_MESSAGES = {
   approvedCount: 'Enter the number of payments in digits, for example 30',
@@ -54,43 +69,90 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
   const refused = (reply: FastifyReply, request: FastifyRequest, err: unknown, back?: string) => {
     const r = err instanceof HttpError ? REFUSALS[err.code] : undefined;
     if (!r || !(err instanceof HttpError)) throw err;
-    return messagePage(reply, { status: err.statusCode, session: session(request), title: r.title, text: r.text, back: back ? { href: back, label: 'Back to the cycle' } : { href: '/admin/cycles', label: 'Back to payment cycles' } });
+    return messagePage(reply, {
+      status: err.statusCode,
+      session: session(request),
+      title: r.title,
+      text: r.text,
+      back: back ? { href: back, label: 'Back to the cycle' } : { href: '/admin/cycles', label: 'Back to payment cycles' },
+    });
   };
 
   /** The cycle page; `extra` carries a notice, a form to show again with its errors, and the status to answer with. */
-  const showCycle = async (request: FastifyRequest, reply: FastifyReply, id: string, extra: Partial<Pick<CyclePage, 'notice' | 'approval' | 'cancelError'>> & { status?: number; refreshOff?: boolean } = {}) => {
+  const showCycle = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: Partial<Pick<CyclePage, 'notice' | 'approval' | 'cancelError'>> & { status?: number; refreshOff?: boolean } = {},
+  ) => {
     const view = await cycleView(ctx, id);
     const [row, users, launched] = await Promise.all([
-      db.paymentCycle.findUniqueOrThrow({ where: { id: view.id }, select: { createdAt: true, approvedAt: true, launchedAt: true, completedAt: true } }),
-      db.user.findMany({ where: { id: { in: [view.preparedBy, view.approvedBy].filter((u): u is string => !!u) } }, select: { id: true, username: true } }),
-      db.auditEvent.findFirst({ where: { entityType: 'payment_cycle', entityId: view.id, action: 'cycle.launched' }, select: { id: true } }),
+      db.paymentCycle.findUniqueOrThrow({
+        where: { id: view.id },
+        select: { createdAt: true, approvedAt: true, launchedAt: true, completedAt: true },
+      }),
+      db.user.findMany({
+        where: { id: { in: [view.preparedBy, view.approvedBy].filter((u): u is string => !!u) } },
+        select: { id: true, username: true },
+      }),
+      db.auditEvent.findFirst({
+        where: { entityType: 'payment_cycle', entityId: view.id, action: 'cycle.launched' },
+        select: { id: true },
+      }),
     ]);
-    const name = (uid: string | null) => (uid ? users.find((u) => u.id === uid)?.username ?? 'an unknown user' : null);
+    const name = (uid: string | null) => (uid ? (users.find((u) => u.id === uid)?.username ?? 'an unknown user') : null);
     // Watched while money moves: the Refresh header reloads the page (no JavaScript), and can be turned off.
     const active = extra.status === undefined && (view.status === 'RUNNING' || (view.status === 'APPROVED' && !!launched));
     const on = active && !extra.refreshOff;
     if (on) void reply.header('refresh', `${REFRESH_SECONDS}; url=/admin/cycles/${view.id}`);
     const s = session(request);
     const body = cyclePage({
-      view, viewer: s.user, csrfToken: s.csrfToken, launchRequested: !!launched,
+      view,
+      viewer: s.user,
+      csrfToken: s.csrfToken,
+      launchRequested: !!launched,
       people: { preparedBy: name(view.preparedBy) ?? '', approvedBy: name(view.approvedBy), ...row },
       watching: { on, toggle: active ? (on ? `/admin/cycles/${view.id}?refresh=off` : `/admin/cycles/${view.id}`) : null },
-      notice: extra.notice, approval: extra.approval ?? EMPTY_APPROVAL, cancelError: extra.cancelError,
+      notice: extra.notice,
+      approval: extra.approval ?? EMPTY_APPROVAL,
+      cancelError: extra.cancelError,
     });
     const hasErrors = Object.keys(extra.approval?.errors ?? {}).length > 0 || !!extra.cancelError;
-    return sendAdminPage(reply, { status: extra.status, title: `${hasErrors ? 'Error: ' : ''}Cycle ${view.number} of ${view.programCode}`, session: s, current: '/admin/cycles', body });
+    return sendAdminPage(reply, {
+      status: extra.status,
+      title: `${hasErrors ? 'Error: ' : ''}Cycle ${view.number} of ${view.programCode}`,
+      session: s,
+      current: '/admin/cycles',
+      body,
+    });
   };
 
   scope.get<{ Querystring: { q?: string } }>('/admin/cycles', viewers, async (request, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 60) : '';
     const programs = await db.program.findMany({
       where: q ? { OR: [{ code: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
-      orderBy: { createdAt: 'desc' }, take: PROGRAMS_SHOWN,
-      select: { id: true, code: true, name: true, currency: true, cycles: { orderBy: { number: 'desc' }, take: 5, select: { id: true, number: true, kind: true, status: true } } },
+      orderBy: { createdAt: 'desc' },
+      take: PROGRAMS_SHOWN,
+      select: {
+        id: true,
+        code: true,
+        name: true,
+        currency: true,
+        cycles: { orderBy: { number: 'desc' }, take: 5, select: { id: true, number: true, kind: true, status: true } },
+      },
     });
-    const households = await db.beneficiary.groupBy({ by: ['programId'], where: { programId: { in: programs.map((p) => p.id) }, status: 'ACTIVE' }, _count: true });
+    const households = await db.beneficiary.groupBy({
+      by: ['programId'],
+      where: { programId: { in: programs.map((p) => p.id) }, status: 'ACTIVE' },
+      _count: true,
+    });
     const rows = programs.map((p) => ({ ...p, households: households.find((h) => h.programId === p.id)?._count ?? 0 }));
-    return sendAdminPage(reply, { title: 'Payment cycles', session: session(request), current: '/admin/cycles', body: cycleListPage(rows, q, session(request).user.role, PROGRAMS_SHOWN) });
+    return sendAdminPage(reply, {
+      title: 'Payment cycles',
+      session: session(request),
+      current: '/admin/cycles',
+      body: cycleListPage(rows, q, session(request).user.role, PROGRAMS_SHOWN),
+    });
   });
 
   scope.get<{ Querystring: { program?: string } }>('/admin/cycles/new', admins, async (request, reply) => {
@@ -99,16 +161,32 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
     if (!program) return refused(reply, request, new HttpError(404, 'program_not_found'));
     const [rails, open] = await Promise.all([
       previewRegular(ctx, program.id),
-      db.paymentCycle.findFirst({ where: { programId: program.id, kind: 'REGULAR', status: { in: OPEN_STATUSES } }, select: { id: true, number: true } }),
+      db.paymentCycle.findFirst({
+        where: { programId: program.id, kind: 'REGULAR', status: { in: OPEN_STATUSES } },
+        select: { id: true, number: true },
+      }),
     ]);
     const total = totalOf(rails, program.currency);
     // In the currency's own minor units (CLP has none), as everywhere money is shown.
     const amount = (d: { toString(): string } | null) => (d === null ? null : formatAmount(money(d.toString(), program.currency)));
     return sendAdminPage(reply, {
-      title: `Prepare a cycle: ${program.code}`, session: session(request), current: '/admin/cycles',
+      title: `Prepare a cycle: ${program.code}`,
+      session: session(request),
+      current: '/admin/cycles',
       body: preparePage({
-        program: { code: program.code, name: program.name, currency: program.currency, baseAmount: amount(program.baseAmount)!, amountPerDependant: amount(program.amountPerDependant)!, capPerHousehold: amount(program.capPerHousehold), budgetPerCycle: amount(program.budgetPerCycle) },
-        rails, total, open, csrfToken: session(request).csrfToken,
+        program: {
+          code: program.code,
+          name: program.name,
+          currency: program.currency,
+          baseAmount: amount(program.baseAmount)!,
+          amountPerDependant: amount(program.amountPerDependant)!,
+          capPerHousehold: amount(program.capPerHousehold),
+          budgetPerCycle: amount(program.budgetPerCycle),
+        },
+        rails,
+        total,
+        open,
+        csrfToken: session(request).csrfToken,
         overBudget: !!program.budgetPerCycle && program.budgetPerCycle.lessThan(total.amount),
       }),
     });
@@ -123,48 +201,75 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
     }
   });
 
-  scope.get<{ Params: { id: string }; Querystring: { done?: string; refresh?: string } }>('/admin/cycles/:id', viewers, async (request, reply) => {
-    const done = request.query.done;
-    try {
-      // Only known notices: anything else in the link is ignored, not echoed.
-      return await showCycle(request, reply, request.params.id, { notice: done ? NOTICES[done] : undefined, refreshOff: request.query.refresh === 'off' });
-    } catch (err) {
-      return refused(reply, request, err);
-    }
-  });
+  scope.get<{ Params: { id: string }; Querystring: { done?: string; refresh?: string } }>(
+    '/admin/cycles/:id',
+    viewers,
+    async (request, reply) => {
+      const done = request.query.done;
+      try {
+        // Only known notices: anything else in the link is ignored, not echoed.
+        return await showCycle(request, reply, request.params.id, {
+          notice: done ? NOTICES[done] : undefined,
+          refreshOff: request.query.refresh === 'off',
+        });
+      } catch (err) {
+        return refused(reply, request, err);
+      }
+    },
+  );
 
-  scope.post<{ Params: { id: string } }>('/admin/cycles/:id/approve', { preHandler: requireAdminSession(db, 'APPROVER') }, async (request, reply) => {
-    const { id } = request.params;
-    const user = session(request).user;
-    const values = { approvedCount: field(request.body, 'approvedCount').trim().slice(0, 20), approvedAmount: field(request.body, 'approvedAmount').trim().slice(0, 30) };
-    // A form sends text: digits become the number the schema wants; anything else fails it, field by field.
-    const parsed = parseInput(CycleApprovalInput, {
-      approvedCount: /^\d{1,9}$/.test(values.approvedCount) ? Number(values.approvedCount) : values.approvedCount || undefined,
-      approvedAmount: values.approvedAmount || undefined,
-    });
-    const again = (errors: ApprovalForm['errors'], status: number) => showCycle(request, reply, id, { approval: { ...values, errors }, status });
-    try {
-      if (!parsed.ok) {
-        const errors = Object.fromEntries(Object.keys(parsed.fields).filter((k) => k in FIELD_MESSAGES).map((k) => [k, FIELD_MESSAGES[k as keyof typeof FIELD_MESSAGES]]));
-        return await again(errors, 400);
+  scope.post<{ Params: { id: string } }>(
+    '/admin/cycles/:id/approve',
+    { preHandler: requireAdminSession(db, 'APPROVER') },
+    async (request, reply) => {
+      const { id } = request.params;
+      const user = session(request).user;
+      const values = {
+        approvedCount: field(request.body, 'approvedCount').trim().slice(0, 20),
+        approvedAmount: field(request.body, 'approvedAmount').trim().slice(0, 30),
+      };
+      // A form sends text: digits become the number the schema wants; anything else fails it, field by field.
+      const parsed = parseInput(CycleApprovalInput, {
+        approvedCount: /^\d{1,9}$/.test(values.approvedCount) ? Number(values.approvedCount) : values.approvedCount || undefined,
+        approvedAmount: values.approvedAmount || undefined,
+      });
+      const again = (errors: ApprovalForm['errors'], status: number) =>
+        showCycle(request, reply, id, { approval: { ...values, errors }, status });
+      try {
+        if (!parsed.ok) {
+          const errors = Object.fromEntries(
+            Object.keys(parsed.fields)
+              .filter((k) => k in FIELD_MESSAGES)
+              .map((k) => [k, FIELD_MESSAGES[k as keyof typeof FIELD_MESSAGES]]),
+          );
+          return await again(errors, 400);
+        }
+        await approveCycle(ctx, id, user.id, parsed.value);
+        return reply.redirect(`/admin/cycles/${id}?done=approved`, 303);
+      } catch (err) {
+        if (err instanceof HttpError && (err.code === 'maker_cannot_approve' || err.code === 'control_totals_mismatch')) {
+          // Refused approvals are part of the trail too: a maker trying to approve is worth seeing.
+          await audit(db, {
+            actor: user.id,
+            action: 'cycle.approval_refused',
+            entityType: 'payment_cycle',
+            entityId: id,
+            details: { reason: err.code },
+          });
+        }
+        if (err instanceof HttpError && err.code === 'control_totals_mismatch') {
+          const view = await cycleView(ctx, id);
+          const errors: ApprovalForm['errors'] = {};
+          if (parsed.ok && parsed.value.approvedCount !== view.preview.count)
+            errors.approvedCount = 'The number of payments is not the one in the control totals';
+          if (parsed.ok && !new Decimal(parsed.value.approvedAmount).equals(view.preview.amount))
+            errors.approvedAmount = 'The total amount is not the one in the control totals';
+          return again(errors, 409);
+        }
+        return refused(reply, request, err, `/admin/cycles/${id}`);
       }
-      await approveCycle(ctx, id, user.id, parsed.value);
-      return reply.redirect(`/admin/cycles/${id}?done=approved`, 303);
-    } catch (err) {
-      if (err instanceof HttpError && (err.code === 'maker_cannot_approve' || err.code === 'control_totals_mismatch')) {
-        // Refused approvals are part of the trail too: a maker trying to approve is worth seeing.
-        await audit(db, { actor: user.id, action: 'cycle.approval_refused', entityType: 'payment_cycle', entityId: id, details: { reason: err.code } });
-      }
-      if (err instanceof HttpError && err.code === 'control_totals_mismatch') {
-        const view = await cycleView(ctx, id);
-        const errors: ApprovalForm['errors'] = {};
-        if (parsed.ok && parsed.value.approvedCount !== view.preview.count) errors.approvedCount = 'The number of payments is not the one in the control totals';
-        if (parsed.ok && !new Decimal(parsed.value.approvedAmount).equals(view.preview.amount)) errors.approvedAmount = 'The total amount is not the one in the control totals';
-        return again(errors, 409);
-      }
-      return refused(reply, request, err, `/admin/cycles/${id}`);
-    }
-  });
+    },
+  );
 
   scope.post<{ Params: { id: string } }>('/admin/cycles/:id/launch', operators, async (request, reply) => {
     try {
@@ -181,7 +286,10 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
       try {
         // Cancelling cannot be undone: the box must be ticked (the browser asks first; this is the check).
         if (action === 'cancel' && field(request.body, 'confirm') !== 'yes') {
-          return await showCycle(request, reply, id, { cancelError: 'Tick the box to confirm that you want to cancel the cycle.', status: 400 });
+          return await showCycle(request, reply, id, {
+            cancelError: 'Tick the box to confirm that you want to cancel the cycle.',
+            status: 400,
+          });
         }
         await controlCycle(ctx, id, session(request).user.id, action);
         return reply.redirect(`/admin/cycles/${id}?done=${action}`, 303);

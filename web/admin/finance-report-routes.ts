@@ -18,18 +18,33 @@ import { messagePage, sendAdminPage } from './http';
 import { requireAdminSession, type AdminSession } from './session';
 
 const PAGE_SIZE = 50;
-const NOTICES: Record<string, string> = { resolved: 'Break resolved and recorded.', signed: 'Cycle signed off. The report below is the one signed.' };
+const NOTICES: Record<string, string> = {
+  resolved: 'Break resolved and recorded.',
+  signed: 'Cycle signed off. The report below is the one signed.',
+};
 // What each refusal means to the person who pressed the button.
 const REFUSALS: Record<string, { title: string; text: string }> = {
   cycle_not_found: { title: 'Cycle not found', text: 'There is no payment cycle at this address.' },
   break_not_found: { title: 'Break not found', text: 'There is no break at this address.' },
-  break_not_open: { title: 'Already resolved', text: 'This break is no longer open (someone may have resolved it a moment ago, or a later reconciliation cleared it), so nothing was recorded.' },
-  already_reissued: { title: 'Already paid again', text: 'This payment was re-issued, so confirming it would pay it twice. Request the return of the extra credit instead.' },
+  break_not_open: {
+    title: 'Already resolved',
+    text: 'This break is no longer open (someone may have resolved it a moment ago, or a later reconciliation cleared it), so nothing was recorded.',
+  },
+  already_reissued: {
+    title: 'Already paid again',
+    text: 'This payment was re-issued, so confirming it would pay it twice. Request the return of the extra credit instead.',
+  },
   cycle_closed: { title: 'Cycle signed off', text: 'This cycle is signed off: its breaks can no longer be resolved.' },
   no_reconciliation: { title: 'Not reconciled', text: 'This cycle has no completed reconciliation yet, so it cannot be signed off.' },
-  breaks_open: { title: 'Breaks still open', text: 'Every break must be resolved before the cycle can be signed off. One may have appeared since the page was loaded.' },
+  breaks_open: {
+    title: 'Breaks still open',
+    text: 'Every break must be resolved before the cycle can be signed off. One may have appeared since the page was loaded.',
+  },
   not_balanced: { title: 'Not balanced', text: 'The latest reconciliation is not balanced, so the cycle cannot be signed off.' },
-  already_signed: { title: 'Already signed off', text: 'This cycle was already signed off (perhaps a moment ago by someone else). Nothing was recorded.' },
+  already_signed: {
+    title: 'Already signed off',
+    text: 'This cycle was already signed off (perhaps a moment ago by someone else). Nothing was recorded.',
+  },
 };
 const isUuid = (id: string) => /^[0-9a-f-]{36}$/.test(id);
 
@@ -42,32 +57,84 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
   const refused = (reply: FastifyReply, request: FastifyRequest, err: unknown, back?: string) => {
     const r = err instanceof HttpError ? REFUSALS[err.code] : undefined;
     if (!r || !(err instanceof HttpError)) throw err;
-    return messagePage(reply, { status: err.statusCode, session: session(request), title: r.title, text: r.text, back: back ? { href: back, label: 'Back to the report' } : { href: '/admin/cycles', label: 'Back to payment cycles' } });
+    return messagePage(reply, {
+      status: err.statusCode,
+      session: session(request),
+      title: r.title,
+      text: r.text,
+      back: back ? { href: back, label: 'Back to the report' } : { href: '/admin/cycles', label: 'Back to payment cycles' },
+    });
   };
   /** The drill-down's filters from a query or a form; a bad one is a 400 page that names it. */
   const filters = (reply: FastifyReply, request: FastifyRequest, input: Record<string, unknown>) => {
     const parsed = parseBreakQuery(input);
     if (parsed.ok) return parsed.value;
     const names = Object.keys(parsed.fields).join(', ');
-    void messagePage(reply, { status: 400, session: session(request), title: 'Filter not understood', text: `This filter is not one the list knows: ${names}. Choose a class or a status from the report.` });
+    void messagePage(reply, {
+      status: 400,
+      session: session(request),
+      title: 'Filter not understood',
+      text: `This filter is not one the list knows: ${names}. Choose a class or a status from the report.`,
+    });
     return null;
   };
   // Exports are audited like actions: who took which file of a cycle's payments, and when.
   const downloaded = (request: FastifyRequest, cycleId: string, file: string, filter: { class?: string; status?: string } = {}) =>
-    audit(db, { actor: session(request).user.id, action: 'cycle.report_downloaded', entityType: 'payment_cycle', entityId: cycleId, details: { file, ...filter } });
+    audit(db, {
+      actor: session(request).user.id,
+      action: 'cycle.report_downloaded',
+      entityType: 'payment_cycle',
+      entityId: cycleId,
+      details: { file, ...filter },
+    });
 
-  const showReport = async (request: FastifyRequest, reply: FastifyReply, id: string, extra: { notice?: string; signOffError?: string; status?: number } = {}) => {
+  const showReport = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { notice?: string; signOffError?: string; status?: number } = {},
+  ) => {
     const report = await financeReport(db, id);
     const s = session(request);
-    const body = financeReportPage({ report, viewer: s.user.role, csrfToken: s.csrfToken, notice: extra.notice, signOffError: extra.signOffError });
-    return sendAdminPage(reply, { status: extra.status, title: `${extra.signOffError ? 'Error: ' : ''}Finance report: cycle ${report.cycle.number} of ${report.cycle.programCode}`, session: s, current: '/admin/cycles', body });
+    const body = financeReportPage({
+      report,
+      viewer: s.user.role,
+      csrfToken: s.csrfToken,
+      notice: extra.notice,
+      signOffError: extra.signOffError,
+    });
+    return sendAdminPage(reply, {
+      status: extra.status,
+      title: `${extra.signOffError ? 'Error: ' : ''}Finance report: cycle ${report.cycle.number} of ${report.cycle.programCode}`,
+      session: s,
+      current: '/admin/cycles',
+      body,
+    });
   };
 
-  const showBreaks = async (request: FastifyRequest, reply: FastifyReply, report: FinanceReport, query: BreaksPage['query'], extra: { notice?: string; formError?: ResolveFormError; status?: number } = {}) => {
-    const list = await breakItems(db, report.cycle.id, { breakClass: query.class, status: query.status, page: query.page, pageSize: PAGE_SIZE, revealPersonalData: false });
+  const showBreaks = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    report: FinanceReport,
+    query: BreaksPage['query'],
+    extra: { notice?: string; formError?: ResolveFormError; status?: number } = {},
+  ) => {
+    const list = await breakItems(db, report.cycle.id, {
+      breakClass: query.class,
+      status: query.status,
+      page: query.page,
+      pageSize: PAGE_SIZE,
+      revealPersonalData: false,
+    });
     const s = session(request);
     const body = breaksPage({ report, viewer: s.user.role, csrfToken: s.csrfToken, query, list, ...extra });
-    return sendAdminPage(reply, { status: extra.status, title: `${extra.formError ? 'Error: ' : ''}Breaks: cycle ${report.cycle.number} of ${report.cycle.programCode}`, session: s, current: '/admin/cycles', body });
+    return sendAdminPage(reply, {
+      status: extra.status,
+      title: `${extra.formError ? 'Error: ' : ''}Breaks: cycle ${report.cycle.number} of ${report.cycle.programCode}`,
+      session: s,
+      current: '/admin/cycles',
+      body,
+    });
   };
 
   scope.get<{ Params: { id: string }; Querystring: { done?: string } }>('/admin/cycles/:id/report', viewers, async (request, reply) => {
@@ -89,30 +156,38 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
     }
   });
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>('/admin/cycles/:id/report/breaks', viewers, async (request, reply) => {
-    const { done, ...rest } = request.query;
-    const query = filters(reply, request, rest);
-    if (!query) return reply;
-    try {
-      const report = await financeReport(db, request.params.id);
-      return await showBreaks(request, reply, report, query, { notice: typeof done === 'string' ? NOTICES[done] : undefined });
-    } catch (err) {
-      return refused(reply, request, err);
-    }
-  });
+  scope.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(
+    '/admin/cycles/:id/report/breaks',
+    viewers,
+    async (request, reply) => {
+      const { done, ...rest } = request.query;
+      const query = filters(reply, request, rest);
+      if (!query) return reply;
+      try {
+        const report = await financeReport(db, request.params.id);
+        return await showBreaks(request, reply, report, query, { notice: typeof done === 'string' ? NOTICES[done] : undefined });
+      } catch (err) {
+        return refused(reply, request, err);
+      }
+    },
+  );
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>('/admin/cycles/:id/report/breaks.csv', viewers, async (request, reply) => {
-    const query = filters(reply, request, request.query);
-    if (!query) return reply;
-    try {
-      const report = await financeReport(db, request.params.id);
-      const stream = await breaksCsv(db, report.cycle.id, { breakClass: query.class, status: query.status });
-      await downloaded(request, report.cycle.id, 'breaks', { class: query.class, status: query.status });
-      return sendCsv(reply, csvName(report, 'breaks'), stream);
-    } catch (err) {
-      return refused(reply, request, err);
-    }
-  });
+  scope.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(
+    '/admin/cycles/:id/report/breaks.csv',
+    viewers,
+    async (request, reply) => {
+      const query = filters(reply, request, request.query);
+      if (!query) return reply;
+      try {
+        const report = await financeReport(db, request.params.id);
+        const stream = await breaksCsv(db, report.cycle.id, { breakClass: query.class, status: query.status });
+        await downloaded(request, report.cycle.id, 'breaks', { class: query.class, status: query.status });
+        return sendCsv(reply, csvName(report, 'breaks'), stream);
+      } catch (err) {
+        return refused(reply, request, err);
+      }
+    },
+  );
 
   scope.post<{ Params: { id: string } }>('/admin/breaks/:id/resolution', finance, async (request, reply) => {
     const { id } = request.params;
@@ -124,18 +199,29 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
     const query = parsed.ok ? parsed.value : { page: 1 };
     const values = { resolution: field(request.body, 'resolution').trim(), reason: field(request.body, 'reason').trim().slice(0, 500) };
     const again = async (f: ResolveFormError['field'], message: string, status: number) =>
-      showBreaks(request, reply, await financeReport(db, row.cycleId), query, { formError: { breakId: id, field: f, message, ...values }, status });
+      showBreaks(request, reply, await financeReport(db, row.cycleId), query, {
+        formError: { breakId: id, field: f, message, ...values },
+        status,
+      });
     try {
-      if (!(BREAK_RESOLUTIONS as readonly string[]).includes(values.resolution)) return await again('resolution', 'Choose what to do about this break', 400);
-      const resolved = await resolveBreak(db, { breakId: id, resolution: values.resolution as BreakResolution, reason: values.reason, actor: session(request).user.id });
+      if (!(BREAK_RESOLUTIONS as readonly string[]).includes(values.resolution))
+        return await again('resolution', 'Choose what to do about this break', 400);
+      const resolved = await resolveBreak(db, {
+        breakId: id,
+        resolution: values.resolution as BreakResolution,
+        reason: values.reason,
+        actor: session(request).user.id,
+      });
       // As the JSON API does: the next run sees the payment's new status (the resolution is already recorded).
       await requestReconciliation(ctx, resolved.cycleId, 'resolution');
       const next = breaksHref(row.cycleId, query);
       return reply.redirect(`${next}${next.includes('?') ? '&' : '?'}done=resolved`, 303);
     } catch (err) {
       if (err instanceof HttpError && err.code === 'reason_required') return again('reason', 'Enter the reason for this resolution', 400);
-      if (err instanceof HttpError && err.code === 'invalid_request' && err.fields?.reason) return again('reason', 'Keep the reason to 500 characters', 400);
-      if (err instanceof HttpError && err.code === 'resolution_not_allowed') return again('resolution', 'Choose one of the resolutions offered for this class of break', 422);
+      if (err instanceof HttpError && err.code === 'invalid_request' && err.fields?.reason)
+        return again('reason', 'Keep the reason to 500 characters', 400);
+      if (err instanceof HttpError && err.code === 'resolution_not_allowed')
+        return again('resolution', 'Choose one of the resolutions offered for this class of break', 422);
       return refused(reply, request, err, back);
     }
   });
@@ -144,7 +230,11 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
     const { id } = request.params;
     try {
       // Signing cannot be undone: the box must be ticked (the browser asks first; this is the check).
-      if (field(request.body, 'confirm') !== 'yes') return await showReport(request, reply, id, { signOffError: 'Tick the box to confirm that you have checked the report', status: 400 });
+      if (field(request.body, 'confirm') !== 'yes')
+        return await showReport(request, reply, id, {
+          signOffError: 'Tick the box to confirm that you have checked the report',
+          status: 400,
+        });
       const signed = await signOffCycle(db, { cycleId: id, actor: session(request).user.id });
       // Wakes the cycle's reconciliation watch, which sees the sign-off and ends.
       await requestReconciliation(ctx, signed.cycleId, 'sign-off');

@@ -36,7 +36,10 @@ const FIELD_MESSAGES: Record<Exclude<ProgramField, 'moreRules'>, string> = {
 function readForm(body: unknown): ProgramForm {
   const form = emptyProgramForm();
   for (const name of PROGRAM_FIELDS) form.values[name] = name === 'moreRules' ? field(body, name) : field(body, name).slice(0, 200);
-  form.waves = form.waves.map((_, i) => ({ digits: field(body, waveId(i + 1, 'Digits')).slice(0, 30), payOn: field(body, waveId(i + 1, 'PayOn')).slice(0, 10) }));
+  form.waves = form.waves.map((_, i) => ({
+    digits: field(body, waveId(i + 1, 'Digits')).slice(0, 30),
+    payOn: field(body, waveId(i + 1, 'PayOn')).slice(0, 10),
+  }));
   return form;
 }
 
@@ -57,9 +60,16 @@ interface Built {
 function buildInput(form: ProgramForm): Built {
   const v = form.values;
   const given = form.waves.map((w, i) => ({ ...w, row: i + 1 })).filter((w) => w.digits.trim() || w.payOn.trim());
-  const waves = given.map((w) => ({ lastDigits: w.digits.split(/[\s,;]+/).filter(Boolean).map(int), payOn: text(w.payOn) }));
+  const waves = given.map((w) => ({
+    lastDigits: w.digits
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .map(int),
+    payOn: text(w.payOn),
+  }));
   const simple: Array<[ProgramField, object]> = [];
-  if (v.maxIncomePerCapita.trim()) simple.push(['maxIncomePerCapita', { type: 'max_income_per_capita', amount: v.maxIncomePerCapita.trim() }]);
+  if (v.maxIncomePerCapita.trim())
+    simple.push(['maxIncomePerCapita', { type: 'max_income_per_capita', amount: v.maxIncomePerCapita.trim() }]);
   if (v.minApplicantAge.trim()) simple.push(['minApplicantAge', { type: 'min_applicant_age', years: int(v.minApplicantAge) }]);
   let more: unknown[] = [];
   let jsonError: string | undefined;
@@ -75,11 +85,20 @@ function buildInput(form: ProgramForm): Built {
   }
   const input = {
     // Codes are upper-case: typing one in lower case is not worth an error.
-    code: text(v.code)?.toUpperCase(), name: text(v.name), country: text(v.country), currency: text(v.currency),
-    fundingAccount: text(v.fundingAccount)?.toUpperCase(), baseAmount: text(v.baseAmount), amountPerDependant: text(v.amountPerDependant),
-    capPerHousehold: text(v.capPerHousehold), budgetPerCycle: text(v.budgetPerCycle), batchSize: int(v.batchSize),
-    appealWindowDays: int(v.appealWindowDays), maxApplicationsPerPhone: int(v.maxApplicationsPerPhone),
-    schedule: waves.length ? { waves } : undefined, rules: [...simple.map(([, rule]) => rule), ...more],
+    code: text(v.code)?.toUpperCase(),
+    name: text(v.name),
+    country: text(v.country),
+    currency: text(v.currency),
+    fundingAccount: text(v.fundingAccount)?.toUpperCase(),
+    baseAmount: text(v.baseAmount),
+    amountPerDependant: text(v.amountPerDependant),
+    capPerHousehold: text(v.capPerHousehold),
+    budgetPerCycle: text(v.budgetPerCycle),
+    batchSize: int(v.batchSize),
+    appealWindowDays: int(v.appealWindowDays),
+    maxApplicationsPerPhone: int(v.maxApplicationsPerPhone),
+    schedule: waves.length ? { waves } : undefined,
+    rules: [...simple.map(([, rule]) => rule), ...more],
   };
   return { input, rows: given.map((w) => w.row), ruleFields: simple.map(([name]) => name), jsonError };
 }

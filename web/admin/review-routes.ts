@@ -17,20 +17,43 @@ export function adminReviewRoutes(scope: FastifyInstance, ctx: WebContext): void
   const reviewer = { preHandler: requireAdminSession(ctx.db, 'REVIEWER') };
   const session = (request: FastifyRequest) => request.adminSession as AdminSession;
   const missing = (reply: FastifyReply, request: FastifyRequest) =>
-    messagePage(reply, { status: 404, session: session(request), title: 'Review not found', text: 'There is no review task at this address.', back: { href: '/admin/reviews', label: 'Back to the queue' } });
+    messagePage(reply, {
+      status: 404,
+      session: session(request),
+      title: 'Review not found',
+      text: 'There is no review task at this address.',
+      back: { href: '/admin/reviews', label: 'Back to the queue' },
+    });
 
   const showTask = async (reply: FastifyReply, request: FastifyRequest, task: Task, form: DecisionForm, status = 200) => {
-    const decidedBy = task.reviewerId ? (await ctx.db.user.findUnique({ where: { id: task.reviewerId }, select: { username: true } }))?.username ?? null : null;
+    const decidedBy = task.reviewerId
+      ? ((await ctx.db.user.findUnique({ where: { id: task.reviewerId }, select: { username: true } }))?.username ?? null)
+      : null;
     const title = `${form.errors.decision || form.errors.comment ? 'Error: ' : ''}${KIND_NAMES[task.kind]} ${task.application.number}`;
-    return sendAdminPage(reply, { status, title, session: session(request), current: '/admin/reviews', body: reviewPage(task, session(request).csrfToken, form, decidedBy) });
+    return sendAdminPage(reply, {
+      status,
+      title,
+      session: session(request),
+      current: '/admin/reviews',
+      body: reviewPage(task, session(request).csrfToken, form, decidedBy),
+    });
   };
 
   scope.get<{ Querystring: { kind?: string; decided?: string } }>('/admin/reviews', reviewer, async (request, reply) => {
     const kind = request.query.kind === 'DUPLICATE' || request.query.kind === 'APPEAL' ? request.query.kind : undefined;
     // The notice names an application number; anything else in the link is ignored, not echoed.
-    const decided = typeof request.query.decided === 'string' && /^[\w-]{1,40}$/.test(request.query.decided) ? request.query.decided : undefined;
-    const [tasks, total] = await Promise.all([openReviewTasks(ctx, { kind, limit: 200 }), ctx.db.reviewTask.count({ where: { status: 'OPEN', ...(kind ? { kind } : {}) } })]);
-    return sendAdminPage(reply, { title: 'Review queue', session: session(request), current: '/admin/reviews', body: queuePage(tasks, total, kind, decided) });
+    const decided =
+      typeof request.query.decided === 'string' && /^[\w-]{1,40}$/.test(request.query.decided) ? request.query.decided : undefined;
+    const [tasks, total] = await Promise.all([
+      openReviewTasks(ctx, { kind, limit: 200 }),
+      ctx.db.reviewTask.count({ where: { status: 'OPEN', ...(kind ? { kind } : {}) } }),
+    ]);
+    return sendAdminPage(reply, {
+      title: 'Review queue',
+      session: session(request),
+      current: '/admin/reviews',
+      body: queuePage(tasks, total, kind, decided),
+    });
   });
 
   scope.get<{ Params: { id: string } }>('/admin/reviews/:id', reviewer, async (request, reply) => {
@@ -46,14 +69,20 @@ export function adminReviewRoutes(scope: FastifyInstance, ctx: WebContext): void
     const parsed = parseInput(ReviewDecisionInput, { decision: values.decision || undefined, comment: values.comment });
     if (!parsed.ok) {
       // The page again, with what was chosen and typed kept and each problem named.
-      const errors = Object.fromEntries(Object.keys(parsed.fields).filter((k) => k in MESSAGES).map((k) => [k, MESSAGES[k as keyof typeof MESSAGES]]));
+      const errors = Object.fromEntries(
+        Object.keys(parsed.fields)
+          .filter((k) => k in MESSAGES)
+          .map((k) => [k, MESSAGES[k as keyof typeof MESSAGES]]),
+      );
       return showTask(reply, request, task, { ...values, errors }, 400);
     }
     const result = await decideReview(ctx, task.id, session(request).user.id, parsed.value.decision, parsed.value.comment);
     if (result.kind === 'not_found') return missing(reply, request);
     if (result.kind === 'already_decided') {
       return messagePage(reply, {
-        status: 409, session: session(request), title: 'Already decided',
+        status: 409,
+        session: session(request),
+        title: 'Already decided',
         text: `The task for application ${task.application.number} had already been decided, so this decision was not recorded.`,
         back: { href: `/admin/reviews/${task.id}`, label: 'See the recorded decision' },
       });

@@ -20,7 +20,11 @@ export const SESSION_COOKIE = 'amparo_admin';
 export const SIGN_IN_COOKIE = 'amparo_admin_signin';
 export const SESSION_MS = 8 * 60 * 60 * 1000;
 
-export interface AdminSession { id: string; user: SignedInUser; csrfToken: string }
+export interface AdminSession {
+  id: string;
+  user: SignedInUser;
+  csrfToken: string;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,7 +33,12 @@ declare module 'fastify' {
 }
 
 const newToken = () => randomBytes(32).toString('base64url');
-const cookieOptions = (request: FastifyRequest) => ({ path: '/admin', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' });
+const cookieOptions = (request: FastifyRequest) => ({
+  path: '/admin',
+  httpOnly: true,
+  sameSite: 'strict' as const,
+  secure: request.protocol === 'https',
+});
 
 /** Equal strings, compared in constant time; an empty expected value never matches. */
 export function sameToken(given: string, expected: string): boolean {
@@ -49,7 +58,9 @@ export async function startSession(db: Db, request: FastifyRequest, reply: Fasti
   const token = newToken();
   // A fresh token at every sign-in (no fixation); expired rows of this user go while we are here.
   await db.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: new Date() } } });
-  await db.session.create({ data: { tokenHash: hashToken(token), userId: user.id, csrfToken: newToken(), expiresAt: new Date(Date.now() + SESSION_MS) } });
+  await db.session.create({
+    data: { tokenHash: hashToken(token), userId: user.id, csrfToken: newToken(), expiresAt: new Date(Date.now() + SESSION_MS) },
+  });
   reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(request), maxAge: SESSION_MS / 1000 });
   reply.clearCookie(SIGN_IN_COOKIE, cookieOptions(request));
 }
@@ -84,7 +95,8 @@ export function signInFormToken(request: FastifyRequest, reply: FastifyReply): s
   return token;
 }
 
-export const signInFormTokenValid = (request: FastifyRequest) => sameToken(field(request.body, CSRF_FIELD), request.cookies[SIGN_IN_COOKIE] ?? '');
+export const signInFormTokenValid = (request: FastifyRequest) =>
+  sameToken(field(request.body, CSRF_FIELD), request.cookies[SIGN_IN_COOKIE] ?? '');
 
 /**
  * preHandler: a signed-in user with one of `roles` (any role when none given); for POST, the session's
@@ -100,7 +112,12 @@ export function requireAdminSession(db: Db, ...roles: Role[]) {
       return messagePage(reply, { status: 403, session, title: 'Not allowed', text: 'Your role does not give access to this page.' });
     }
     if (request.method === 'POST' && !sameToken(field(request.body, CSRF_FIELD), session.csrfToken)) {
-      return messagePage(reply, { status: 403, session, title: 'Form not accepted', text: 'This form did not come from a page of this session. Go back, reload the page and send it again.' });
+      return messagePage(reply, {
+        status: 403,
+        session,
+        title: 'Form not accepted',
+        text: 'This form did not come from a page of this session. Go back, reload the page and send it again.',
+      });
     }
     return undefined;
   };
@@ -118,7 +135,9 @@ export function passwordSignIn(db: Db, throttle = new SignInThrottle({ limit: 5,
   return async (username: string, password: string): Promise<SignInResult> => {
     const retryAfterMs = throttle.retryAfterMs(username);
     if (retryAfterMs > 0) return { kind: 'throttled', retryAfterMs };
-    const user = username ? await db.user.findUnique({ where: { username }, select: { id: true, username: true, role: true, passwordHash: true } }) : null;
+    const user = username
+      ? await db.user.findUnique({ where: { username }, select: { id: true, username: true, role: true, passwordHash: true } })
+      : null;
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummy));
     if (!ok || !user?.passwordHash) {
       throttle.fail(username);

@@ -13,7 +13,8 @@ export const en: Catalog = {
   'index.none': 'There are no open programs right now.',
 
   'apply.title': 'Apply: {program}',
-  'apply.intro': 'Fill in this form to apply. Have your {idName} and your bank account or mobile wallet details with you. All fields are required.',
+  'apply.intro':
+    'Fill in this form to apply. Have your {idName} and your bank account or mobile wallet details with you. All fields are required.',
   'apply.section.person': 'About you',
   'apply.section.household': 'Your household',
   'apply.section.payment': 'How you want to be paid',
@@ -38,7 +39,8 @@ export const en: Catalog = {
   'label.dependantsUnder18': 'How many of them are under 18',
   'hint.dependantsUnder18': 'Type 0 if none.',
   'label.declaredMonthlyIncome': 'Total household income per month',
-  'hint.declaredMonthlyIncome': 'In {currency}, adding up what everyone in the household earns. For example: 850.00. Type 0 if you have no income.',
+  'hint.declaredMonthlyIncome':
+    'In {currency}, adding up what everyone in the household earns. For example: 850.00. Type 0 if you have no income.',
   'label.rail': 'Choose one',
   'label.rail.BANK': 'Into a bank account',
   'label.rail.WALLET': 'Into a mobile phone wallet',
@@ -61,7 +63,8 @@ export const en: Catalog = {
   'errors.prefix': 'Error:',
   'err.nationalId.required': 'Enter your {idName} number.',
   'err.nationalId.format': 'A {idName} has 11 digits. Check that you typed all of them.',
-  'err.nationalId.check_digit': 'This {idName} is not valid: the last digits (check digits) do not match the others. Check that you typed it correctly.',
+  'err.nationalId.check_digit':
+    'This {idName} is not valid: the last digits (check digits) do not match the others. Check that you typed it correctly.',
   'err.fullName': 'Enter your full name, at least 3 letters.',
   'err.dateOfBirth.required': 'Enter the day, month and year you were born.',
   'err.dateOfBirth.invalid': 'That date does not exist. Check the day, the month and the year (4 digits).',
@@ -113,7 +116,8 @@ export const en: Catalog = {
   'hint.statement': 'You can leave this empty. Up to 2000 characters.',
   'appeal.submit': 'Send appeal',
   'appeal.filed': 'We have received your appeal',
-  'appeal.filed.body': 'A person from the program will look at your case again. We will send you an SMS with the decision. Your application number is {number}.',
+  'appeal.filed.body':
+    'A person from the program will look at your case again. We will send you an SMS with the decision. Your application number is {number}.',
   'appeal.already': 'We have already received an appeal for this application. A person from the program is looking at it.',
   'appeal.closed': 'The time to appeal has ended, so we cannot accept the appeal.',
   'appeal.notRejected': 'This application was not rejected, so there is nothing to appeal.',

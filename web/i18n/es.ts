@@ -13,7 +13,8 @@ export const es = {
   'index.none': 'Ahora no hay programas abiertos.',
 
   'apply.title': 'Solicitud: {program}',
-  'apply.intro': 'Complete este formulario para pedir el beneficio. Tenga a mano su {idName} y los datos de su cuenta de banco o billetera. Todos los campos son obligatorios.',
+  'apply.intro':
+    'Complete este formulario para pedir el beneficio. Tenga a mano su {idName} y los datos de su cuenta de banco o billetera. Todos los campos son obligatorios.',
   'apply.section.person': 'Sus datos',
   'apply.section.household': 'Su hogar',
   'apply.section.payment': 'Cómo quiere recibir el pago',
@@ -38,7 +39,8 @@ export const es = {
   'label.dependantsUnder18': 'Cuántas de ellas tienen menos de 18 años',
   'hint.dependantsUnder18': 'Escriba 0 si no hay ninguna.',
   'label.declaredMonthlyIncome': 'Ingreso total del hogar por mes',
-  'hint.declaredMonthlyIncome': 'En {currency}, sumando lo que ganan todas las personas del hogar. Por ejemplo: 850,00. Escriba 0 si no tienen ingresos.',
+  'hint.declaredMonthlyIncome':
+    'En {currency}, sumando lo que ganan todas las personas del hogar. Por ejemplo: 850,00. Escriba 0 si no tienen ingresos.',
   'label.rail': 'Elija una opción',
   'label.rail.BANK': 'En una cuenta de banco',
   'label.rail.WALLET': 'En una billetera del celular',
@@ -52,7 +54,8 @@ export const es = {
   'privacy.title': 'Aviso de privacidad',
   'privacy.what': 'Qué pedimos: los datos de este formulario.',
   'privacy.why': 'Para qué: para saber si su hogar puede recibir el beneficio y para pagarle.',
-  'privacy.who': 'Quién los ve: solo el equipo del programa y el banco o la billetera que usted eligió. Los comparamos con el registro social.',
+  'privacy.who':
+    'Quién los ve: solo el equipo del programa y el banco o la billetera que usted eligió. Los comparamos con el registro social.',
   'privacy.keep': 'Cuánto tiempo: mientras dure el programa y luego el tiempo que pida la ley.',
   'privacy.delete': 'Para ver, corregir o borrar sus datos, pídalo en la oficina del programa con su número de solicitud.',
   'label.consent': 'Leí el aviso de privacidad y acepto que usen mis datos para esta solicitud.',
@@ -61,7 +64,8 @@ export const es = {
   'errors.prefix': 'Error:',
   'err.nationalId.required': 'Escriba su número de {idName}.',
   'err.nationalId.format': 'El {idName} tiene 11 números. Revise que los escribió todos.',
-  'err.nationalId.check_digit': 'Este {idName} no es válido: los últimos números (dígitos de control) no coinciden con los demás. Revise que lo escribió bien.',
+  'err.nationalId.check_digit':
+    'Este {idName} no es válido: los últimos números (dígitos de control) no coinciden con los demás. Revise que lo escribió bien.',
   'err.fullName': 'Escriba su nombre completo, de al menos 3 letras.',
   'err.dateOfBirth.required': 'Escriba el día, el mes y el año en que nació.',
   'err.dateOfBirth.invalid': 'Esa fecha no existe. Revise el día, el mes y el año (4 números).',
@@ -113,7 +117,8 @@ export const es = {
   'hint.statement': 'Puede dejarlo en blanco. Hasta 2000 letras.',
   'appeal.submit': 'Enviar apelación',
   'appeal.filed': 'Recibimos su apelación',
-  'appeal.filed.body': 'Una persona del programa revisará su caso. Le enviaremos un SMS con la decisión. Su número de solicitud es {number}.',
+  'appeal.filed.body':
+    'Una persona del programa revisará su caso. Le enviaremos un SMS con la decisión. Su número de solicitud es {number}.',
   'appeal.already': 'Ya recibimos una apelación para esta solicitud. Una persona del programa la está revisando.',
   'appeal.closed': 'El plazo para apelar ya terminó, así que no podemos recibir la apelación.',
   'appeal.notRejected': 'Esta solicitud no fue rechazada, así que no hay nada que apelar.',

@@ -49,7 +49,8 @@ export function fromAcceptLanguage(header: string | undefined): Language | undef
   return ranked[0]?.lang as Language | undefined;
 }
 
-const first = (value: unknown): string | undefined => (Array.isArray(value) ? first(value[0]) : typeof value === 'string' ? value : undefined);
+const first = (value: unknown): string | undefined =>
+  Array.isArray(value) ? first(value[0]) : typeof value === 'string' ? value : undefined;
 
 /**
  * The page's language for this request. A ?lang= choice is remembered in a cookie for a year:
@@ -71,5 +72,9 @@ export function negotiateLanguage(request: FastifyRequest, reply: FastifyReply):
 
 /** The language switch: this page's path with ?lang= for each language (other query values dropped). */
 export function languageLinks(path: string, extra: Record<string, string> = {}) {
-  return LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code], href: `${path}?${new URLSearchParams({ ...extra, lang: code }).toString()}` }));
+  return LANGUAGES.map((code) => ({
+    code,
+    name: LANGUAGE_NAMES[code],
+    href: `${path}?${new URLSearchParams({ ...extra, lang: code }).toString()}`,
+  }));
 }

@@ -13,7 +13,8 @@ export const pt: Catalog = {
   'index.none': 'Agora não há programas abertos.',
 
   'apply.title': 'Pedido: {program}',
-  'apply.intro': 'Preencha este formulário para pedir o benefício. Tenha em mãos o seu {idName} e os dados da sua conta de banco ou carteira digital. Todos os campos são obrigatórios.',
+  'apply.intro':
+    'Preencha este formulário para pedir o benefício. Tenha em mãos o seu {idName} e os dados da sua conta de banco ou carteira digital. Todos os campos são obrigatórios.',
   'apply.section.person': 'Seus dados',
   'apply.section.household': 'Sua família',
   'apply.section.payment': 'Como você quer receber o pagamento',
@@ -38,7 +39,8 @@ export const pt: Catalog = {
   'label.dependantsUnder18': 'Quantas delas têm menos de 18 anos',
   'hint.dependantsUnder18': 'Escreva 0 se não houver nenhuma.',
   'label.declaredMonthlyIncome': 'Renda total da família por mês',
-  'hint.declaredMonthlyIncome': 'Em {currency}, somando o que ganham todas as pessoas da casa. Por exemplo: 850,00. Escreva 0 se não têm renda.',
+  'hint.declaredMonthlyIncome':
+    'Em {currency}, somando o que ganham todas as pessoas da casa. Por exemplo: 850,00. Escreva 0 se não têm renda.',
   'label.rail': 'Escolha uma opção',
   'label.rail.BANK': 'Numa conta de banco',
   'label.rail.WALLET': 'Numa carteira digital do celular',
@@ -61,7 +63,8 @@ export const pt: Catalog = {
   'errors.prefix': 'Erro:',
   'err.nationalId.required': 'Escreva o número do seu {idName}.',
   'err.nationalId.format': 'O {idName} tem 11 números. Confira se escreveu todos.',
-  'err.nationalId.check_digit': 'Este {idName} não é válido: os últimos números (dígitos verificadores) não batem com os outros. Confira se escreveu certo.',
+  'err.nationalId.check_digit':
+    'Este {idName} não é válido: os últimos números (dígitos verificadores) não batem com os outros. Confira se escreveu certo.',
   'err.fullName': 'Escreva o seu nome completo, com pelo menos 3 letras.',
   'err.dateOfBirth.required': 'Escreva o dia, o mês e o ano em que você nasceu.',
   'err.dateOfBirth.invalid': 'Essa data não existe. Confira o dia, o mês e o ano (4 números).',

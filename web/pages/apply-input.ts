@@ -7,8 +7,21 @@ import { countryVars, type Language, type MessageKey, type Translate } from '../
 import { field } from './http';
 
 export const FORM_FIELDS = [
-  'nationalId', 'fullName', 'dobDay', 'dobMonth', 'dobYear', 'phone', 'municipality', 'householdSize',
-  'dependantsUnder18', 'declaredMonthlyIncome', 'rail', 'bankCode', 'accountNumber', 'msisdn', 'consent',
+  'nationalId',
+  'fullName',
+  'dobDay',
+  'dobMonth',
+  'dobYear',
+  'phone',
+  'municipality',
+  'householdSize',
+  'dependantsUnder18',
+  'declaredMonthlyIncome',
+  'rail',
+  'bankCode',
+  'accountNumber',
+  'msisdn',
+  'consent',
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 export type FormValues = Record<FormField, string>;
@@ -16,11 +29,28 @@ export type FormValues = Record<FormField, string>;
 /** Where an error is shown: one per question (the date's three inputs share one); 'number' is the
  * status lookup's; '_' is the whole form. */
 export const ERROR_FIELDS = [
-  'nationalId', 'fullName', 'dateOfBirth', 'phone', 'municipality', 'householdSize', 'dependantsUnder18',
-  'declaredMonthlyIncome', 'rail', 'bankCode', 'accountNumber', 'msisdn', 'consent', 'number', '_',
+  'nationalId',
+  'fullName',
+  'dateOfBirth',
+  'phone',
+  'municipality',
+  'householdSize',
+  'dependantsUnder18',
+  'declaredMonthlyIncome',
+  'rail',
+  'bankCode',
+  'accountNumber',
+  'msisdn',
+  'consent',
+  'number',
+  '_',
 ] as const;
 export type ErrorField = (typeof ERROR_FIELDS)[number];
-export interface FieldError { field: ErrorField; anchor: string; message: string }
+export interface FieldError {
+  field: ErrorField;
+  anchor: string;
+  message: string;
+}
 
 const CALLING_CODE: Record<Country, string> = { BR: '55', AR: '54' };
 
@@ -45,7 +75,8 @@ export function dateProblem(day: string, month: string, year: string): 'required
   const iso = isoDate(day, month, year);
   if (iso === '') return 'required';
   const date = new Date(`${iso}T00:00:00Z`);
-  if (iso === 'invalid' || Number.isNaN(date.getTime()) || !date.toISOString().startsWith(iso) || Number(iso.slice(0, 4)) < 1900) return 'invalid';
+  if (iso === 'invalid' || Number.isNaN(date.getTime()) || !date.toISOString().startsWith(iso) || Number(iso.slice(0, 4)) < 1900)
+    return 'invalid';
   return date.getTime() > Date.now() ? 'future' : null;
 }
 
@@ -75,9 +106,11 @@ const count = (raw: string): number | string | undefined => {
 /** The body submitApplication validates: exactly the schema's keys, nothing else from the form. */
 export function toApplication(v: FormValues, lang: Language, country: Country): Record<string, unknown> {
   const payment =
-    v.rail === 'BANK' ? { rail: 'BANK', bankCode: v.bankCode.replace(/\s/g, ''), accountNumber: v.accountNumber.replace(/[\s.-]/g, '') }
-    : v.rail === 'WALLET' ? { rail: 'WALLET', msisdn: normalizePhone(v.msisdn, country) }
-    : { rail: undefined };
+    v.rail === 'BANK'
+      ? { rail: 'BANK', bankCode: v.bankCode.replace(/\s/g, ''), accountNumber: v.accountNumber.replace(/[\s.-]/g, '') }
+      : v.rail === 'WALLET'
+        ? { rail: 'WALLET', msisdn: normalizePhone(v.msisdn, country) }
+        : { rail: undefined };
   return {
     nationalId: v.nationalId,
     fullName: v.fullName,
@@ -94,13 +127,24 @@ export function toApplication(v: FormValues, lang: Language, country: Country): 
 }
 
 const PATHS: Record<string, ErrorField> = {
-  nationalId: 'nationalId', fullName: 'fullName', dateOfBirth: 'dateOfBirth', phone: 'phone', municipality: 'municipality',
-  householdSize: 'householdSize', dependantsUnder18: 'dependantsUnder18', declaredMonthlyIncome: 'declaredMonthlyIncome',
-  payment: 'rail', 'payment.rail': 'rail', 'payment.bankCode': 'bankCode', 'payment.accountNumber': 'accountNumber',
-  'payment.msisdn': 'msisdn', consent: 'consent',
+  nationalId: 'nationalId',
+  fullName: 'fullName',
+  dateOfBirth: 'dateOfBirth',
+  phone: 'phone',
+  municipality: 'municipality',
+  householdSize: 'householdSize',
+  dependantsUnder18: 'dependantsUnder18',
+  declaredMonthlyIncome: 'declaredMonthlyIncome',
+  payment: 'rail',
+  'payment.rail': 'rail',
+  'payment.bankCode': 'bankCode',
+  'payment.accountNumber': 'accountNumber',
+  'payment.msisdn': 'msisdn',
+  consent: 'consent',
 };
 
-export const anchorOf = (f: ErrorField): string => (f === 'dateOfBirth' ? 'dobDay' : f === 'rail' ? 'rail-BANK' : f === '_' ? 'nationalId' : f);
+export const anchorOf = (f: ErrorField): string =>
+  f === 'dateOfBirth' ? 'dobDay' : f === 'rail' ? 'rail-BANK' : f === '_' ? 'nationalId' : f;
 
 function messageKey(f: ErrorField, v: FormValues, country: Country): MessageKey {
   switch (f) {
@@ -113,7 +157,9 @@ function messageKey(f: ErrorField, v: FormValues, country: Country): MessageKey 
       return `err.dateOfBirth.${dateProblem(v.dobDay, v.dobMonth, v.dobYear) ?? 'invalid'}`;
     case 'dependantsUnder18': {
       const [size, under] = [count(v.householdSize), count(v.dependantsUnder18)];
-      return typeof size === 'number' && typeof under === 'number' && under >= size ? 'err.dependantsUnder18.tooMany' : 'err.dependantsUnder18';
+      return typeof size === 'number' && typeof under === 'number' && under >= size
+        ? 'err.dependantsUnder18.tooMany'
+        : 'err.dependantsUnder18';
     }
     case '_':
       return 'err.form';
@@ -129,5 +175,9 @@ export function localizeErrors(fields: FieldErrors, v: FormValues, country: Coun
   const [size, under] = [count(v.householdSize), count(v.dependantsUnder18)];
   if (typeof size === 'number' && typeof under === 'number' && under >= size) wrong.add('dependantsUnder18');
   const vars = countryVars(country);
-  return ERROR_FIELDS.filter((f) => wrong.has(f)).map((f) => ({ field: f, anchor: anchorOf(f), message: t(messageKey(f, v, country), vars) }));
+  return ERROR_FIELDS.filter((f) => wrong.has(f)).map((f) => ({
+    field: f,
+    anchor: anchorOf(f),
+    message: t(messageKey(f, v, country), vars),
+  }));
 }

@@ -12,14 +12,28 @@ const CSP = `default-src 'none'; style-src '${CSS_HASH}'; form-action 'self'; ba
 
 /** Registers applicant routes in their own scope with form parsing, cookies, headers and HTML errors. */
 export function applicantScope(app: FastifyInstance, log: Logger, routes: (scope: FastifyInstance) => void): void {
-  htmlScope(app, log, {
-    csp: CSP,
-    errorPage: (request, reply, status) => {
-      const { lang, t } = pageLanguage(request, reply);
-      const body = html`<h1>${t('error.title')}</h1><p>${status === 400 ? t('err.form') : t('error.body')}</p>`;
-      return sendPage(reply, { lang, t, status, title: t('error.title'), body, switchPath: request.url.split('?')[0] ?? '/apply', personal: true });
+  htmlScope(
+    app,
+    log,
+    {
+      csp: CSP,
+      errorPage: (request, reply, status) => {
+        const { lang, t } = pageLanguage(request, reply);
+        const body = html`<h1>${t('error.title')}</h1>
+          <p>${status === 400 ? t('err.form') : t('error.body')}</p>`;
+        return sendPage(reply, {
+          lang,
+          t,
+          status,
+          title: t('error.title'),
+          body,
+          switchPath: request.url.split('?')[0] ?? '/apply',
+          personal: true,
+        });
+      },
     },
-  }, routes);
+    routes,
+  );
 }
 
 export interface PageOptions {
@@ -36,10 +50,16 @@ export interface PageOptions {
 }
 
 export function sendPage(reply: FastifyReply, o: PageOptions): FastifyReply {
-  const footer = html`<p>${o.t('site.help')}</p><p><a href="/status">${o.t('site.statusLink')}</a></p>`;
+  const footer = html`<p>${o.t('site.help')}</p>
+    <p><a href="/status">${o.t('site.statusLink')}</a></p>`;
   const page = layout({
-    lang: o.lang, title: o.title, body: o.body, footer,
-    skipLabel: o.t('site.skip'), siteName: o.t('site.name'), languagesLabel: o.t('site.languages'),
+    lang: o.lang,
+    title: o.title,
+    body: o.body,
+    footer,
+    skipLabel: o.t('site.skip'),
+    siteName: o.t('site.name'),
+    languagesLabel: o.t('site.languages'),
     languages: languageLinks(o.switchPath, o.switchQuery),
   });
   return reply

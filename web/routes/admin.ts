@@ -12,20 +12,52 @@ import { adminFinanceReportRoutes } from '../admin/finance-report-routes';
 import { adminProgramRoutes } from '../admin/program-routes';
 import { adminReviewRoutes } from '../admin/review-routes';
 import {
-  currentSession, endSession, passwordSignIn, requireAdminSession, safeNext, signInFormToken, signInFormTokenValid, startSession, type AdminSession,
+  currentSession,
+  endSession,
+  passwordSignIn,
+  requireAdminSession,
+  safeNext,
+  signInFormToken,
+  signInFormTokenValid,
+  startSession,
+  type AdminSession,
 } from '../admin/session';
 
-interface SignInForm { username: string; next: string; problem?: string; notice?: string }
+interface SignInForm {
+  username: string;
+  next: string;
+  problem?: string;
+  notice?: string;
+}
 
 function signInPage(reply: FastifyReply, token: string, f: SignInForm, status = 200): FastifyReply {
   // The problem is one sentence for every failure: it never says whether the username exists.
   const body = html`${f.problem ? html`<div class="summary" role="alert" tabindex="-1"><p>${f.problem}</p></div>` : ''}
-${f.notice ? html`<div class="notice" role="status"><p>${f.notice}</p></div>` : ''}
-<h1>Sign in</h1><p>For program staff: reviewers, approvers, administrators and finance.</p>
-<form method="post" action="/admin/sign-in" class="narrow">${hiddenCsrf(token)}<input type="hidden" name="next" value="${f.next}">
-<div class="f"><label for="username">Username</label><input id="username" name="username" type="text" value="${f.username}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" required></div>
-<div class="f"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required></div>
-<button type="submit">Sign in</button></form>`;
+    ${f.notice ? html`<div class="notice" role="status"><p>${f.notice}</p></div>` : ''}
+    <h1>Sign in</h1>
+    <p>For program staff: reviewers, approvers, administrators and finance.</p>
+    <form method="post" action="/admin/sign-in" class="narrow">
+      ${hiddenCsrf(token)}<input type="hidden" name="next" value="${f.next}" />
+      <div class="f">
+        <label for="username">Username</label
+        ><input
+          id="username"
+          name="username"
+          type="text"
+          value="${f.username}"
+          autocomplete="username"
+          autocapitalize="none"
+          spellcheck="false"
+          maxlength="64"
+          required
+        />
+      </div>
+      <div class="f">
+        <label for="password">Password</label
+        ><input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required />
+      </div>
+      <button type="submit">Sign in</button>
+    </form>`;
   return sendAdminPage(reply, { status, title: f.problem ? 'Error: Sign in' : 'Sign in', body });
 }
 
@@ -53,9 +85,19 @@ export function adminRoutes(app: FastifyInstance, ctx: WebContext): void {
       if (result.kind === 'throttled') {
         const minutes = Math.ceil(result.retryAfterMs / 60_000);
         void reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
-        return signInPage(reply, token, { username, next, problem: `Too many failed sign-ins for this username. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.` }, 429);
+        return signInPage(
+          reply,
+          token,
+          {
+            username,
+            next,
+            problem: `Too many failed sign-ins for this username. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+          },
+          429,
+        );
       }
-      if (result.kind === 'wrong') return signInPage(reply, token, { username, next, problem: 'The username or the password is not right.' }, 401);
+      if (result.kind === 'wrong')
+        return signInPage(reply, token, { username, next, problem: 'The username or the password is not right.' }, 401);
       await startSession(ctx.db, request, reply, result.user);
       await audit(ctx.db, { actor: result.user.id, action: 'admin.signed_in', entityType: 'user', entityId: result.user.id });
       return reply.redirect(next, 303);
@@ -72,9 +114,13 @@ export function adminRoutes(app: FastifyInstance, ctx: WebContext): void {
       const session = request.adminSession as AdminSession;
       const sections = sectionsFor(session.user.role);
       const body = html`<h1>Amparo admin</h1>
-${sections.length
-    ? html`<ul>${sections.map((s) => html`<li><a href="${s.href}">${s.label}</a>: ${s.description}</li>`)}</ul>`
-    : html`<p>There are no pages for your role yet. Use the admin API with your token.</p>`}`;
+        ${
+          sections.length
+            ? html`<ul>
+                ${sections.map((s) => html`<li><a href="${s.href}">${s.label}</a>: ${s.description}</li>`)}
+              </ul>`
+            : html`<p>There are no pages for your role yet. Use the admin API with your token.</p>`
+        }`;
       return sendAdminPage(reply, { title: 'Home', session, current: '/admin', body });
     });
 
@@ -85,6 +131,12 @@ ${sections.length
 
     // Anything else under /admin: an HTML 404 in the admin layout rather than the API's JSON.
     scope.get('/admin/*', async (request, reply) =>
-      messagePage(reply, { status: 404, session: await currentSession(ctx.db, request), title: 'Page not found', text: 'There is no admin page at this address.' }));
+      messagePage(reply, {
+        status: 404,
+        session: await currentSession(ctx.db, request),
+        title: 'Page not found',
+        text: 'There is no admin page at this address.',
+      }),
+    );
   });
 }

@@ -22,7 +22,10 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   // Status by application number: no personal data in the answer.
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number', async (request) => {
-    const found = await ctx.db.application.findUnique({ where: { number: request.params.number }, select: { number: true, status: true, reasonCodes: true, decidedAt: true } });
+    const found = await ctx.db.application.findUnique({
+      where: { number: request.params.number },
+      select: { number: true, status: true, reasonCodes: true, decidedAt: true },
+    });
     if (!found) throw notFound('application');
     return { applicationNumber: found.number, status: found.status, reasonCodes: found.reasonCodes, decidedAt: found.decidedAt };
   });

@@ -23,8 +23,15 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
   };
   const notFoundPage = (reply: FastifyReply, lang: Language, t: Translate) =>
     sendPage(reply, {
-      lang, t, status: 404, title: t('notFound.title'), switchPath: '/apply', personal: false,
-      body: html`<h1>${t('notFound.title')}</h1><p>${t('notFound.body')}</p><p><a href="/apply">${t('index.title')}</a></p>`,
+      lang,
+      t,
+      status: 404,
+      title: t('notFound.title'),
+      switchPath: '/apply',
+      personal: false,
+      body: html`<h1>${t('notFound.title')}</h1>
+        <p>${t('notFound.body')}</p>
+        <p><a href="/apply">${t('index.title')}</a></p>`,
     });
   const formAction = (code: string, lang: Language) => `/apply/${encodeURIComponent(code)}?lang=${lang}`;
 
@@ -33,9 +40,20 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const { lang, t } = pageLanguage(request, reply);
       const programs = await ctx.db.program.findMany({ select: { code: true, name: true }, orderBy: { createdAt: 'desc' }, take: 50 });
       const list = programs.length
-        ? html`<ul>${programs.map((p) => html`<li><a href="/apply/${encodeURIComponent(p.code)}">${p.name}</a> (${p.code})</li>`)}</ul>`
+        ? html`<ul>
+            ${programs.map((p) => html`<li><a href="/apply/${encodeURIComponent(p.code)}">${p.name}</a> (${p.code})</li>`)}
+          </ul>`
         : html`<p>${t('index.none')}</p>`;
-      return sendPage(reply, { lang, t, title: t('index.title'), switchPath: '/apply', personal: false, body: html`<h1>${t('index.title')}</h1><p>${t('index.intro')}</p>${list}` });
+      return sendPage(reply, {
+        lang,
+        t,
+        title: t('index.title'),
+        switchPath: '/apply',
+        personal: false,
+        body: html`<h1>${t('index.title')}</h1>
+          <p>${t('index.intro')}</p>
+          ${list}`,
+      });
     });
 
     scope.get<{ Params: { code: string } }>('/apply/:code', async (request, reply) => {
@@ -43,7 +61,11 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const program = await findProgram(request.params.code);
       if (!program) return notFoundPage(reply, lang, t);
       return sendPage(reply, {
-        lang, t, title: t('apply.title', { program: program.name }), switchPath: `/apply/${program.code}`, personal: false,
+        lang,
+        t,
+        title: t('apply.title', { program: program.name }),
+        switchPath: `/apply/${program.code}`,
+        personal: false,
         body: applyForm(program, formAction(program.code, lang), t, emptyForm(), []),
       });
     });
@@ -59,8 +81,12 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
         // Every value comes back as typed (the national ID too: the applicant typed it and may fix one digit).
         const errors = localizeErrors(result.fields, values, program.country, t);
         return sendPage(reply, {
-          lang, t, status: 400, title: `${t('errors.prefix')} ${t('apply.title', { program: program.name })}`,
-          switchPath: `/apply/${program.code}`, personal: true,
+          lang,
+          t,
+          status: 400,
+          title: `${t('errors.prefix')} ${t('apply.title', { program: program.name })}`,
+          switchPath: `/apply/${program.code}`,
+          personal: true,
           body: applyForm(program, formAction(program.code, lang), t, values, errors),
         });
       }
@@ -75,12 +101,29 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const number = String(request.query.n ?? '');
       if (!APPLICATION_NUMBER.test(number)) return reply.redirect(`/apply/${program.code}`, 303);
       const statusHref = `/status?${new URLSearchParams({ n: number }).toString()}`;
-      const body = html`<div class="panel"><h1>${t('done.title')}</h1><p>${t('done.number')}</p><p class="number">${number}</p></div>
-${request.query.e === '1' ? html`<p>${t('done.existing')}</p>` : ''}
-<p>${t('done.keep')}</p>
-<h2>${t('done.next')}</h2><ol><li>${t('done.next.1')}</li><li>${t('done.next.2')}</li><li>${t('done.next.3')}</li></ol>
-<p><a href="${statusHref}">${t('site.statusLink')}</a></p>`;
-      return sendPage(reply, { lang, t, title: t('done.title'), switchPath: `/apply/${program.code}/done`, switchQuery: { n: number }, personal: true, body });
+      const body = html`<div class="panel">
+          <h1>${t('done.title')}</h1>
+          <p>${t('done.number')}</p>
+          <p class="number">${number}</p>
+        </div>
+        ${request.query.e === '1' ? html`<p>${t('done.existing')}</p>` : ''}
+        <p>${t('done.keep')}</p>
+        <h2>${t('done.next')}</h2>
+        <ol>
+          <li>${t('done.next.1')}</li>
+          <li>${t('done.next.2')}</li>
+          <li>${t('done.next.3')}</li>
+        </ol>
+        <p><a href="${statusHref}">${t('site.statusLink')}</a></p>`;
+      return sendPage(reply, {
+        lang,
+        t,
+        title: t('done.title'),
+        switchPath: `/apply/${program.code}/done`,
+        switchQuery: { n: number },
+        personal: true,
+        body,
+      });
     });
   });
 }

@@ -12,7 +12,11 @@ const MAX_NOTIFICATION_BYTES = 4 * 1024 * 1024;
 export function callbackRoutes(app: FastifyInstance, ctx: WebContext): void {
   // Own scope: the XML parser (raw text for the codec) applies to this route only.
   void app.register((scope, _opts, done) => {
-    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: MAX_NOTIFICATION_BYTES }, (_req, body, next) => next(null, body));
+    scope.addContentTypeParser(
+      ['application/xml', 'text/xml'],
+      { parseAs: 'string', bodyLimit: MAX_NOTIFICATION_BYTES },
+      (_req, body, next) => next(null, body),
+    );
 
     scope.post('/callbacks/bank', { bodyLimit: MAX_NOTIFICATION_BYTES }, async (request, reply) => {
       const parsed = parseBankCallback(request.headers['x-event-id'], request.body);

@@ -13,10 +13,14 @@ export function cycleRoutes(app: FastifyInstance, ctx: WebContext): void {
   const { db } = ctx;
   const operators = { preHandler: requireRole(db, 'ADMIN', 'APPROVER') };
 
-  app.post<{ Params: { code: string } }>('/api/v1/programs/:code/cycles', { preHandler: requireRole(db, 'ADMIN') }, async (request, reply) => {
-    const cycle = await prepareCycle(ctx, request.params.code, signedIn(request).id);
-    return reply.code(201).send(await cycleView(ctx, cycle.id));
-  });
+  app.post<{ Params: { code: string } }>(
+    '/api/v1/programs/:code/cycles',
+    { preHandler: requireRole(db, 'ADMIN') },
+    async (request, reply) => {
+      const cycle = await prepareCycle(ctx, request.params.code, signedIn(request).id);
+      return reply.code(201).send(await cycleView(ctx, cycle.id));
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/api/v1/cycles/:id/approve', { preHandler: requireRole(db, 'APPROVER') }, async (request) => {
     const parsed = parseInput(CycleApprovalInput, request.body);
@@ -37,7 +41,11 @@ export function cycleRoutes(app: FastifyInstance, ctx: WebContext): void {
     });
   }
 
-  app.get<{ Params: { id: string } }>('/api/v1/cycles/:id', { preHandler: requireRole(db, 'ADMIN', 'APPROVER', 'FINANCE') }, async (request) => cycleView(ctx, request.params.id));
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/cycles/:id',
+    { preHandler: requireRole(db, 'ADMIN', 'APPROVER', 'FINANCE') },
+    async (request) => cycleView(ctx, request.params.id),
+  );
 
   app.post<{ Params: { id: string } }>('/api/v1/cycles/:id/reissues', { preHandler: requireRole(db, 'ADMIN') }, async (request, reply) => {
     const parsed = parseInput(ReissueInput, request.body);

@@ -24,7 +24,13 @@ export function financeReportRoutes(app: FastifyInstance, ctx: WebContext): void
   };
   // Exports are audited like actions: who took which file of a cycle's payments, and when.
   const downloaded = (request: FastifyRequest, cycleId: string, file: string, filter: { class?: string; status?: string } = {}) =>
-    audit(db, { actor: signedIn(request).id, action: 'cycle.report_downloaded', entityType: 'payment_cycle', entityId: cycleId, details: { file, ...filter } });
+    audit(db, {
+      actor: signedIn(request).id,
+      action: 'cycle.report_downloaded',
+      entityType: 'payment_cycle',
+      entityId: cycleId,
+      details: { file, ...filter },
+    });
 
   app.get<Params>('/api/v1/cycles/:id/report', readers, async (request) => financeReport(db, request.params.id));
 
@@ -36,7 +42,13 @@ export function financeReportRoutes(app: FastifyInstance, ctx: WebContext): void
 
   app.get<Params>('/api/v1/cycles/:id/breaks', readers, async (request) => {
     const q = query(request, BreakQuery);
-    return breakItems(db, request.params.id, { breakClass: q.class, status: q.status, page: q.page, pageSize: BREAKS_PAGE_SIZE, revealPersonalData: false });
+    return breakItems(db, request.params.id, {
+      breakClass: q.class,
+      status: q.status,
+      page: q.page,
+      pageSize: BREAKS_PAGE_SIZE,
+      revealPersonalData: false,
+    });
   });
 
   app.get<Params>('/api/v1/cycles/:id/breaks.csv', readers, async (request, reply) => {

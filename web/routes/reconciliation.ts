@@ -23,7 +23,13 @@ export function reconciliationRoutes(app: FastifyInstance, ctx: WebContext): voi
     const user = signedIn(request);
     const cycle = await findCycle(ctx, request.params.id);
     const workflowId = await requestReconciliation(ctx, cycle.id, 'on-demand');
-    await audit(db, { actor: user.id, action: 'reconciliation.requested', entityType: 'payment_cycle', entityId: cycle.id, details: { workflowId } });
+    await audit(db, {
+      actor: user.id,
+      action: 'reconciliation.requested',
+      entityType: 'payment_cycle',
+      entityId: cycle.id,
+      details: { workflowId },
+    });
     return reply.code(202).send({ workflowId });
   });
 
@@ -38,16 +44,28 @@ export function reconciliationRoutes(app: FastifyInstance, ctx: WebContext): voi
 
   // Own scope: the XML parser applies to the upload only.
   void app.register((scope, _opts, done) => {
-    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, next) => next(null, body));
-    scope.post<{ Querystring: Record<string, string> }>('/api/v1/statements', { ...finance, bodyLimit: MAX_UPLOAD_BYTES }, async (request, reply) => {
-      const query = parseInput(StatementUploadQuery, request.query);
-      if (!query.ok) throw badRequest(query.fields);
-      const user = signedIn(request);
-      const result = await uploadStatement(db, query.value.provider, request.headers['content-type'] ?? 'no content type', request.body);
-      await audit(db, { actor: user.id, action: 'statement.uploaded', entityType: 'statement', entityId: query.value.provider, details: { lines: result.lines, imported: result.imported, cycleIds: result.cycleIds } });
-      for (const cycleId of result.cycleIds) await requestReconciliation(ctx, cycleId, 'upload');
-      return reply.code(202).send(result);
-    });
+    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, next) =>
+      next(null, body),
+    );
+    scope.post<{ Querystring: Record<string, string> }>(
+      '/api/v1/statements',
+      { ...finance, bodyLimit: MAX_UPLOAD_BYTES },
+      async (request, reply) => {
+        const query = parseInput(StatementUploadQuery, request.query);
+        if (!query.ok) throw badRequest(query.fields);
+        const user = signedIn(request);
+        const result = await uploadStatement(db, query.value.provider, request.headers['content-type'] ?? 'no content type', request.body);
+        await audit(db, {
+          actor: user.id,
+          action: 'statement.uploaded',
+          entityType: 'statement',
+          entityId: query.value.provider,
+          details: { lines: result.lines, imported: result.imported, cycleIds: result.cycleIds },
+        });
+        for (const cycleId of result.cycleIds) await requestReconciliation(ctx, cycleId, 'upload');
+        return reply.code(202).send(result);
+      },
+    );
     done();
   });
 }

@@ -12,8 +12,14 @@ import { lookupForm, messagePage, statusView, type LookupValues } from '../pages
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
-  const page = (reply: FastifyReply, lang: Language, t: Translate, status: number, body: ReturnType<typeof lookupForm>, title = t('status.title')) =>
-    sendPage(reply, { lang, t, status, title, body, switchPath: '/status', personal: true });
+  const page = (
+    reply: FastifyReply,
+    lang: Language,
+    t: Translate,
+    status: number,
+    body: ReturnType<typeof lookupForm>,
+    title = t('status.title'),
+  ) => sendPage(reply, { lang, t, status, title, body, switchPath: '/status', personal: true });
 
   applicantScope(app, ctx.log, (scope) => {
     scope.get<{ Querystring: { n?: string } }>('/status', (request, reply) => {
@@ -28,7 +34,9 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       const { lang, t } = pageLanguage(request, reply);
       const v: LookupValues = {
         number: field(request.body, 'number').trim().slice(0, 20),
-        dobDay: field(request.body, 'dobDay').slice(0, 4), dobMonth: field(request.body, 'dobMonth').slice(0, 4), dobYear: field(request.body, 'dobYear').slice(0, 6),
+        dobDay: field(request.body, 'dobDay').slice(0, 4),
+        dobMonth: field(request.body, 'dobMonth').slice(0, 4),
+        dobYear: field(request.body, 'dobYear').slice(0, 6),
       };
       const errors: FieldError[] = [];
       if (!v.number) errors.push({ field: 'number', anchor: 'number', message: t('err.number') });
@@ -48,14 +56,29 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       const dateOfBirth = field(request.body, 'dateOfBirth');
       const statement = field(request.body, 'statement').slice(0, 2000);
       const [y = '', m = '', d = ''] = dateOfBirth.split('-');
-      const result = number && ISO_DATE.test(dateOfBirth) ? await fileAppeal(ctx, number, dateOfBirth, statement) : { kind: 'not_found' as const };
+      const result =
+        number && ISO_DATE.test(dateOfBirth) ? await fileAppeal(ctx, number, dateOfBirth, statement) : { kind: 'not_found' as const };
       switch (result.kind) {
         case 'filed':
-          return page(reply, lang, t, 200, messagePage(t, t('appeal.filed'), t('appeal.filed.body', { number: number.toUpperCase() })), t('appeal.filed'));
+          return page(
+            reply,
+            lang,
+            t,
+            200,
+            messagePage(t, t('appeal.filed'), t('appeal.filed.body', { number: number.toUpperCase() })),
+            t('appeal.filed'),
+          );
         case 'already_appealed':
           return page(reply, lang, t, 200, messagePage(t, t('appeal.title'), t('appeal.already')), t('appeal.title'));
         case 'not_appealable':
-          return page(reply, lang, t, 409, messagePage(t, t('appeal.title'), t(result.reason === 'window_closed' ? 'appeal.closed' : 'appeal.notRejected')), t('appeal.title'));
+          return page(
+            reply,
+            lang,
+            t,
+            409,
+            messagePage(t, t('appeal.title'), t(result.reason === 'window_closed' ? 'appeal.closed' : 'appeal.notRejected')),
+            t('appeal.title'),
+          );
         case 'not_found':
           return page(reply, lang, t, 404, lookupForm(t, lang, { number, dobDay: d, dobMonth: m, dobYear: y }, [], true));
       }

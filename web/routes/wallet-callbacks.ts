@@ -18,7 +18,15 @@ export function walletCallbackRoutes(app: FastifyInstance, ctx: WebContext): voi
       if (!parsed.ok) throw badRequest(parsed.fields);
       const { 'X-Event-Id': eventId, 'X-CorrelationID': messageId, batchId, batchStatus, completedCount, rejectionCount } = parsed.value;
       const stored = await ctx.db.providerEvent.createMany({
-        data: [{ provider: WALLET_PROVIDER, eventId, kind: 'batch-notification', messageId, payload: { batchId, batchStatus, completedCount, rejectionCount } }],
+        data: [
+          {
+            provider: WALLET_PROVIDER,
+            eventId,
+            kind: 'batch-notification',
+            messageId,
+            payload: { batchId, batchStatus, completedCount, rejectionCount },
+          },
+        ],
         skipDuplicates: true,
       });
       // One mechanism for every rail: the bank-callbacks queue maps messageId → batch workflow and signals it.
