@@ -24,10 +24,12 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
     }
     if (err.statusCode && err.statusCode < 500) {
       // Fastify's own 4xx: unparsable JSON, body too large, wrong content type.
-      return reply.code(err.statusCode).send({
-        error: err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'invalid_request',
-        fields: { _: err.message },
-      });
+      return reply
+        .code(err.statusCode)
+        .send({
+          error: err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'invalid_request',
+          fields: { _: err.message },
+        });
     }
     // Names and codes only: database errors can echo the values they were given.
     log.error('request failed', {

@@ -108,34 +108,18 @@ export interface LayoutOptions {
 export function layout(o: LayoutOptions): string {
   const switcher = o.languages.map(
     (l) =>
-      html`<li>
-        <a href="${l.href}" hreflang="${l.code}" lang="${l.code}" ${attr(l.code === o.lang, 'aria-current', 'true')}>${l.name}</a>
-      </li>`,
+      html`<li><a href="${l.href}" hreflang="${l.code}" lang="${l.code}"${attr(l.code === o.lang, 'aria-current', 'true')}>${l.name}</a></li>`,
   );
   return (
     '<!doctype html>' +
-    html`<html lang="${o.lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <title>${o.title} - ${o.siteName}</title>
-        <style>
-          ${new Html(CSS)}
-        </style>
-      </head>
-      <body>
-        <a class="skip" href="#main">${o.skipLabel}</a>
-        <header>
-          <a class="brand" href="/apply">${o.siteName}</a>
-          <nav aria-label="${o.languagesLabel}">
-            <ul>
-              ${switcher}
-            </ul>
-          </nav>
-        </header>
-        <main id="main" tabindex="-1">${o.body}</main>
-        ${o.footer ? html`<footer>${o.footer}</footer>` : ''}
-      </body>
-    </html>`.value
+    html`<html lang="${o.lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${o.title} - ${o.siteName}</title>
+<style>${new Html(CSS)}</style></head><body>
+<a class="skip" href="#main">${o.skipLabel}</a>
+<header><a class="brand" href="/apply">${o.siteName}</a><nav aria-label="${o.languagesLabel}"><ul>${switcher}</ul></nav></header>
+<main id="main" tabindex="-1">${o.body}</main>
+${o.footer ? html`<footer>${o.footer}</footer>` : ''}
+</body></html>`.value
   );
 }

@@ -26,22 +26,9 @@ function bar(rail: RailTotals, i: number, max: Decimal, currency: string): Html 
     const h = max.isZero() ? new Decimal(0) : new Decimal(t.amount).div(max).times(height);
     stacked = stacked.plus(h);
     // Bottom-up: paid first, so the failed, pending and break parts sit on top where they show.
-    return html`<rect
-      x="${x}"
-      y="${px(new Decimal(PLOT.base).minus(stacked))}"
-      width="${PLOT.bar}"
-      height="${px(h)}"
-      fill="${s.fill}"
-      stroke="#fff"
-      stroke-width="1"
-      data-series="${s.key}"
-      data-amount="${t.amount}"
-      ><title>${rail.provider}: ${s.label.toLowerCase()}, ${t.count} payments, ${t.amount} ${currency}</title></rect
-    >`;
+    return html`<rect x="${x}" y="${px(new Decimal(PLOT.base).minus(stacked))}" width="${PLOT.bar}" height="${px(h)}" fill="${s.fill}" stroke="#fff" stroke-width="1" data-series="${s.key}" data-amount="${t.amount}"><title>${rail.provider}: ${s.label.toLowerCase()}, ${t.count} payments, ${t.amount} ${currency}</title></rect>`;
   });
-  return html`<g
-    >${rects}<text x="${x + PLOT.bar / 2}" y="${PLOT.base + 20}" text-anchor="middle" font-size="14">${rail.provider}</text></g
-  >`;
+  return html`<g>${rects}<text x="${x + PLOT.bar / 2}" y="${PLOT.base + 20}" text-anchor="middle" font-size="14">${rail.provider}</text></g>`;
 }
 
 const describe = (rails: RailTotals[], currency: string) =>
@@ -56,51 +43,21 @@ export function outcomeChart(currency: string, rails: RailTotals[]): Html {
   const width = Math.max(PLOT.left + rails.length * (PLOT.bar + PLOT.gap) + 20, 560);
   const legend = SERIES.map(
     (s, i) =>
-      html`<rect x="${PLOT.left + i * 120}" y="${PLOT.base + 40}" width="14" height="14" fill="${s.fill}"></rect
-        ><text x="${PLOT.left + i * 120 + 20}" y="${PLOT.base + 52}" font-size="14">${s.label}</text>`,
+      html`<rect x="${PLOT.left + i * 120}" y="${PLOT.base + 40}" width="14" height="14" fill="${s.fill}"></rect><text x="${PLOT.left + i * 120 + 20}" y="${PLOT.base + 52}" font-size="14">${s.label}</text>`,
   );
-  const svg = html`<svg
-    xmlns="http://www.w3.org/2000/svg"
-    id="chart-${currency}"
-    role="img"
-    aria-label="${describe(rails, currency)}"
-    width="${width}"
-    height="${PLOT.base + 70}"
-    viewBox="0 0 ${width} ${PLOT.base + 70}"
-    data-max="${max.toFixed()}"
-    data-plot-height="${PLOT.base - PLOT.top}"
-  >
-    <title>Payments by outcome, ${currency}</title>
-    <line x1="${PLOT.left}" y1="${PLOT.base}" x2="${width - 10}" y2="${PLOT.base}" stroke="#0b0c0c"></line>
-    <text x="${PLOT.left - 8}" y="${PLOT.top + 5}" text-anchor="end" font-size="13">${max.toFixed(2)}</text>
-    <text x="${PLOT.left - 8}" y="${PLOT.base + 5}" text-anchor="end" font-size="13">0</text>
-    ${rails.map((r, i) => bar(r, i, max, currency))}${legend}
-  </svg>`;
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" id="chart-${currency}" role="img" aria-label="${describe(rails, currency)}" width="${width}" height="${PLOT.base + 70}" viewBox="0 0 ${width} ${PLOT.base + 70}" data-max="${max.toFixed()}" data-plot-height="${PLOT.base - PLOT.top}">
+<title>Payments by outcome, ${currency}</title>
+<line x1="${PLOT.left}" y1="${PLOT.base}" x2="${width - 10}" y2="${PLOT.base}" stroke="#0b0c0c"></line>
+<text x="${PLOT.left - 8}" y="${PLOT.top + 5}" text-anchor="end" font-size="13">${max.toFixed(2)}</text>
+<text x="${PLOT.left - 8}" y="${PLOT.base + 5}" text-anchor="end" font-size="13">0</text>
+${rails.map((r, i) => bar(r, i, max, currency))}${legend}</svg>`;
   const rows = rails.map(
     (r, i) =>
-      html`<tr>
-        <th scope="row">${r.provider}</th>
-        ${SERIES.map((s) => html`<td class="n">${r[s.key].amount}</td>`)}
-        <td class="n">${totals[i]!.toFixed(2)}</td>
-      </tr>`,
+      html`<tr><th scope="row">${r.provider}</th>${SERIES.map((s) => html`<td class="n">${r[s.key].amount}</td>`)}<td class="n">${totals[i]!.toFixed(2)}</td></tr>`,
   );
-  return html`<figure>
-      <div class="scroll">${svg}</div>
-      <figcaption>Paid, failed, pending and in-break amounts per rail, in ${currency}; the table below has the same numbers.</figcaption>
-    </figure>
-    <table id="chart-data-${currency}">
-      <caption>
-        Chart data (${currency})
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Rail</th>
-          ${SERIES.map((s) => html`<th scope="col" class="n">${s.label}</th>`)}
-          <th scope="col" class="n">Total</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`;
+  return html`<figure><div class="scroll">${svg}</div>
+<figcaption>Paid, failed, pending and in-break amounts per rail, in ${currency}; the table below has the same numbers.</figcaption></figure>
+<table id="chart-data-${currency}"><caption>Chart data (${currency})</caption>
+<thead><tr><th scope="col">Rail</th>${SERIES.map((s) => html`<th scope="col" class="n">${s.label}</th>`)}<th scope="col" class="n">Total</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
 }

@@ -55,101 +55,45 @@ export const breaksHref = (cycleId: string, q: { class?: string; status?: string
 
 function railTotals(t: RailTotals): Html {
   const row = (label: string, c: { count: number; amount: string }) =>
-    html`<tr>
-      <th scope="row">${label}</th>
-      <td class="n">${c.count}</td>
-      <td class="n">${c.amount}</td>
-    </tr>`;
+    html`<tr><th scope="row">${label}</th><td class="n">${c.count}</td><td class="n">${c.amount}</td></tr>`;
   const parts = [t.paid, t.failed, t.pending, t.breaks];
   const accounted = {
     count: parts.reduce((n, c) => n + c.count, 0),
     amount: parts.reduce((s, c) => s.plus(c.amount), new Decimal(0)).toFixed(2),
   };
-  return html`<table id="totals-${`${t.provider}-${t.currency}`.replace(/[^\w-]/g, '_')}">
-    <caption>
-      ${t.provider}, ${t.currency}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Category</th>
-        <th scope="col" class="n">Payments</th>
-        <th scope="col" class="n">Amount (${t.currency})</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${ROWS.map(([k, label]) => row(label, t[k]))}
-    </tbody>
-    <tfoot>
-      ${row('Paid + failed + pending + in break', accounted)}
-      <tr>
-        <th scope="row">Control check</th>
-        <td colspan="2">
-          ${
-            t.balanced
-              ? html`<span class="pass">Balanced</span>: instructed = paid + failed + pending + in break`
-              : html`<span class="fail">Not balanced</span>: instructed ${t.instructed.count} / ${t.instructed.amount}, accounted for
-                  ${accounted.count} / ${accounted.amount}`
-          }
-        </td>
-      </tr>
-    </tfoot>
-  </table>`;
+  return html`<table id="totals-${`${t.provider}-${t.currency}`.replace(/[^\w-]/g, '_')}"><caption>${t.provider}, ${t.currency}</caption>
+<thead><tr><th scope="col">Category</th><th scope="col" class="n">Payments</th><th scope="col" class="n">Amount (${t.currency})</th></tr></thead>
+<tbody>${ROWS.map(([k, label]) => row(label, t[k]))}</tbody>
+<tfoot>${row('Paid + failed + pending + in break', accounted)}<tr><th scope="row">Control check</th><td colspan="2">${
+    t.balanced
+      ? html`<span class="pass">Balanced</span>: instructed = paid + failed + pending + in break`
+      : html`<span class="fail">Not balanced</span>: instructed ${t.instructed.count} / ${t.instructed.amount}, accounted for ${accounted.count} / ${accounted.amount}`
+  }</td></tr></tfoot></table>`;
 }
 
 function breaksSection(r: FinanceReport): Html {
   const s = r.breakStatus;
   const rows = r.breaksByClass.map(
-    (b) =>
-      html`<tr>
-        <th scope="row">${b.breakClass}<br /><span class="hint">${CLASS_TEXT[b.breakClass] ?? ''}</span></th>
-        <td>${b.provider}</td>
-        <td>${b.currency}</td>
-        <td class="n">${b.count}</td>
-        <td class="n">${b.amount}</td>
-        <td>
-          <a href="${breaksHref(r.cycle.id, { class: b.breakClass })}"
-            >See the breaks<span class="vh"> of class ${b.breakClass} at ${b.provider}</span></a
-          >
-        </td>
-      </tr>`,
+    (
+      b,
+    ) => html`<tr><th scope="row">${b.breakClass}<br><span class="hint">${CLASS_TEXT[b.breakClass] ?? ''}</span></th><td>${b.provider}</td><td>${b.currency}</td>
+<td class="n">${b.count}</td><td class="n">${b.amount}</td><td><a href="${breaksHref(r.cycle.id, { class: b.breakClass })}">See the breaks<span class="vh"> of class ${b.breakClass} at ${b.provider}</span></a></td></tr>`,
   );
   return html`<h2>Breaks</h2>
-    <p id="break-status">
-      Open: <strong>${s.OPEN}</strong>, resolved: ${s.RESOLVED}, cleared by a later run: ${s.CLEARED}.
-      <a href="${breaksHref(r.cycle.id, { status: 'OPEN' })}">Open breaks</a> · <a href="${breaksHref(r.cycle.id, {})}">All breaks</a>
-    </p>
-    ${
-      rows.length
-        ? html`<table id="breaks-by-class">
-            <caption>
-              Breaks found by the latest run, by class and rail
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Class</th>
-                <th scope="col">Rail</th>
-                <th scope="col">Currency</th>
-                <th scope="col" class="n">Breaks</th>
-                <th scope="col" class="n">Amount</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows}
-            </tbody>
-          </table>`
-        : html`<p>The latest run found no break.</p>`
-    }`;
+<p id="break-status">Open: <strong>${s.OPEN}</strong>, resolved: ${s.RESOLVED}, cleared by a later run: ${s.CLEARED}. <a href="${breaksHref(r.cycle.id, { status: 'OPEN' })}">Open breaks</a> · <a href="${breaksHref(r.cycle.id, {})}">All breaks</a></p>
+${
+  rows.length
+    ? html`<table id="breaks-by-class"><caption>Breaks found by the latest run, by class and rail</caption>
+<thead><tr><th scope="col">Class</th><th scope="col">Rail</th><th scope="col">Currency</th><th scope="col" class="n">Breaks</th><th scope="col" class="n">Amount</th><th scope="col">Details</th></tr></thead>
+<tbody>${rows}</tbody></table>`
+    : html`<p>The latest run found no break.</p>`
+}`;
 }
 
 function signOffSection(r: FinanceReport, viewer: Role, csrfToken: string, error?: string): Html {
   if (r.signOff) {
-    return html`<h2>Sign-off</h2>
-      <p id="signed-off">
-        Signed off by <strong>${r.signOff.username}</strong> at ${at(r.signOff.signedAt)}. This report is the one signed, and can no longer
-        change.
-      </p>
-      <p>SHA-256 of the signed report (canonical JSON): <code id="report-sha256">${r.signOff.sha256}</code></p>`;
+    return html`<h2>Sign-off</h2><p id="signed-off">Signed off by <strong>${r.signOff.username}</strong> at ${at(r.signOff.signedAt)}. This report is the one signed, and can no longer change.</p>
+<p>SHA-256 of the signed report (canonical JSON): <code id="report-sha256">${r.signOff.sha256}</code></p>`;
   }
   const why = !r.run
     ? 'The cycle has not been reconciled yet, so it cannot be signed off.'
@@ -158,34 +102,13 @@ function signOffSection(r: FinanceReport, viewer: Role, csrfToken: string, error
       : !r.run.balanced
         ? 'The latest reconciliation is not balanced, so the cycle cannot be signed off. Reconcile it again once the difference is explained.'
         : null;
-  if (why)
-    return html`<h2>Sign-off</h2>
-      <p>${why}</p>`;
-  if (viewer !== 'FINANCE')
-    return html`<h2>Sign-off</h2>
-      <p>Ready to be signed off by a person with the finance role.</p>`;
-  return html`<h2 id="sign-off">Sign-off</h2>
-    ${
-      error
-        ? html`<div class="summary" role="alert">
-            <p><a href="#confirm-sign-off">${error}</a></p>
-          </div>`
-        : ''
-    }
-    <p>
-      Signing off closes this cycle's reconciliation: the report and every break's resolution are stored as they are now, with their
-      SHA-256, and cannot change afterwards.
-    </p>
-    <form method="post" action="/admin/cycles/${r.cycle.id}/sign-off">
-      ${hiddenCsrf(csrfToken)}
-      <div class="check">
-        <input type="checkbox" id="confirm-sign-off" name="confirm" value="yes" required${attr(!!error, 'aria-invalid', 'true')} /><label
-          for="confirm-sign-off"
-          >I have checked the totals and every break's resolution</label
-        >
-      </div>
-      <button type="submit">Sign off the cycle</button>
-    </form>`;
+  if (why) return html`<h2>Sign-off</h2><p>${why}</p>`;
+  if (viewer !== 'FINANCE') return html`<h2>Sign-off</h2><p>Ready to be signed off by a person with the finance role.</p>`;
+  return html`<h2 id="sign-off">Sign-off</h2>${error ? html`<div class="summary" role="alert"><p><a href="#confirm-sign-off">${error}</a></p></div>` : ''}
+<p>Signing off closes this cycle's reconciliation: the report and every break's resolution are stored as they are now, with their SHA-256, and cannot change afterwards.</p>
+<form method="post" action="/admin/cycles/${r.cycle.id}/sign-off">${hiddenCsrf(csrfToken)}
+<div class="check"><input type="checkbox" id="confirm-sign-off" name="confirm" value="yes" required${attr(!!error, 'aria-invalid', 'true')}><label for="confirm-sign-off">I have checked the totals and every break's resolution</label></div>
+<button type="submit">Sign off the cycle</button></form>`;
 }
 
 export interface ReportPage {
@@ -199,39 +122,27 @@ export interface ReportPage {
 export function financeReportPage(p: ReportPage): Html {
   const r = p.report;
   const currencies = [...new Set(r.totals.map((t) => t.currency))];
-  return html`${notice(p.notice)}
-    <h1>Finance report: ${title(r)}</h1>
-    <p>
-      Cycle status: <strong>${STATUS_NAMES[r.cycle.status] ?? r.cycle.status}</strong>.
-      ${
-        r.run
-          ? html`Latest reconciliation run finished at ${at(r.run.finishedAt)} (${r.run.trigger}):
-              <strong id="run-balanced" class="${r.run.balanced ? 'pass' : 'fail'}">${r.run.balanced ? 'balanced' : 'not balanced'}</strong
-              >.`
-          : 'Not reconciled yet: the report appears after the first reconciliation run.'
-      }
-    </p>
-    ${
-      r.run
-        ? html`<h2>Control totals</h2>
-            ${r.totals.map(railTotals)}
-            <h2>Outcomes by rail</h2>
-            ${currencies.map((c) =>
-              outcomeChart(
-                c,
-                r.totals.filter((t) => t.currency === c),
-              ),
-            )}
-            ${breaksSection(r)}
-            <h2>Downloads</h2>
-            <ul>
-              <li><a id="report-csv" href="${base(r)}.csv" download>Report summary (CSV)</a></li>
-              <li><a id="breaks-csv" href="${base(r)}/breaks.csv" download>Every break (CSV, payment keys only)</a></li>
-            </ul>`
-        : ''
-    }
-    ${signOffSection(r, p.viewer, p.csrfToken, p.signOffError)}
-    <p><a href="/admin/cycles/${r.cycle.id}">Back to the cycle</a></p>`;
+  return html`${notice(p.notice)}<h1>Finance report: ${title(r)}</h1>
+<p>Cycle status: <strong>${STATUS_NAMES[r.cycle.status] ?? r.cycle.status}</strong>. ${
+    r.run
+      ? html`Latest reconciliation run finished at ${at(r.run.finishedAt)} (${r.run.trigger}): <strong id="run-balanced" class="${r.run.balanced ? 'pass' : 'fail'}">${r.run.balanced ? 'balanced' : 'not balanced'}</strong>.`
+      : 'Not reconciled yet: the report appears after the first reconciliation run.'
+  }</p>
+${
+  r.run
+    ? html`<h2>Control totals</h2>${r.totals.map(railTotals)}
+<h2>Outcomes by rail</h2>${currencies.map((c) =>
+        outcomeChart(
+          c,
+          r.totals.filter((t) => t.currency === c),
+        ),
+      )}
+${breaksSection(r)}
+<h2>Downloads</h2><ul><li><a id="report-csv" href="${base(r)}.csv" download>Report summary (CSV)</a></li><li><a id="breaks-csv" href="${base(r)}/breaks.csv" download>Every break (CSV, payment keys only)</a></li></ul>`
+    : ''
+}
+${signOffSection(r, p.viewer, p.csrfToken, p.signOffError)}
+<p><a href="/admin/cycles/${r.cycle.id}">Back to the cycle</a></p>`;
 }
 
 export interface ResolveFormError {
@@ -255,39 +166,17 @@ function resolveForm(p: BreaksPage, b: BreakItem): Html {
   const e = p.formError?.breakId === b.id ? p.formError : undefined;
   const choices = isBreakClass(b.breakClass) ? RESOLUTIONS_BY_CLASS[b.breakClass] : [];
   const hidden = (['class', 'status'] as const).map((k) =>
-    p.query[k] ? html`<input type="hidden" name="${k}" value="${p.query[k]}" />` : '',
+    p.query[k] ? html`<input type="hidden" name="${k}" value="${p.query[k]}">` : '',
   );
   const msg = (f: ResolveFormError['field']) =>
     e?.field === f ? html`<span class="msg" id="${f}-${b.id}-error"><span class="vh">Error: </span>${e.message}</span>` : '';
   // Under the break's row, the fields side by side: the table stays narrow enough to read.
-  return html`<form method="post" action="/admin/breaks/${b.id}/resolution" class="actions">
-    ${hiddenCsrf(p.csrfToken)}${hidden}<input type="hidden" name="page" value="${p.query.page}" />
-    <div class="f">
-      <label for="resolution-${b.id}">Resolution</label>${msg('resolution')}<select
-        id="resolution-${b.id}"
-        name="resolution"
-        required${attr(e?.field === 'resolution', 'aria-invalid', 'true')}
-      >
-        <option value="">Choose</option>
-        ${choices.map((c) => html`<option value="${c}" ${attr(e?.resolution === c, 'selected')}>${RESOLUTION_TEXT[c]}</option>`)}
-      </select>
-    </div>
-    <div class="f">
-      <label for="reason-${b.id}">Reason</label
-      ><span class="hint" id="reason-${b.id}-hint">What you checked (required for a write-off). Not the beneficiary's name or account.</span
-      >${msg('reason')}
-      <input
-        id="reason-${b.id}"
-        name="reason"
-        type="text"
-        maxlength="500"
-        value="${e?.reason ?? ''}"
-        aria-describedby="reason-${b.id}-hint${e?.field === 'reason' ? ` reason-${b.id}-error` : ''}"
-        ${attr(e?.field === 'reason', 'aria-invalid', 'true')}
-      />
-    </div>
-    <button type="submit">Resolve<span class="vh"> break ${b.paymentKey}</span></button>
-  </form>`;
+  return html`<form method="post" action="/admin/breaks/${b.id}/resolution" class="actions">${hiddenCsrf(p.csrfToken)}${hidden}<input type="hidden" name="page" value="${p.query.page}">
+<div class="f"><label for="resolution-${b.id}">Resolution</label>${msg('resolution')}<select id="resolution-${b.id}" name="resolution" required${attr(e?.field === 'resolution', 'aria-invalid', 'true')}>
+<option value="">Choose</option>${choices.map((c) => html`<option value="${c}"${attr(e?.resolution === c, 'selected')}>${RESOLUTION_TEXT[c]}</option>`)}</select></div>
+<div class="f"><label for="reason-${b.id}">Reason</label><span class="hint" id="reason-${b.id}-hint">What you checked (required for a write-off). Not the beneficiary's name or account.</span>${msg('reason')}
+<input id="reason-${b.id}" name="reason" type="text" maxlength="500" value="${e?.reason ?? ''}" aria-describedby="reason-${b.id}-hint${e?.field === 'reason' ? ` reason-${b.id}-error` : ''}"${attr(e?.field === 'reason', 'aria-invalid', 'true')}></div>
+<button type="submit">Resolve<span class="vh"> break ${b.paymentKey}</span></button></form>`;
 }
 
 export function breaksPage(p: BreaksPage): Html {
@@ -296,70 +185,27 @@ export function breaksPage(p: BreaksPage): Html {
   const mayResolve = p.viewer === 'FINANCE' && !r.signOff;
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
   const filter = (label: string, next: { class?: string; status?: string }, current: boolean) =>
-    html`<li><a href="${breaksHref(r.cycle.id, next)}" ${attr(current, 'aria-current', 'true')}>${label}</a></li>`;
+    html`<li><a href="${breaksHref(r.cycle.id, next)}"${attr(current, 'aria-current', 'true')}>${label}</a></li>`;
   const amount = (v: string | null, n?: number) =>
-    v === null ? '-' : html`${v}${n !== undefined && n !== 1 ? html`<br />(${n} lines)` : ''}`;
+    v === null ? '-' : html`${v}${n !== undefined && n !== 1 ? html`<br>(${n} lines)` : ''}`;
   const rows = list.items.map(
-    (b) =>
-      html`<tr>
-          <th scope="row"><code>${b.paymentKey}</code></th>
-          <td>${b.breakClass}</td>
-          <td>${b.provider}</td>
-          <td class="n">${amount(b.expectedAmount)}</td>
-          <td class="n">${amount(b.statementAmount, b.statementLines)}</td>
-          <td>${b.ourStatus ?? '-'} / ${b.railStatus ?? '-'}</td>
-          <td>${b.beneficiary ?? '-'}<br />${b.account ?? ''}</td>
-          <td>
-            ${STATUS_TEXT[b.status]}${b.resolution ? html`: ${b.resolution}${b.resolutionReason ? html`<br />"${b.resolutionReason}"` : ''}<br />by ${b.resolvedBy ?? '?'}${b.resolvedAt ? html`, ${at(b.resolvedAt)}` : ''}` : ''}
-          </td>
-        </tr>
-        ${
-          mayResolve && b.status === 'OPEN'
-            ? html`<tr>
-                <td colspan="8">${resolveForm(p, b)}</td>
-              </tr>`
-            : ''
-        }`,
+    (b) => html`<tr><th scope="row"><code>${b.paymentKey}</code></th><td>${b.breakClass}</td><td>${b.provider}</td>
+<td class="n">${amount(b.expectedAmount)}</td><td class="n">${amount(b.statementAmount, b.statementLines)}</td><td>${b.ourStatus ?? '-'} / ${b.railStatus ?? '-'}</td>
+<td>${b.beneficiary ?? '-'}<br>${b.account ?? ''}</td><td>${STATUS_TEXT[b.status]}${b.resolution ? html`: ${b.resolution}${b.resolutionReason ? html`<br>"${b.resolutionReason}"` : ''}<br>by ${b.resolvedBy ?? '?'}${b.resolvedAt ? html`, ${at(b.resolvedAt)}` : ''}` : ''}</td>
+</tr>${mayResolve && b.status === 'OPEN' ? html`<tr><td colspan="8">${resolveForm(p, b)}</td></tr>` : ''}`,
   );
   const e = p.formError;
   return html`${errorSummary(e ? [{ anchor: `${e.field}-${e.breakId}`, message: e.message }] : [])}${notice(p.notice)}
-    <h1>Breaks: ${title(r)}</h1>
-    <p>
-      ${q.class ? html`Class <strong>${q.class}</strong>: ${CLASS_TEXT[q.class] ?? ''}. ` : ''}${list.total}
-      ${list.total === 1 ? 'break' : 'breaks'}${q.status ? html`, ${STATUS_TEXT[q.status]?.toLowerCase()}` : ''}. Names and accounts are
-      masked: the payment key identifies the payment.
-    </p>
-    <ul class="filters" aria-label="Status">
-      ${filter('All statuses', { class: q.class }, !q.status)}${BREAK_STATUSES.map((s) => filter(STATUS_TEXT[s]!, { class: q.class, status: s }, q.status === s))}
-    </ul>
-    ${
-      list.items.length
-        ? html`<div class="scroll" role="region" aria-labelledby="breaks-caption" tabindex="0">
-            <table id="breaks">
-              <caption id="breaks-caption">
-                Breaks, page ${q.page} of ${pages}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Payment key</th>
-                  <th scope="col">Class</th>
-                  <th scope="col">Rail</th>
-                  <th scope="col" class="n">Instructed</th>
-                  <th scope="col" class="n">Statement</th>
-                  <th scope="col">Ours / rail</th>
-                  <th scope="col">Beneficiary</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p>No break here.</p>`
-    }
-    <p>
-      ${q.page > 1 ? html`<a href="${breaksHref(r.cycle.id, { ...q, page: q.page - 1 })}">Previous page</a> ` : ''}${q.page < pages ? html`<a href="${breaksHref(r.cycle.id, { ...q, page: q.page + 1 })}">Next page</a>` : ''}
-    </p>
-    <p><a href="${breaksHref(r.cycle.id, q, true)}" download>These breaks as CSV</a> · <a href="${base(r)}">Back to the report</a></p>`;
+<h1>Breaks: ${title(r)}</h1>
+<p>${q.class ? html`Class <strong>${q.class}</strong>: ${CLASS_TEXT[q.class] ?? ''}. ` : ''}${list.total} ${list.total === 1 ? 'break' : 'breaks'}${q.status ? html`, ${STATUS_TEXT[q.status]?.toLowerCase()}` : ''}. Names and accounts are masked: the payment key identifies the payment.</p>
+<ul class="filters" aria-label="Status">${filter('All statuses', { class: q.class }, !q.status)}${BREAK_STATUSES.map((s) => filter(STATUS_TEXT[s]!, { class: q.class, status: s }, q.status === s))}</ul>
+${
+  list.items.length
+    ? html`<div class="scroll" role="region" aria-labelledby="breaks-caption" tabindex="0"><table id="breaks"><caption id="breaks-caption">Breaks, page ${q.page} of ${pages}</caption>
+<thead><tr><th scope="col">Payment key</th><th scope="col">Class</th><th scope="col">Rail</th><th scope="col" class="n">Instructed</th><th scope="col" class="n">Statement</th><th scope="col">Ours / rail</th><th scope="col">Beneficiary</th><th scope="col">Status</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`
+    : html`<p>No break here.</p>`
+}
+<p>${q.page > 1 ? html`<a href="${breaksHref(r.cycle.id, { ...q, page: q.page - 1 })}">Previous page</a> ` : ''}${q.page < pages ? html`<a href="${breaksHref(r.cycle.id, { ...q, page: q.page + 1 })}">Next page</a>` : ''}</p>
+<p><a href="${breaksHref(r.cycle.id, q, true)}" download>These breaks as CSV</a> · <a href="${base(r)}">Back to the report</a></p>`;
 }

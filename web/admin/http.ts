@@ -23,9 +23,7 @@ export function adminScope(app: FastifyInstance, log: Logger, routes: (scope: Fa
           status,
           title: 'Error',
           session: request.adminSession,
-          body: html`<h1>Error</h1>
-            <p>${text}</p>
-            <p><a href="/admin">Admin home</a></p>`,
+          body: html`<h1>Error</h1><p>${text}</p><p><a href="/admin">Admin home</a></p>`,
         });
       },
     },
@@ -50,8 +48,6 @@ export function messagePage(
     status: o.status,
     title: o.title,
     session: o.session,
-    body: html`<h1>${o.title}</h1>
-      <p>${o.text}</p>
-      <p><a href="${back.href}">${back.label}</a></p>`,
+    body: html`<h1>${o.title}</h1><p>${o.text}</p><p><a href="${back.href}">${back.label}</a></p>`,
   });
 }

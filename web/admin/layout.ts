@@ -84,7 +84,7 @@ export interface AdminPage {
   current?: string;
 }
 
-export const hiddenCsrf = (token: string) => html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`;
+export const hiddenCsrf = (token: string) => html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
 
 const ROLE_NAMES: Record<Role, string> = { ADMIN: 'administrator', APPROVER: 'approver', REVIEWER: 'reviewer', FINANCE: 'finance' };
 
@@ -93,47 +93,30 @@ export function adminLayout(o: AdminPage): string {
   const nav =
     s &&
     sectionsFor(s.user.role).map(
-      (l) => html`<li><a href="${l.href}" ${attr(o.current === l.href, 'aria-current', 'page')}>${l.label}</a></li>`,
+      (l) => html`<li><a href="${l.href}"${attr(o.current === l.href, 'aria-current', 'page')}>${l.label}</a></li>`,
     );
   const account = s
-    ? html`<nav aria-label="Admin sections">
-          <ul>
-            <li><a href="/admin" ${attr(o.current === '/admin', 'aria-current', 'page')}>Home</a></li>
-            ${nav}
-          </ul>
-        </nav>
-        <p class="who">Signed in as <strong>${s.user.username}</strong> (${ROLE_NAMES[s.user.role]})</p>
-        <form method="post" action="/admin/sign-out">${hiddenCsrf(s.csrfToken)}<button type="submit">Sign out</button></form>`
+    ? html`<nav aria-label="Admin sections"><ul><li><a href="/admin"${attr(o.current === '/admin', 'aria-current', 'page')}>Home</a></li>${nav}</ul></nav>
+<p class="who">Signed in as <strong>${s.user.username}</strong> (${ROLE_NAMES[s.user.role]})</p>
+<form method="post" action="/admin/sign-out">${hiddenCsrf(s.csrfToken)}<button type="submit">Sign out</button></form>`
     : '';
   return (
     '<!doctype html>' +
-    html`<html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <title>${o.title} - Amparo admin</title>
-        <style>
-          ${new Html(ADMIN_CSS)}
-        </style>
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to main content</a>
-        <header><a class="brand" href="/admin">Amparo admin</a>${account}</header>
-        <main id="main" tabindex="-1">${o.body}</main>
-      </body>
-    </html>`.value
+    html`<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${o.title} - Amparo admin</title>
+<style>${new Html(ADMIN_CSS)}</style></head><body>
+<a class="skip" href="#main">Skip to main content</a>
+<header><a class="brand" href="/admin">Amparo admin</a>${account}</header>
+<main id="main" tabindex="-1">${o.body}</main>
+</body></html>`.value
   );
 }
 
 /** "There is a problem" with a link to each wrong field, as on the applicant form. */
 export function errorSummary(errors: { anchor: string; message: string }[]): Html | '' {
   if (!errors.length) return '';
-  return html`<div class="summary" role="alert" tabindex="-1">
-    <h2>There is a problem</h2>
-    <ul>
-      ${errors.map((e) => html`<li><a href="#${e.anchor}">${e.message}</a></li>`)}
-    </ul>
-  </div>`;
+  return html`<div class="summary" role="alert" tabindex="-1"><h2>There is a problem</h2><ul>${errors.map((e) => html`<li><a href="#${e.anchor}">${e.message}</a></li>`)}</ul></div>`;
 }
 
 /** ISO date (YYYY-MM-DD): unambiguous for staff in any country. */

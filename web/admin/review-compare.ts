@@ -46,52 +46,22 @@ const MATCH_KINDS: Record<Candidate['kind'], string> = {
 export function comparisonTable(a: Task['application']): Html {
   const candidates = a.duplicateCandidates;
   if (!candidates.length)
-    return html`<h2 id="compare">Duplicate candidates</h2>
-      <p>No duplicate candidates were found for this application.</p>`;
+    return html`<h2 id="compare">Duplicate candidates</h2><p>No duplicate candidates were found for this application.</p>`;
   const cells = (row: Row) =>
     candidates.map(({ candidateApplication: c }) => {
       const value = row.show(c);
       return row.same && row.same(c) === row.same(a)
-        ? html`<td>
-            <mark>${value}<span class="vh"> (same)</span></mark>
-          </td>`
+        ? html`<td><mark>${value}<span class="vh"> (same)</span></mark></td>`
         : html`<td>${value}</td>`;
     });
   const similarity = (c: Candidate) => (c.similarity === null ? '-' : Number(c.similarity.toString()).toFixed(2));
   return html`<h2 id="compare">Duplicate candidates</h2>
-    <p>Highlighted values are the same as this application's.</p>
-    <div class="scroll" role="region" aria-labelledby="compare-caption" tabindex="0">
-      <table>
-        <caption id="compare-caption">
-          This application and its ${candidates.length} duplicate ${candidates.length === 1 ? 'candidate' : 'candidates'}, side by side
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">This application</th>
-            ${candidates.map((_, i) => html`<th scope="col">Candidate ${i + 1}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${ROWS.map(
-            (row) =>
-              html`<tr>
-                <th scope="row">${row.label}</th>
-                <td>${row.show(a)}</td>
-                ${cells(row)}
-              </tr>`,
-          )}
-          <tr>
-            <th scope="row">Match</th>
-            <td>-</td>
-            ${candidates.map((c) => html`<td>${MATCH_KINDS[c.kind]}</td>`)}
-          </tr>
-          <tr>
-            <th scope="row">Name similarity</th>
-            <td>-</td>
-            ${candidates.map((c) => html`<td>${similarity(c)}</td>`)}
-          </tr>
-        </tbody>
-      </table>
-    </div>`;
+<p>Highlighted values are the same as this application's.</p>
+<div class="scroll" role="region" aria-labelledby="compare-caption" tabindex="0"><table>
+<caption id="compare-caption">This application and its ${candidates.length} duplicate ${candidates.length === 1 ? 'candidate' : 'candidates'}, side by side</caption>
+<thead><tr><th scope="col">Field</th><th scope="col">This application</th>${candidates.map((_, i) => html`<th scope="col">Candidate ${i + 1}</th>`)}</tr></thead>
+<tbody>${ROWS.map((row) => html`<tr><th scope="row">${row.label}</th><td>${row.show(a)}</td>${cells(row)}</tr>`)}
+<tr><th scope="row">Match</th><td>-</td>${candidates.map((c) => html`<td>${MATCH_KINDS[c.kind]}</td>`)}</tr>
+<tr><th scope="row">Name similarity</th><td>-</td>${candidates.map((c) => html`<td>${similarity(c)}</td>`)}</tr>
+</tbody></table></div>`;
 }

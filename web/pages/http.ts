@@ -19,8 +19,7 @@ export function applicantScope(app: FastifyInstance, log: Logger, routes: (scope
       csp: CSP,
       errorPage: (request, reply, status) => {
         const { lang, t } = pageLanguage(request, reply);
-        const body = html`<h1>${t('error.title')}</h1>
-          <p>${status === 400 ? t('err.form') : t('error.body')}</p>`;
+        const body = html`<h1>${t('error.title')}</h1><p>${status === 400 ? t('err.form') : t('error.body')}</p>`;
         return sendPage(reply, {
           lang,
           t,
@@ -50,8 +49,7 @@ export interface PageOptions {
 }
 
 export function sendPage(reply: FastifyReply, o: PageOptions): FastifyReply {
-  const footer = html`<p>${o.t('site.help')}</p>
-    <p><a href="/status">${o.t('site.statusLink')}</a></p>`;
+  const footer = html`<p>${o.t('site.help')}</p><p><a href="/status">${o.t('site.statusLink')}</a></p>`;
   const page = layout({
     lang: o.lang,
     title: o.title,

@@ -33,31 +33,12 @@ interface SignInForm {
 function signInPage(reply: FastifyReply, token: string, f: SignInForm, status = 200): FastifyReply {
   // The problem is one sentence for every failure: it never says whether the username exists.
   const body = html`${f.problem ? html`<div class="summary" role="alert" tabindex="-1"><p>${f.problem}</p></div>` : ''}
-    ${f.notice ? html`<div class="notice" role="status"><p>${f.notice}</p></div>` : ''}
-    <h1>Sign in</h1>
-    <p>For program staff: reviewers, approvers, administrators and finance.</p>
-    <form method="post" action="/admin/sign-in" class="narrow">
-      ${hiddenCsrf(token)}<input type="hidden" name="next" value="${f.next}" />
-      <div class="f">
-        <label for="username">Username</label
-        ><input
-          id="username"
-          name="username"
-          type="text"
-          value="${f.username}"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          maxlength="64"
-          required
-        />
-      </div>
-      <div class="f">
-        <label for="password">Password</label
-        ><input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required />
-      </div>
-      <button type="submit">Sign in</button>
-    </form>`;
+${f.notice ? html`<div class="notice" role="status"><p>${f.notice}</p></div>` : ''}
+<h1>Sign in</h1><p>For program staff: reviewers, approvers, administrators and finance.</p>
+<form method="post" action="/admin/sign-in" class="narrow">${hiddenCsrf(token)}<input type="hidden" name="next" value="${f.next}">
+<div class="f"><label for="username">Username</label><input id="username" name="username" type="text" value="${f.username}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" required></div>
+<div class="f"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required></div>
+<button type="submit">Sign in</button></form>`;
   return sendAdminPage(reply, { status, title: f.problem ? 'Error: Sign in' : 'Sign in', body });
 }
 
@@ -114,13 +95,11 @@ export function adminRoutes(app: FastifyInstance, ctx: WebContext): void {
       const session = request.adminSession as AdminSession;
       const sections = sectionsFor(session.user.role);
       const body = html`<h1>Amparo admin</h1>
-        ${
-          sections.length
-            ? html`<ul>
-                ${sections.map((s) => html`<li><a href="${s.href}">${s.label}</a>: ${s.description}</li>`)}
-              </ul>`
-            : html`<p>There are no pages for your role yet. Use the admin API with your token.</p>`
-        }`;
+${
+  sections.length
+    ? html`<ul>${sections.map((s) => html`<li><a href="${s.href}">${s.label}</a>: ${s.description}</li>`)}</ul>`
+    : html`<p>There are no pages for your role yet. Use the admin API with your token.</p>`
+}`;
       return sendAdminPage(reply, { title: 'Home', session, current: '/admin', body });
     });
 

@@ -29,9 +29,7 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       title: t('notFound.title'),
       switchPath: '/apply',
       personal: false,
-      body: html`<h1>${t('notFound.title')}</h1>
-        <p>${t('notFound.body')}</p>
-        <p><a href="/apply">${t('index.title')}</a></p>`,
+      body: html`<h1>${t('notFound.title')}</h1><p>${t('notFound.body')}</p><p><a href="/apply">${t('index.title')}</a></p>`,
     });
   const formAction = (code: string, lang: Language) => `/apply/${encodeURIComponent(code)}?lang=${lang}`;
 
@@ -40,9 +38,7 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const { lang, t } = pageLanguage(request, reply);
       const programs = await ctx.db.program.findMany({ select: { code: true, name: true }, orderBy: { createdAt: 'desc' }, take: 50 });
       const list = programs.length
-        ? html`<ul>
-            ${programs.map((p) => html`<li><a href="/apply/${encodeURIComponent(p.code)}">${p.name}</a> (${p.code})</li>`)}
-          </ul>`
+        ? html`<ul>${programs.map((p) => html`<li><a href="/apply/${encodeURIComponent(p.code)}">${p.name}</a> (${p.code})</li>`)}</ul>`
         : html`<p>${t('index.none')}</p>`;
       return sendPage(reply, {
         lang,
@@ -50,9 +46,7 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
         title: t('index.title'),
         switchPath: '/apply',
         personal: false,
-        body: html`<h1>${t('index.title')}</h1>
-          <p>${t('index.intro')}</p>
-          ${list}`,
+        body: html`<h1>${t('index.title')}</h1><p>${t('index.intro')}</p>${list}`,
       });
     });
 
@@ -101,20 +95,11 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const number = String(request.query.n ?? '');
       if (!APPLICATION_NUMBER.test(number)) return reply.redirect(`/apply/${program.code}`, 303);
       const statusHref = `/status?${new URLSearchParams({ n: number }).toString()}`;
-      const body = html`<div class="panel">
-          <h1>${t('done.title')}</h1>
-          <p>${t('done.number')}</p>
-          <p class="number">${number}</p>
-        </div>
-        ${request.query.e === '1' ? html`<p>${t('done.existing')}</p>` : ''}
-        <p>${t('done.keep')}</p>
-        <h2>${t('done.next')}</h2>
-        <ol>
-          <li>${t('done.next.1')}</li>
-          <li>${t('done.next.2')}</li>
-          <li>${t('done.next.3')}</li>
-        </ol>
-        <p><a href="${statusHref}">${t('site.statusLink')}</a></p>`;
+      const body = html`<div class="panel"><h1>${t('done.title')}</h1><p>${t('done.number')}</p><p class="number">${number}</p></div>
+${request.query.e === '1' ? html`<p>${t('done.existing')}</p>` : ''}
+<p>${t('done.keep')}</p>
+<h2>${t('done.next')}</h2><ol><li>${t('done.next.1')}</li><li>${t('done.next.2')}</li><li>${t('done.next.3')}</li></ol>
+<p><a href="${statusHref}">${t('site.statusLink')}</a></p>`;
       return sendPage(reply, {
         lang,
         t,
