@@ -1,6 +1,19 @@
-// ESLint flat config: typescript-eslint's type-aware recommended rules over all project code.
+// ESLint flat config: typescript-eslint's type-aware recommended rules over all project code, and the
+// boundaries between layers (no-restricted-imports per folder), so a dependency in the wrong direction
+// fails the test command instead of growing quietly. Shape is Prettier's (npm run format).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** An import of one of these folders from a sibling or deeper (`../web/x`, `../../admin/x`). */
+const folders = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+
+/** no-restricted-imports with these regex patterns; type-only imports pass where `types` says so. */
+const restrict = (patterns) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: patterns.map(([regex, message, types = false]) => ({ regex, message, allowTypeImports: types })) },
+  ],
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'generated/', '.data/', 'coverage/'] },
@@ -15,6 +28,61 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  // The domain is rules and values: it imports nothing of ours outside itself.
+  { files: ['domain/**/*.ts'], rules: restrict([['^\\.\\./', 'domain/ imports nothing of ours outside domain/.']]) },
+  // Workflow code runs in Temporal's deterministic sandbox: @temporalio/workflow, its own files, and types.
+  {
+    files: ['workflows/**/*.ts'],
+    rules: restrict([
+      [
+        '^(?!@temporalio/|\\./)',
+        'workflows/ import only @temporalio/*, their own files and types (activities through proxyActivities, import type).',
+        true,
+      ],
+    ]),
+  },
+  // Activities are called by workflows; they know nothing of the web edge or of the queue workers.
+  {
+    files: ['activities/**/*.ts'],
+    rules: restrict([[folders('web', 'workers', 'workflows'), 'activities/ import nothing from web/, workers/ or workflows/.']]),
+  },
+  {
+    files: ['lib/**/*.ts'],
+    rules: restrict([[folders('web', 'workers', 'activities', 'workflows', 'simulators'), 'lib/ is shared plumbing.']]),
+  },
+  {
+    files: ['simulators/**/*.ts'],
+    rules: restrict([[folders('web', 'workers', 'activities', 'workflows'), 'simulators/ are the outside world: they share lib/ only.']]),
+  },
+  // The web layer by audience: services know no HTTP; no audience reaches into another.
+  {
+    files: ['web/services/**/*.ts'],
+    rules: restrict([
+      ['^fastify$|^@fastify/', 'web/services/ know no HTTP: return results or throw a Refusal.'],
+      [folders('http', 'api', 'admin', 'applicant', 'rails'), 'web/services/ know no HTTP and no audience.'],
+    ]),
+  },
+  {
+    files: ['web/http/**/*.ts'],
+    ignores: ['web/http/server.ts'],
+    rules: restrict([[folders('api', 'admin', 'applicant', 'rails'), 'web/http/ serves every audience and depends on none.']]),
+  },
+  {
+    files: ['web/api/**/*.ts'],
+    rules: restrict([[folders('admin', 'applicant', 'rails'), 'web/api/ depends on http/ and services/ only.']]),
+  },
+  {
+    files: ['web/admin/**/*.ts'],
+    rules: restrict([[folders('api', 'applicant', 'rails'), 'web/admin/ depends on http/ and services/ only.']]),
+  },
+  {
+    files: ['web/applicant/**/*.ts'],
+    rules: restrict([[folders('api', 'admin', 'rails'), 'web/applicant/ depends on http/ and services/ only.']]),
+  },
+  {
+    files: ['web/rails/**/*.ts'],
+    rules: restrict([[folders('api', 'admin', 'applicant'), 'web/rails/ depends on http/ and services/ only.']]),
   },
   {
     files: ['eslint.config.js'],

@@ -3,7 +3,7 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
-import type { NotificationJob } from '../workers/queues';
+import type { NotificationJob } from '../lib/queues';
 import { createApplicationActivities } from './application';
 import { BANK_PROVIDER, createBankClient } from './clients/bank-client';
 import { createRegistryClient } from './clients/registry-client';

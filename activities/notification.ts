@@ -7,7 +7,7 @@ import { Prisma, type Db } from '../lib/db';
 import { eventKey, type ApplicantEvent } from '../domain/applicant-events';
 import { isReasonCode, type ReasonCode } from '../domain/reason-codes';
 import { isLanguage, smsBody, type Facts } from '../domain/reason-messages';
-import type { NotificationJob } from '../workers/queues';
+import type { NotificationJob } from '../lib/queues';
 
 export interface NotificationDeps {
   db: Db;

@@ -4,13 +4,17 @@ import { z } from 'zod';
 import { validateNationalId, type Country } from '../domain/national-id';
 import { decimalAmount } from './fields';
 
-const isoDate = z
+/** Application numbers: the country, a dash and 8 characters of Crockford base32 (web/services/intake.ts). */
+export const APPLICATION_NUMBER = /^[A-Z]{2}-[0-9A-HJKMNP-TV-Z]{8}$/;
+
+/** A person's date of birth: a real date, from 1900 (no applicant is older), not in the future. */
+const birthDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now();
-  }, 'a real date, not in the future');
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && s >= '1900-01-01' && d.getTime() <= Date.now();
+  }, 'a real date from 1900-01-01, not in the future');
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321');
 
@@ -53,7 +57,7 @@ function buildSchema(country: Country) {
           return result.value;
         }),
       fullName: z.string().trim().min(3, 'at least 3 characters').max(200),
-      dateOfBirth: isoDate,
+      dateOfBirth: birthDate,
       phone: e164,
       municipality: z.string().trim().min(2).max(100),
       householdSize: z.number().int().min(1).max(30),

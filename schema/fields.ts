@@ -3,10 +3,15 @@ import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
-export function fieldErrors(error: z.ZodError): FieldErrors {
+/** Each issue under the dotted path of its field; unknown keys each by name; the input as a whole as `root`. */
+export function fieldErrors(error: z.ZodError, root = 'body'): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '_';
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out[[...issue.path, key].join('.')] ??= 'not a field of this request';
+      continue;
+    }
+    const key = issue.path.length ? issue.path.join('.') : root;
     out[key] ??= issue.message;
   }
   return out;

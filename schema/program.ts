@@ -5,9 +5,12 @@ import { ScheduleSchema } from '../domain/schedule';
 import { CURRENCY_MINOR_UNITS } from '../domain/money';
 import { decimalAmount } from './fields';
 
+/** Program codes: upper-case letters, digits and dashes, as they appear in the applicant's link. */
+export const PROGRAM_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+
 export const ProgramInput = z
   .object({
-    code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'upper-case letters, digits and dashes'),
+    code: z.string().regex(PROGRAM_CODE, 'upper-case letters, digits and dashes'),
     name: z.string().trim().min(3).max(200),
     country: z.enum(['BR', 'AR']),
     currency: z.string().refine((c) => c in CURRENCY_MINOR_UNITS, 'a supported ISO 4217 currency'),

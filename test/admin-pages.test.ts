@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasonSentence } from '../domain/reason-messages';
 import { mask } from '../lib/pii';
 import { createUser } from '../lib/users';
-import { escapeHtml } from '../web/html';
+import { escapeHtml } from '../web/http/html';
 import { probableDuplicateReview } from './support/fixtures';
 import { uid } from './support/util';
 import { startTestWeb, type TestWeb } from './support/web';

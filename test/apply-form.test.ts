@@ -4,7 +4,7 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasonSentence, statusExplanation } from '../domain/reason-messages';
-import { escapeHtml } from '../web/html';
+import { escapeHtml } from '../web/http/html';
 import { createProgram } from './support/fixtures';
 import { startTestWeb, type TestWeb } from './support/web';
 

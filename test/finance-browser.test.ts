@@ -12,7 +12,7 @@ import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createUser } from '../lib/users';
-import { buildServer } from '../web/server';
+import { buildServer } from '../web/http/server';
 import { PaymentCycleWorkflow } from '../workflows';
 import { paymentCycleWorkflowId, reconciliationWatchWorkflowId } from '../workflows/ids';
 import { testQueues } from './support/activities';

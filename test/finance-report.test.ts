@@ -7,10 +7,10 @@ import Decimal from 'decimal.js';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../lib/users';
-import { resolveBreak } from '../web/break-resolutions';
-import { BREAK_COLUMNS, SUMMARY_COLUMNS } from '../web/finance-report-csv';
-import { breakRecords, type FinanceReport } from '../web/finance-report';
-import { canonicalJson, reportSha256, signOffCycle } from '../web/sign-off';
+import { resolveBreak } from '../web/services/break-resolutions';
+import { BREAK_COLUMNS, SUMMARY_COLUMNS } from '../web/services/finance-report-csv';
+import { breakRecords, type FinanceReport } from '../web/services/finance-report';
+import { canonicalJson, reportSha256, signOffCycle } from '../web/services/sign-off';
 import { reconciliationWatchWorkflowId } from '../workflows/ids';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
@@ -437,9 +437,15 @@ describe('sign-off', () => {
     const { cycleId, runId } = await reconciledCycle();
     const signOff = (who: { headers: Record<string, string> }) => api('POST', `/api/v1/cycles/${cycleId}/sign-off`, who.headers);
     for (const who of [users.admin, users.approver])
-      expect((await signOff(who)).json(), 'only finance signs').toEqual({ error: 'role_not_allowed' });
+      expect((await signOff(who)).json(), 'only finance signs').toMatchObject({
+        error: 'role_not_allowed',
+        message: expect.any(String) as string,
+      });
     const refused = await signOff(users.finance);
-    expect([refused.statusCode, refused.json()]).toEqual([409, { error: 'breaks_open', fields: { openBreaks: '3' } }]);
+    expect([refused.statusCode, refused.json()]).toMatchObject([
+      409,
+      { error: 'breaks_open', message: expect.any(String) as string, fields: { openBreaks: '3' } },
+    ]);
 
     const [mismatch, unknown, railFailed] = await openBreaks(cycleId); // AMOUNT_MISMATCH, NOT_INSTRUCTED, RAIL_FAILED_OURS_PAID
     await resolveBreak(web.db, {
@@ -449,7 +455,11 @@ describe('sign-off', () => {
       actor: users.finance.id,
     });
     await resolveBreak(web.db, { breakId: unknown!.id, resolution: 'REQUEST_RETURN', actor: users.finance.id });
-    expect((await signOff(users.finance)).json()).toEqual({ error: 'breaks_open', fields: { openBreaks: '1' } });
+    expect((await signOff(users.finance)).json()).toMatchObject({
+      error: 'breaks_open',
+      message: expect.any(String) as string,
+      fields: { openBreaks: '1' },
+    });
     await resolveBreak(web.db, { breakId: railFailed!.id, resolution: 'REISSUE', actor: users.finance.id });
 
     const signed = await signOff(users.finance);
@@ -484,7 +494,7 @@ describe('sign-off', () => {
     await web.db.reconciliationBreak.update({ where: { id: mismatch!.id }, data: { status: 'OPEN', resolution: null } });
     await web.db.reconciliationRun.update({ where: { id: runId }, data: { balanced: false, totals: [] } });
     expect((await api('GET', `/api/v1/cycles/${cycleId}/report`, users.admin.headers)).json()).toEqual(before);
-    expect((await signOff(users.finance)).json()).toEqual({ error: 'already_signed' });
+    expect((await signOff(users.finance)).json()).toMatchObject({ error: 'already_signed', message: expect.any(String) as string });
     await expect(
       resolveBreak(web.db, { breakId: mismatch!.id, resolution: 'WRITE_OFF', reason: 'again', actor: users.finance.id }),
     ).rejects.toMatchObject({ code: 'cycle_closed' });
@@ -500,10 +510,14 @@ describe('sign-off', () => {
     const program = await createProgram(web.db);
     await enrollBeneficiaries(web.db, program.id, 1);
     const none = await approvedCycle(web.db, program.id);
-    expect((await api('POST', `/api/v1/cycles/${none.id}/sign-off`, users.finance.headers)).json()).toEqual({ error: 'no_reconciliation' });
+    expect((await api('POST', `/api/v1/cycles/${none.id}/sign-off`, users.finance.headers)).json()).toMatchObject({
+      error: 'no_reconciliation',
+      message: expect.any(String) as string,
+    });
     const unbalanced = await reconciledCycle({ balanced: false, breaks: false });
-    expect((await api('POST', `/api/v1/cycles/${unbalanced.cycleId}/sign-off`, users.finance.headers)).json()).toEqual({
+    expect((await api('POST', `/api/v1/cycles/${unbalanced.cycleId}/sign-off`, users.finance.headers)).json()).toMatchObject({
       error: 'not_balanced',
+      message: expect.any(String) as string,
     });
     const clean = await reconciledCycle({ breaks: false });
     const results = await Promise.allSettled([1, 2].map(() => signOffCycle(web.db, { cycleId: clean.cycleId, actor: users.finance.id })));

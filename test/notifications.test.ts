@@ -14,7 +14,7 @@ import { createRedis } from '../lib/redis';
 import { buildSmsServer, type SmsFaults } from '../simulators/sms/server';
 import { SmsStore, type SmsMessage } from '../simulators/sms/store';
 import { createNotificationProcessor } from '../workers/notification-processor';
-import { createQueues, NOTIFICATION_QUEUE, type Queues } from '../workers/queues';
+import { createQueues, NOTIFICATION_QUEUE, type Queues } from '../lib/queues';
 import { createProgram } from './support/fixtures';
 import { uid, waitFor } from './support/util';
 

@@ -9,14 +9,14 @@ import { createLogger } from '../lib/logger';
 import { applicationInput } from '../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
 import { ProgramInput } from '../schema/program';
-import type { WebContext } from '../web/context';
-import { applicationRoutes } from '../web/routes/applications';
-import { cycleRoutes } from '../web/routes/cycles';
-import { financeReportRoutes } from '../web/routes/finance-reports';
-import { reconciliationRoutes } from '../web/routes/reconciliation';
-import { openApiDocument } from '../web/routes/openapi';
-import { programRoutes } from '../web/routes/programs';
-import { buildServer } from '../web/server';
+import type { WebContext } from '../web/services/context';
+import { applicationRoutes } from '../web/api/applications';
+import { cycleRoutes } from '../web/api/cycles';
+import { financeReportRoutes } from '../web/api/finance-reports';
+import { reconciliationRoutes } from '../web/api/reconciliation';
+import { openApiDocument } from '../web/api/openapi';
+import { programRoutes } from '../web/api/programs';
+import { buildServer } from '../web/http/server';
 
 // Building routes touches no service: the database, queues and Temporal are only used by requests.
 const ctx = {

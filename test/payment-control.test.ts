@@ -7,8 +7,8 @@ import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { balances } from '../lib/ledger';
 import { createLogger } from '../lib/logger';
-import { approveCycle } from '../web/cycles';
-import { prepareReissue } from '../web/reissues';
+import { approveCycle } from '../web/services/cycles';
+import { prepareReissue } from '../web/services/reissues';
 import { PaymentCycleWorkflow } from '../workflows';
 import { cancelCycleSignal, cycleProgressQuery, pauseCycleSignal, resumeCycleSignal } from '../workflows/definitions';
 import { paymentCycleWorkflowId } from '../workflows/ids';
@@ -138,7 +138,7 @@ describe('re-issue of failed payments', () => {
 
     const [maker, checker] = [randomUUID(), randomUUID()];
     const ctx = { db, config, log: createLogger('test', 'error'), temporal: temporal.client };
-    await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: paid.id }] })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: paid.id }] })).rejects.toMatchObject({ kind: 'conflict' });
     const reissue = await prepareReissue(ctx, cycle.id, maker, {
       items: [
         { instructionId: closed.id, account: { rail: 'BANK', bankCode: '001', accountNumber: '720000001' } },
@@ -146,10 +146,10 @@ describe('re-issue of failed payments', () => {
       ],
     });
     await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: closed.id }] })).rejects.toMatchObject({
-      statusCode: 409,
+      kind: 'conflict',
     });
     const totals = { approvedCount: 2, approvedAmount: '1200.00' };
-    await expect(approveCycle(ctx, reissue.id, maker, totals)).rejects.toMatchObject({ statusCode: 403, code: 'maker_cannot_approve' });
+    await expect(approveCycle(ctx, reissue.id, maker, totals)).rejects.toMatchObject({ kind: 'forbidden', code: 'maker_cannot_approve' });
     await approveCycle(ctx, reissue.id, checker, totals);
 
     expect((await (await start(reissue.id)).result()).progress).toMatchObject({ phase: 'completed', paid: 2, failed: 0 });

@@ -5,7 +5,7 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../lib/users';
-import { escapeHtml } from '../web/html';
+import { escapeHtml } from '../web/http/html';
 import { uid } from './support/util';
 import { startTestWeb, type TestWeb } from './support/web';
 

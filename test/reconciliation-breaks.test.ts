@@ -8,8 +8,8 @@ import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { balances } from '../lib/ledger';
 import { BREAK_CLASSES } from '../domain/reconciliation-classes';
-import { resolveBreak } from '../web/break-resolutions';
-import { uploadStatement } from '../web/statement-upload';
+import { resolveBreak } from '../web/services/break-resolutions';
+import { uploadStatement } from '../web/services/statement-upload';
 import { camt053, craftedCycle, reconcileNow, type CraftedCycle, type PaymentState } from './support/reconciliation-fixture';
 import { uid } from './support/util';
 
@@ -130,13 +130,13 @@ describe('resolving breaks', () => {
     resolveBreak(db, { breakId: (await find(cls)).id, resolution, reason, actor });
 
   it('refuses what the class does not allow, and a write-off without a reason', async () => {
-    await expect(resolve('UNKNOWN_TO_RAIL', 'CONFIRM')).rejects.toMatchObject({ statusCode: 422, code: 'resolution_not_allowed' });
+    await expect(resolve('UNKNOWN_TO_RAIL', 'CONFIRM')).rejects.toMatchObject({ kind: 'unprocessable', code: 'resolution_not_allowed' });
     await expect(resolve('NOT_INSTRUCTED', 'WRITE_OFF', '  ')).rejects.toMatchObject({
-      statusCode: 400,
+      kind: 'invalid',
       code: 'reason_required',
       fields: { reason: 'a write-off needs a reason' },
     });
-    await expect(resolveBreak(db, { breakId: randomUUID(), resolution: 'CONFIRM', actor })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(resolveBreak(db, { breakId: randomUUID(), resolution: 'CONFIRM', actor })).rejects.toMatchObject({ kind: 'not_found' });
     expect((await find('NOT_INSTRUCTED')).status).toBe('OPEN');
   });
 
@@ -172,7 +172,7 @@ describe('resolving breaks', () => {
       [key('REVERSED_AFTER_PAYMENT')]: 'FAILED',
       [key('UNKNOWN_TO_RAIL')]: 'FAILED',
     });
-    await expect(resolve('CREDITED_TWICE', 'WRITE_OFF', 'again')).rejects.toMatchObject({ statusCode: 409, code: 'break_not_open' });
+    await expect(resolve('CREDITED_TWICE', 'WRITE_OFF', 'again')).rejects.toMatchObject({ kind: 'conflict', code: 'break_not_open' });
     expect(await db.auditEvent.count({ where: { actor, action: 'break.resolved' } })).toBe(6);
 
     // The next run sees the new statuses; the resolved breaks stay resolved, and the totals still balance.

@@ -51,7 +51,11 @@ describe('POST /api/v1/statements', () => {
     const res = await post('bank-sim', xml, 'application/xml');
     expect([res.statusCode, res.json()]).toEqual([
       400,
-      { error: 'invalid_request', fields: { 'Stmt[0].Ntry[1].NtryRef': 'every entry needs its reference' } },
+      {
+        error: 'invalid_request',
+        message: expect.any(String) as string,
+        fields: { 'Stmt[0].Ntry[1].NtryRef': 'every entry needs its reference' },
+      },
     ]);
     expect(await linesOf(c.account)).toBe(before);
   });
@@ -151,6 +155,6 @@ describe('POST /api/v1/breaks/:id/resolution', () => {
       payload: { resolution: 'CONFIRM' },
       headers: users.finance.headers,
     });
-    expect([missing.statusCode, missing.json()]).toEqual([404, { error: 'break_not_found' }]);
+    expect([missing.statusCode, missing.json()]).toMatchObject([404, { error: 'break_not_found', message: expect.any(String) as string }]);
   });
 });

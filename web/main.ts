@@ -4,8 +4,8 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
 import { createTemporalClient } from '../lib/temporal';
-import { createQueues } from '../workers/queues';
-import { buildServer } from './server';
+import { createQueues } from '../lib/queues';
+import { buildServer } from './http/server';
 
 const config = loadConfig();
 const log = createLogger('web');

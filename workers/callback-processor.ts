@@ -6,7 +6,7 @@ import type { Job } from 'bullmq';
 import type { Db } from '../lib/db';
 import { bankReportSignal } from '../workflows/definitions';
 import { disbursementBatchWorkflowId } from '../workflows/ids';
-import type { BankCallbackJob } from './queues';
+import type { BankCallbackJob } from '../lib/queues';
 
 export function createBankCallbackProcessor(deps: { temporal: Client; db: Db }) {
   return async (job: Job<BankCallbackJob>): Promise<'signalled' | 'unknown-message' | 'batch-closed'> => {

@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Job } from 'bullmq';
 import { applicationWorkflowId } from '../workflows/ids';
-import type { IntakeJob } from './queues';
+import type { IntakeJob } from '../lib/queues';
 
 export function createIntakeProcessor(deps: { temporal: Client; taskQueue: string }) {
   return async (job: Job<IntakeJob>): Promise<'started' | 'already-started'> => {

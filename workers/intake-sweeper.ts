@@ -2,7 +2,7 @@
 // a crash or a Redis outage between the two must not leave the applicant waiting forever.
 import type { Queue } from 'bullmq';
 import type { Db } from '../lib/db';
-import type { IntakeJob } from './queues';
+import type { IntakeJob } from '../lib/queues';
 
 export async function sweepStalledApplications(db: Db, queue: Queue<IntakeJob>, olderThanMs = 120_000): Promise<number> {
   const stalled = await db.application.findMany({

@@ -5,7 +5,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Db } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
-import type { NotificationJob } from './queues';
+import type { NotificationJob } from '../lib/queues';
 
 export interface NotificationProcessorDeps {
   db: Db;

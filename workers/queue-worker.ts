@@ -9,7 +9,7 @@ import { createBankCallbackProcessor } from './callback-processor';
 import { createIntakeProcessor } from './intake-processor';
 import { sweepStalledApplications } from './intake-sweeper';
 import { createNotificationProcessor } from './notification-processor';
-import { BANK_CALLBACK_QUEUE, createQueues, INTAKE_QUEUE, NOTIFICATION_QUEUE } from './queues';
+import { BANK_CALLBACK_QUEUE, createQueues, INTAKE_QUEUE, NOTIFICATION_QUEUE } from '../lib/queues';
 
 const config = loadConfig();
 const log = createLogger('queue-worker');

@@ -6,7 +6,7 @@ import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
-import { createQueues } from './queues';
+import { createQueues } from '../lib/queues';
 
 const config = loadConfig();
 const log = createLogger('temporal-worker');

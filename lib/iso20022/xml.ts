@@ -1,6 +1,7 @@
 // Shared XML plumbing of the ISO 20022 codecs: one parser configuration (every value stays text, so
 // amounts are never JS numbers), one builder, and a path-aware reader whose errors name the element.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { textProblem } from '../text';
 
 /** A message that is well-formed XML but not a valid message of its kind: `element` names where. */
 export class Iso20022Error extends Error {
@@ -35,10 +36,27 @@ const parser = new XMLParser({
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: false });
 
+/** ISO 20022 messages nest about ten deep; far deeper is an attack on the parser's stack, not a message. */
+const MAX_DEPTH = 64;
+/** ISO 20022 element names are letters and digits (with a namespace prefix): `__proto__` is not one. */
+const ELEMENT_NAME = /^(?:[A-Za-z_][\w.-]*:)?[A-Za-z][A-Za-z0-9]*$/;
+
+/** One linear pass over the tags before any parser sees them: bounded depth, element names ISO could have. */
+function checkShape(xml: string): void {
+  let depth = 0;
+  for (const m of xml.matchAll(/<(\/?)([^\s>/!?]+)[^>]*?(\/?)>/g)) {
+    const [, closing, name = '', selfClosing] = m;
+    if (!ELEMENT_NAME.test(name)) throw new XmlSyntaxError(`'${name.slice(0, 40)}' is not an element name of an ISO 20022 message`);
+    if (closing) depth -= 1;
+    else if (!selfClosing && ++depth > MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH} levels`);
+  }
+}
+
 /** Parses well-formed XML and checks the root Document's namespace; the root's content is returned. */
 export function parseDocument(messageType: string, xml: string, namespace: string): Node {
   // ISO 20022 messages never carry a DTD; refusing it also rules out entity-expansion attacks.
   if (/<!DOCTYPE/i.test(xml)) throw new XmlSyntaxError('a DOCTYPE is not allowed');
+  checkShape(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new XmlSyntaxError(`line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
   // removeNSPrefix drops xmlns attributes, so the namespace is read from the root start tag itself.
@@ -107,6 +125,9 @@ export class Node {
     const v = this.value;
     const raw = typeof v === 'string' ? v : typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['#text'] : undefined;
     if (typeof raw !== 'string' || raw === '') this.fail('missing text of element');
+    // Numeric references (&#0;) decode to characters the raw document could not carry.
+    const problem = textProblem(raw);
+    if (problem) this.fail(problem);
     if (rule.max !== undefined && raw.length > rule.max) this.fail(`longer than ${rule.max} characters`);
     if (rule.pattern && !rule.pattern.test(raw)) this.fail(`'${raw.slice(0, 40)}' is not ${rule.what ?? 'valid'}`);
     return raw;
@@ -116,6 +137,8 @@ export class Node {
     const raw = typeof this.value === 'object' && this.value !== null ? (this.value as Record<string, unknown>)[`@${name}`] : undefined;
     const at = `${this.path}/@${name}`;
     if (typeof raw !== 'string' || raw === '') this.fail('missing attribute', at);
+    const problem = textProblem(raw);
+    if (problem) this.fail(problem, at);
     if (rule.pattern && !rule.pattern.test(raw)) this.fail(`'${raw.slice(0, 40)}' is not ${rule.what ?? 'valid'}`, at);
     return raw;
   }

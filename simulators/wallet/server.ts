@@ -80,13 +80,11 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     const result = await store.receive(parsed.value, (reference) => faults.refusedAtAcceptance(reference));
     if (result.kind === 'conflict') {
       log.warn('X-CorrelationID reused with a different body', { correlationId });
-      return reply
-        .code(409)
-        .send({
-          errorCategory: 'businessRule',
-          errorCode: 'duplicaterequest',
-          errorDescription: 'X-CorrelationID already used for another request',
-        });
+      return reply.code(409).send({
+        errorCategory: 'businessRule',
+        errorCode: 'duplicaterequest',
+        errorDescription: 'X-CorrelationID already used for another request',
+      });
     }
     const batchId = result.response.objectReference;
     log.info(result.kind === 'accepted' ? 'batch received' : 'batch resent, original response returned', {

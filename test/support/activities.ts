@@ -2,7 +2,7 @@
 import { createActivities, type ActivityDeps } from '../../activities';
 import { loadConfig } from '../../lib/config';
 import { createRedis } from '../../lib/redis';
-import { createQueues, type Queues } from '../../workers/queues';
+import { createQueues, type Queues } from '../../lib/queues';
 import { uid } from './util';
 
 export function testQueues(): { queues: Queues; close(): Promise<void> } {

@@ -9,7 +9,7 @@ import type { Db } from '../../lib/db';
 import { parseBankCallback } from '../../schema/bank-callback';
 import { WalletCallbackInput, walletCallbackInput } from '../../schema/wallet-callback';
 import { createBankCallbackProcessor } from '../../workers/callback-processor';
-import type { BankCallbackJob } from '../../workers/queues';
+import type { BankCallbackJob } from '../../lib/queues';
 
 /** The job the web edge would enqueue for a notification, or null if it would refuse it. */
 export function callbackJob(url: string, headers: http.IncomingHttpHeaders, body: string): BankCallbackJob | null {

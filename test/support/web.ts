@@ -7,8 +7,8 @@ import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { createRedis } from '../../lib/redis';
 import { createUser } from '../../lib/users';
-import { buildServer } from '../../web/server';
-import { createQueues, type Queues } from '../../workers/queues';
+import { buildServer } from '../../web/http/server';
+import { createQueues, type Queues } from '../../lib/queues';
 import { uid } from './util';
 
 export interface TestWeb {

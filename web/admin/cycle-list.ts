@@ -2,8 +2,8 @@
 // preparation page, which shows the control totals (web/cycles.ts previewRegular) before anyone
 // commits to them. Rendering only: the routes (cycle-routes.ts) read the data and check roles.
 import type { CycleStatus, Role } from '../../generated/prisma/client';
-import type { RailTotals } from '../cycles';
-import { html, type Html } from '../html';
+import type { RailTotals } from '../services/cycles';
+import { html, type Html } from '../http/html';
 import { hiddenCsrf } from './layout';
 
 export const STATUS_NAMES: Record<string, string> = {

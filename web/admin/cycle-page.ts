@@ -3,9 +3,9 @@
 // from web/cycle-view.ts (the database, so it reads the same during and after the run). Progress is
 // <progress> plus the numbers in text: nothing depends on JavaScript or on seeing the bar.
 import type { Role } from '../../generated/prisma/client';
-import type { RailTotals } from '../cycles';
-import type { CycleView } from '../cycle-view';
-import { attr, html, type Html } from '../html';
+import type { RailTotals } from '../services/cycles';
+import type { CycleView } from '../services/cycle-view';
+import { attr, html, type Html } from '../http/html';
 import { RAIL_NAMES, railTable, STATUS_NAMES } from './cycle-list';
 import { errorSummary, hiddenCsrf } from './layout';
 

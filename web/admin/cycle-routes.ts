@@ -8,14 +8,14 @@ import { formatAmount, money } from '../../domain/money';
 import { audit } from '../../lib/audit';
 import { CycleApprovalInput } from '../../schema/cycle';
 import { parseInput } from '../../schema/fields';
-import type { WebContext } from '../context';
-import { cycleView } from '../cycle-view';
-import { approveCycle, controlCycle, launchCycle, prepareCycle, previewRegular, totalOf } from '../cycles';
-import { HttpError } from '../errors';
-import { field } from '../pages/http';
+import type { WebContext } from '../services/context';
+import { cycleView } from '../services/cycle-view';
+import { approveCycle, controlCycle, launchCycle, prepareCycle, previewRegular, totalOf } from '../services/cycles';
+import { notFound, Refusal } from '../services/refusal';
+import { field } from '../http/form';
 import { OPEN_STATUSES, cycleListPage, preparePage } from './cycle-list';
 import { cyclePage, EMPTY_APPROVAL, type ApprovalForm, type CyclePage } from './cycle-page';
-import { messagePage, sendAdminPage } from './http';
+import { refusalPage, sendAdminPage } from './http';
 import { requireAdminSession, type AdminSession } from './session';
 
 const REFRESH_SECONDS = 5;
@@ -27,32 +27,6 @@ const NOTICES: Record<string, string> = {
   pause: 'Pause requested: no new batch is sent until the cycle is resumed.',
   resume: 'Resume requested: the remaining batches are sent again.',
   cancel: 'Cancellation requested: batches not yet sent will not be paid.',
-};
-// What each refusal of web/cycles.ts means to the person who pressed the button.
-const REFUSALS: Record<string, { title: string; text: string }> = {
-  cycle_not_found: { title: 'Cycle not found', text: 'There is no payment cycle at this address.' },
-  program_not_found: { title: 'Program not found', text: 'There is no program with this code.' },
-  open_cycle_exists: {
-    title: 'A cycle is already open',
-    text: 'This program already has a cycle that is not finished. It must complete or be cancelled before another is prepared.',
-  },
-  maker_cannot_approve: {
-    title: 'You cannot approve this cycle',
-    text: 'You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).',
-  },
-  budget_exceeded: {
-    title: 'Above the budget',
-    text: "The cycle's total is above the program's budget per cycle, so it cannot be approved. Cancel it or change the program's budget.",
-  },
-  cycle_not_draft: {
-    title: 'Not waiting for approval',
-    text: 'This cycle is no longer waiting for approval (someone may have approved it a moment ago), so nothing was recorded.',
-  },
-  cycle_not_approved: { title: 'Not approved', text: 'Only an approved cycle can be launched.' },
-  cycle_not_running: {
-    title: 'Not running',
-    text: 'Only a running or paused cycle can be paused, resumed or cancelled. It may have just finished.',
-  },
 };
 const FIELD_MESSAGES = {
   approvedCount: 'Enter the number of payments in digits, for example 30',
@@ -66,17 +40,13 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
   const admins = { preHandler: requireAdminSession(db, 'ADMIN') };
   const session = (request: FastifyRequest) => request.adminSession as AdminSession;
 
-  const refused = (reply: FastifyReply, request: FastifyRequest, err: unknown, back?: string) => {
-    const r = err instanceof HttpError ? REFUSALS[err.code] : undefined;
-    if (!r || !(err instanceof HttpError)) throw err;
-    return messagePage(reply, {
-      status: err.statusCode,
-      session: session(request),
-      title: r.title,
-      text: r.text,
-      back: back ? { href: back, label: 'Back to the cycle' } : { href: '/admin/cycles', label: 'Back to payment cycles' },
-    });
-  };
+  const refused = (reply: FastifyReply, request: FastifyRequest, err: unknown, back?: string) =>
+    refusalPage(
+      reply,
+      session(request),
+      err,
+      back ? { href: back, label: 'Back to the cycle' } : { href: '/admin/cycles', label: 'Back to payment cycles' },
+    );
 
   /** The cycle page; `extra` carries a notice, a form to show again with its errors, and the status to answer with. */
   const showCycle = async (
@@ -158,7 +128,7 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
   scope.get<{ Querystring: { program?: string } }>('/admin/cycles/new', admins, async (request, reply) => {
     const code = typeof request.query.program === 'string' ? request.query.program.slice(0, 60) : '';
     const program = code ? await db.program.findUnique({ where: { code } }) : null;
-    if (!program) return refused(reply, request, new HttpError(404, 'program_not_found'));
+    if (!program) return refused(reply, request, notFound('program_not_found', 'program'));
     const [rails, open] = await Promise.all([
       previewRegular(ctx, program.id),
       db.paymentCycle.findFirst({
@@ -247,7 +217,7 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
         await approveCycle(ctx, id, user.id, parsed.value);
         return reply.redirect(`/admin/cycles/${id}?done=approved`, 303);
       } catch (err) {
-        if (err instanceof HttpError && (err.code === 'maker_cannot_approve' || err.code === 'control_totals_mismatch')) {
+        if (err instanceof Refusal && (err.code === 'maker_cannot_approve' || err.code === 'control_totals_mismatch')) {
           // Refused approvals are part of the trail too: a maker trying to approve is worth seeing.
           await audit(db, {
             actor: user.id,
@@ -257,7 +227,7 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
             details: { reason: err.code },
           });
         }
-        if (err instanceof HttpError && err.code === 'control_totals_mismatch') {
+        if (err instanceof Refusal && err.code === 'control_totals_mismatch') {
           const view = await cycleView(ctx, id);
           const errors: ApprovalForm['errors'] = {};
           if (parsed.ok && parsed.value.approvedCount !== view.preview.count)

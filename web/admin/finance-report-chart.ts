@@ -4,8 +4,8 @@
 // image with a sentence as its label, each bar has a <title>, the legend is text, and the same numbers
 // follow in a table. Heights are scaled with decimal.js; only the pixel values are rounded (to 0.01 px).
 import Decimal from 'decimal.js';
-import { html, type Html } from '../html';
-import type { Count, RailTotals } from '../finance-report';
+import { html, type Html } from '../http/html';
+import type { Count, RailTotals } from '../services/finance-report';
 
 export const SERIES = [
   { key: 'paid', label: 'Paid', fill: '#00703c' },

@@ -6,8 +6,8 @@
 import Decimal from 'decimal.js';
 import type { BreakStatus, Role } from '../../generated/prisma/client';
 import { RESOLUTIONS_BY_CLASS, isBreakClass, type BreakClass, type BreakResolution } from '../../domain/reconciliation-classes';
-import { BREAK_STATUSES, type BreakItem, type FinanceReport, type RailTotals } from '../finance-report';
-import { attr, html, type Html } from '../html';
+import { BREAK_STATUSES, type BreakItem, type FinanceReport, type RailTotals } from '../services/finance-report';
+import { attr, html, type Html } from '../http/html';
 import { outcomeChart } from './finance-report-chart';
 import { STATUS_NAMES } from './cycle-list';
 import { errorSummary, hiddenCsrf } from './layout';

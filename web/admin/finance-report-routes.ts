@@ -5,16 +5,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BREAK_RESOLUTIONS, type BreakResolution } from '../../domain/reconciliation-classes';
 import { audit } from '../../lib/audit';
-import { resolveBreak } from '../break-resolutions';
-import { requestReconciliation } from '../reconciliation-requests';
-import type { WebContext } from '../context';
-import { HttpError } from '../errors';
-import { breaksCsv, csvName, sendCsv, summaryCsv } from '../finance-report-csv';
-import { breakItems, financeReport, parseBreakQuery, type FinanceReport } from '../finance-report';
-import { field } from '../pages/http';
-import { signOffCycle } from '../sign-off';
+import { resolveBreak } from '../services/break-resolutions';
+import { requestReconciliation } from '../services/reconciliation-requests';
+import type { WebContext } from '../services/context';
+import { notFound, Refusal } from '../services/refusal';
+import { breaksCsv, csvName, summaryCsv } from '../services/finance-report-csv';
+import { sendCsv } from '../http/csv';
+import { breakItems, financeReport, parseBreakQuery, type FinanceReport } from '../services/finance-report';
+import { field } from '../http/form';
+import { signOffCycle } from '../services/sign-off';
 import { breaksHref, breaksPage, financeReportPage, type BreaksPage, type ResolveFormError } from './finance-report-page';
-import { messagePage, sendAdminPage } from './http';
+import { messagePage, refusalPage, sendAdminPage } from './http';
 import { requireAdminSession, type AdminSession } from './session';
 
 const PAGE_SIZE = 50;
@@ -22,31 +23,6 @@ const NOTICES: Record<string, string> = {
   resolved: 'Break resolved and recorded.',
   signed: 'Cycle signed off. The report below is the one signed.',
 };
-// What each refusal means to the person who pressed the button.
-const REFUSALS: Record<string, { title: string; text: string }> = {
-  cycle_not_found: { title: 'Cycle not found', text: 'There is no payment cycle at this address.' },
-  break_not_found: { title: 'Break not found', text: 'There is no break at this address.' },
-  break_not_open: {
-    title: 'Already resolved',
-    text: 'This break is no longer open (someone may have resolved it a moment ago, or a later reconciliation cleared it), so nothing was recorded.',
-  },
-  already_reissued: {
-    title: 'Already paid again',
-    text: 'This payment was re-issued, so confirming it would pay it twice. Request the return of the extra credit instead.',
-  },
-  cycle_closed: { title: 'Cycle signed off', text: 'This cycle is signed off: its breaks can no longer be resolved.' },
-  no_reconciliation: { title: 'Not reconciled', text: 'This cycle has no completed reconciliation yet, so it cannot be signed off.' },
-  breaks_open: {
-    title: 'Breaks still open',
-    text: 'Every break must be resolved before the cycle can be signed off. One may have appeared since the page was loaded.',
-  },
-  not_balanced: { title: 'Not balanced', text: 'The latest reconciliation is not balanced, so the cycle cannot be signed off.' },
-  already_signed: {
-    title: 'Already signed off',
-    text: 'This cycle was already signed off (perhaps a moment ago by someone else). Nothing was recorded.',
-  },
-};
-const isUuid = (id: string) => /^[0-9a-f-]{36}$/.test(id);
 
 export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext): void {
   const { db } = ctx;
@@ -54,17 +30,13 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
   const finance = { preHandler: requireAdminSession(db, 'FINANCE') };
   const session = (request: FastifyRequest) => request.adminSession as AdminSession;
 
-  const refused = (reply: FastifyReply, request: FastifyRequest, err: unknown, back?: string) => {
-    const r = err instanceof HttpError ? REFUSALS[err.code] : undefined;
-    if (!r || !(err instanceof HttpError)) throw err;
-    return messagePage(reply, {
-      status: err.statusCode,
-      session: session(request),
-      title: r.title,
-      text: r.text,
-      back: back ? { href: back, label: 'Back to the report' } : { href: '/admin/cycles', label: 'Back to payment cycles' },
-    });
-  };
+  const refused = (reply: FastifyReply, request: FastifyRequest, err: unknown, back?: string) =>
+    refusalPage(
+      reply,
+      session(request),
+      err,
+      back ? { href: back, label: 'Back to the report' } : { href: '/admin/cycles', label: 'Back to payment cycles' },
+    );
   /** The drill-down's filters from a query or a form; a bad one is a 400 page that names it. */
   const filters = (reply: FastifyReply, request: FastifyRequest, input: Record<string, unknown>) => {
     const parsed = parseBreakQuery(input);
@@ -191,8 +163,8 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
 
   scope.post<{ Params: { id: string } }>('/admin/breaks/:id/resolution', finance, async (request, reply) => {
     const { id } = request.params;
-    const row = isUuid(id) ? await db.reconciliationBreak.findUnique({ where: { id }, select: { cycleId: true } }) : null;
-    if (!row) return refused(reply, request, new HttpError(404, 'break_not_found'));
+    const row = await db.reconciliationBreak.findUnique({ where: { id }, select: { cycleId: true } });
+    if (!row) return refused(reply, request, notFound('break_not_found', 'id'));
     const back = `/admin/cycles/${row.cycleId}/report`;
     // The list the form was on, to go back to (or show again with the error); an odd value falls back to all.
     const parsed = parseBreakQuery(Object.fromEntries(['class', 'status', 'page'].map((k) => [k, field(request.body, k) || undefined])));
@@ -217,10 +189,10 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
       const next = breaksHref(row.cycleId, query);
       return reply.redirect(`${next}${next.includes('?') ? '&' : '?'}done=resolved`, 303);
     } catch (err) {
-      if (err instanceof HttpError && err.code === 'reason_required') return again('reason', 'Enter the reason for this resolution', 400);
-      if (err instanceof HttpError && err.code === 'invalid_request' && err.fields?.reason)
+      if (err instanceof Refusal && err.code === 'reason_required') return again('reason', 'Enter the reason for this resolution', 400);
+      if (err instanceof Refusal && err.code === 'invalid_request' && err.fields?.reason)
         return again('reason', 'Keep the reason to 500 characters', 400);
-      if (err instanceof HttpError && err.code === 'resolution_not_allowed')
+      if (err instanceof Refusal && err.code === 'resolution_not_allowed')
         return again('resolution', 'Choose one of the resolutions offered for this class of break', 422);
       return refused(reply, request, err, back);
     }
@@ -240,7 +212,7 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
       await requestReconciliation(ctx, signed.cycleId, 'sign-off');
       return reply.redirect(`/admin/cycles/${signed.cycleId}/report?done=signed`, 303);
     } catch (err) {
-      return refused(reply, request, err, isUuid(id) ? `/admin/cycles/${id}/report` : undefined);
+      return refused(reply, request, err, `/admin/cycles/${id}/report`);
     }
   });
 }

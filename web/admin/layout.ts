@@ -4,7 +4,7 @@
 // so later pages (cycles, finance) are one entry each.
 import { createHash } from 'node:crypto';
 import type { Role } from '../../generated/prisma/client';
-import { attr, CSS, html, Html } from '../html';
+import { attr, CSS, html, Html } from '../http/html';
 
 export interface AdminSection {
   href: string;

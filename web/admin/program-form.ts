@@ -3,7 +3,7 @@
 // Rendering only: program-routes.ts reads, validates and creates. No JavaScript: on an error every value
 // comes back as typed, with its message next to the field and in a summary at the top linking to it.
 import { CURRENCY_MINOR_UNITS } from '../../domain/money';
-import { attr, html, type Html } from '../html';
+import { attr, html, type Html } from '../http/html';
 import { errorSummary, hiddenCsrf } from './layout';
 
 /** The form's own fields, in page order (the error summary follows it). */

@@ -5,10 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ProgramInput } from '../../schema/program';
-import type { WebContext } from '../context';
-import { HttpError } from '../errors';
-import { field } from '../pages/http';
-import { createProgram } from '../programs';
+import type { WebContext } from '../services/context';
+import { Refusal } from '../services/refusal';
+import { field } from '../http/form';
+import { createProgram } from '../services/programs';
 import { sendAdminPage } from './http';
 import { emptyProgramForm, PROGRAM_FIELDS, programFormPage, waveId, type ProgramField, type ProgramForm } from './program-form';
 import { requireAdminSession, type AdminSession } from './session';
@@ -163,7 +163,7 @@ export function adminProgramRoutes(scope: FastifyInstance, ctx: WebContext): voi
       const created = await createProgram(ctx, (request.adminSession as AdminSession).user.id, parsed.data);
       return reply.redirect(`/admin/cycles/new?${new URLSearchParams({ program: created.code }).toString()}`, 303);
     } catch (err) {
-      if (!(err instanceof HttpError && err.code === 'program_code_taken')) throw err;
+      if (!(err instanceof Refusal && err.code === 'program_code_taken')) throw err;
       form.errors = { code: 'A program with this code already exists: choose another code' };
       return show(request, reply, form, 409);
     }

@@ -2,7 +2,7 @@
 // so a reviewer reads across a row. A candidate's value equal to the applicant's is marked (with
 // text, not only colour). Equality is decided on the real values, never on masked ones.
 import { mask } from '../../lib/pii';
-import { html, type Html } from '../html';
+import { html, type Html } from '../http/html';
 import { isoDate } from './layout';
 import type { Task } from './review-pages';
 

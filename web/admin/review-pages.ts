@@ -5,8 +5,8 @@ import type { RuleResult } from '../../domain/eligibility';
 import { isReasonCode } from '../../domain/reason-codes';
 import { reasonSentence } from '../../domain/reason-messages';
 import { mask } from '../../lib/pii';
-import { attr, html, type Html } from '../html';
-import type { openReviewTasks, reviewTask } from '../reviews';
+import { attr, html, type Html } from '../http/html';
+import type { openReviewTasks, reviewTask } from '../services/reviews';
 import { comparisonTable } from './review-compare';
 import { errorSummary, hiddenCsrf, isoDate, waited } from './layout';
 

@@ -4,9 +4,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseInput } from '../../schema/fields';
 import { ReviewDecisionInput } from '../../schema/review';
-import type { WebContext } from '../context';
-import { field } from '../pages/http';
-import { decideReview, openReviewTasks, reviewTask } from '../reviews';
+import type { WebContext } from '../services/context';
+import { field } from '../http/form';
+import { decideReview, openReviewTasks, reviewTask } from '../services/reviews';
 import { messagePage, sendAdminPage } from './http';
 import { KIND_NAMES, queuePage, reviewPage, type DecisionForm, type Task } from './review-pages';
 import { requireAdminSession, type AdminSession } from './session';

@@ -1,0 +1,32 @@
+// The intake JSON API (the web form in routes/apply.ts shares web/intake.ts).
+import type { FastifyInstance } from 'fastify';
+import type { WebContext } from '../services/context';
+import { invalid, notFound } from '../services/refusal';
+import { submitApplication } from '../services/intake';
+
+export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.post<{ Params: { code: string } }>('/api/v1/programs/:code/applications', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    const result = await submitApplication(ctx, request.params.code, request.body, Array.isArray(key) ? key.join(',') : key);
+    switch (result.kind) {
+      case 'program_not_found':
+        throw notFound('program_not_found', 'code');
+      case 'invalid':
+        throw invalid(result.fields);
+      case 'existing':
+        return reply.code(200).send(result.ack);
+      case 'created':
+        return reply.code(201).send(result.ack);
+    }
+  });
+
+  // Status by application number: no personal data in the answer.
+  app.get<{ Params: { number: string } }>('/api/v1/applications/:number', async (request) => {
+    const found = await ctx.db.application.findUnique({
+      where: { number: request.params.number },
+      select: { number: true, status: true, reasonCodes: true, decidedAt: true },
+    });
+    if (!found) throw notFound('application_not_found', 'number');
+    return { applicationNumber: found.number, status: found.status, reasonCodes: found.reasonCodes, decidedAt: found.decidedAt };
+  });
+}

@@ -1,0 +1,21 @@
+// The JSON API (/api/v1): intake, programs, cycles, reviews, reconciliation and finance reports, and its
+// OpenAPI description. Refusals become JSON with the status of web/http/errors.ts.
+import type { FastifyInstance } from 'fastify';
+import type { WebContext } from '../services/context';
+import { applicationRoutes } from './applications';
+import { cycleRoutes } from './cycles';
+import { financeReportRoutes } from './finance-reports';
+import { openApiRoutes } from './openapi';
+import { programRoutes } from './programs';
+import { reconciliationRoutes } from './reconciliation';
+import { reviewRoutes } from './reviews';
+
+export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
+  programRoutes(app, ctx);
+  applicationRoutes(app, ctx);
+  cycleRoutes(app, ctx);
+  financeReportRoutes(app, ctx);
+  reconciliationRoutes(app, ctx);
+  reviewRoutes(app, ctx);
+  openApiRoutes(app);
+}

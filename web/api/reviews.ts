@@ -1,0 +1,31 @@
+// The reviewers' JSON API (the admin pages use the same web/reviews.ts).
+import type { FastifyInstance } from 'fastify';
+import { ReviewDecisionInput } from '../../schema/review';
+import { requireRole, signedIn } from '../http/auth';
+import type { WebContext } from '../services/context';
+import { invalid, notFound, refuse, validInput } from '../services/refusal';
+import { decideReview, openReviewTasks, reviewTask } from '../services/reviews';
+
+export function reviewRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const reviewer = { preHandler: requireRole(ctx.db, 'REVIEWER') };
+
+  app.get<{ Querystring: { kind?: string } }>('/api/v1/reviews', reviewer, async (request) => {
+    const kind = request.query.kind;
+    if (kind !== undefined && kind !== 'DUPLICATE' && kind !== 'APPEAL') throw invalid({ kind: 'DUPLICATE or APPEAL' });
+    return { tasks: await openReviewTasks(ctx, { kind }) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/reviews/:id', reviewer, async (request) => {
+    const task = await reviewTask(ctx, request.params.id);
+    if (!task) throw notFound('review_not_found', 'id');
+    return task;
+  });
+
+  app.post<{ Params: { id: string } }>('/api/v1/reviews/:id/decision', reviewer, async (request) => {
+    const input = validInput(ReviewDecisionInput, request.body);
+    const result = await decideReview(ctx, request.params.id, signedIn(request).id, input.decision, input.comment);
+    if (result.kind === 'not_found') throw notFound('review_not_found', 'id');
+    if (result.kind === 'already_decided') throw refuse('review_already_decided');
+    return { decided: true };
+  });
+}

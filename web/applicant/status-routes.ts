@@ -1,0 +1,91 @@
+// The applicant's status page and appeal. Looked up by application number + date of birth, both sent
+// in a POST body: a date of birth never goes in a URL (history, proxies, referrers). Every answer that
+// shows an application is no-store. "Not found" is one generic answer for either wrong value.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { fileAppeal, lookupApplication } from '../services/appeals';
+import type { WebContext } from '../services/context';
+import type { Language, Translate } from './i18n';
+import { dateProblem, isoDate, type FieldError } from './apply-input';
+import { applicantScope, pageLanguage, sendPage } from './http';
+import { field } from '../http/form';
+import { lookupForm, messagePage, statusView, type LookupValues } from './status-page';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const page = (
+    reply: FastifyReply,
+    lang: Language,
+    t: Translate,
+    status: number,
+    body: ReturnType<typeof lookupForm>,
+    title = t('status.title'),
+  ) => sendPage(reply, { lang, t, status, title, body, switchPath: '/status', personal: true });
+
+  applicantScope(app, ctx.log, (scope) => {
+    scope.get<{ Querystring: { n?: string } }>('/status', (request, reply) => {
+      const { lang, t } = pageLanguage(request, reply);
+      // Only the number may come from a link (the confirmation page's); never the date of birth.
+      const number = typeof request.query.n === 'string' ? request.query.n.slice(0, 20) : '';
+      const body = lookupForm(t, lang, { number, dobDay: '', dobMonth: '', dobYear: '' }, []);
+      return sendPage(reply, { lang, t, title: t('status.title'), body, switchPath: '/status', personal: false });
+    });
+
+    scope.post('/status', { config: { inlineTextErrors: true } }, async (request, reply) => {
+      const { lang, t } = pageLanguage(request, reply);
+      const v: LookupValues = {
+        number: field(request.body, 'number').trim().slice(0, 20),
+        dobDay: field(request.body, 'dobDay').slice(0, 4),
+        dobMonth: field(request.body, 'dobMonth').slice(0, 4),
+        dobYear: field(request.body, 'dobYear').slice(0, 6),
+      };
+      const errors: FieldError[] = [];
+      // Characters no one can type were taken out of the values (request.textErrors): the field is wrong.
+      const unreadable = request.textErrors ?? {};
+      if (!v.number || unreadable.number) errors.push({ field: 'number', anchor: 'number', message: t('err.number') });
+      const problem =
+        unreadable.dobDay || unreadable.dobMonth || unreadable.dobYear ? 'invalid' : dateProblem(v.dobDay, v.dobMonth, v.dobYear);
+      if (problem) errors.push({ field: 'dateOfBirth', anchor: 'dobDay', message: t(`err.dateOfBirth.${problem}`) });
+      if (errors.length) return page(reply, lang, t, 400, lookupForm(t, lang, v, errors), `${t('errors.prefix')} ${t('status.title')}`);
+
+      const dateOfBirth = isoDate(v.dobDay, v.dobMonth, v.dobYear);
+      const view = await lookupApplication(ctx, v.number, dateOfBirth);
+      if (!view) return page(reply, lang, t, 404, lookupForm(t, lang, v, [], true));
+      return page(reply, lang, t, 200, statusView(t, lang, view, dateOfBirth));
+    });
+
+    scope.post('/status/appeal', async (request, reply) => {
+      const { lang, t } = pageLanguage(request, reply);
+      const number = field(request.body, 'number').trim().slice(0, 20);
+      const dateOfBirth = field(request.body, 'dateOfBirth');
+      const statement = field(request.body, 'statement').slice(0, 2000);
+      const [y = '', m = '', d = ''] = dateOfBirth.split('-');
+      const result =
+        number && ISO_DATE.test(dateOfBirth) ? await fileAppeal(ctx, number, dateOfBirth, statement) : { kind: 'not_found' as const };
+      switch (result.kind) {
+        case 'filed':
+          return page(
+            reply,
+            lang,
+            t,
+            200,
+            messagePage(t, t('appeal.filed'), t('appeal.filed.body', { number: number.toUpperCase() })),
+            t('appeal.filed'),
+          );
+        case 'already_appealed':
+          return page(reply, lang, t, 200, messagePage(t, t('appeal.title'), t('appeal.already')), t('appeal.title'));
+        case 'not_appealable':
+          return page(
+            reply,
+            lang,
+            t,
+            409,
+            messagePage(t, t('appeal.title'), t(result.reason === 'window_closed' ? 'appeal.closed' : 'appeal.notRejected')),
+            t('appeal.title'),
+          );
+        case 'not_found':
+          return page(reply, lang, t, 404, lookupForm(t, lang, { number, dobDay: d, dobMonth: m, dobYear: y }, [], true));
+      }
+    });
+  });
+}

@@ -1,0 +1,90 @@
+// The applicant's side of a decision: look an application up by number and date of birth, and appeal a
+// rejection within the program's window. The database decides (a conditional update), then the workflow
+// is told by a signal; if the signal is lost, the workflow finds the appeal on its own periodic check.
+import { audit } from '../../lib/audit';
+import type { ReasonCode } from '../../domain/reason-codes';
+import type { RuleResult } from '../../domain/eligibility';
+import { appealFiledSignal } from '../../workflows/definitions';
+import { applicationWorkflowId } from '../../workflows/ids';
+import type { WebContext } from './context';
+
+export interface ApplicationStatusView {
+  applicationNumber: string;
+  programName: string;
+  status: 'RECEIVED' | 'VERIFYING' | 'ENROLLED' | 'REJECTED' | 'NEEDS_REVIEW' | 'APPEALED';
+  reasonCodes: ReasonCode[];
+  /** Facts per rule, to explain a rejection in numbers (no personal data beyond the applicant's own). */
+  ruleResults: RuleResult[];
+  submittedAt: Date;
+  decidedAt: Date | null;
+  appealDeadline: Date | null;
+  canAppeal: boolean;
+  language: string;
+}
+
+type Ctx = Pick<WebContext, 'db' | 'temporal' | 'log'>;
+
+const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
+
+async function findByNumberAndBirthDate(ctx: Ctx, applicationNumber: string, dateOfBirth: string) {
+  const number = applicationNumber.trim().toUpperCase();
+  const app = await ctx.db.application.findUnique({
+    where: { number },
+    include: { program: { select: { name: true } } },
+  });
+  // The same answer for "no such number" and "wrong date of birth": numbers cannot be probed.
+  return app && sameDate(app.dateOfBirth, dateOfBirth) ? app : null;
+}
+
+export async function lookupApplication(
+  ctx: Ctx,
+  applicationNumber: string,
+  dateOfBirth: string,
+  now = new Date(),
+): Promise<ApplicationStatusView | null> {
+  const app = await findByNumberAndBirthDate(ctx, applicationNumber, dateOfBirth);
+  if (!app) return null;
+  return {
+    applicationNumber: app.number,
+    programName: app.program.name,
+    status: app.status,
+    reasonCodes: app.reasonCodes as ReasonCode[],
+    ruleResults: (app.ruleResults ?? []) as unknown as RuleResult[],
+    submittedAt: app.createdAt,
+    decidedAt: app.decidedAt,
+    appealDeadline: app.appealDeadline,
+    canAppeal: app.status === 'REJECTED' && app.appealDeadline !== null && app.appealDeadline > now,
+    language: app.language,
+  };
+}
+
+export type AppealResult =
+  { kind: 'filed' | 'already_appealed' } | { kind: 'not_found' } | { kind: 'not_appealable'; reason: 'not_rejected' | 'window_closed' };
+
+export async function fileAppeal(ctx: Ctx, applicationNumber: string, dateOfBirth: string, statement: string): Promise<AppealResult> {
+  const app = await findByNumberAndBirthDate(ctx, applicationNumber, dateOfBirth);
+  if (!app) return { kind: 'not_found' };
+  if (app.status === 'APPEALED') return { kind: 'already_appealed' };
+  const filed = await ctx.db.$transaction(async (tx) => {
+    // Only a rejection inside its window moves: the workflow's window-closing step uses the same row.
+    const moved = await tx.application.updateMany({
+      where: { id: app.id, status: 'REJECTED', appealDeadline: { gt: new Date() } },
+      data: { status: 'APPEALED' },
+    });
+    if (moved.count === 0) return false;
+    await tx.reviewTask.create({ data: { applicationId: app.id, kind: 'APPEAL', statement: statement.trim().slice(0, 2000) || null } });
+    await audit(tx, { actor: 'applicant', action: 'application.appealed', entityType: 'application', entityId: app.id });
+    return true;
+  });
+  if (!filed) return { kind: 'not_appealable', reason: app.status === 'REJECTED' ? 'window_closed' : 'not_rejected' };
+  await ctx.temporal.workflow
+    .getHandle(applicationWorkflowId(app.id))
+    .signal(appealFiledSignal)
+    .catch((err: Error) =>
+      ctx.log.warn('appeal signal not delivered; the workflow will find the appeal on its next check', {
+        applicationId: app.id,
+        error: err.name,
+      }),
+    );
+  return { kind: 'filed' };
+}

@@ -1,0 +1,14 @@
+// What the web routes need, passed in so tests can build the server against their own services.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../lib/config';
+import type { Db } from '../../lib/db';
+import type { Logger } from '../../lib/logger';
+import type { Queues } from '../../lib/queues';
+
+export interface WebContext {
+  db: Db;
+  queues: Queues;
+  temporal: Client;
+  config: Pick<Config, 'PII_HASH_KEY' | 'TEMPORAL_TASK_QUEUE'>;
+  log: Logger;
+}

@@ -1,0 +1,120 @@
+// Intake, shared by the JSON API and the web form: validate, persist, enqueue, acknowledge.
+// Never waits for Temporal. Idempotent: the same national ID (or Idempotency-Key) in a program
+// returns the existing application, never a second one.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Prisma } from '../../lib/db';
+import type { Program } from '../../generated/prisma/client';
+import { accountKey, nationalIdHash, phoneHash } from '../../lib/pii';
+import type { Country } from '../../domain/national-id';
+import { applicationInput, type ApplicationInput } from '../../schema/application';
+import { parseInput, type FieldErrors } from '../../schema/fields';
+import type { WebContext } from './context';
+
+// Crockford base32 without I, L, O, U: easy to read aloud and type on a phone.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const applicationNumber = (country: string) => `${country}-${[...randomBytes(8)].map((b) => ALPHABET[b % 32]).join('')}`;
+
+export interface Acknowledgement {
+  applicationNumber: string;
+  status: string;
+}
+
+export type IntakeResult =
+  | { kind: 'created' | 'existing'; ack: Acknowledgement }
+  | { kind: 'invalid'; fields: FieldErrors; values?: ApplicationInput }
+  | { kind: 'program_not_found' };
+
+type Ctx = Pick<WebContext, 'db' | 'queues' | 'config' | 'log'>;
+
+export function enqueueIntake(ctx: Pick<WebContext, 'queues'>, applicationId: string) {
+  return ctx.queues.intake.add('start', { applicationId }, { jobId: applicationId });
+}
+
+// Programs are read on every application and change rarely: a few seconds of staleness is harmless
+// (only found programs are cached, so a new program is visible at once).
+const PROGRAM_TTL_MS = 10_000;
+const programs = new Map<string, { at: number; program: Program }>();
+async function findProgram(db: Ctx['db'], code: string): Promise<Program | null> {
+  const hit = programs.get(code);
+  if (hit && Date.now() - hit.at < PROGRAM_TTL_MS) return hit.program;
+  const program = await db.program.findUnique({ where: { code } });
+  if (program) programs.set(code, { at: Date.now(), program });
+  return program;
+}
+
+export async function submitApplication(ctx: Ctx, programCode: string, body: unknown, idempotencyKey?: string): Promise<IntakeResult> {
+  const { db } = ctx;
+  const program = await findProgram(db, programCode);
+  if (!program) return { kind: 'program_not_found' };
+  if (idempotencyKey !== undefined && !/^[\w-]{8,100}$/.test(idempotencyKey)) {
+    return { kind: 'invalid', fields: { 'Idempotency-Key': '8 to 100 letters, digits, dashes or underscores' } };
+  }
+  const parsed = parseInput(applicationInput(program.country as Country), body);
+  if (!parsed.ok) return { kind: 'invalid', fields: parsed.fields };
+  const input = parsed.value;
+  const key = ctx.config.PII_HASH_KEY;
+  const hash = nationalIdHash(key, program.country, input.nationalId);
+
+  const existing = async (): Promise<Acknowledgement | null> => {
+    const found = await db.application.findFirst({
+      where: { programId: program.id, OR: [{ nationalIdHash: hash }, ...(idempotencyKey ? [{ idempotencyKey }] : [])] },
+    });
+    if (!found) return null;
+    if (found.status === 'RECEIVED') await enqueueIntake(ctx, found.id); // in case the first enqueue was lost
+    return { applicationNumber: found.number, status: found.status };
+  };
+
+  // Insert first: for a new applicant (the common case) that is the only query; the unique
+  // constraints on (program, national ID hash) and (program, Idempotency-Key) catch repeats.
+  const id = randomUUID();
+  const number = applicationNumber(program.country);
+  try {
+    // One batch: the application with its account, and the audit entry (the ID is ours, not the database's).
+    await db.$transaction([
+      db.application.create({
+        data: {
+          id,
+          number,
+          programId: program.id,
+          nationalIdHash: hash,
+          nationalId: input.nationalId,
+          fullName: input.fullName,
+          dateOfBirth: new Date(`${input.dateOfBirth}T00:00:00Z`),
+          phone: input.phone,
+          phoneHash: phoneHash(key, input.phone),
+          language: input.language,
+          municipality: input.municipality,
+          householdSize: input.householdSize,
+          dependantsUnder18: input.dependantsUnder18,
+          declaredMonthlyIncome: input.declaredMonthlyIncome,
+          idempotencyKey: idempotencyKey ?? null,
+          paymentAccount: {
+            create:
+              input.payment.rail === 'BANK'
+                ? {
+                    rail: 'BANK',
+                    bankCode: input.payment.bankCode,
+                    accountNumber: input.payment.accountNumber,
+                    accountKey: accountKey(key, input.payment),
+                  }
+                : { rail: 'WALLET', msisdn: input.payment.msisdn, accountKey: accountKey(key, input.payment) },
+          },
+        },
+        select: { id: true },
+      }),
+      db.auditEvent.create({
+        data: { actor: 'applicant', action: 'application.received', entityType: 'application', entityId: id, details: {} },
+      }),
+    ]);
+  } catch (err) {
+    // The same person (or key) applied before, or a concurrent submission won the race.
+    const winner = err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' ? await existing() : null;
+    if (winner) return { kind: 'existing', ack: winner };
+    throw err;
+  }
+  // If this enqueue is lost, the intake sweeper re-enqueues applications left in RECEIVED.
+  await enqueueIntake(ctx, id).catch((err: Error) =>
+    ctx.log.warn('enqueue failed; the sweeper will retry', { applicationId: id, error: err.message }),
+  );
+  return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
+}

@@ -1,0 +1,164 @@
+// A service's "no": a stable code, the kind of refusal, a title and a sentence a person can act on, and for
+// bad input the fields (or headers) at fault. It knows nothing of HTTP: the API maps a kind to a status once
+// (web/http/errors.ts), the pages render the same title and sentence (web/admin/http.ts, web/applicant/http.ts).
+import type { z } from 'zod';
+import { parseInput, type FieldErrors } from '../../schema/fields';
+
+export type RefusalKind =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'too_large' | 'unsupported' | 'too_many';
+
+interface Entry {
+  kind: RefusalKind;
+  title: string;
+  sentence: string;
+}
+
+/** Every refusal a service or the edge can give, by code. The sentence is shown to the person refused. */
+export const REFUSALS = {
+  invalid_request: { kind: 'invalid', title: 'Not valid', sentence: 'Some of what was sent is not valid: each field at fault is named.' },
+  invalid_path_parameter: { kind: 'invalid', title: 'Page not found', sentence: 'There is nothing at this address.' },
+  reason_required: { kind: 'invalid', title: 'Reason needed', sentence: 'This resolution needs a reason.' },
+  authentication_required: {
+    kind: 'unauthenticated',
+    title: 'Sign in',
+    sentence: 'This needs a bearer token in the Authorization header.',
+  },
+  invalid_token: {
+    kind: 'unauthenticated',
+    title: 'Sign in',
+    sentence: 'This token is not valid: it is unknown, expired or revoked. Ask an administrator for a new one.',
+  },
+  role_not_allowed: { kind: 'forbidden', title: 'Not allowed', sentence: 'Your role does not allow this.' },
+  maker_cannot_approve: {
+    kind: 'forbidden',
+    title: 'You cannot approve this cycle',
+    sentence:
+      'You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).',
+  },
+  program_not_found: { kind: 'not_found', title: 'Program not found', sentence: 'There is no program with this code.' },
+  cycle_not_found: { kind: 'not_found', title: 'Cycle not found', sentence: 'There is no payment cycle at this address.' },
+  break_not_found: { kind: 'not_found', title: 'Break not found', sentence: 'There is no break at this address.' },
+  review_not_found: { kind: 'not_found', title: 'Review not found', sentence: 'There is no review task at this address.' },
+  application_not_found: { kind: 'not_found', title: 'Application not found', sentence: 'There is no application with this number.' },
+  open_cycle_exists: {
+    kind: 'conflict',
+    title: 'A cycle is already open',
+    sentence: 'This program already has a cycle that is not finished. It must complete or be cancelled before another is prepared.',
+  },
+  budget_exceeded: {
+    kind: 'conflict',
+    title: 'Above the budget',
+    sentence:
+      "The cycle's total is above the program's budget per cycle, so it cannot be approved. Cancel it or change the program's budget.",
+  },
+  control_totals_mismatch: {
+    kind: 'conflict',
+    title: 'Control totals do not match',
+    sentence: 'The count or the amount given is not the one in the control totals: check the totals you reviewed.',
+  },
+  cycle_not_draft: {
+    kind: 'conflict',
+    title: 'Not waiting for approval',
+    sentence: 'This cycle is no longer waiting for approval (someone may have approved it a moment ago), so nothing was recorded.',
+  },
+  cycle_not_approved: { kind: 'conflict', title: 'Not approved', sentence: 'Only an approved cycle can be launched.' },
+  cycle_not_running: {
+    kind: 'conflict',
+    title: 'Not running',
+    sentence: 'Only a running or paused cycle can be paused, resumed or cancelled. It may have just finished.',
+  },
+  not_reissuable: {
+    kind: 'conflict',
+    title: 'Cannot be re-issued',
+    sentence: 'Some of the payments chosen cannot be re-issued: each is named.',
+  },
+  program_code_taken: { kind: 'conflict', title: 'Code taken', sentence: 'A program with this code already exists: choose another code.' },
+  review_already_decided: {
+    kind: 'conflict',
+    title: 'Already decided',
+    sentence: 'This review task had already been decided, so this decision was not recorded.',
+  },
+  break_not_open: {
+    kind: 'conflict',
+    title: 'Already resolved',
+    sentence:
+      'This break is no longer open (someone may have resolved it a moment ago, or a later reconciliation cleared it), so nothing was recorded.',
+  },
+  already_reissued: {
+    kind: 'conflict',
+    title: 'Already paid again',
+    sentence: 'This payment was re-issued, so confirming it would pay it twice. Request the return of the extra credit instead.',
+  },
+  cycle_closed: {
+    kind: 'conflict',
+    title: 'Cycle signed off',
+    sentence: 'This cycle is signed off: its breaks can no longer be resolved.',
+  },
+  no_reconciliation: {
+    kind: 'conflict',
+    title: 'Not reconciled',
+    sentence: 'This cycle has no completed reconciliation yet, so it cannot be signed off.',
+  },
+  breaks_open: {
+    kind: 'conflict',
+    title: 'Breaks still open',
+    sentence: 'Every break must be resolved before the cycle can be signed off. One may have appeared since the page was loaded.',
+  },
+  not_balanced: {
+    kind: 'conflict',
+    title: 'Not balanced',
+    sentence: 'The latest reconciliation is not balanced, so the cycle cannot be signed off.',
+  },
+  already_signed: {
+    kind: 'conflict',
+    title: 'Already signed off',
+    sentence: 'This cycle was already signed off (perhaps a moment ago by someone else). Nothing was recorded.',
+  },
+  resolution_not_allowed: {
+    kind: 'unprocessable',
+    title: 'Resolution not allowed',
+    sentence: 'This resolution is not allowed for this break: the reason is given with the resolution field.',
+  },
+  unknown_account: { kind: 'unprocessable', title: 'Unknown account', sentence: 'No program pays from the account of this statement.' },
+  body_too_large: { kind: 'too_large', title: 'Too large', sentence: 'What was sent is larger than this address accepts.' },
+  unsupported_media_type: {
+    kind: 'unsupported',
+    title: 'Not readable',
+    sentence: 'What was sent is not in a format this address reads: see the content-type field.',
+  },
+  rate_limited: { kind: 'too_many', title: 'Too many attempts', sentence: 'Too many requests: try again after the time given.' },
+} as const satisfies Record<string, Entry>;
+
+export type RefusalCode = keyof typeof REFUSALS;
+
+export class Refusal extends Error {
+  readonly kind: RefusalKind;
+  constructor(
+    readonly code: RefusalCode,
+    readonly fields: FieldErrors = {},
+    /** For a rate limit: when the same request may be tried again. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(REFUSALS[code].sentence);
+    this.name = 'Refusal';
+    this.kind = REFUSALS[code].kind;
+  }
+
+  get title(): string {
+    return REFUSALS[this.code].title;
+  }
+}
+
+export const refuse = (code: RefusalCode, fields?: FieldErrors) => new Refusal(code, fields);
+/** Bad input: every field at fault, by name. */
+export const invalid = (fields: FieldErrors) => new Refusal('invalid_request', fields);
+/** A thing looked up by `field` (a path parameter, usually) that does not exist. */
+export const notFound = (code: RefusalCode & `${string}_not_found`, field: string) =>
+  new Refusal(code, { [field]: REFUSALS[code].sentence });
+
+/** The input parsed by the schema, or a refusal naming every field at fault. */
+export function validInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = parseInput(schema, input);
+  if (!parsed.ok) throw invalid(parsed.fields);
+  return parsed.value;
+}

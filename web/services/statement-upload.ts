@@ -1,0 +1,66 @@
+// Statement files uploaded by finance: a bank's camt.053 (XML) or a wallet provider's settlement report
+// (JSON). Every line is checked before any is stored, and all are stored in one statement, so a bad
+// file writes nothing. Lines already imported (same rail, same entry reference) are skipped, so uploading
+// a file twice, or a file the rail's API also served, adds nothing. The cycles the lines concern are
+// then reconciled again.
+import { parseCamt053 } from '../../lib/iso20022/camt053';
+import type { Db } from '../../lib/db';
+import { statementEntries } from '../../activities/clients/bank-client';
+import { bankStatementLines, storeStatementLines, walletSettlementLines, type StatementLine } from '../../activities/statements';
+import { SettlementReportFile } from '../../schema/reconciliation';
+import { parseInput } from '../../schema/fields';
+import { invalid, refuse } from './refusal';
+
+export interface UploadResult {
+  lines: number;
+  imported: number;
+  /** Cycles whose reconciliation the file may change. */
+  cycleIds: string[];
+}
+
+function camt053Lines(provider: string, xml: string): StatementLine[] {
+  let doc;
+  try {
+    doc = parseCamt053(xml);
+  } catch (err) {
+    throw invalid({ file: `not a camt.053 statement: ${err instanceof Error ? err.message : 'unreadable'}` });
+  }
+  return doc.statements.flatMap((s, i) => {
+    s.entries.forEach((e, j) => {
+      // Without its entry reference a line cannot be told apart from the same line sent again.
+      if (!e.reference && e.details[0]?.endToEndId) throw invalid({ [`Stmt[${i}].Ntry[${j}].NtryRef`]: 'every entry needs its reference' });
+    });
+    return bankStatementLines(provider, s.account, (s.fromDateTime ?? s.createdAt).slice(0, 10), statementEntries(s));
+  });
+}
+
+function settlementLines(provider: string, body: unknown): StatementLine[] {
+  const parsed = parseInput(SettlementReportFile, body);
+  if (!parsed.ok) throw invalid(parsed.fields);
+  return walletSettlementLines(provider, parsed.value);
+}
+
+/** The cycles a set of lines concerns: those of the payment keys, and for keys we never sent, the program's cycle of that day. */
+async function cyclesOf(db: Db, lines: StatementLine[]): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ cycle_id: string }>>`
+    WITH l AS (SELECT * FROM unnest(${lines.map((l) => l.endToEndId)}::text[], ${lines.map((l) => l.account)}::text[], ${lines.map((l) => l.bookedAt)}::timestamptz[]) AS t(key, account, booked_at))
+    SELECT DISTINCT pb.cycle_id FROM l JOIN payment_instruction pi ON pi.payment_key = l.key JOIN payment_batch pb ON pb.id = pi.batch_id
+    UNION
+    SELECT DISTINCT (SELECT pb.cycle_id FROM payment_batch pb JOIN payment_cycle c ON c.id = pb.cycle_id
+                      WHERE c.program_id = p.id AND pb.submitted_at < date_trunc('day', l.booked_at) + interval '1 day'
+                      ORDER BY pb.submitted_at DESC LIMIT 1)
+      FROM l JOIN program p ON p.funding_account = l.account
+     WHERE NOT EXISTS (SELECT 1 FROM payment_instruction pi WHERE pi.payment_key = l.key)`;
+  return rows.map((r) => r.cycle_id).filter((id): id is string => id !== null);
+}
+
+export async function uploadStatement(db: Db, provider: string, contentType: string, body: unknown): Promise<UploadResult> {
+  const lines =
+    provider === 'bank-sim' ? (typeof body === 'string' ? camt053Lines(provider, body) : null) : settlementLines(provider, body);
+  if (!lines) throw refuse('unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
+  const accounts = [...new Set(lines.map((l) => l.account))];
+  const known = await db.program.count({ where: { fundingAccount: { in: accounts } } });
+  if (accounts.length > 0 && known === 0) throw refuse('unknown_account', { account: 'no program pays from this account' });
+  const imported = await storeStatementLines(db, lines, 'UPLOAD');
+  return { lines: lines.length, imported, cycleIds: lines.length ? await cyclesOf(db, lines) : [] };
+}
