@@ -9,7 +9,7 @@ import { createLogger } from '../lib/logger';
 import { applicationInput } from '../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
 import { ProgramInput } from '../schema/program';
-import type { WebContext } from '../web/services/context';
+import type { WebContext } from '../web/http/context';
 import { applicationRoutes } from '../web/api/applications';
 import { cycleRoutes } from '../web/api/cycles';
 import { financeReportRoutes } from '../web/api/finance-reports';

@@ -5,6 +5,7 @@ import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
 import { createTemporalClient } from '../lib/temporal';
 import { createQueues } from '../lib/queues';
+import { createRateLimits } from './http/rate-limits';
 import { buildServer } from './http/server';
 
 const config = loadConfig();
@@ -14,7 +15,8 @@ const db = createDb(config.DATABASE_URL, 20);
 const redis = createRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 const temporal = await createTemporalClient(config);
-const app = buildServer({ db, queues, temporal, config, log });
+const limits = createRateLimits(redis, { prefix: config.QUEUE_PREFIX, hashKey: config.PII_HASH_KEY, overrides: config.RATE_LIMITS });
+const app = buildServer({ db, queues, temporal, config, log, limits });
 
 await app.listen({ host: '127.0.0.1', port: config.WEB_PORT });
 log.info('ready', { port: config.WEB_PORT });

@@ -7,7 +7,9 @@ import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { createRedis } from '../../lib/redis';
 import { createUser } from '../../lib/users';
+import { createRateLimits } from '../../web/http/rate-limits';
 import { buildServer } from '../../web/http/server';
+import type { Redis } from 'ioredis';
 import { createQueues, type Queues } from '../../lib/queues';
 import { uid } from './util';
 
@@ -20,14 +22,19 @@ export interface TestWeb {
   close(): Promise<void>;
 }
 
-export async function startTestWeb(): Promise<TestWeb> {
+/** Rate limits of a test server: a prefix of its own (tests never share counts) unless a test shares one on purpose. */
+export const testLimits = (redis: Redis, opts: { prefix?: string; overrides?: string } = {}) =>
+  createRateLimits(redis, { prefix: opts.prefix ?? uid('amparo-test-rl'), hashKey: loadConfig().PII_HASH_KEY, overrides: opts.overrides });
+
+export async function startTestWeb(opts: { limitsPrefix?: string; rateLimits?: string } = {}): Promise<TestWeb> {
   const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: uid('web-tq') };
   const db = createDb(config.DATABASE_URL, 5);
   const redis = createRedis(config.REDIS_URL);
   const queues = createQueues(redis, uid('amparo-test'));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error') });
+  const limits = testLimits(redis, { prefix: opts.limitsPrefix, overrides: opts.rateLimits });
+  const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error'), limits });
   await app.ready();
   return {
     app,

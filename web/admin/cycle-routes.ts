@@ -8,7 +8,7 @@ import { formatAmount, money } from '../../domain/money';
 import { audit } from '../../lib/audit';
 import { CycleApprovalInput } from '../../schema/cycle';
 import { parseInput } from '../../schema/fields';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { cycleView } from '../services/cycle-view';
 import { approveCycle, controlCycle, launchCycle, prepareCycle, previewRegular, totalOf } from '../services/cycles';
 import { notFound, Refusal } from '../services/refusal';

@@ -7,7 +7,7 @@ import { BREAK_RESOLUTIONS, type BreakResolution } from '../../domain/reconcilia
 import { audit } from '../../lib/audit';
 import { resolveBreak } from '../services/break-resolutions';
 import { requestReconciliation } from '../services/reconciliation-requests';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { notFound, Refusal } from '../services/refusal';
 import { breaksCsv, csvName, summaryCsv } from '../services/finance-report-csv';
 import { sendCsv } from '../http/csv';

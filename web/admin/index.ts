@@ -2,7 +2,7 @@
 // sections themselves (web/admin/*). All in one encapsulated scope with form bodies and cookies.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { audit } from '../../lib/audit';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { html } from '../http/html';
 import { field } from '../http/form';
 import { adminScope, messagePage, sendAdminPage } from './http';

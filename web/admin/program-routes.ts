@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ProgramInput } from '../../schema/program';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { Refusal } from '../services/refusal';
 import { field } from '../http/form';
 import { createProgram } from '../services/programs';

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseInput } from '../../schema/fields';
 import { ReviewDecisionInput } from '../../schema/review';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { field } from '../http/form';
 import { decideReview, openReviewTasks, reviewTask } from '../services/reviews';
 import { messagePage, sendAdminPage } from './http';

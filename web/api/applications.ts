@@ -1,6 +1,6 @@
 // The intake JSON API (the web form in routes/apply.ts shares web/intake.ts).
 import type { FastifyInstance } from 'fastify';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { invalid, notFound } from '../services/refusal';
 import { submitApplication } from '../services/intake';
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
 import { requireRole, signedIn } from '../http/auth';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { cycleView } from '../services/cycle-view';
 import { approveCycle, controlCycle, launchCycle, prepareCycle } from '../services/cycles';
 import { validInput } from '../services/refusal';

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audit } from '../../lib/audit';
 import { requireRole, signedIn } from '../http/auth';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { invalid } from '../services/refusal';
 import { breaksCsv, csvName, summaryCsv } from '../services/finance-report-csv';
 import { sendCsv } from '../http/csv';

@@ -1,7 +1,7 @@
 // The JSON API (/api/v1): intake, programs, cycles, reviews, reconciliation and finance reports, and its
 // OpenAPI description. Refusals become JSON with the status of web/http/errors.ts.
 import type { FastifyInstance } from 'fastify';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { applicationRoutes } from './applications';
 import { cycleRoutes } from './cycles';
 import { financeReportRoutes } from './finance-reports';

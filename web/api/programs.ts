@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ProgramInput } from '../../schema/program';
 import { requireRole, signedIn } from '../http/auth';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { notFound, validInput } from '../services/refusal';
 import { createProgram } from '../services/programs';
 

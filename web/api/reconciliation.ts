@@ -5,7 +5,7 @@ import { audit } from '../../lib/audit';
 import { BreakResolutionInput, StatementUploadQuery } from '../../schema/reconciliation';
 import { requireRole, signedIn } from '../http/auth';
 import { resolveBreak } from '../services/break-resolutions';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { findCycle } from '../services/cycles';
 import { validInput } from '../services/refusal';
 import { requestReconciliation } from '../services/reconciliation-requests';

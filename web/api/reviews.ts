@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ReviewDecisionInput } from '../../schema/review';
 import { requireRole, signedIn } from '../http/auth';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { invalid, notFound, refuse, validInput } from '../services/refusal';
 import { decideReview, openReviewTasks, reviewTask } from '../services/reviews';
 

@@ -3,7 +3,7 @@
 // survives a refresh without posting twice. Nothing the applicant typed is ever logged.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Country } from '../../domain/national-id';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { html } from '../http/html';
 import type { Language, Translate } from './i18n';
 import { submitApplication } from '../services/intake';

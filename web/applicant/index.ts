@@ -1,7 +1,7 @@
 // The applicant's pages: the form (/apply) and the status look-up and appeal (/status), server-rendered
 // without JavaScript, in Spanish, Portuguese and English.
 import type { FastifyInstance } from 'fastify';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { applyRoutes } from './apply-routes';
 import { statusRoutes } from './status-routes';
 

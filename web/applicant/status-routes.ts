@@ -3,7 +3,7 @@
 // shows an application is no-store. "Not found" is one generic answer for either wrong value.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { fileAppeal, lookupApplication } from '../services/appeals';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import type { Language, Translate } from './i18n';
 import { dateProblem, isoDate, type FieldError } from './apply-input';
 import { applicantScope, pageLanguage, sendPage } from './http';

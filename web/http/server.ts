@@ -3,7 +3,7 @@
 // Fastify: schema-agnostic (we validate with zod, one way for every boundary), fast JSON, and
 // app.inject() lets tests drive routes without sockets.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { WebContext } from '../services/context';
+import type { WebContext } from './context';
 import { adminRoutes } from '../admin';
 import { apiRoutes } from '../api';
 import { applicantRoutes } from '../applicant';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BANK_PROVIDER } from '../../activities/clients/bank-client';
 import { parseBankCallback } from '../../schema/bank-callback';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { invalid } from '../services/refusal';
 
 /** A status report of a 5000-item message is about 2 MB; anything far beyond is not a notification. */

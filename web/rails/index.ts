@@ -1,6 +1,6 @@
 // What the rails send us: their notifications, which only ever make a batch workflow ask the rail again.
 import type { FastifyInstance } from 'fastify';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { callbackRoutes } from './bank-callbacks';
 import { walletCallbackRoutes } from './wallet-callbacks';
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { WALLET_PROVIDER } from '../../activities/clients/wallet-client';
 import { WalletCallbackInput, walletCallbackInput } from '../../schema/wallet-callback';
-import type { WebContext } from '../services/context';
+import type { WebContext } from '../http/context';
 import { validInput } from '../services/refusal';
 
 export function walletCallbackRoutes(app: FastifyInstance, ctx: WebContext): void {

@@ -6,7 +6,7 @@ import type { ReasonCode } from '../../domain/reason-codes';
 import type { RuleResult } from '../../domain/eligibility';
 import { appealFiledSignal } from '../../workflows/definitions';
 import { applicationWorkflowId } from '../../workflows/ids';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 
 export interface ApplicationStatusView {
   applicationNumber: string;
@@ -22,7 +22,7 @@ export interface ApplicationStatusView {
   language: string;
 }
 
-type Ctx = Pick<WebContext, 'db' | 'temporal' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log'>;
 
 const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
 

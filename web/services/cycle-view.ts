@@ -2,10 +2,10 @@
 // failures by the rail's reason, and the latest reconciliation. Read from the database (the truth),
 // so it works the same while the workflow runs, after it ends, and after a restart.
 import { formatAmount, money } from '../../domain/money';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 import { findCycle } from './cycles';
 
-type Ctx = Pick<WebContext, 'db'>;
+type Ctx = Pick<ServiceContext, 'db'>;
 
 export async function cycleView(ctx: Ctx, id: string) {
   const cycle = await findCycle(ctx, id);

@@ -10,10 +10,10 @@ import { formatAmount, money } from '../../domain/money';
 import type { CycleApprovalInput } from '../../schema/cycle';
 import { cancelCycleSignal, pauseCycleSignal, resumeCycleSignal } from '../../workflows/definitions';
 import { paymentCycleWorkflowId } from '../../workflows/ids';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 import { notFound, refuse } from './refusal';
 
-type Ctx = Pick<WebContext, 'db' | 'temporal' | 'config' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'config' | 'log'>;
 export interface RailTotals {
   rail: 'BANK' | 'WALLET';
   count: number;

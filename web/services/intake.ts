@@ -8,7 +8,7 @@ import { accountKey, nationalIdHash, phoneHash } from '../../lib/pii';
 import type { Country } from '../../domain/national-id';
 import { applicationInput, type ApplicationInput } from '../../schema/application';
 import { parseInput, type FieldErrors } from '../../schema/fields';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 
 // Crockford base32 without I, L, O, U: easy to read aloud and type on a phone.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -24,9 +24,9 @@ export type IntakeResult =
   | { kind: 'invalid'; fields: FieldErrors; values?: ApplicationInput }
   | { kind: 'program_not_found' };
 
-type Ctx = Pick<WebContext, 'db' | 'queues' | 'config' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'config' | 'log'>;
 
-export function enqueueIntake(ctx: Pick<WebContext, 'queues'>, applicationId: string) {
+export function enqueueIntake(ctx: Pick<ServiceContext, 'queues'>, applicationId: string) {
   return ctx.queues.intake.add('start', { applicationId }, { jobId: applicationId });
 }
 

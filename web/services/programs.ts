@@ -3,11 +3,11 @@
 import { audit } from '../../lib/audit';
 import { Prisma } from '../../lib/db';
 import type { ProgramInput } from '../../schema/program';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 import { refuse } from './refusal';
 
 export async function createProgram(
-  ctx: Pick<WebContext, 'db'>,
+  ctx: Pick<ServiceContext, 'db'>,
   userId: string,
   input: ProgramInput,
 ): Promise<{ id: string; code: string }> {

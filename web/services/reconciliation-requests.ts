@@ -1,10 +1,10 @@
 // Asks for a reconciliation run of a cycle now: the cycle's watch workflow receives the request, and is
 // started if it is not running (signal-with-start), so a request is never lost and runs never overlap.
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 import { reconciliationWatchWorkflowId } from '../../workflows/ids';
 
 export async function requestReconciliation(
-  ctx: Pick<WebContext, 'temporal' | 'config'>,
+  ctx: Pick<ServiceContext, 'temporal' | 'config'>,
   cycleId: string,
   trigger: string,
 ): Promise<string> {

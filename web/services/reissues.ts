@@ -5,11 +5,11 @@ import { audit } from '../../lib/audit';
 import { Prisma } from '../../lib/db';
 import { accountKey } from '../../lib/pii';
 import type { ReissueInput } from '../../schema/cycle';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 import { findCycle, totalOf, type RailTotals } from './cycles';
 import { invalid, refuse } from './refusal';
 
-type Ctx = Pick<WebContext, 'db' | 'config'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config'>;
 
 export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: string, input: ReissueInput) {
   const parent = await findCycle(ctx, parentCycleId);

@@ -4,9 +4,9 @@
 import { audit } from '../../lib/audit';
 import { reviewDecidedSignal } from '../../workflows/definitions';
 import { applicationWorkflowId } from '../../workflows/ids';
-import type { WebContext } from './context';
+import type { ServiceContext } from './context';
 
-type Ctx = Pick<WebContext, 'db' | 'temporal' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log'>;
 
 export async function openReviewTasks(ctx: Ctx, opts: { kind?: 'DUPLICATE' | 'APPEAL'; limit?: number } = {}) {
   const tasks = await ctx.db.reviewTask.findMany({

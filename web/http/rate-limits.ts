@@ -1,0 +1,115 @@
+// Rate limits, as data, counted in Redis so that every web process shares them (rate-limiter-flexible:
+// one atomic script per attempt, the key's expiry is its window). An attempt over a limit is refused with
+// a Refusal 'rate_limited' carrying when to try again (429 and Retry-After in the API, a sentence on the
+// pages). Keys are what an attacker would spread attempts over: an IP address, an application number, a
+// phone, a username, a rail. Keys are stored as keyed hashes (no personal data in Redis).
+import { createHmac } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { Refusal } from '../services/refusal';
+
+interface Limit {
+  /** Attempts allowed per window. */
+  points: number;
+  /** The window, in seconds. */
+  seconds: number;
+  /** Once over, the key stays refused this long (a lockout), instead of until the window ends. */
+  blockSeconds?: number;
+  /** The field or header named in the refusal. */
+  field: string;
+}
+
+/**
+ * Every limit. Intake and look-ups are per IP address and per thing looked up, because a carrier's NAT puts
+ * thousands of phones behind one address (so per-IP limits are generous) while a single application
+ * number or phone is one person's. Failures (a wrong birth date, a wrong password) are counted apart, with
+ * a lockout: guessing a birth date takes about 36,500 tries, and five an hour makes that decades.
+ */
+export const LIMITS = {
+  statusLookupPerIp: { points: 60, seconds: 60, field: 'number' },
+  statusLookupPerNumber: { points: 30, seconds: 3600, field: 'number' },
+  wrongBirthDatePerNumber: { points: 5, seconds: 3600, blockSeconds: 3600, field: 'dateOfBirth' },
+  appealPerIp: { points: 20, seconds: 3600, field: 'number' },
+  appealPerNumber: { points: 10, seconds: 86_400, field: 'number' },
+  intakePerIp: { points: 120, seconds: 60, field: 'body' },
+  intakePerPhone: { points: 5, seconds: 86_400, field: 'phone' },
+  signInGlobal: { points: 600, seconds: 60, field: 'username' },
+  signInPerIp: { points: 30, seconds: 900, field: 'username' },
+  signInFailuresPerUsername: { points: 5, seconds: 900, blockSeconds: 900, field: 'username' },
+  callbacksPerRail: { points: 200, seconds: 1, field: 'body' },
+} as const satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof LIMITS;
+
+export interface RateLimits {
+  /** Counts one attempt against the key; refuses once the key is over the limit. */
+  consume(name: LimitName, key: string): Promise<void>;
+  /** For limits that count failures: refuses while the key is locked out, counts nothing. */
+  check(name: LimitName, key: string): Promise<void>;
+  /** Counts one failure (the next check refuses once there were too many). */
+  fail(name: LimitName, key: string): Promise<void>;
+  /** Forgets a key's failures (a correct answer proves who is asking). */
+  reset(name: LimitName, key: string): Promise<void>;
+}
+
+/** "intakePerIp=5000/60,signInPerIp=100/900": limits changed by configuration (RATE_LIMITS), e.g. for a load test. */
+export function parseOverrides(text: string): Partial<Record<LimitName, { points: number; seconds: number }>> {
+  const out: Partial<Record<LimitName, { points: number; seconds: number }>> = {};
+  for (const part of text.split(',').filter((p) => p.trim())) {
+    const m = /^\s*(\w+)=(\d+)\/(\d+)\s*$/.exec(part);
+    if (!m || !(m[1]! in LIMITS))
+      throw new Error(`RATE_LIMITS: '${part}' is not <limit>=<points>/<seconds> with a limit of web/http/rate-limits.ts`);
+    out[m[1] as LimitName] = { points: Number(m[2]), seconds: Number(m[3]) };
+  }
+  return out;
+}
+
+export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: string; overrides?: string }): RateLimits {
+  const overrides = parseOverrides(opts.overrides ?? '');
+  const hashed = (key: string) => createHmac('sha256', opts.hashKey).update(key).digest('base64url').slice(0, 22);
+  const limiters = Object.fromEntries(
+    (Object.keys(LIMITS) as LimitName[]).map((name) => {
+      const limit: Limit = { ...LIMITS[name], ...overrides[name] };
+      const limiter = new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${opts.prefix}:rl:${name}`,
+        points: limit.points,
+        duration: limit.seconds,
+        blockDuration: limit.blockSeconds ?? 0,
+      });
+      return [name, { limiter, limit }];
+    }),
+  ) as Record<LimitName, { limiter: RateLimiterRedis; limit: Limit }>;
+
+  const refusal = (name: LimitName, msBeforeNext: number) => {
+    const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    const when = seconds < 120 ? `${seconds} seconds` : `${minutes} minutes`;
+    return new Refusal('rate_limited', { [LIMITS[name].field]: `too many attempts: try again in ${when}` }, seconds);
+  };
+
+  return {
+    async consume(name, key) {
+      try {
+        await limiters[name].limiter.consume(hashed(key));
+      } catch (err) {
+        if (err instanceof RateLimiterRes) throw refusal(name, err.msBeforeNext);
+        throw err;
+      }
+    },
+    async check(name, key) {
+      const { limiter, limit } = limiters[name];
+      const state = await limiter.get(hashed(key));
+      if (state && state.consumedPoints >= limit.points) throw refusal(name, state.msBeforeNext);
+    },
+    async fail(name, key) {
+      // Counted even past the limit: consume() would throw, and penalty() blocks nothing by itself.
+      const { limiter, limit } = limiters[name];
+      const state = await limiter.penalty(hashed(key));
+      if (state.consumedPoints >= limit.points && limit.blockSeconds) await limiter.block(hashed(key), limit.blockSeconds);
+    },
+    async reset(name, key) {
+      await limiters[name].limiter.delete(hashed(key));
+    },
+  };
+}
