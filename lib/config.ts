@@ -6,6 +6,9 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 /** The development default of PII_HASH_KEY; processes warn when they run with it. */
 export const DEV_PII_HASH_KEY = 'amparo-dev-only-pii-hash-key';
+/** Development defaults of the rails' callback secrets, shared by the simulators and the web server. */
+export const DEV_BANK_CALLBACK_SECRET = 'amparo-dev-only-bank-callback-secret';
+export const DEV_WALLET_CALLBACK_SECRET = 'amparo-dev-only-wallet-callback-secret';
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo'),
@@ -35,6 +38,12 @@ const EnvSchema = z.object({
   RAIL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
   PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
+  /**
+   * Keys the rails sign their callbacks with (HMAC-SHA256, lib/callback-signature.ts): one per rail, known
+   * to the rail and to the web server. Set secret ones in production.
+   */
+  BANK_CALLBACK_SECRET: z.string().min(16).default(DEV_BANK_CALLBACK_SECRET),
+  WALLET_CALLBACK_SECRET: z.string().min(16).default(DEV_WALLET_CALLBACK_SECRET),
   /** Workflow starts per second the intake queue sends to Temporal. */
   INTAKE_START_RATE: z.coerce.number().int().positive().default(50),
   /** Rate limits changed from web/http/rate-limits.ts's, e.g. 'intakePerIp=5000/60' for a load test. */
