@@ -26,6 +26,12 @@ export const ProgramInput = z
     schedule: ScheduleSchema.optional(),
     appealWindowDays: z.number().int().min(1).max(365).default(30),
     maxApplicationsPerPhone: z.number().int().min(1).max(100).default(3),
+    /** Calling codes (E.164, no +) of the phones and wallets accepted; absent: the country's own. */
+    phoneCallingCodes: z
+      .array(z.string().regex(/^[1-9]\d{0,2}$/, 'a country calling code of 1 to 3 digits, without +'))
+      .min(1)
+      .max(20)
+      .optional(),
     fundingAccount: z.string().regex(/^[A-Z0-9-]{4,34}$/, 'upper-case letters, digits and dashes'),
     rules: RuleSetSchema,
   })

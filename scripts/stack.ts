@@ -60,6 +60,9 @@ export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.Proces
     SMS_SIM_URL: `http://127.0.0.1:${sms}`,
     WALLET_SIM_PORT: String(wallet),
     WALLET_SIM_URL: `http://127.0.0.1:${wallet}`,
+    // Every synthetic applicant of a demo or benchmark comes from this machine's one address: the limit
+    // per address (meant for a carrier's NAT) would stop the crowd; the limits per phone and number stay.
+    RATE_LIMITS: base.RATE_LIMITS || 'intakePerIp=1000000/60',
     ...overrides,
   };
 }

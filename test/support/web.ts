@@ -22,9 +22,17 @@ export interface TestWeb {
   close(): Promise<void>;
 }
 
-/** Rate limits of a test server: a prefix of its own (tests never share counts) unless a test shares one on purpose. */
+/**
+ * Rate limits of a test server: a prefix of its own (tests never share counts) unless a test shares one on
+ * purpose, and the production limits except per phone, since tests reuse one phone number for convenience
+ * (test/rate-limits.test.ts holds every limit to its value).
+ */
 export const testLimits = (redis: Redis, opts: { prefix?: string; overrides?: string } = {}) =>
-  createRateLimits(redis, { prefix: opts.prefix ?? uid('amparo-test-rl'), hashKey: loadConfig().PII_HASH_KEY, overrides: opts.overrides });
+  createRateLimits(redis, {
+    prefix: opts.prefix ?? uid('amparo-test-rl'),
+    hashKey: loadConfig().PII_HASH_KEY,
+    overrides: opts.overrides ?? 'intakePerPhone=1000/86400',
+  });
 
 export async function startTestWeb(opts: { limitsPrefix?: string; rateLimits?: string } = {}): Promise<TestWeb> {
   const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: uid('web-tq') };

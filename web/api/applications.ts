@@ -1,12 +1,14 @@
-// The intake JSON API (the web form in routes/apply.ts shares web/intake.ts).
+// The intake JSON API (the web form in web/applicant/apply-routes.ts shares web/services/intake.ts).
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
 import { invalid, notFound } from '../services/refusal';
 import { submitApplication } from '../services/intake';
+import { limitIntake } from '../http/rate-limits';
 
 export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.post<{ Params: { code: string } }>('/api/v1/programs/:code/applications', async (request, reply) => {
     const key = request.headers['idempotency-key'];
+    await limitIntake(ctx.limits, request.ip, (request.body as { phone?: unknown } | null)?.phone);
     const result = await submitApplication(ctx, request.params.code, request.body, Array.isArray(key) ? key.join(',') : key);
     switch (result.kind) {
       case 'program_not_found':
@@ -22,6 +24,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   // Status by application number: no personal data in the answer.
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number', async (request) => {
+    await ctx.limits.consume('statusLookupPerIp', request.ip);
     const found = await ctx.db.application.findUnique({
       where: { number: request.params.number },
       select: { number: true, status: true, reasonCodes: true, decidedAt: true },

@@ -2,6 +2,7 @@
 // the applicant's language next to the right input. Validation itself stays in schema/application.ts
 // (one intake path); here we only forgive how people type (dots in IDs, "850,00", local phone numbers).
 import { validateNationalId, type Country } from '../../domain/national-id';
+import { COUNTRY_CALLING_CODE } from '../../domain/phone';
 import type { FieldErrors } from '../../schema/fields';
 import { countryVars, type Language, type MessageKey, type Translate } from './i18n';
 import { field } from '../http/form';
@@ -52,8 +53,6 @@ export interface FieldError {
   message: string;
 }
 
-const CALLING_CODE: Record<Country, string> = { BR: '55', AR: '54' };
-
 export const emptyForm = (): FormValues => Object.fromEntries(FORM_FIELDS.map((f) => [f, ''])) as FormValues;
 
 export function readForm(body: unknown): FormValues {
@@ -85,7 +84,7 @@ export function normalizePhone(raw: string, country: Country): string {
   const digits = raw.trim().replace(/[\s().-]/g, '');
   if (!digits || digits.startsWith('+')) return digits;
   if (digits.startsWith('00')) return `+${digits.slice(2)}`;
-  const cc = CALLING_CODE[country];
+  const cc = COUNTRY_CALLING_CODE[country];
   return digits.startsWith(cc) && digits.length >= 12 ? `+${digits}` : `+${cc}${digits.replace(/^0+/, '')}`;
 }
 

@@ -8,7 +8,8 @@ import { html } from '../http/html';
 import type { Language, Translate } from './i18n';
 import { submitApplication } from '../services/intake';
 import { applyForm, type ProgramView } from './apply-form';
-import { emptyForm, formFieldErrors, localizeErrors, readForm, toApplication } from './apply-input';
+import { emptyForm, formFieldErrors, localizeErrors, normalizePhone, readForm, toApplication } from './apply-input';
+import { limitIntake } from '../http/rate-limits';
 import { applicantScope, pageLanguage, sendPage } from './http';
 import { APPLICATION_NUMBER } from '../../schema/application';
 
@@ -66,6 +67,7 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const program = await findProgram(request.params.code);
       if (!program) return notFoundPage(reply, lang, t);
       const values = readForm(request.body);
+      await limitIntake(ctx.limits, request.ip, normalizePhone(values.phone, program.country));
       // Characters no one can read or store were taken out of the values: they are shown, not submitted.
       const result = request.textErrors
         ? { kind: 'invalid' as const, fields: formFieldErrors(request.textErrors) }

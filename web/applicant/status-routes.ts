@@ -12,6 +12,23 @@ import { lookupForm, messagePage, statusView, type LookupValues } from './status
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * A look-up or an appeal proves ownership with the birth date, so each is counted (per address and per
+ * number) and each wrong date is a failure against the number: after five, the number is locked for an
+ * hour whatever is sent, and a right date forgets the failures. Unknown numbers count the same, so the
+ * answers never tell which numbers exist. Limits: web/http/rate-limits.ts.
+ */
+async function guarded<T>(ctx: WebContext, ip: string, number: string, kind: 'statusLookup' | 'appeal', ask: () => Promise<T | null>) {
+  const key = number.trim().toUpperCase();
+  await ctx.limits.consume(`${kind}PerIp`, ip);
+  await ctx.limits.consume(`${kind}PerNumber`, key);
+  await ctx.limits.check('wrongBirthDatePerNumber', key);
+  const found = await ask();
+  if (found === null) await ctx.limits.fail('wrongBirthDatePerNumber', key);
+  else await ctx.limits.reset('wrongBirthDatePerNumber', key);
+  return found;
+}
+
 export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
   const page = (
     reply: FastifyReply,
@@ -49,7 +66,7 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       if (errors.length) return page(reply, lang, t, 400, lookupForm(t, lang, v, errors), `${t('errors.prefix')} ${t('status.title')}`);
 
       const dateOfBirth = isoDate(v.dobDay, v.dobMonth, v.dobYear);
-      const view = await lookupApplication(ctx, v.number, dateOfBirth);
+      const view = await guarded(ctx, request.ip, v.number, 'statusLookup', () => lookupApplication(ctx, v.number, dateOfBirth));
       if (!view) return page(reply, lang, t, 404, lookupForm(t, lang, v, [], true));
       return page(reply, lang, t, 200, statusView(t, lang, view, dateOfBirth));
     });
@@ -61,7 +78,12 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       const statement = field(request.body, 'statement').slice(0, 2000);
       const [y = '', m = '', d = ''] = dateOfBirth.split('-');
       const result =
-        number && ISO_DATE.test(dateOfBirth) ? await fileAppeal(ctx, number, dateOfBirth, statement) : { kind: 'not_found' as const };
+        number && ISO_DATE.test(dateOfBirth)
+          ? ((await guarded(ctx, request.ip, number, 'appeal', async () => {
+              const filed = await fileAppeal(ctx, number, dateOfBirth, statement);
+              return filed.kind === 'not_found' ? null : filed;
+            })) ?? { kind: 'not_found' as const })
+          : { kind: 'not_found' as const };
       switch (result.kind) {
         case 'filed':
           return page(

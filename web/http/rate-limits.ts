@@ -32,7 +32,7 @@ export const LIMITS = {
   appealPerIp: { points: 20, seconds: 3600, field: 'number' },
   appealPerNumber: { points: 10, seconds: 86_400, field: 'number' },
   intakePerIp: { points: 120, seconds: 60, field: 'body' },
-  intakePerPhone: { points: 5, seconds: 86_400, field: 'phone' },
+  intakePerPhone: { points: 10, seconds: 86_400, field: 'phone' },
   signInGlobal: { points: 600, seconds: 60, field: 'username' },
   signInPerIp: { points: 30, seconds: 900, field: 'username' },
   signInFailuresPerUsername: { points: 5, seconds: 900, blockSeconds: 900, field: 'username' },
@@ -112,4 +112,10 @@ export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: 
       await limiters[name].limiter.delete(hashed(key));
     },
   };
+}
+
+/** An application: counted per address, then per phone (the one an SMS would go to), before anything is read. */
+export async function limitIntake(limits: RateLimits, ip: string, phone: unknown): Promise<void> {
+  await limits.consume('intakePerIp', ip);
+  if (typeof phone === 'string' && phone) await limits.consume('intakePerPhone', phone);
 }

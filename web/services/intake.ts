@@ -6,6 +6,7 @@ import { Prisma } from '../../lib/db';
 import type { Program } from '../../generated/prisma/client';
 import { accountKey, nationalIdHash, phoneHash } from '../../lib/pii';
 import type { Country } from '../../domain/national-id';
+import { acceptedCallingCodes, hasCallingCode } from '../../domain/phone';
 import { applicationInput, type ApplicationInput } from '../../schema/application';
 import { parseInput, type FieldErrors } from '../../schema/fields';
 import type { ServiceContext } from './context';
@@ -42,6 +43,16 @@ async function findProgram(db: Ctx['db'], code: string): Promise<Program | null>
   return program;
 }
 
+/** The phone and wallet must be of the program's country codes: SMS and money go nowhere else. */
+function outsideProgram(program: Program, input: ApplicationInput): FieldErrors | null {
+  const codes = acceptedCallingCodes({ country: program.country as Country, phoneCallingCodes: program.phoneCallingCodes });
+  const expected = `a number starting with ${codes.map((cc) => `+${cc}`).join(' or ')}: this program sends messages and payments there only`;
+  const fields: FieldErrors = {};
+  if (!hasCallingCode(input.phone, codes)) fields.phone = expected;
+  if (input.payment.rail === 'WALLET' && !hasCallingCode(input.payment.msisdn, codes)) fields['payment.msisdn'] = expected;
+  return Object.keys(fields).length ? fields : null;
+}
+
 export async function submitApplication(ctx: Ctx, programCode: string, body: unknown, idempotencyKey?: string): Promise<IntakeResult> {
   const { db } = ctx;
   const program = await findProgram(db, programCode);
@@ -52,6 +63,8 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
   const parsed = parseInput(applicationInput(program.country as Country), body);
   if (!parsed.ok) return { kind: 'invalid', fields: parsed.fields };
   const input = parsed.value;
+  const outside = outsideProgram(program, input);
+  if (outside) return { kind: 'invalid', fields: outside };
   const key = ctx.config.PII_HASH_KEY;
   const hash = nationalIdHash(key, program.country, input.nationalId);
 

@@ -1,6 +1,7 @@
 // Creating a program, shared by the JSON API and the admin page so the two cannot drift: the program,
 // its first rule set (version 1) and the audit row in one transaction; a taken code is a 409.
 import { audit } from '../../lib/audit';
+import { COUNTRY_CALLING_CODE } from '../../domain/phone';
 import { Prisma } from '../../lib/db';
 import type { ProgramInput } from '../../schema/program';
 import type { ServiceContext } from './context';
@@ -11,11 +12,15 @@ export async function createProgram(
   userId: string,
   input: ProgramInput,
 ): Promise<{ id: string; code: string }> {
-  const { rules, ...program } = input;
+  const { rules, phoneCallingCodes, ...program } = input;
   try {
     return await ctx.db.$transaction(async (tx) => {
       const p = await tx.program.create({
-        data: { ...program, ruleSets: { create: { version: 1, rules } } },
+        data: {
+          ...program,
+          phoneCallingCodes: phoneCallingCodes ?? [COUNTRY_CALLING_CODE[program.country]],
+          ruleSets: { create: { version: 1, rules } },
+        },
         select: { id: true, code: true },
       });
       await audit(tx, { actor: userId, action: 'program.created', entityType: 'program', entityId: p.id, details: { code: p.code } });
