@@ -1,7 +1,7 @@
 // Payment cycles, shared by the JSON API and the admin pages: one person prepares (control totals per
 // rail), another approves them (the envelope), then launch; pause, resume and cancel while it runs.
 // Every action is audited; the workflow is told by a signal after the database records the request.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import Decimal from 'decimal.js';
 import { audit } from '../../lib/audit';
 import { Prisma } from '../../lib/db';
@@ -162,7 +162,18 @@ export async function launchCycle(ctx: Ctx, id: string, userId: string): Promise
 export async function controlCycle(ctx: Ctx, id: string, userId: string, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
   const cycle = await findCycle(ctx, id);
   if (!['RUNNING', 'PAUSED'].includes(cycle.status)) throw refuse('cycle_not_running');
+  const handle = ctx.temporal.workflow.getHandle(paymentCycleWorkflowId(cycle.id));
+  // The row may say running while its workflow has ended (it finished a moment ago, or was stopped from
+  // Temporal): nothing would hear the signal, so the request is refused rather than recorded.
+  const running = await handle.describe().then(
+    (d) => d.status.name === 'RUNNING',
+    (err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    },
+  );
+  if (!running) throw refuse('cycle_not_running');
   await audit(ctx.db, { actor: userId, action: `cycle.${action}_requested`, entityType: 'payment_cycle', entityId: cycle.id });
   const signal = { pause: pauseCycleSignal, resume: resumeCycleSignal, cancel: cancelCycleSignal }[action];
-  await ctx.temporal.workflow.getHandle(paymentCycleWorkflowId(cycle.id)).signal(signal);
+  await handle.signal(signal);
 }

@@ -1,0 +1,279 @@
+// The fuzz suite: generated malformed and hostile input (fast-check) thrown at the intake API, the
+// applicant's form, statement uploads, the rails' callbacks and every route with a path parameter. Whatever
+// comes in, the answer is never a 5xx, and a refused request writes nothing. A failing case prints its seed
+// and the shrunk input; `FUZZ_SEED=<seed> npx vitest run test/fuzz.test.ts` replays it.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../lib/users';
+import { createProgram } from './support/fixtures';
+import { encodeAny, hostileString, hostileValue, mutated, mutatedText, routesOf } from './support/fuzz';
+import { camt053, craftedCycle, type CraftedCycle } from './support/reconciliation-fixture';
+import { uid } from './support/util';
+import { signInUsers, startTestWeb, type TestWeb } from './support/web';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const settings = { numRuns: RUNS, seed: SEED, endOnFailure: true };
+
+let web: TestWeb;
+let users: Awaited<ReturnType<typeof signInUsers>>;
+let program: { id: string; code: string };
+let c: CraftedCycle;
+/** A signed-in admin-page session per role: its cookie and CSRF token. */
+const sessions: Array<{ role: string; cookie: string; csrf: string; userId: string }> = [];
+
+beforeAll(async () => {
+  // Rate limits stay on, far above what the fuzzer sends: their refusals are 4xx, but they would hide the routes.
+  const lifted = ['intakePerIp', 'intakePerPhone', 'statusLookupPerIp', 'statusLookupPerNumber', 'appealPerIp', 'appealPerNumber']
+    .map((name) => `${name}=1000000/60`)
+    .join(',');
+  web = await startTestWeb({ rateLimits: lifted });
+  users = await signInUsers(web.db);
+  program = await createProgram(web.db);
+  c = await craftedCycle(web.db, [
+    { ours: 'PAID', rail: 'PAID' },
+    { ours: 'FAILED', rail: 'FAILED' },
+  ]);
+  for (const role of ['ADMIN', 'APPROVER', 'REVIEWER', 'FINANCE'] as const) {
+    const user = await web.db.user.create({
+      data: { username: uid(`fuzz-${role.toLowerCase()}`), role, tokenHash: hashToken(randomUUID()) },
+    });
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(32).toString('base64url');
+    await web.db.session.create({
+      data: { tokenHash: hashToken(token), userId: user.id, csrfToken: csrf, expiresAt: new Date(Date.now() + 3_600_000) },
+    });
+    sessions.push({ role, cookie: `amparo_admin=${token}`, csrf, userId: user.id });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await web?.db.application.updateMany({
+    where: { programId: program.id, status: 'RECEIVED' },
+    data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
+  });
+  await web?.close();
+});
+
+const validApplication = {
+  nationalId: '529.982.247-25',
+  fullName: 'Maria José da Silva',
+  dateOfBirth: '1985-03-14',
+  phone: '+5511987654321',
+  municipality: 'São Paulo',
+  householdSize: 4,
+  dependantsUnder18: 2,
+  declaredMonthlyIncome: '850.00',
+  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
+  consent: true,
+};
+const APPLICATION_PATHS = [
+  ...Object.keys(validApplication),
+  'payment.rail',
+  'payment.bankCode',
+  'payment.accountNumber',
+  'payment.msisdn',
+  'language',
+];
+
+const applications = () => web.db.application.count({ where: { programId: program.id } });
+// Refused approvals are audited on purpose (a maker trying to approve is worth seeing): everything else counts.
+const staffAudit = () =>
+  web.db.auditEvent.count({
+    where: {
+      actor: { in: [...Object.values(users).map((u) => u.id), ...sessions.map((s) => s.userId)] },
+      action: { not: 'cycle.approval_refused' },
+    },
+  });
+
+/** Never a 5xx; a refusal (4xx) leaves `count` as it was. */
+async function holds(send: () => Promise<{ statusCode: number; body: string }>, count: () => Promise<number>) {
+  const before = await count();
+  const res = await send();
+  expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
+  if (res.statusCode >= 400) expect(await count()).toBe(before);
+}
+
+describe('the intake API', () => {
+  it('answers any JSON body without a 5xx, and a refused one writes nothing', async () => {
+    const body = fc.oneof(
+      mutated(validApplication, APPLICATION_PATHS).map((b) => JSON.stringify(b)),
+      fc.string({ unit: 'binary', maxLength: 100 }),
+      fc.constantFrom(
+        '[]',
+        'null',
+        '"x"',
+        '{"__proto__":{"x":1}}',
+        `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+        `{"a":${'{"a":'.repeat(5000)}1${'}'.repeat(5001)}`,
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, fc.option(hostileString, { nil: undefined }), async (payload, idempotencyKey) => {
+        await holds(
+          () =>
+            web.app.inject({
+              method: 'POST',
+              url: `/api/v1/programs/${program.code}/applications`,
+              headers: {
+                'content-type': 'application/json',
+                ...(idempotencyKey === undefined ? {} : { 'idempotency-key': encodeAny(idempotencyKey) }),
+              },
+              payload,
+            }),
+          applications,
+        );
+      }),
+      settings,
+    );
+  });
+});
+
+describe('the applicant form', () => {
+  const FORM = [
+    'nationalId',
+    'fullName',
+    'dobDay',
+    'dobMonth',
+    'dobYear',
+    'phone',
+    'municipality',
+    'householdSize',
+    'dependantsUnder18',
+    'declaredMonthlyIncome',
+    'rail',
+    'bankCode',
+    'accountNumber',
+    'msisdn',
+    'consent',
+  ];
+  it('answers any form without a 5xx, and a refused one writes nothing', async () => {
+    const fields = fc.dictionary(fc.oneof(fc.constantFrom(...FORM), hostileString), hostileString, { maxKeys: 18 });
+    await fc.assert(
+      fc.asyncProperty(fields, fc.constantFrom('es', 'pt', 'en', 'xx'), async (values, lang) => {
+        await holds(
+          () =>
+            web.app.inject({
+              method: 'POST',
+              url: `/apply/${program.code}?lang=${lang}`,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              payload: new URLSearchParams(Object.entries(values)).toString(),
+            }),
+          applications,
+        );
+      }),
+      settings,
+    );
+  });
+
+  it('answers any status look-up and appeal without a 5xx', async () => {
+    const values = fc.record({
+      number: hostileString,
+      dobDay: hostileString,
+      dobMonth: hostileString,
+      dobYear: hostileString,
+      dateOfBirth: hostileString,
+      statement: hostileString,
+    });
+    await fc.assert(
+      fc.asyncProperty(values, fc.constantFrom('/status', '/status/appeal'), async (v, url) => {
+        await holds(
+          () =>
+            web.app.inject({
+              method: 'POST',
+              url,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              payload: new URLSearchParams(v).toString(),
+            }),
+          () => web.db.reviewTask.count({ where: { application: { programId: program.id } } }),
+        );
+      }),
+      settings,
+    );
+  });
+});
+
+describe('statement uploads', () => {
+  const lines = () => web.db.statementEntry.count({ where: { account: c.account } });
+
+  it('answers any camt.053 without a 5xx, and a refused file imports nothing', async () => {
+    const valid = camt053(c.account, [{ ref: uid('NTRY'), key: c.payments[0]!.key, amount: c.payments[0]!.amount }]);
+    await fc.assert(
+      fc.asyncProperty(mutatedText(valid), async (xml) => {
+        await holds(
+          () =>
+            web.app.inject({
+              method: 'POST',
+              url: '/api/v1/statements?provider=bank-sim',
+              headers: { ...users.finance.headers, 'content-type': 'application/xml' },
+              payload: xml,
+            }),
+          lines,
+        );
+      }),
+      settings,
+    );
+  });
+
+  it('answers any settlement report without a 5xx, and a refused file imports nothing', async () => {
+    const entry = {
+      transactionReference: 'W-1',
+      requestingOrganisationTransactionReference: c.payments[0]!.key,
+      amount: c.payments[0]!.amount,
+      currency: 'BRL',
+      completedAt: new Date().toISOString(),
+    };
+    const valid = { account: c.account, entries: [entry] };
+    const paths = ['account', 'entries', 'entries.0', ...Object.keys(entry).map((k) => `entries.0.${k}`)];
+    await fc.assert(
+      fc.asyncProperty(mutated(valid, paths), fc.constantFrom('wallet-sim', 'bank-sim', 'nope', ''), async (report, provider) => {
+        await holds(
+          () =>
+            web.app.inject({
+              method: 'POST',
+              url: `/api/v1/statements?provider=${encodeURIComponent(provider)}`,
+              headers: { ...users.finance.headers, 'content-type': 'application/json' },
+              payload: JSON.stringify(report),
+            }),
+          lines,
+        );
+      }),
+      settings,
+    );
+  });
+});
+
+describe('every route with a path parameter', () => {
+  it('answers any identifier and body without a 5xx, and a refused request records no action', async () => {
+    const routes = routesOf(web.app).filter((r) => r.url.includes('/:'));
+    expect(routes.length).toBeGreaterThan(20);
+    const param = fc.oneof(
+      hostileString,
+      fc.constant(null).map(() => randomUUID()),
+      fc.constantFrom(c.cycleId, program.code, 'not-a-uuid'),
+    );
+    const api = [users.admin, users.approver, users.finance];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), param, fc.nat(sessions.length - 1), hostileValue, async (route, value, who, body) => {
+        const url = route.url.replace(/:\w+/g, encodeAny(value));
+        const isPage = !url.startsWith('/api/');
+        const session = sessions[who]!;
+        const headers = isPage
+          ? { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' }
+          : { ...api[who % api.length]!.headers, 'content-type': 'application/json' };
+        const payload =
+          route.method === 'GET'
+            ? undefined
+            : isPage
+              ? new URLSearchParams({ _csrf: session.csrf, value: typeof body === 'string' ? body : (JSON.stringify(body) ?? '') }).toString()
+              : JSON.stringify(body);
+        await holds(
+          () => web.app.inject({ method: route.method as 'GET' | 'POST', url, headers, ...(payload === undefined ? {} : { payload }) }),
+          staffAudit,
+        );
+      }),
+      { ...settings, numRuns: RUNS * 3 },
+    );
+  });
+});
