@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applicationInput } from '../schema/application';
 import { parseInput } from '../schema/fields';
+import { VALID_APPLICATION } from './support/application';
 
-const valid = {
-  nationalId: '529.982.247-25',
-  fullName: 'Maria José da Silva',
-  dateOfBirth: '1985-03-14',
-  phone: '+5511987654321',
-  municipality: 'São Paulo',
-  householdSize: 4,
-  dependantsUnder18: 2,
-  declaredMonthlyIncome: '850.00',
-  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
-  consent: true,
-};
+const valid = VALID_APPLICATION;
 
 describe('application input', () => {
   const schema = applicationInput('BR');

@@ -5,7 +5,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../lib/users';
+import { createUser, hashToken } from '../lib/users';
+import { FORM_FIELDS } from '../web/applicant/apply-input';
+import { VALID_APPLICATION } from './support/application';
 import { createProgram } from './support/fixtures';
 import { encodeAny, hostileString, hostileValue, mutated, mutatedText, routesOf } from './support/fuzz';
 import { camt053, craftedCycle, type CraftedCycle } from './support/reconciliation-fixture';
@@ -36,9 +38,7 @@ beforeAll(async () => {
     { ours: 'FAILED', rail: 'FAILED' },
   ]);
   for (const role of ['ADMIN', 'APPROVER', 'REVIEWER', 'FINANCE'] as const) {
-    const user = await web.db.user.create({
-      data: { username: uid(`fuzz-${role.toLowerCase()}`), role, tokenHash: hashToken(randomUUID()) },
-    });
+    const user = await createUser(web.db, uid(`fuzz-${role.toLowerCase()}`), role);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     await web.db.session.create({
@@ -56,20 +56,8 @@ afterAll(async () => {
   await web?.close();
 });
 
-const validApplication = {
-  nationalId: '529.982.247-25',
-  fullName: 'Maria José da Silva',
-  dateOfBirth: '1985-03-14',
-  phone: '+5511987654321',
-  municipality: 'São Paulo',
-  householdSize: 4,
-  dependantsUnder18: 2,
-  declaredMonthlyIncome: '850.00',
-  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
-  consent: true,
-};
 const APPLICATION_PATHS = [
-  ...Object.keys(validApplication),
+  ...Object.keys(VALID_APPLICATION),
   'payment.rail',
   'payment.bankCode',
   'payment.accountNumber',
@@ -98,7 +86,7 @@ async function holds(send: () => Promise<{ statusCode: number; body: string }>, 
 describe('the intake API', () => {
   it('answers any JSON body without a 5xx, and a refused one writes nothing', async () => {
     const body = fc.oneof(
-      mutated(validApplication, APPLICATION_PATHS).map((b) => JSON.stringify(b)),
+      mutated(VALID_APPLICATION, APPLICATION_PATHS).map((b) => JSON.stringify(b)),
       fc.string({ unit: 'binary', maxLength: 100 }),
       fc.constantFrom(
         '[]',
@@ -131,25 +119,8 @@ describe('the intake API', () => {
 });
 
 describe('the applicant form', () => {
-  const FORM = [
-    'nationalId',
-    'fullName',
-    'dobDay',
-    'dobMonth',
-    'dobYear',
-    'phone',
-    'municipality',
-    'householdSize',
-    'dependantsUnder18',
-    'declaredMonthlyIncome',
-    'rail',
-    'bankCode',
-    'accountNumber',
-    'msisdn',
-    'consent',
-  ];
   it('answers any form without a 5xx, and a refused one writes nothing', async () => {
-    const fields = fc.dictionary(fc.oneof(fc.constantFrom(...FORM), hostileString), hostileString, { maxKeys: 18 });
+    const fields = fc.dictionary(fc.oneof(fc.constantFrom(...FORM_FIELDS), hostileString), hostileString, { maxKeys: 18 });
     await fc.assert(
       fc.asyncProperty(fields, fc.constantFrom('es', 'pt', 'en', 'xx'), async (values, lang) => {
         await holds(
@@ -266,7 +237,10 @@ describe('every route with a path parameter', () => {
           route.method === 'GET'
             ? undefined
             : isPage
-              ? new URLSearchParams({ _csrf: session.csrf, value: typeof body === 'string' ? body : (JSON.stringify(body) ?? '') }).toString()
+              ? new URLSearchParams({
+                  _csrf: session.csrf,
+                  value: typeof body === 'string' ? body : (JSON.stringify(body) ?? ''),
+                }).toString()
               : JSON.stringify(body);
         await holds(
           () => web.app.inject({ method: route.method as 'GET' | 'POST', url, headers, ...(payload === undefined ? {} : { payload }) }),

@@ -1,6 +1,7 @@
 // Intake over HTTP: persist, enqueue, acknowledge; idempotent per person; 4xx naming the field, nothing written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepStalledApplications } from '../workers/intake-sweeper';
+import { application } from './support/application';
 import { createProgram } from './support/fixtures';
 import { uid } from './support/util';
 import { startTestWeb, type TestWeb } from './support/web';
@@ -24,20 +25,6 @@ const newProgram = async () => {
   programIds.push(program.id);
   return program;
 };
-
-const application = (overrides: Record<string, unknown> = {}) => ({
-  nationalId: '529.982.247-25',
-  fullName: 'Maria José da Silva',
-  dateOfBirth: '1985-03-14',
-  phone: '+5511987654321',
-  municipality: 'São Paulo',
-  householdSize: 4,
-  dependantsUnder18: 2,
-  declaredMonthlyIncome: '850.00',
-  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
-  consent: true,
-  ...overrides,
-});
 
 const submit = (code: string, body: unknown, headers: Record<string, string> = {}) =>
   web.app.inject({ method: 'POST', url: `/api/v1/programs/${code}/applications`, payload: body as object, headers });

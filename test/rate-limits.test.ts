@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { parseOverrides } from '../web/http/rate-limits';
+import { application, randomCpf } from './support/application';
 import { createProgram } from './support/fixtures';
 import { uid, waitFor } from './support/util';
 import { startTestWeb, type TestWeb } from './support/web';
@@ -26,38 +27,11 @@ const web = async (opts: Parameters<typeof startTestWeb>[0] = {}) => {
   return w;
 };
 
-const application = (overrides: Record<string, unknown> = {}) => ({
-  nationalId: '529.982.247-25',
-  fullName: 'Maria José da Silva',
-  dateOfBirth: '1985-03-14',
-  phone: '+5511987654321',
-  municipality: 'São Paulo',
-  householdSize: 4,
-  dependantsUnder18: 2,
-  declaredMonthlyIncome: '850.00',
-  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
-  consent: true,
-  ...overrides,
-});
-
-/** Valid CPFs, one per call: 9 random digits and their two check digits. */
-function cpf(): string {
-  const d = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10));
-  const check = (n: number[]) => {
-    const sum = n.reduce((s, x, i) => s + x * (n.length + 1 - i), 0);
-    const r = (sum * 10) % 11;
-    return r === 10 ? 0 : r;
-  };
-  d.push(check(d));
-  d.push(check(d));
-  return d.join('');
-}
-
 async function applied(w: TestWeb, code: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const res = await w.app.inject({
     method: 'POST',
     url: `/api/v1/programs/${code}/applications`,
-    payload: application({ nationalId: cpf(), ...overrides }),
+    payload: application({ nationalId: randomCpf(), ...overrides }),
   });
   expect(res.statusCode).toBe(201);
   return res.json<{ applicationNumber: string }>().applicationNumber;
@@ -185,7 +159,7 @@ describe('intake', () => {
         method: 'POST',
         url: `/api/v1/programs/${program.code}/applications`,
         remoteAddress: '198.51.100.20',
-        payload: application({ nationalId: cpf() }),
+        payload: application({ nationalId: randomCpf() }),
       });
     for (let i = 0; i < 3; i++) expect((await send()).statusCode).toBe(201);
     const refused = await send();
@@ -203,7 +177,7 @@ describe('intake', () => {
     const refused = await w.app.inject({
       method: 'POST',
       url: `/api/v1/programs/${program.code}/applications`,
-      payload: application({ nationalId: cpf(), phone }),
+      payload: application({ nationalId: randomCpf(), phone }),
     });
     expect([refused.statusCode, Object.keys(refused.json<{ fields: object }>().fields)]).toEqual([429, ['phone']]);
   });
@@ -216,14 +190,14 @@ describe('intake', () => {
       const res = await w.app.inject({
         method: 'POST',
         url: `/api/v1/programs/${program.code}/applications`,
-        payload: application({ nationalId: cpf(), phone }),
+        payload: application({ nationalId: randomCpf(), phone }),
       });
       expect([phone, res.statusCode, Object.keys(res.json<{ fields: object }>().fields)]).toEqual([phone, 400, ['phone']]);
     }
     const wallet = await w.app.inject({
       method: 'POST',
       url: `/api/v1/programs/${program.code}/applications`,
-      payload: application({ nationalId: cpf(), payment: { rail: 'WALLET', msisdn: '+447700900123' } }),
+      payload: application({ nationalId: randomCpf(), payment: { rail: 'WALLET', msisdn: '+447700900123' } }),
     });
     expect([wallet.statusCode, Object.keys(wallet.json<{ fields: object }>().fields)]).toEqual([400, ['payment.msisdn']]);
     expect(await w.db.application.count({ where: { programId: program.id } })).toBe(0);
