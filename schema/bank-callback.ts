@@ -1,7 +1,8 @@
 // The bank's status notification: a pain.002 (XML) with the event id in the X-Event-Id header. Only the
-// original MsgId is read from it: the rail fetches the report itself, so nothing else in it is trusted.
+// original MsgId is read from it, as a stream: the rail fetches the report itself, so nothing else in it
+// is trusted.
 import { z } from 'zod';
-import { peekPain002 } from '../lib/iso20022/pain002';
+import { readPain002Notification } from '../lib/iso20022/pain002-notification';
 import { Iso20022Error, XmlSyntaxError } from '../lib/iso20022/xml';
 import type { FieldErrors } from './fields';
 
@@ -22,7 +23,7 @@ export function parseBankCallback(
   if (!eventId.success) return { ok: false, fields: { 'X-Event-Id': 'required: the notification id, 1 to 100 characters' } };
   if (typeof body !== 'string') return { ok: false, fields: { body: 'expected a pain.002 document (Content-Type: application/xml)' } };
   try {
-    const { originalMessageId, groupStatus } = peekPain002(body);
+    const { originalMessageId, groupStatus } = readPain002Notification(body);
     return { ok: true, value: { eventId: eventId.data, messageId: originalMessageId, status: groupStatus ?? null } };
   } catch (err) {
     if (err instanceof Iso20022Error) return { ok: false, fields: { [err.element]: err.problem } };

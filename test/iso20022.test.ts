@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCamt053, parseCamt053, type Camt053 } from '../lib/iso20022/camt053';
 import { buildPain001, parsePain001, type Pain001 } from '../lib/iso20022/pain001';
-import { buildPain002, parsePain002, peekPain002, type Pain002 } from '../lib/iso20022/pain002';
+import { buildPain002, parsePain002, type Pain002 } from '../lib/iso20022/pain002';
+import { readPain002Notification } from '../lib/iso20022/pain002-notification';
 import { Iso20022Error, XmlSyntaxError } from '../lib/iso20022/xml';
 import { CAMT053_SAMPLE, PAIN001_SAMPLE, PAIN002_SAMPLE } from './support/iso20022-samples';
 
@@ -200,7 +201,7 @@ describe('ISO 20022 codecs', () => {
     });
   });
 
-  it('parses a bank-style pain.002 (prefixed namespace, proprietary reason) and peeks its message id', () => {
+  it('parses a bank-style pain.002 (prefixed namespace, proprietary reason) and reads its message id as a notification', () => {
     const report = parsePain002(PAIN002_SAMPLE);
     expect(report).toEqual({
       messageId: 'SIMBANK-STS-88213',
@@ -222,7 +223,7 @@ describe('ISO 20022 codecs', () => {
         },
       ],
     });
-    expect(peekPain002(PAIN002_SAMPLE)).toEqual({ originalMessageId: 'AMP-B-000123', groupStatus: 'PART' });
+    expect(readPain002Notification(PAIN002_SAMPLE)).toEqual({ originalMessageId: 'AMP-B-000123', groupStatus: 'PART' });
   });
 
   it('parses a bank-style camt.053 with summaries, bank codes and a reversal', () => {

@@ -100,13 +100,6 @@ export function parsePain002(xml: string): Pain002 {
   };
 }
 
-/** Only the original MsgId and group status: what a callback receiver needs, tolerant of everything else. */
-export function peekPain002(xml: string): { originalMessageId: string; groupStatus?: string } {
-  const orgnl = parseDocument(TYPE, xml, PAIN002_NAMESPACE).child('CstmrPmtStsRpt').child('OrgnlGrpInfAndSts');
-  const groupStatus = orgnl.getOpt('GrpSts', { max: 4 });
-  return { originalMessageId: orgnl.get('OrgnlMsgId', id35), ...(groupStatus ? { groupStatus } : {}) };
-}
-
 function transaction(tx: Node): Pain002Transaction {
   const r = reason(tx);
   return {
