@@ -21,7 +21,7 @@ await runSimulator(
   sim,
   (pool) => new BankStore(pool),
   (store) => {
-    const processor = new BankProcessor(store, { faults, logger: log });
+    const processor = new BankProcessor(store, { faults, logger: log, callbackSecret: config.BANK_CALLBACK_SECRET });
     const app = buildBankServer({ store, faults, onReceived: () => processor.kick(), logger: log });
     return { app, processor, listening: { faults: loggableFaults(faults.config) } };
   },

@@ -12,7 +12,7 @@ export interface Callback {
   messageId: string;
   callbackUrl: string;
   status: string;
-  /** The pain.002 XML to POST; null for rows written by the earlier JSON version. */
+  /** The group-level pain.002 to POST (reports.ts notificationXml); null for rows written by the earlier JSON version. */
   payload: string | null;
   /** Attempts including the one this claim starts. */
   attempts: number;

@@ -1,5 +1,5 @@
 // The bank's back office (shared/outbox-processor.ts): settles received messages after a delay, one
-// transaction each, and POSTs the resulting pain.002 callbacks from the outbox. Settlement delay, closed
+// transaction each, and POSTs the resulting pain.002 notifications (group-level, signed) from the outbox. Settlement delay, closed
 // accounts and callback faults are read from the FaultInjector at each use, so they change at run time.
 import { createLogger } from '../../lib/logger';
 import { OutboxProcessor, type OutboxProcessorOptions } from '../shared/outbox-processor';
@@ -7,13 +7,13 @@ import { FaultInjector } from './faults';
 import type { Callback } from './outbox';
 import type { BankStore } from './store';
 
-/** Faults default to none injected; the logger to the processor's own. */
-export type ProcessorOptions = Partial<OutboxProcessorOptions<FaultInjector>>;
+/** Faults default to none injected; the logger to the processor's own; the callback key is the bank's to give. */
+export type ProcessorOptions = Partial<OutboxProcessorOptions<FaultInjector>> & { callbackSecret: string };
 
 export class BankProcessor extends OutboxProcessor<Callback, FaultInjector> {
   constructor(
     private readonly store: BankStore,
-    options: ProcessorOptions = {},
+    options: ProcessorOptions,
   ) {
     const names = { settleLoop: 'settlement', deliveryLoop: 'callback delivery', item: 'callback' };
     super(names, store.outbox, {

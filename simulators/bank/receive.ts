@@ -6,7 +6,7 @@ import type { PoolClient } from 'pg';
 import type { FaultInjector } from './faults';
 import { requestHash, type CreditTransferItem, type CreditTransferRequest, type ReceiveResult } from './messages';
 import { enqueueCallback } from './outbox';
-import { groupStatus, loadReport, pain002Xml } from './reports';
+import { groupStatus, loadReport, notificationXml, pain002Xml } from './reports';
 
 interface Original {
   id: string;
@@ -84,7 +84,7 @@ export async function receiveMessage(
       messageId: req.messageId,
       callbackUrl: req.callbackUrl,
       status,
-      payload: pain002Xml(report, 'status'),
+      payload: notificationXml(report),
     });
   }
   return { kind: 'accepted', ack, groupStatus: status };

@@ -104,6 +104,13 @@ export function toPain002(report: StatusReport, phase: 'ack' | 'status'): Pain00
 
 export const pain002Xml = (report: StatusReport, phase: 'ack' | 'status'): string => buildPain002(toPain002(report, phase));
 
+/**
+ * The callback: a pain.002 with the group's status and original totals only, no per-item blocks, so it is a
+ * few hundred bytes whatever the message's size. Callbacks carry nothing the client trusts: it pulls the
+ * items with GET /v1/pain002/:msgId.
+ */
+export const notificationXml = (report: StatusReport): string => buildPain002({ ...toPain002(report, 'status'), transactions: [] });
+
 /** A whole message refused before anything was written (control totals, DU01, invalid content). */
 export function rejectionXml(originalMessageId: string, rejection: Rejection): string {
   return buildPain002({

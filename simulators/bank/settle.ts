@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import type { FaultInjector } from './faults';
 import type { MessageStatus } from './messages';
 import { enqueueCallback } from './outbox';
-import { loadReport, pain002Xml } from './reports';
+import { loadReport, notificationXml } from './reports';
 import { UTC_TODAY } from '../shared/day-sequence';
 
 export type SettleOutcome =
@@ -88,7 +88,7 @@ export async function settleMessage(c: PoolClient, messageId: string, faults: Fa
     messageId,
     callbackUrl: message.callback_url,
     status,
-    payload: pain002Xml(report, 'status'),
+    payload: notificationXml(report),
   });
   return { kind: 'settled', status, items: Number(total), ...(eventId ? { eventId } : {}) };
 }

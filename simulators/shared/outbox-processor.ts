@@ -1,7 +1,10 @@
 // The back office of a rail simulator: settles received work once it is due, and delivers the
 // resulting notifications from the outbox with bounded, backed-off retries. All state is in
 // PostgreSQL, so a restarted processor resumes whatever was pending. Subclasses say what is due,
-// what settling one piece of work is, and how a notification goes on the wire.
+// what settling one piece of work is, and how a notification goes on the wire; every request is signed
+// with the rail's callback secret when it is sent (lib/callback-signature.ts), so a retry carries a fresh
+// timestamp and signature, as a real rail's would.
+import { signCallback } from '../../lib/callback-signature';
 import type { Logger } from '../../lib/logger';
 import type { Outbox } from './outbox-table';
 import { PollLoop } from './poll-loop';
@@ -21,6 +24,8 @@ export interface OutboxProcessorOptions<F> {
   pollIntervalMs?: number;
   delivery?: DeliveryOptions;
   logger: Logger;
+  /** The key the rail signs its callbacks with, shared with the client (BANK_CALLBACK_SECRET, WALLET_CALLBACK_SECRET). */
+  callbackSecret: string;
 }
 
 /** A claimed outbox row. */
@@ -48,6 +53,9 @@ export abstract class OutboxProcessor<T extends OutboxItem, F> {
   protected readonly log: Logger;
   protected readonly settleLoop: PollLoop;
   protected readonly deliveryLoop: PollLoop;
+  private readonly callbackSecret: string;
+  /** The last signing time: never repeated, so two deliveries of one notification never share a signature. */
+  private lastSignedAt = 0;
 
   constructor(
     private readonly names: OutboxNames,
@@ -58,6 +66,7 @@ export abstract class OutboxProcessor<T extends OutboxItem, F> {
     // 10 attempts at 0.5, 1, 2, 4, 8, 10, 10, 10, 10 s apart: about a minute.
     this.delivery = { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: 5_000, ...options.delivery };
     this.log = options.logger;
+    this.callbackSecret = options.callbackSecret;
     const interval = options.pollIntervalMs ?? 100;
     this.settleLoop = new PollLoop(names.settleLoop, interval, () => this.settlePass(), this.log);
     this.deliveryLoop = new PollLoop(names.deliveryLoop, interval, () => this.deliveryPass(), this.log);
@@ -137,10 +146,12 @@ export abstract class OutboxProcessor<T extends OutboxItem, F> {
     });
   }
 
-  /** One HTTP request to the client's callback URL; null on a 2xx, else what went wrong. */
+  /** One signed HTTP request to the client's callback URL; null on a 2xx, else what went wrong. */
   protected async request(url: string, init: { method: string; headers: Record<string, string>; body: string }): Promise<string | null> {
+    this.lastSignedAt = Math.max(Date.now(), this.lastSignedAt + 1);
+    const headers = { ...init.headers, ...signCallback(this.callbackSecret, init.body, this.lastSignedAt) };
     try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.delivery.timeoutMs) });
+      const res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(this.delivery.timeoutMs) });
       await res.arrayBuffer(); // drain so the connection is reused
       return res.ok ? null : `HTTP ${res.status}`;
     } catch (err) {

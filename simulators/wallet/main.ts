@@ -19,7 +19,7 @@ await runSimulator(
   sim,
   (pool) => new WalletStore(pool),
   (store) => {
-    const processor = new WalletProcessor(store, { faults, logger: log });
+    const processor = new WalletProcessor(store, { faults, logger: log, callbackSecret: config.WALLET_CALLBACK_SECRET });
     const app = buildWalletServer({ store, faults, onReceived: () => processor.kick(), logger: log });
     // Counts only: the fault lists hold phone numbers, which never go to logs.
     const f = faults.current;

@@ -7,10 +7,10 @@ import type { Notification } from './outbox';
 import type { WalletStore } from './store';
 
 export class WalletProcessor extends OutboxProcessor<Notification, FaultState> {
-  /** Faults default to the well-behaved provider; the logger to the processor's own. */
+  /** Faults default to the well-behaved provider; the logger to the processor's own; the callback key is the provider's to give. */
   constructor(
     private readonly store: WalletStore,
-    options: Partial<OutboxProcessorOptions<FaultState>> = {},
+    options: Partial<OutboxProcessorOptions<FaultState>> & { callbackSecret: string },
   ) {
     const names = { settleLoop: 'wallet settlement', deliveryLoop: 'wallet notification delivery', item: 'notification' };
     super(names, store.outbox, {
@@ -41,7 +41,7 @@ export class WalletProcessor extends OutboxProcessor<Notification, FaultState> {
     return outcome.notifications;
   }
 
-  /** PUTs the batch object (GSMA callback). */
+  /** PUTs the batch object (GSMA callback), signed by request(). */
   protected override send(n: Notification): Promise<string | null> {
     const headers = {
       'Content-Type': 'application/json',

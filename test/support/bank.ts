@@ -1,5 +1,5 @@
-// Harness for tests that need the bank: a bank on the test database, a pain.002 callback receiver,
-// pain.001 transfers. Every bank gets its own instanceId, so parallel test files sharing the database
+// Harness for tests that need the bank: a bank on the test database, a pain.002 callback receiver that
+// checks the bank's signature as the web edge does, pain.001 transfers. Every bank gets its own instanceId, so parallel test files sharing the database
 // never settle each other's messages; every test uses fresh ids, so no truncation is needed.
 import type http from 'node:http';
 import Decimal from 'decimal.js';
@@ -7,7 +7,9 @@ import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../lib/config';
 import { buildPain001 } from '../../lib/iso20022/pain001';
-import { parsePain002, peekPain002, type Pain002 } from '../../lib/iso20022/pain002';
+import { verifyCallback } from '../../lib/callback-signature';
+import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
+import { readPain002Notification } from '../../lib/iso20022/pain002-notification';
 import { FaultInjector, type FaultConfigInput } from '../../simulators/bank/faults';
 import { BankProcessor, type ProcessorOptions } from '../../simulators/bank/processor';
 import { buildBankServer } from '../../simulators/bank/server';
@@ -23,7 +25,12 @@ export interface TestBank {
   close(): Promise<void>;
 }
 
-export type BankOptions = Omit<ProcessorOptions, 'faults'> & { start?: boolean; faults?: FaultConfigInput };
+export type BankOptions = Omit<ProcessorOptions, 'faults' | 'callbackSecret'> & {
+  start?: boolean;
+  faults?: FaultConfigInput;
+  /** The key the bank signs its callbacks with (default: the configured one, which receivers check). */
+  callbackSecret?: string;
+};
 
 /** A bank on the test database (settling after 50 ms unless the faults say otherwise); its processor runs unless `start: false`. */
 export async function startBank(instanceId: string, options: BankOptions = {}): Promise<TestBank> {
@@ -31,7 +38,7 @@ export async function startBank(instanceId: string, options: BankOptions = {}): 
   const store = new BankStore(pool, { instanceId });
   await store.migrate();
   const faults = new FaultInjector({ settleDelayMs: 50, ...options.faults });
-  const processor = new BankProcessor(store, { pollIntervalMs: 20, ...options, faults });
+  const processor = new BankProcessor(store, { pollIntervalMs: 20, callbackSecret: loadConfig().BANK_CALLBACK_SECRET, ...options, faults });
   const app = buildBankServer({ store, faults, onReceived: () => processor.kick() });
   await app.ready();
   if (options.start !== false) processor.start();
@@ -58,26 +65,35 @@ export interface Callback {
 
 export interface CallbackReceiver extends Receiver {
   received: Callback[];
-  /** Bodies that were not a pain.002 (answered 400); a correct bank never sends one. */
+  /** Bodies that were not a pain.002 notification (answered 400); a correct bank never sends one. */
   unparseable: string[];
+  /** Callbacks without the bank's valid signature (answered 401, as the web edge does); a correct bank never sends one. */
+  unsigned: string[];
 }
 
-/** Records the bank's pain.002 callbacks (shared receiver: answers 503 while `failing.on`). */
+/** Records the bank's signed pain.002 callbacks (shared receiver: answers 503 while `failing.on`). */
 export async function callbackReceiver(): Promise<CallbackReceiver> {
   const received: Callback[] = [];
   const unparseable: string[] = [];
+  const unsigned: string[] = [];
+  const secret = loadConfig().BANK_CALLBACK_SECRET;
   const receiver = await startReceiver('/callbacks/bank', (req, body) => {
-    let peeked;
+    if (!verifyCallback(secret, req.headers, body).ok) {
+      unsigned.push(body);
+      return 401;
+    }
+    let notification;
     try {
-      peeked = peekPain002(body);
+      notification = readPain002Notification(body);
     } catch {
       unparseable.push(body);
       return 400;
     }
-    received.push({ headers: req.headers, body: { messageId: peeked.originalMessageId, status: peeked.groupStatus ?? '' }, xml: body });
+    const { originalMessageId: messageId, groupStatus: status = '' } = notification;
+    received.push({ headers: req.headers, body: { messageId, status }, xml: body });
     return 204;
   });
-  return { ...receiver, received, unparseable };
+  return { ...receiver, received, unparseable, unsigned };
 }
 
 export interface ItemInput {

@@ -1,11 +1,13 @@
 // Harness for tests that need the wallet provider: a simulator on the test database (optionally
-// listening on a free port), a notification receiver, batch requests. Every wallet gets its own
+// listening on a free port), a notification receiver that checks the provider's signature as the web edge
+// does, batch requests. Every wallet gets its own
 // instanceId, so parallel test files sharing the database never see each other's batches; every test
 // uses fresh ids and accounts, so no truncation is needed.
 import { randomInt } from 'node:crypto';
 import type http from 'node:http';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
+import { verifyCallback } from '../../lib/callback-signature';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { FaultState, type WalletFaultsInput } from '../../simulators/wallet/faults';
@@ -35,6 +37,8 @@ export interface WalletOptions {
   listen?: boolean;
   delivery?: DeliveryOptions;
   pollIntervalMs?: number;
+  /** The key the provider signs its callbacks with (default: the configured one, which receivers check). */
+  callbackSecret?: string;
 }
 
 export async function startWallet(instanceId: string, options: WalletOptions = {}): Promise<TestWallet> {
@@ -48,6 +52,7 @@ export async function startWallet(instanceId: string, options: WalletOptions = {
     pollIntervalMs: options.pollIntervalMs ?? 20,
     delivery: options.delivery,
     logger,
+    callbackSecret: options.callbackSecret ?? loadConfig().WALLET_CALLBACK_SECRET,
   });
   const app = buildWalletServer({ store, faults, onReceived: () => processor.kick(), logger });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : '';
@@ -74,14 +79,21 @@ export interface Notification {
   body: { batchId: string; batchStatus: string; completedCount: number; rejectionCount: number };
 }
 
-/** Records the wallet's notifications (shared receiver: answers 503 while `failing.on`). */
-export async function notificationReceiver(): Promise<Receiver & { received: Notification[] }> {
+/** Records the wallet's signed notifications (shared receiver: answers 503 while `failing.on`). */
+export async function notificationReceiver(): Promise<Receiver & { received: Notification[]; unsigned: string[] }> {
   const received: Notification[] = [];
+  /** Notifications without the provider's valid signature (answered 401, as the web edge does). */
+  const unsigned: string[] = [];
+  const secret = loadConfig().WALLET_CALLBACK_SECRET;
   const receiver = await startReceiver('/callbacks/wallet', (req, body) => {
+    if (!verifyCallback(secret, req.headers, body).ok) {
+      unsigned.push(body);
+      return 401;
+    }
     received.push({ method: req.method ?? '', headers: req.headers, body: JSON.parse(body) as Notification['body'] });
     return 200;
   });
-  return { ...receiver, received };
+  return { ...receiver, received, unsigned };
 }
 
 /** A random Brazilian mobile number in E.164. */
