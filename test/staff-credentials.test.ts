@@ -93,8 +93,8 @@ describe('API tokens', () => {
   it('refuses an expired token and a revoked token with 401 naming the authorization header', async () => {
     const w = await web();
     const user = await staff(w, 'ADMIN', undefined);
-    const expiring = await createApiToken(w.db, user.username, { label: 'expiring' });
-    await w.db.apiToken.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // Issued two days ago for one day.
+    const expiring = await createApiToken(w.db, user.username, { label: 'expiring', days: 1, now: new Date(Date.now() - 2 * DAY_MS) });
     const expired = await stats(w, expiring.token);
     expect(expired.statusCode).toBe(401);
     expect(expired.json()).toMatchObject({
@@ -174,6 +174,19 @@ describe('behind a TLS-terminating proxy', () => {
     expect(res.statusCode).toBe(303);
     expect(res.cookies.find((c) => c.name === 'amparo_admin')?.secure).toBeFalsy();
     expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('with a hop count, believes that many proxies: the client is the address the nearest ones were given', async () => {
+    const w = await web({ env: { TRUST_PROXY: '1' }, rateLimits: 'signInPerIp=1/900' });
+    const user = await staff(w, 'REVIEWER');
+    // One proxy: it appended the client's address (the last entry); earlier entries are whatever the client sent.
+    const from = (forwardedFor: string) => ({ ip: '10.0.0.2', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': forwardedFor } });
+    const { res } = await signIn(w, { username: user.username, ...from('192.0.2.200, 198.51.100.50') });
+    expect(res.cookies.find((c) => c.name === 'amparo_admin')).toMatchObject({ secure: true });
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
+    // The same client claiming another first address is still the same client; another client is not.
+    expect((await signIn(w, { username: user.username, ...from('192.0.2.201, 198.51.100.50') })).res.statusCode).toBe(429);
+    expect((await signIn(w, { username: user.username, ...from('192.0.2.200, 198.51.100.51') })).res.statusCode).toBe(303);
   });
 
   it('reads TRUST_PROXY as off, true, a hop count or a list of addresses', () => {
