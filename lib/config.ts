@@ -1,6 +1,7 @@
 // Every setting Amparo reads from the environment, with its default, in one place.
 // Defaults target a developer machine: services on localhost, the `amparo` databases.
 import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -49,6 +50,24 @@ const EnvSchema = z.object({
   /** Rate limits changed from web/http/rate-limits.ts's, e.g. 'intakePerIp=5000/60' for a load test. */
   RATE_LIMITS: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * 'production' makes what is optional on a developer's machine required: a TOTP second factor for the
+   * staff who move money (ADMIN, APPROVER, FINANCE) when they sign in to the admin pages.
+   */
+  AMPARO_ENV: z.enum(['development', 'production']).default('development'),
+  /**
+   * The proxies believed about the client's protocol and address (X-Forwarded-Proto, X-Forwarded-For):
+   * off (default), 'true' (every hop), a hop count, or addresses and ranges. See lib/trust-proxy.ts.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseTrustProxy(text);
+      if (parsed.ok) return parsed.value;
+      ctx.issues.push({ code: 'custom', message: parsed.problem, input: text });
+      return z.NEVER;
+    }),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -1,6 +1,7 @@
 // The admin pages over app.inject, on the real database: sign-in (one answer for unknown users and wrong
-// passwords, throttling, the cookie's attributes), role checks, the review page with its candidates side
-// by side, CSRF on decisions, the decision itself (audited, off the queue), sign-out, and page weight.
+// passwords, the lock-out after failures, the cookie's attributes), role checks, the review page with its
+// candidates side by side, CSRF on decisions, the decision itself (audited, off the queue), sign-out, and
+// page weight.
 import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +93,7 @@ describe('sign-in', () => {
       }),
     );
     expect([pages[0]!.status, pages[0]!.cookie]).toEqual([401, false]);
-    expect(pages[0]!.body).toContain('The username or the password is not right.');
+    expect(pages[0]!.body).toContain('The username, the password or the code is not right.');
     expect(pages.slice(1)).toEqual([pages[0], pages[0]]);
   });
 

@@ -9,7 +9,6 @@ import { createLogger } from '../lib/logger';
 import { applicationInput } from '../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
 import { ProgramInput } from '../schema/program';
-import type { WebContext } from '../web/http/context';
 import { applicationRoutes } from '../web/api/applications';
 import { cycleRoutes } from '../web/api/cycles';
 import { financeReportRoutes } from '../web/api/finance-reports';
@@ -25,7 +24,7 @@ const ctx = {
   temporal: {},
   config: { PII_HASH_KEY: 'k', TEMPORAL_TASK_QUEUE: 'q' },
   log: createLogger('openapi-test', 'error'),
-} as unknown as WebContext;
+} as unknown as Parameters<typeof buildServer>[0];
 
 interface Doc {
   openapi: string;

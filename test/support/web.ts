@@ -34,8 +34,11 @@ export const testLimits = (redis: Redis, opts: { prefix?: string; overrides?: st
     overrides: opts.overrides ?? 'intakePerPhone=1000/86400',
   });
 
-export async function startTestWeb(opts: { limitsPrefix?: string; rateLimits?: string } = {}): Promise<TestWeb> {
-  const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: uid('web-tq') };
+/** `env`: settings of this server only, read as web/main.ts reads the environment (e.g. TRUST_PROXY, AMPARO_ENV). */
+export async function startTestWeb(
+  opts: { limitsPrefix?: string; rateLimits?: string; env?: Record<string, string> } = {},
+): Promise<TestWeb> {
+  const config = { ...loadConfig({ ...process.env, ...opts.env }), TEMPORAL_TASK_QUEUE: uid('web-tq') };
   const db = createDb(config.DATABASE_URL, 5);
   const redis = createRedis(config.REDIS_URL);
   const queues = createQueues(redis, uid('amparo-test'));

@@ -2,6 +2,7 @@
 // sections themselves (web/admin/*). All in one encapsulated scope with form bodies and cookies.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { audit } from '../../lib/audit';
+import type { Config } from '../../lib/config';
 import type { WebContext } from '../http/context';
 import { html } from '../http/html';
 import { field } from '../http/form';
@@ -11,10 +12,10 @@ import { adminCycleRoutes } from './cycle-routes';
 import { adminFinanceReportRoutes } from './finance-report-routes';
 import { adminProgramRoutes } from './program-routes';
 import { adminReviewRoutes } from './review-routes';
+import { signInFailed, signInLimited, signInSucceeded, staffSignIn } from './sign-in';
 import {
   currentSession,
   endSession,
-  passwordSignIn,
   requireAdminSession,
   safeNext,
   signInFormToken,
@@ -22,6 +23,9 @@ import {
   startSession,
   type AdminSession,
 } from './session';
+
+/** The routes' context, and whether this is production (where a second factor is required of some roles). */
+export type AdminContext = WebContext & { config: Pick<Config, 'AMPARO_ENV'> };
 
 interface SignInForm {
   username: string;
@@ -38,13 +42,14 @@ ${f.notice ? html`<div class="notice" role="status"><p>${f.notice}</p></div>` : 
 <form method="post" action="/admin/sign-in" class="narrow">${hiddenCsrf(token)}<input type="hidden" name="next" value="${f.next}">
 <div class="f"><label for="username">Username</label><input id="username" name="username" type="text" value="${f.username}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" required></div>
 <div class="f"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required></div>
+<div class="f"><label for="code">Code from your authenticator app</label><span class="hint" id="code-hint">Six digits. Leave empty if you were not given a second factor.</span>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" class="short" aria-describedby="code-hint"></div>
 <button type="submit">Sign in</button></form>`;
   return sendAdminPage(reply, { status, title: f.problem ? 'Error: Sign in' : 'Sign in', body });
 }
 
-export function adminRoutes(app: FastifyInstance, ctx: WebContext): void {
-  // One throttle per server: see web/admin/throttle.ts for why it lives in memory.
-  const checkPassword = passwordSignIn(ctx.db);
+export function adminRoutes(app: FastifyInstance, ctx: AdminContext): void {
+  const checkCredentials = staffSignIn(ctx.db, ctx.config);
   const signedIn = { preHandler: requireAdminSession(ctx.db) };
 
   adminScope(app, ctx.log, (scope) => {
@@ -59,26 +64,40 @@ export function adminRoutes(app: FastifyInstance, ctx: WebContext): void {
       const username = field(request.body, 'username').trim().slice(0, 64);
       const next = safeNext(field(request.body, 'next'));
       const token = signInFormToken(request, reply);
+      // Every attempt counts, before anything else is looked at (request.ip is the client's behind a trusted proxy).
+      const limited = await signInLimited(ctx.limits, request.ip, username);
+      if (limited) {
+        void reply.header('retry-after', String(limited.retryAfterSeconds));
+        return signInPage(reply, token, { username, next, problem: limited.sentence }, 429);
+      }
       if (!signInFormTokenValid(request)) {
         return signInPage(reply, token, { username, next, problem: 'The sign-in form had expired. Sign in again.' }, 403);
       }
-      const result = await checkPassword(username, field(request.body, 'password').slice(0, 1024));
-      if (result.kind === 'throttled') {
-        const minutes = Math.ceil(result.retryAfterMs / 60_000);
-        void reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
+      const result = await checkCredentials(
+        username,
+        field(request.body, 'password').slice(0, 1024),
+        field(request.body, 'code').slice(0, 12),
+      );
+      if (result.kind === 'wrong') {
+        await signInFailed(ctx.limits, username);
+        return signInPage(reply, token, { username, next, problem: 'The username, the password or the code is not right.' }, 401);
+      }
+      if (result.kind === 'second_factor_required') {
+        // Said only after the right password: whoever reads it already knows it.
         return signInPage(
           reply,
           token,
           {
             username,
             next,
-            problem: `Too many failed sign-ins for this username. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+            problem:
+              'Your role needs a second factor here: ask an administrator to enrol you with npm run totp -- enroll ' +
+              `${result.username}, add the secret it prints to an authenticator app, then sign in with its code.`,
           },
-          429,
+          403,
         );
       }
-      if (result.kind === 'wrong')
-        return signInPage(reply, token, { username, next, problem: 'The username or the password is not right.' }, 401);
+      await signInSucceeded(ctx.limits, username);
       await startSession(ctx.db, request, reply, result.user);
       await audit(ctx.db, { actor: result.user.id, action: 'admin.signed_in', entityType: 'user', entityId: result.user.id });
       return reply.redirect(next, 303);

@@ -1,19 +1,18 @@
 // Sessions of the admin pages. The cookie holds a random 32-byte token; the session table holds only
 // its SHA-256 (a database leak gives no usable cookie). Cookies are HttpOnly (no script reads them),
-// SameSite=Strict (no other site's page sends them), Path=/admin, Secure over https; sessions end
-// after 8 hours whatever happens. Every POST also carries the session's CSRF token in a hidden field.
+// SameSite=Strict (no other site's page sends them), Path=/admin, Secure over https (behind a proxy that
+// terminates TLS, once TRUST_PROXY trusts it: lib/trust-proxy.ts); sessions end after 8 hours whatever
+// happens. Every POST also carries the session's CSRF token in a hidden field. Who may sign in: sign-in.ts.
 import type {} from '@fastify/cookie'; // request.cookies / reply.setCookie types
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
-import { hashPassword, verifyPassword } from '../../lib/passwords';
-import { hashToken } from '../../lib/users';
+import { hashToken } from '../../lib/token-hash';
 import type { SignedInUser } from '../http/auth';
 import { field } from '../http/form';
 import { messagePage } from './http';
 import { CSRF_FIELD } from './layout';
-import { SignInThrottle } from './throttle';
 
 export const SESSION_COOKIE = 'amparo_admin';
 /** The sign-in form's own token (double submit): a cross-site form cannot sign a browser in as someone else. */
@@ -120,30 +119,5 @@ export function requireAdminSession(db: Db, ...roles: Role[]) {
       });
     }
     return undefined;
-  };
-}
-
-export type SignInResult = { kind: 'ok'; user: SignedInUser } | { kind: 'wrong' } | { kind: 'throttled'; retryAfterMs: number };
-
-/**
- * Checks a username and password. Unknown users, users without a password and wrong passwords get one
- * answer after one scrypt each (a dummy hash stands in), so neither the answer nor its timing tells
- * who exists. Throttled: 5 failures per username per 15 minutes (in memory: see throttle.ts).
- */
-export function passwordSignIn(db: Db, throttle = new SignInThrottle({ limit: 5, windowMs: 15 * 60 * 1000 })) {
-  const dummy = hashPassword(newToken());
-  return async (username: string, password: string): Promise<SignInResult> => {
-    const retryAfterMs = throttle.retryAfterMs(username);
-    if (retryAfterMs > 0) return { kind: 'throttled', retryAfterMs };
-    const user = username
-      ? await db.user.findUnique({ where: { username }, select: { id: true, username: true, role: true, passwordHash: true } })
-      : null;
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummy));
-    if (!ok || !user?.passwordHash) {
-      throttle.fail(username);
-      return { kind: 'wrong' };
-    }
-    throttle.succeed(username);
-    return { kind: 'ok', user: { id: user.id, username: user.username, role: user.role } };
   };
 }

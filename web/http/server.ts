@@ -2,18 +2,27 @@
 // audience in its own folder; this file only puts them together with the checks every request passes.
 // Fastify: schema-agnostic (we validate with zod, one way for every boundary), fast JSON, and
 // app.inject() lets tests drive routes without sockets.
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { WebContext } from './context';
-import { adminRoutes } from '../admin';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../../lib/config';
+import { trustProxyOption } from '../../lib/trust-proxy';
+import { adminRoutes, type AdminContext } from '../admin';
 import { apiRoutes } from '../api';
 import { applicantRoutes } from '../applicant';
 import { railRoutes } from '../rails';
 import { installErrorHandler } from './errors';
 import { installInputChecks } from './input';
+import { installTransportSecurity } from './transport-security';
 
-export function buildServer(ctx: WebContext): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+/** The routes' context, and the proxies the server believes about clients (TRUST_PROXY). */
+export type ServerContext = AdminContext & { config: Pick<Config, 'TRUST_PROXY'> };
+
+export function buildServer(ctx: ServerContext): FastifyInstance {
+  // trustProxy: behind a TLS-terminating proxy, request.protocol and request.ip are the client's only
+  // when the proxy is trusted (lib/trust-proxy.ts); off unless configured.
+  const options: FastifyServerOptions = { logger: false, bodyLimit: 256 * 1024, trustProxy: trustProxyOption(ctx.config.TRUST_PROXY) };
+  const app = Fastify(options);
   installErrorHandler(app, ctx.log);
+  installTransportSecurity(app);
   installInputChecks(app);
   // Bodies are JSON, or XML and forms where a scope says so: plain text is nothing we read (415).
   app.removeContentTypeParser('text/plain');
