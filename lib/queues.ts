@@ -1,7 +1,8 @@
 // The BullMQ queues between the HTTP edge and Temporal. Jobs carry IDs only.
 // - application-intake: an accepted application waits here until its workflow is started, so a surge
 //   of applicants is absorbed by Redis and workflows start at the rate the Temporal cluster takes.
-// - bank-callbacks: the bank's notifications, turned into signals to the batch workflow.
+// - bank-callbacks: both rails' notifications, at most one job per batch and window (web/rails/batch-signal.ts),
+//   turned into signals to the batch workflow.
 // - notifications: messages to applicants (SMS), sent by the queue worker to the SMS gateway.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ export interface IntakeJob {
   applicationId: string;
 }
 export interface BankCallbackJob {
+  /** The notification that opened the window (others in the window are in provider_event). */
   eventId: string;
   messageId: string;
 }

@@ -16,7 +16,7 @@ import { buildServer } from '../web/http/server';
 import { PaymentCycleWorkflow } from '../workflows';
 import { paymentCycleWorkflowId, reconciliationWatchWorkflowId } from '../workflows/ids';
 import { testQueues } from './support/activities';
-import { testLimits } from './support/web';
+import { testLimits, testSeenSignatures } from './support/web';
 import { expectNoAxeViolations, launchChromium } from './support/browser';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { startRails, type RailsHarness } from './support/rails-harness';
@@ -48,6 +48,7 @@ beforeAll(async () => {
     config: { ...loadConfig(), TEMPORAL_TASK_QUEUE: rails.temporal.taskQueue },
     log: createLogger('finance-browser', 'error'),
     limits: testLimits(queues.redis),
+    seenSignatures: testSeenSignatures(queues.redis),
   });
   base = await web.listen({ host: '127.0.0.1', port: 0 });
   finance.id = (await createUser(db, finance.username, 'FINANCE', PASSWORD)).id;

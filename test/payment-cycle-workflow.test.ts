@@ -67,6 +67,7 @@ describe('PaymentCycleWorkflow', () => {
 
     expect(result.progress).toMatchObject({ phase: 'completed', batchCount: 4, batchesDone: 4, paid: 35, failed: 0, needsAttention: 0 });
     expect(rails.callbacksReceived()).toBeGreaterThanOrEqual(4);
+    expect(rails.callbacksRefused()).toBe(0);
     const credits = await entryCounts(bank.pool, program.fundingAccount);
     const keys = await keysOf(cycle.id);
     expect(keys).toHaveLength(35);

@@ -11,14 +11,12 @@ import { loadConfig } from '../lib/config';
 import { buildPain002 } from '../lib/iso20022/pain002';
 import { BANK_CALLBACK_QUEUE, type BankCallbackJob } from '../lib/queues';
 import { createRedis } from '../lib/redis';
+import { SIGNAL_WINDOW_MS } from '../web/rails/batch-signal';
 import { createBankCallbackProcessor } from '../workers/callback-processor';
 import { disbursementBatchWorkflowId } from '../workflows/ids';
 import { approvedCycle, createProgram } from './support/fixtures';
 import { uid, waitFor } from './support/util';
 import { startTestWeb, type TestWeb } from './support/web';
-
-/** The edge signals a batch at most once per this window. */
-const SIGNAL_WINDOW_MS = 5_000;
 
 const config = loadConfig();
 let web: TestWeb;

@@ -6,6 +6,7 @@ import { createRedis } from '../lib/redis';
 import { createTemporalClient } from '../lib/temporal';
 import { createQueues } from '../lib/queues';
 import { createRateLimits } from './http/rate-limits';
+import { createSeenSignatures } from './http/seen-signatures';
 import { buildServer } from './http/server';
 
 const config = loadConfig();
@@ -16,7 +17,8 @@ const redis = createRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 const temporal = await createTemporalClient(config);
 const limits = createRateLimits(redis, { prefix: config.QUEUE_PREFIX, hashKey: config.PII_HASH_KEY, overrides: config.RATE_LIMITS });
-const app = buildServer({ db, queues, temporal, config, log, limits });
+const seenSignatures = createSeenSignatures(redis, { prefix: config.QUEUE_PREFIX });
+const app = buildServer({ db, queues, temporal, config, log, limits, seenSignatures });
 
 await app.listen({ host: '127.0.0.1', port: config.WEB_PORT });
 log.info('ready', { port: config.WEB_PORT });

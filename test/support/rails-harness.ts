@@ -19,6 +19,8 @@ export interface RailsHarness {
   activities: ReturnType<typeof testActivities>;
   /** Notifications the callback edge accepted so far. */
   callbacksReceived(): number;
+  /** Notifications the callback edge refused (unsigned, replayed, too large, unreadable): none from a correct rail. */
+  callbacksRefused(): number;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startRails(
     temporal,
     activities,
     callbacksReceived: callbacks.received,
+    callbacksRefused: callbacks.refused,
     async close() {
       await temporal.close();
       await Promise.all([bank.close(), wallet.close(), callbacks.close()]);

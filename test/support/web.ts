@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/logger';
 import { createRedis } from '../../lib/redis';
 import { createUser } from '../../lib/users';
 import { createRateLimits } from '../../web/http/rate-limits';
+import { createSeenSignatures } from '../../web/http/seen-signatures';
 import { buildServer } from '../../web/http/server';
 import type { Redis } from 'ioredis';
 import { createQueues, type Queues } from '../../lib/queues';
@@ -34,6 +35,9 @@ export const testLimits = (redis: Redis, opts: { prefix?: string; overrides?: st
     overrides: opts.overrides ?? 'intakePerPhone=1000/86400',
   });
 
+/** Signatures of rail callbacks taken by a test server: its own prefix, so tests never see each other's. */
+export const testSeenSignatures = (redis: Redis) => createSeenSignatures(redis, { prefix: uid('amparo-test-sig') });
+
 /** `env`: settings of this server only, read as web/main.ts reads the environment (e.g. TRUST_PROXY, AMPARO_ENV). */
 export async function startTestWeb(
   opts: { limitsPrefix?: string; rateLimits?: string; env?: Record<string, string> } = {},
@@ -45,7 +49,8 @@ export async function startTestWeb(
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const limits = testLimits(redis, { prefix: opts.limitsPrefix, overrides: opts.rateLimits });
-  const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error'), limits });
+  const seenSignatures = testSeenSignatures(redis);
+  const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error'), limits, seenSignatures });
   await app.ready();
   return {
     app,

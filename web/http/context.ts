@@ -1,7 +1,12 @@
-// What the web routes need: the services' context, and what only the edge uses (the shared rate limits).
+// What the web routes need: the services' context, and what only the edge uses (the shared rate limits,
+// the rails' callback keys and the signatures already taken).
+import type { Config } from '../../lib/config';
 import type { ServiceContext } from '../services/context';
 import type { RateLimits } from './rate-limits';
+import type { SeenSignatures } from './seen-signatures';
 
 export interface WebContext extends ServiceContext {
   limits: RateLimits;
+  seenSignatures: SeenSignatures;
+  config: ServiceContext['config'] & Pick<Config, 'BANK_CALLBACK_SECRET' | 'WALLET_CALLBACK_SECRET'>;
 }

@@ -1,35 +1,37 @@
-// Bank notifications (pain.002 XML). They carry no payment data that we trust: a notification only makes
-// the batch workflow pull the bank's status report. So a forged or repeated callback cannot mark anything paid.
+// Bank notifications (pain.002 XML, group-level). They carry no payment data that we trust: a notification
+// only makes the batch workflow pull the bank's status report. So a forged or repeated callback cannot mark
+// anything paid, and only the bank's signed ones get in at all (signed-bodies.ts).
 import type { FastifyInstance } from 'fastify';
 import { BANK_PROVIDER } from '../../activities/clients/bank-client';
 import { parseBankCallback } from '../../schema/bank-callback';
 import type { WebContext } from '../http/context';
 import { invalid } from '../services/refusal';
-
-/** A status report of a 5000-item message is about 2 MB; anything far beyond is not a notification. */
-const MAX_NOTIFICATION_BYTES = 4 * 1024 * 1024;
+import { receiveNotification } from './notifications';
+import { acceptSignedBodies, CALLBACK_MAX_BYTES } from './signed-bodies';
 
 export function callbackRoutes(app: FastifyInstance, ctx: WebContext): void {
-  // Own scope: the XML parser (raw text for the codec) applies to this route only.
+  // Own scope: the bank's signed XML bodies apply to this route only.
   void app.register((scope, _opts, done) => {
-    scope.addContentTypeParser(
-      ['application/xml', 'text/xml'],
-      { parseAs: 'string', bodyLimit: MAX_NOTIFICATION_BYTES },
-      (_req, body, next) => next(null, body),
-    );
+    acceptSignedBodies(scope, ctx, {
+      provider: BANK_PROVIDER,
+      secret: ctx.config.BANK_CALLBACK_SECRET,
+      contentTypes: ['application/xml', 'text/xml'],
+      // Kept as text: the route reads the two elements it needs from it as a stream.
+      decode: (_request, text) => text,
+    });
 
-    scope.post('/callbacks/bank', { bodyLimit: MAX_NOTIFICATION_BYTES }, async (request, reply) => {
+    scope.post('/callbacks/bank', { bodyLimit: CALLBACK_MAX_BYTES }, async (request, reply) => {
       const parsed = parseBankCallback(request.headers['x-event-id'], request.body);
       if (!parsed.ok) throw invalid(parsed.fields);
       const { eventId, messageId, status } = parsed.value;
-      const stored = await ctx.db.providerEvent.createMany({
-        data: [{ provider: BANK_PROVIDER, eventId, kind: 'status-notification', messageId, payload: { status } }],
-        skipDuplicates: true,
+      const { duplicate } = await receiveNotification(ctx, {
+        provider: BANK_PROVIDER,
+        eventId,
+        kind: 'status-notification',
+        messageId,
+        payload: { status },
       });
-      // Enqueued even when the event was already stored: a crash between the two steps must not lose it,
-      // and the job ID makes a repeat a no-op while the first job is still known to BullMQ.
-      await ctx.queues.bankCallbacks.add('notify', { eventId, messageId }, { jobId: `${BANK_PROVIDER}-${eventId}` });
-      return reply.code(200).send({ received: true, duplicate: stored.count === 0 });
+      return reply.code(200).send({ received: true, duplicate });
     });
     done();
   });

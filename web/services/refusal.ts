@@ -127,6 +127,21 @@ export const REFUSALS = {
     sentence: 'What was sent is not in a format this address reads: see the content-type field.',
   },
   rate_limited: { kind: 'too_many', title: 'Too many attempts', sentence: 'Too many requests: try again after the time given.' },
+  callback_unsigned: {
+    kind: 'unauthenticated',
+    title: 'Not signed by the rail',
+    sentence: "This callback does not carry the rail's signature of its timestamp and body: the header at fault is named.",
+  },
+  callback_stale: {
+    kind: 'unauthenticated',
+    title: 'Signed too long ago',
+    sentence: 'This callback was signed more than five minutes away from our clock: a rail signs each delivery as it sends it.',
+  },
+  callback_replayed: {
+    kind: 'unauthenticated',
+    title: 'Already received',
+    sentence: 'This signed callback was already received: a rail signs each delivery afresh, so one signature is taken once.',
+  },
 } as const satisfies Record<string, Entry>;
 
 export type RefusalCode = keyof typeof REFUSALS;
