@@ -1,7 +1,8 @@
 // Every setting Amparo reads from the environment, with its default, in one place.
 // Defaults target a developer machine: services on localhost, the `amparo` databases.
 import { z } from 'zod';
-import { parseTrustProxy } from './trust-proxy';
+// With its extension: vitest.config.ts loads this file natively, outside tsx.
+import { parseTrustProxy } from './trust-proxy.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 

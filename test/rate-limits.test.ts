@@ -66,6 +66,18 @@ describe('status look-ups', () => {
     expect((await lookup(w, other, ['14', '3', '1985'])).statusCode).toBe(200);
   });
 
+  it('checks no more than five guesses even when twenty arrive at once', async () => {
+    const w = await web();
+    const program = await createProgram(w.db);
+    programIds.push(program.id);
+    const number = await applied(w, program.code);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => lookup(w, number, ['2', '2', String(1930 + i)], `203.0.113.${100 + i}`)),
+    );
+    const byStatus = answers.map((a) => a.statusCode).sort();
+    expect(byStatus).toEqual([...Array<number>(5).fill(404), ...Array<number>(15).fill(429)]);
+  });
+
   it('refuses more look-ups from one address than a person makes, in the page language', async () => {
     const w = await web({ rateLimits: 'statusLookupPerIp=3/60' });
     const number = `BR-${uid('x').slice(-8).toUpperCase()}`;

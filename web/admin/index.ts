@@ -12,7 +12,7 @@ import { adminCycleRoutes } from './cycle-routes';
 import { adminFinanceReportRoutes } from './finance-report-routes';
 import { adminProgramRoutes } from './program-routes';
 import { adminReviewRoutes } from './review-routes';
-import { signInFailed, signInLimited, signInSucceeded, staffSignIn } from './sign-in';
+import { signInLimited, signInSucceeded, staffSignIn } from './sign-in';
 import {
   currentSession,
   endSession,
@@ -79,7 +79,7 @@ export function adminRoutes(app: FastifyInstance, ctx: AdminContext): void {
         field(request.body, 'code').slice(0, 12),
       );
       if (result.kind === 'wrong') {
-        await signInFailed(ctx.limits, username);
+        // Already counted against the username's lock-out (signInLimited): a right answer forgets it below.
         return signInPage(reply, token, { username, next, problem: 'The username, the password or the code is not right.' }, 401);
       }
       if (result.kind === 'second_factor_required') {

@@ -9,7 +9,7 @@ import type { Db } from '../../lib/db';
 import { hashPassword, verifyPassword } from '../../lib/passwords';
 import { acceptTotpCode, SECOND_FACTOR_ROLES } from '../../lib/totp';
 import type { SignedInUser } from '../http/auth';
-import type { LimitName, RateLimits } from '../http/rate-limits';
+import { waitText, type LimitName, type RateLimits } from '../http/rate-limits';
 import { Refusal } from '../services/refusal';
 
 export type SignInResult = { kind: 'ok'; user: SignedInUser } | { kind: 'wrong' } | { kind: 'second_factor_required'; username: string };
@@ -56,8 +56,6 @@ export interface SignInLimited {
   retryAfterSeconds: number;
 }
 
-const when = (seconds: number) => (seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
-
 async function refusedBy(name: LimitName, attempt: () => Promise<void>): Promise<SignInLimited | null> {
   try {
     await attempt();
@@ -65,24 +63,22 @@ async function refusedBy(name: LimitName, attempt: () => Promise<void>): Promise
   } catch (err) {
     if (!(err instanceof Refusal) || err.code !== 'rate_limited') throw err;
     const seconds = err.retryAfterSeconds ?? 60;
-    return { sentence: `${LIMIT_SENTENCES[name]} Try again in ${when(seconds)}.`, retryAfterSeconds: seconds };
+    return { sentence: `${LIMIT_SENTENCES[name]} Try again in ${waitText(seconds)}.`, retryAfterSeconds: seconds };
   }
 }
 
 /**
- * Counts this attempt (everyone's, and this address's) and checks the username's lock-out. Counted before
- * the password is checked, so a refused attempt costs us no scrypt and tells nothing.
+ * Counts this attempt: everyone's, this address's, and the username's (towards its lock-out, before the
+ * password is checked, so concurrent guesses cannot slip through together; a right answer forgets it).
+ * A refused attempt costs us no scrypt and tells nothing.
  */
 export async function signInLimited(limits: RateLimits, ip: string, username: string): Promise<SignInLimited | null> {
   return (
     (await refusedBy('signInGlobal', () => limits.consume('signInGlobal', 'all'))) ??
     (await refusedBy('signInPerIp', () => limits.consume('signInPerIp', ip))) ??
-    (await refusedBy('signInFailuresPerUsername', () => limits.check('signInFailuresPerUsername', usernameKey(username))))
+    (await refusedBy('signInFailuresPerUsername', () => limits.consume('signInFailuresPerUsername', usernameKey(username))))
   );
 }
-
-/** A wrong password or code: one more failure towards the username's lock-out. */
-export const signInFailed = (limits: RateLimits, username: string) => limits.fail('signInFailuresPerUsername', usernameKey(username));
 
 /** A right password and code prove who is asking: the username's failures are forgotten. */
 export const signInSucceeded = (limits: RateLimits, username: string) => limits.reset('signInFailuresPerUsername', usernameKey(username));

@@ -25,7 +25,7 @@ export function applicantScope(app: FastifyInstance, log: Logger, routes: (scope
           status === 404
             ? t('notFound.page')
             : status === 429
-              ? t('err.tooMany', { minutes: String(Math.max(1, Math.ceil((refusal?.retryAfterSeconds ?? 60) / 60))) })
+              ? tooMany(t, refusal?.retryAfterSeconds ?? 60)
               : status < 500
                 ? t('err.form')
                 : t('error.body');
@@ -44,6 +44,10 @@ export function applicantScope(app: FastifyInstance, log: Logger, routes: (scope
     routes,
   );
 }
+
+/** When to try again after a rate limit, in the applicant's words: "in a minute", "in 60 minutes". */
+const tooMany = (t: Translate, seconds: number) =>
+  seconds <= 60 ? t('err.tooMany.soon') : t('err.tooMany', { minutes: String(Math.ceil(seconds / 60)) });
 
 export interface PageOptions {
   lang: Language;

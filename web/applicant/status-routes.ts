@@ -14,18 +14,17 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * A look-up or an appeal proves ownership with the birth date, so each is counted (per address and per
- * number) and each wrong date is a failure against the number: after five, the number is locked for an
- * hour whatever is sent, and a right date forgets the failures. Unknown numbers count the same, so the
- * answers never tell which numbers exist. Limits: web/http/rate-limits.ts.
+ * number) and each guess of the date counts against the number before it is checked: after five wrong
+ * ones the number is locked for an hour whatever is sent, and a right date forgets them. Unknown numbers
+ * count the same, so the answers never tell which numbers exist. Limits: web/http/rate-limits.ts.
  */
 async function guarded<T>(ctx: WebContext, ip: string, number: string, kind: 'statusLookup' | 'appeal', ask: () => Promise<T | null>) {
   const key = number.trim().toUpperCase();
   await ctx.limits.consume(`${kind}PerIp`, ip);
   await ctx.limits.consume(`${kind}PerNumber`, key);
-  await ctx.limits.check('wrongBirthDatePerNumber', key);
+  await ctx.limits.consume('wrongBirthDatePerNumber', key);
   const found = await ask();
-  if (found === null) await ctx.limits.fail('wrongBirthDatePerNumber', key);
-  else await ctx.limits.reset('wrongBirthDatePerNumber', key);
+  if (found !== null) await ctx.limits.reset('wrongBirthDatePerNumber', key);
   return found;
 }
 

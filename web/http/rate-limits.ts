@@ -22,8 +22,10 @@ interface Limit {
 /**
  * Every limit. Intake and look-ups are per IP address and per thing looked up, because a carrier's NAT puts
  * thousands of phones behind one address (so per-IP limits are generous) while a single application
- * number or phone is one person's. Failures (a wrong birth date, a wrong password) are counted apart, with
- * a lockout: guessing a birth date takes about 36,500 tries, and five an hour makes that decades.
+ * number or phone is one person's. Guesses of a secret (a birth date, a password) are counted apart, with
+ * a lock-out: each guess is counted before it is checked (one atomic step, so a burst of concurrent guesses
+ * cannot all pass a check made before any was counted) and the count is forgotten when a guess is right.
+ * Guessing a birth date takes about 36,500 tries; five an hour makes that decades.
  */
 export const LIMITS = {
   statusLookupPerIp: { points: 60, seconds: 60, field: 'number' },
@@ -44,13 +46,13 @@ export type LimitName = keyof typeof LIMITS;
 export interface RateLimits {
   /** Counts one attempt against the key; refuses once the key is over the limit. */
   consume(name: LimitName, key: string): Promise<void>;
-  /** For limits that count failures: refuses while the key is locked out, counts nothing. */
-  check(name: LimitName, key: string): Promise<void>;
-  /** Counts one failure (the next check refuses once there were too many). */
-  fail(name: LimitName, key: string): Promise<void>;
-  /** Forgets a key's failures (a correct answer proves who is asking). */
+  /** Forgets a key's attempts (a right answer proves who is asking). */
   reset(name: LimitName, key: string): Promise<void>;
 }
+
+/** How long to wait, in words: "45 seconds", "1 minute", "60 minutes". */
+export const waitText = (seconds: number): string =>
+  seconds < 120 ? `${seconds} ${seconds === 1 ? 'second' : 'seconds'}` : `${Math.ceil(seconds / 60)} minutes`;
 
 /** "intakePerIp=5000/60,signInPerIp=100/900": limits changed by configuration (RATE_LIMITS), e.g. for a load test. */
 export function parseOverrides(text: string): Partial<Record<LimitName, { points: number; seconds: number }>> {
@@ -83,9 +85,7 @@ export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: 
 
   const refusal = (name: LimitName, msBeforeNext: number) => {
     const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-    const minutes = Math.ceil(seconds / 60);
-    const when = seconds < 120 ? `${seconds} seconds` : `${minutes} minutes`;
-    return new Refusal('rate_limited', { [LIMITS[name].field]: `too many attempts: try again in ${when}` }, seconds);
+    return new Refusal('rate_limited', { [LIMITS[name].field]: `too many attempts: try again in ${waitText(seconds)}` }, seconds);
   };
 
   return {
@@ -96,17 +96,6 @@ export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: 
         if (err instanceof RateLimiterRes) throw refusal(name, err.msBeforeNext);
         throw err;
       }
-    },
-    async check(name, key) {
-      const { limiter, limit } = limiters[name];
-      const state = await limiter.get(hashed(key));
-      if (state && state.consumedPoints >= limit.points) throw refusal(name, state.msBeforeNext);
-    },
-    async fail(name, key) {
-      // Counted even past the limit: consume() would throw, and penalty() blocks nothing by itself.
-      const { limiter, limit } = limiters[name];
-      const state = await limiter.penalty(hashed(key));
-      if (state.consumedPoints >= limit.points && limit.blockSeconds) await limiter.block(hashed(key), limit.blockSeconds);
     },
     async reset(name, key) {
       await limiters[name].limiter.delete(hashed(key));

@@ -126,6 +126,7 @@ export const en: Catalog = {
   'notFound.body': 'Check the link you were given, or choose the program from the list.',
   'error.title': 'Something went wrong',
   'notFound.page': 'There is no page at this address. Check the link you were given.',
+  'err.tooMany.soon': 'Too many attempts. For your safety, try again in a minute.',
   'err.tooMany': 'Too many attempts. For your safety, try again in {minutes} minutes.',
   'error.body': 'It is not your fault. Please try again in a few minutes.',
 };

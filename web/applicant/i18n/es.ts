@@ -127,6 +127,7 @@ export const es = {
   'notFound.body': 'Revise el enlace que recibió, o elija el programa en la lista.',
   'error.title': 'Algo salió mal',
   'notFound.page': 'No hay ninguna página en esta dirección. Revise el enlace que recibió.',
+  'err.tooMany.soon': 'Demasiados intentos. Por su seguridad, intente otra vez en un minuto.',
   'err.tooMany': 'Demasiados intentos. Por su seguridad, intente otra vez en {minutes} minutos.',
   'error.body': 'No es su culpa. Intente otra vez en unos minutos.',
 };

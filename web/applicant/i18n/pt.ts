@@ -125,6 +125,7 @@ export const pt: Catalog = {
   'notFound.body': 'Confira o link que você recebeu, ou escolha o programa na lista.',
   'error.title': 'Algo deu errado',
   'notFound.page': 'Não há nenhuma página neste endereço. Confira o link que você recebeu.',
+  'err.tooMany.soon': 'Tentativas demais. Para sua segurança, tente de novo daqui a um minuto.',
   'err.tooMany': 'Tentativas demais. Para sua segurança, tente de novo daqui a {minutes} minutos.',
   'error.body': 'Não é culpa sua. Tente de novo daqui a alguns minutos.',
 };
