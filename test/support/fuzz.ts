@@ -58,10 +58,10 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(hostileString, hostileString, { maxKeys: 3 }),
 );
 
-/** A valid object with one to four of its fields (dotted paths, or new keys) replaced, removed or added. */
+/** A valid object with up to four of its fields (dotted paths, or new keys) replaced, removed or added. */
 export function mutated(valid: Record<string, unknown>, paths: string[]): fc.Arbitrary<Record<string, unknown>> {
   const edit = fc.tuple(fc.oneof(fc.constantFrom(...paths), hostileString), fc.option(hostileValue, { nil: undefined }));
-  return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
+  return fc.array(edit, { maxLength: 4 }).map((edits) => {
     const copy = structuredClone(valid);
     for (const [path, value] of edits) {
       const keys = path.split('.');
@@ -76,9 +76,10 @@ export function mutated(valid: Record<string, unknown>, paths: string[]): fc.Arb
   });
 }
 
-/** Text with hostile strings put in at random places, cut short, or nested far too deep. */
+/** Text as it is, or with hostile strings put in at random places, cut short, or nested far too deep. */
 export function mutatedText(valid: string): fc.Arbitrary<string> {
   return fc.oneof(
+    fc.constant(valid),
     fc.tuple(fc.nat(valid.length), hostileString).map(([at, s]) => valid.slice(0, at) + s + valid.slice(at)),
     fc
       .tuple(fc.nat(valid.length), fc.nat(valid.length), hostileString)

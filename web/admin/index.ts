@@ -2,7 +2,6 @@
 // sections themselves (web/admin/*). All in one encapsulated scope with form bodies and cookies.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { audit } from '../../lib/audit';
-import type { Config } from '../../lib/config';
 import type { WebContext } from '../http/context';
 import { html } from '../http/html';
 import { field } from '../http/form';
@@ -25,8 +24,6 @@ import {
 } from './session';
 
 /** The routes' context, and whether this is production (where a second factor is required of some roles). */
-export type AdminContext = WebContext & { config: Pick<Config, 'AMPARO_ENV'> };
-
 interface SignInForm {
   username: string;
   next: string;
@@ -48,7 +45,7 @@ ${f.notice ? html`<div class="notice" role="status"><p>${f.notice}</p></div>` : 
   return sendAdminPage(reply, { status, title: f.problem ? 'Error: Sign in' : 'Sign in', body });
 }
 
-export function adminRoutes(app: FastifyInstance, ctx: AdminContext): void {
+export function adminRoutes(app: FastifyInstance, ctx: WebContext): void {
   const checkCredentials = staffSignIn(ctx.db, ctx.config);
   const signedIn = { preHandler: requireAdminSession(ctx.db) };
 

@@ -1,5 +1,5 @@
 // What the web routes need: the services' context, and what only the edge uses (the shared rate limits,
-// the rails' callback keys and the signatures already taken).
+// the rails' callback keys and the signatures already taken, the proxy it trusts, production mode).
 import type { Config } from '../../lib/config';
 import type { ServiceContext } from '../services/context';
 import type { RateLimits } from './rate-limits';
@@ -8,5 +8,5 @@ import type { SeenSignatures } from './seen-signatures';
 export interface WebContext extends ServiceContext {
   limits: RateLimits;
   seenSignatures: SeenSignatures;
-  config: ServiceContext['config'] & Pick<Config, 'BANK_CALLBACK_SECRET' | 'WALLET_CALLBACK_SECRET'>;
+  config: ServiceContext['config'] & Pick<Config, 'BANK_CALLBACK_SECRET' | 'WALLET_CALLBACK_SECRET' | 'AMPARO_ENV' | 'TRUST_PROXY'>;
 }

@@ -60,4 +60,8 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
     logFailure(log, request, err);
     return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' });
   });
+  // An address no route has answers in the same shape (the method is named, never the address typed).
+  app.setNotFoundHandler((request, reply) =>
+    sendRefusal(reply, new Refusal('route_not_found', { url: `no ${request.method} route here` })),
+  );
 }

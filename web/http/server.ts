@@ -3,9 +3,9 @@
 // Fastify: schema-agnostic (we validate with zod, one way for every boundary), fast JSON, and
 // app.inject() lets tests drive routes without sockets.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from '../../lib/config';
+import type { WebContext } from './context';
 import { trustProxyOption } from '../../lib/trust-proxy';
-import { adminRoutes, type AdminContext } from '../admin';
+import { adminRoutes } from '../admin';
 import { apiRoutes } from '../api';
 import { applicantRoutes } from '../applicant';
 import { railRoutes } from '../rails';
@@ -14,9 +14,7 @@ import { installInputChecks } from './input';
 import { installTransportSecurity } from './transport-security';
 
 /** The routes' context, and the proxies the server believes about clients (TRUST_PROXY). */
-export type ServerContext = AdminContext & { config: Pick<Config, 'TRUST_PROXY'> };
-
-export function buildServer(ctx: ServerContext): FastifyInstance {
+export function buildServer(ctx: WebContext): FastifyInstance {
   // trustProxy: behind a TLS-terminating proxy, request.protocol and request.ip are the client's only
   // when the proxy is trusted (lib/trust-proxy.ts); off unless configured.
   const options: FastifyServerOptions = { logger: false, bodyLimit: 256 * 1024, trustProxy: trustProxyOption(ctx.config.TRUST_PROXY) };

@@ -35,6 +35,11 @@ export const REFUSALS = {
     sentence:
       'You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it (maker-checker).',
   },
+  route_not_found: {
+    kind: 'not_found',
+    title: 'Page not found',
+    sentence: 'There is nothing at this address. The API is described at /api/v1/openapi.json.',
+  },
   program_not_found: { kind: 'not_found', title: 'Program not found', sentence: 'There is no program with this code.' },
   cycle_not_found: { kind: 'not_found', title: 'Cycle not found', sentence: 'There is no payment cycle at this address.' },
   break_not_found: { kind: 'not_found', title: 'Break not found', sentence: 'There is no break at this address.' },
