@@ -82,12 +82,24 @@ const staffAudit = () =>
 const answered = new Set<number>();
 beforeEach(() => answered.clear());
 
-async function holds(send: () => Promise<{ statusCode: number; body: string }>, count: () => Promise<number>) {
+/** Refusals about what was sent (not about a resource's state, as a 409 is): each names a field or header. */
+const ABOUT_INPUT = new Set([400, 401, 403, 404, 413, 415, 429]);
+
+/** Never a 5xx; a refusal (4xx) leaves `count` as it was; a JSON refusal about the input names what is wrong. */
+async function holds(
+  send: () => Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>,
+  count: () => Promise<number>,
+) {
   const before = await count();
   const res = await send();
   answered.add(res.statusCode);
   expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
-  if (res.statusCode >= 400) expect(await count()).toBe(before);
+  if (res.statusCode < 400) return;
+  expect(await count()).toBe(before);
+  if (ABOUT_INPUT.has(res.statusCode) && String(res.headers['content-type']).startsWith('application/json')) {
+    const fields = Object.keys((JSON.parse(res.body) as { fields?: object }).fields ?? {});
+    expect(fields.length > 0 && !fields.includes('_'), res.body.slice(0, 300)).toBe(true);
+  }
 }
 
 describe('the intake API', () => {

@@ -241,6 +241,15 @@ describe('identifiers in the path', () => {
   });
 });
 
+describe('addresses', () => {
+  it('refuses a percent-encoding that is not UTF-8 naming the address, without echoing it', async () => {
+    const res = await web.app.inject({ method: 'GET', url: '/api/v1/cycles/%ED%A0%80-secret-typed-here/report' });
+    expect(res.statusCode).toBe(400);
+    expect(fieldsOf(res.body)).toEqual(['url']);
+    expect(res.body).not.toContain('secret-typed-here');
+  });
+});
+
 describe('every 4xx names the field or header at fault', () => {
   const cases: Array<[string, () => Promise<{ statusCode: number; body: string }>, string[]]> = [
     [

@@ -53,6 +53,14 @@ export function logFailure(log: Logger, request: FastifyRequest, err: unknown, w
   });
 }
 
+/**
+ * Fastify's errors before routing (frameworkErrors): an address whose percent-encoding is not UTF-8. Its
+ * own answer would echo the address, which may hold what a person typed; this one names only the part.
+ */
+export function frameworkError(_err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendRefusal(reply, new Refusal('invalid_request', { url: 'not a valid address: a percent-encoded part is not UTF-8' }));
+}
+
 export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err: unknown, request, reply) => {
     const refusal = refusalOf(err);

@@ -9,7 +9,7 @@ import { adminRoutes } from '../admin';
 import { apiRoutes } from '../api';
 import { applicantRoutes } from '../applicant';
 import { railRoutes } from '../rails';
-import { installErrorHandler } from './errors';
+import { frameworkError, installErrorHandler } from './errors';
 import { installInputChecks } from './input';
 import { installTransportSecurity } from './transport-security';
 
@@ -17,7 +17,12 @@ import { installTransportSecurity } from './transport-security';
 export function buildServer(ctx: WebContext): FastifyInstance {
   // trustProxy: behind a TLS-terminating proxy, request.protocol and request.ip are the client's only
   // when the proxy is trusted (lib/trust-proxy.ts); off unless configured.
-  const options: FastifyServerOptions = { logger: false, bodyLimit: 256 * 1024, trustProxy: trustProxyOption(ctx.config.TRUST_PROXY) };
+  const options: FastifyServerOptions = {
+    logger: false,
+    bodyLimit: 256 * 1024,
+    trustProxy: trustProxyOption(ctx.config.TRUST_PROXY),
+    frameworkErrors: frameworkError,
+  };
   const app = Fastify(options);
   installErrorHandler(app, ctx.log);
   installTransportSecurity(app);
