@@ -24,6 +24,20 @@ export async function fetchRegistryPersons(registryUrl: string, limit = Infinity
   return persons.slice(0, limit);
 }
 
+/** One applicant's complete, valid application (not a registry person): for checks and tests that vary a field. */
+export const SAMPLE_APPLICATION = {
+  nationalId: '529.982.247-25',
+  fullName: 'Maria José da Silva',
+  dateOfBirth: '1985-03-14',
+  phone: '+5511987654321',
+  municipality: 'São Paulo',
+  householdSize: 4,
+  dependantsUnder18: 2,
+  declaredMonthlyIncome: '850.00',
+  payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
+  consent: true,
+} as const;
+
 /** A complete, valid application for a registry person; bank details are synthetic and stable per index. */
 export function applicationFor(person: RegistryPersonSummary, index: number) {
   const phone = `+55119${String(10_000_000 + index).slice(-8)}`;

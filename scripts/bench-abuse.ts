@@ -10,6 +10,7 @@ import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createUser } from '../lib/users';
 import { AmparoApi } from './api-client';
+import { SAMPLE_APPLICATION } from './applicants';
 import { removeQueues } from './queues-cleanup';
 import { stackEnv, startStack } from './stack';
 
@@ -32,18 +33,8 @@ try {
     fundingAccount: `AMPARO-${code}`.slice(0, 34),
     rules: [{ type: 'min_applicant_age', years: 18 }],
   });
-  const ack = await new AmparoApi(stack.urls.web).submitApplication(code, {
-    nationalId: '529.982.247-25',
-    fullName: 'Maria José da Silva',
-    dateOfBirth: '1985-03-14',
-    phone: '+5511987654321',
-    municipality: 'São Paulo',
-    householdSize: 4,
-    dependantsUnder18: 2,
-    declaredMonthlyIncome: '850.00',
-    payment: { rail: 'BANK', bankCode: '001', accountNumber: '12345678' },
-    consent: true,
-  });
+  const ack = await new AmparoApi(stack.urls.web).submitApplication(code, SAMPLE_APPLICATION);
+
   const number = ack.body.applicationNumber!;
   const lookup = async (day: number, month: number, year: number, from: number) => {
     const res = await fetch(`${stack.urls.web}/status`, {
@@ -77,7 +68,8 @@ try {
   const byStatus = answers.reduce<Record<number, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
   const wrongAnswered = answers.filter((a) => a.status === 404).length;
   const firstRefusal = answers.filter((a) => a.status === 429).sort((a, b) => a.ms - b.ms)[0];
-  const right = await lookup(14, 3, 1985, guesses + 1);
+  const [year, month, day] = SAMPLE_APPLICATION.dateOfBirth.split('-').map(Number) as [number, number, number];
+  const right = await lookup(day, month, year, guesses + 1);
   console.log('================ Amparo abuse check: birth-date guessing ================');
   console.log(
     `Guesses sent         ${guesses} from ${guesses} addresses, ${values.concurrency} at a time, in ${(total / 1000).toFixed(2)} s`,

@@ -105,6 +105,7 @@ async function holds(
 describe('the intake API', () => {
   it('answers any JSON body without a 5xx, and a refused one writes nothing', async () => {
     const body = fc.oneof(
+      fc.constant(JSON.stringify(VALID_APPLICATION)),
       mutated(VALID_APPLICATION, APPLICATION_PATHS).map((b) => JSON.stringify(b)),
       fc.string({ unit: 'binary', maxLength: 100 }),
       fc.constantFrom(
@@ -222,18 +223,22 @@ describe('statement uploads', () => {
     const valid = { account: c.account, entries: [entry] };
     const paths = ['account', 'entries', 'entries.0', ...Object.keys(entry).map((k) => `entries.0.${k}`)];
     await fc.assert(
-      fc.asyncProperty(mutated(valid, paths), fc.constantFrom('wallet-sim', 'bank-sim', 'nope', ''), async (report, provider) => {
-        await holds(
-          () =>
-            web.app.inject({
-              method: 'POST',
-              url: `/api/v1/statements?provider=${encodeURIComponent(provider)}`,
-              headers: { ...users.finance.headers, 'content-type': 'application/json' },
-              payload: JSON.stringify(report),
-            }),
-          lines,
-        );
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.constant(valid), mutated(valid, paths)),
+        fc.oneof(fc.constant('wallet-sim'), fc.constantFrom('bank-sim', 'nope', '')),
+        async (report, provider) => {
+          await holds(
+            () =>
+              web.app.inject({
+                method: 'POST',
+                url: `/api/v1/statements?provider=${encodeURIComponent(provider)}`,
+                headers: { ...users.finance.headers, 'content-type': 'application/json' },
+                payload: JSON.stringify(report),
+              }),
+            lines,
+          );
+        },
+      ),
       settings,
     );
     expect(answered.has(202) && answered.has(400), 'some files are taken, some refused').toBe(true);
@@ -249,22 +254,26 @@ describe("the rails' callbacks", () => {
   // Signed with the rail's own key, so the fuzz reaches past the signature check to the readers behind it.
   it("answers any bank notification, signed with the bank's key, without a 5xx; a refused one stores nothing", async () => {
     await fc.assert(
-      fc.asyncProperty(mutatedText(pain002('MSG-FUZZ-1', 'ACSC')), fc.option(hostileString, { nil: undefined }), async (xml, eventId) => {
-        await holds(
-          () =>
-            web.app.inject({
-              method: 'POST',
-              url: '/callbacks/bank',
-              headers: {
-                'content-type': 'application/xml',
-                ...(eventId === undefined ? {} : { 'x-event-id': encodeAny(eventId) }),
-                ...signCallback(config.BANK_CALLBACK_SECRET, xml),
-              },
-              payload: xml,
-            }),
-          () => events('bank-sim'),
-        );
-      }),
+      fc.asyncProperty(
+        mutatedText(pain002('MSG-FUZZ-1', 'ACSC')),
+        fc.oneof(fc.uuid(), fc.option(hostileString, { nil: undefined })),
+        async (xml, eventId) => {
+          await holds(
+            () =>
+              web.app.inject({
+                method: 'POST',
+                url: '/callbacks/bank',
+                headers: {
+                  'content-type': 'application/xml',
+                  ...(eventId === undefined ? {} : { 'x-event-id': encodeAny(eventId) }),
+                  ...signCallback(config.BANK_CALLBACK_SECRET, xml),
+                },
+                payload: xml,
+              }),
+            () => events('bank-sim'),
+          );
+        },
+      ),
       settings,
     );
     expect(answered.has(200) && answered.has(400), 'some notifications are taken, some refused').toBe(true);
@@ -273,27 +282,33 @@ describe("the rails' callbacks", () => {
   it("answers any wallet notification, signed with the wallet's key, without a 5xx; a refused one stores nothing", async () => {
     const valid = { batchId: 'B-1', batchStatus: 'completed', completedCount: 1, rejectionCount: 0 };
     const body = fc.oneof(
+      fc.constant(JSON.stringify(valid)),
       mutated(valid, Object.keys(valid)).map((b) => JSON.stringify(b)),
       fc.string({ unit: 'binary', maxLength: 100 }),
     );
     await fc.assert(
-      fc.asyncProperty(body, hostileString, hostileString, async (json, eventId, correlationId) => {
-        await holds(
-          () =>
-            web.app.inject({
-              method: 'PUT',
-              url: '/callbacks/wallet',
-              headers: {
-                'content-type': 'application/json',
-                'x-event-id': encodeAny(eventId),
-                'x-correlationid': encodeAny(correlationId),
-                ...signCallback(config.WALLET_CALLBACK_SECRET, json),
-              },
-              payload: json,
-            }),
-          () => events('wallet-sim'),
-        );
-      }),
+      fc.asyncProperty(
+        body,
+        fc.oneof(fc.uuid(), hostileString),
+        fc.oneof(fc.uuid(), hostileString),
+        async (json, eventId, correlationId) => {
+          await holds(
+            () =>
+              web.app.inject({
+                method: 'PUT',
+                url: '/callbacks/wallet',
+                headers: {
+                  'content-type': 'application/json',
+                  'x-event-id': encodeAny(eventId),
+                  'x-correlationid': encodeAny(correlationId),
+                  ...signCallback(config.WALLET_CALLBACK_SECRET, json),
+                },
+                payload: json,
+              }),
+            () => events('wallet-sim'),
+          );
+        },
+      ),
       settings,
     );
     expect(answered.has(200) && answered.has(400), 'some notifications are taken, some refused').toBe(true);
