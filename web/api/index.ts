@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
 import { applicationRoutes } from './applications';
 import { cycleRoutes } from './cycles';
+import { decisionRoutes } from './decisions';
 import { financeReportRoutes } from './finance-reports';
 import { openApiRoutes } from './openapi';
 import { programRoutes } from './programs';
@@ -17,5 +18,6 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   financeReportRoutes(app, ctx);
   reconciliationRoutes(app, ctx);
   reviewRoutes(app, ctx);
+  decisionRoutes(app, ctx);
   openApiRoutes(app);
 }

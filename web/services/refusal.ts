@@ -131,6 +131,22 @@ export const REFUSALS = {
     title: 'Not readable',
     sentence: 'What was sent is not in a format this address reads: see the content-type field.',
   },
+  decision_not_found: { kind: 'not_found', title: 'Decision not found', sentence: 'There is no decision at this address.' },
+  decision_pending: {
+    kind: 'conflict',
+    title: 'Already proposed',
+    sentence: 'A proposal for this already waits for a second person: approve or decline it first.',
+  },
+  decision_not_open: {
+    kind: 'conflict',
+    title: 'Already decided',
+    sentence: 'This proposal was already approved or declined (perhaps a moment ago by someone else), so nothing was recorded.',
+  },
+  proposer_cannot_approve: {
+    kind: 'forbidden',
+    title: 'You cannot approve your own proposal',
+    sentence: 'You proposed this, so you cannot approve it: another person must check and approve it (four eyes).',
+  },
   rate_limited: { kind: 'too_many', title: 'Too many attempts', sentence: 'Too many requests: try again after the time given.' },
   callback_unsigned: {
     kind: 'unauthenticated',
