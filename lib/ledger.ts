@@ -29,7 +29,10 @@ export interface Movement {
 }
 
 export interface Posting {
-  /** Unique per event: posting the same reference twice writes nothing the second time. */
+  /**
+   * Unique per event: posting the same reference again with the same movements writes nothing (a retried
+   * step); with other movements it throws LedgerReferenceConflict.
+   */
   reference: string;
   description: string;
   programId: string;
@@ -39,11 +42,58 @@ export interface Posting {
   movements: Movement[];
 }
 
-/** Writes a balanced entry (debit the destination, credit the source); false if the reference was posted. */
+/**
+ * A reference already posted with other movements (program, accounts, amounts or currency). Either two
+ * events were given one name, or one event is being posted with a different amount: skipping it would drop
+ * money from the ledger without a trace, so it fails, and the transaction of the change it belongs to with it.
+ */
+export class LedgerReferenceConflict extends Error {
+  constructor(readonly reference: string) {
+    super(`ledger reference ${reference} was already posted with other movements`);
+    this.name = 'LedgerReferenceConflict';
+  }
+}
+
+/** The journal's scale (numeric(18,2)): an amount compared as the database stores it. */
+const stored = (amount: Decimal.Value) => new Decimal(amount).toFixed(2, Decimal.ROUND_HALF_UP);
+
+/** A line as comparable text: program, account, currency and signed amount. */
+const lineKey = (programId: string, code: string, currency: string, amount: Decimal.Value) =>
+  `${programId}|${code}|${currency}|${stored(amount)}`;
+
+/** The lines a posting writes: debit the destination, credit the source, one pair per movement. */
+const linesOf = (moves: Movement[]) =>
+  moves.flatMap((m) => [
+    { code: m.to, amount: m.amount },
+    { code: m.from, amount: new Decimal(m.amount).negated().toString() },
+  ]);
+
+/** Throws LedgerReferenceConflict unless the entry already posted under the reference has exactly these lines. */
+async function checkSamePosting(tx: Tx, p: Posting, moves: Movement[]): Promise<void> {
+  const entry = await tx.journalEntry.findUniqueOrThrow({
+    where: { reference: p.reference },
+    select: { programId: true, lines: { select: { amount: true, currency: true, account: { select: { code: true } } } } },
+  });
+  const before = entry.lines.map((l) => lineKey(entry.programId, l.account.code, l.currency, l.amount.toString())).sort();
+  const now = linesOf(moves)
+    .map((l) => lineKey(p.programId, l.code, p.currency, l.amount))
+    .sort();
+  if (before.length !== now.length || before.some((line, i) => line !== now[i])) throw new LedgerReferenceConflict(p.reference);
+}
+
+/**
+ * Writes a balanced entry (debit the destination, credit the source). False if the reference was already
+ * posted with the same movements; LedgerReferenceConflict if it was posted with others.
+ */
 export async function post(tx: Tx, p: Posting): Promise<boolean> {
   const moves = p.movements.filter((m) => !new Decimal(m.amount).isZero());
   for (const m of moves) if (new Decimal(m.amount).isNegative()) throw new Error(`negative movement in ${p.reference}`);
-  if (moves.length === 0) return false;
+  if (moves.length === 0) {
+    // Nothing to write, unless the reference names an entry that did move money: then this is another event.
+    if (await tx.journalEntry.findUnique({ where: { reference: p.reference }, select: { id: true } }))
+      throw new LedgerReferenceConflict(p.reference);
+    return false;
+  }
   const entry = await tx.journalEntry.createManyAndReturn({
     data: [
       {
@@ -57,7 +107,10 @@ export async function post(tx: Tx, p: Posting): Promise<boolean> {
     skipDuplicates: true,
     select: { id: true },
   });
-  if (entry.length === 0) return false;
+  if (entry.length === 0) {
+    await checkSamePosting(tx, p, moves);
+    return false;
+  }
   const codes = [...new Set(moves.flatMap((m) => [m.from, m.to]))];
   await tx.ledgerAccount.createMany({
     data: codes.map((code) => ({ programId: p.programId, code, currency: p.currency })),
@@ -69,10 +122,7 @@ export async function post(tx: Tx, p: Posting): Promise<boolean> {
   });
   const id = new Map(accounts.map((a) => [a.code, a.id]));
   await tx.journalLine.createMany({
-    data: moves.flatMap((m) => [
-      { entryId: entry[0]!.id, accountId: id.get(m.to)!, amount: m.amount, currency: p.currency },
-      { entryId: entry[0]!.id, accountId: id.get(m.from)!, amount: new Decimal(m.amount).negated().toString(), currency: p.currency },
-    ]),
+    data: linesOf(moves).map((l) => ({ entryId: entry[0]!.id, accountId: id.get(l.code)!, amount: l.amount, currency: p.currency })),
   });
   return true;
 }
