@@ -79,7 +79,10 @@ export function createCycleActivities(deps: { db: Db }) {
       };
     },
 
-    /** The envelope and the budget: the snapshot may not exceed what the approver signed for, nor the program's budget. */
+    /**
+     * The envelope and the budget: the snapshot may not exceed what the approver signed for, nor the program's
+     * budget; a re-issue's must be exactly what was approved.
+     */
     async checkControlTotals(cycleId: string): Promise<{ withinEnvelope: boolean; reason?: string }> {
       const c = await db.paymentCycle.findUniqueOrThrow({
         where: { id: cycleId },
@@ -89,6 +92,12 @@ export function createCycleActivities(deps: { db: Db }) {
       const amount = new Decimal((c.instructedAmount ?? 0).toString());
       if ((c.instructedCount ?? 0) > c.approvedCount) return { withinEnvelope: false, reason: 'COUNT_ABOVE_APPROVED' };
       if (amount.greaterThan(c.approvedAmount.toString())) return { withinEnvelope: false, reason: 'AMOUNT_ABOVE_APPROVED' };
+      // A re-issue pays exactly the payments chosen and approved: fewer means some were never instructed, and
+      // completing it would leave them unpaid while the cycle says done.
+      if (c.kind === 'REISSUE' && (c.instructedCount ?? 0) < c.approvedCount)
+        return { withinEnvelope: false, reason: 'COUNT_BELOW_APPROVED' };
+      if (c.kind === 'REISSUE' && amount.lessThan(c.approvedAmount.toString()))
+        return { withinEnvelope: false, reason: 'AMOUNT_BELOW_APPROVED' };
       if (c.kind === 'REGULAR' && c.program.budgetPerCycle && amount.greaterThan(c.program.budgetPerCycle.toString()))
         return { withinEnvelope: false, reason: 'BUDGET_EXCEEDED' };
       return { withinEnvelope: true };

@@ -110,16 +110,34 @@ export async function snapshotRegular(db: Db, cycle: PaymentCycle & { program: P
 /**
  * A re-issue: each failed payment chosen by the preparer gets a new entitlement version (a new key)
  * on the account given for it. The database refuses a second live instruction for one entitlement,
- * so a payment that is not FAILED can never be paid again this way.
+ * so a payment that is not FAILED can never be paid again this way. Resumable: an attempt that failed
+ * between two batches (a crashed worker, a dropped connection) is retried with the payments chosen that
+ * have no instruction yet, in batches numbered after the last one written; each batch is one transaction.
  */
 export async function snapshotReissue(db: Db, cycle: PaymentCycle & { program: Program }): Promise<void> {
-  if ((await db.paymentBatch.count({ where: { cycleId: cycle.id } })) > 0) return;
-  const items = await db.reissueItem.findMany({
+  const chosen = await db.reissueItem.findMany({
     where: { reissueCycleId: cycle.id },
     include: { originalInstruction: true, paymentAccount: { select: { rail: true } } },
     orderBy: { id: 'asc' },
   });
-  let seq = 0;
+  // An item's instruction is the next version of its original's entitlement, in one of this cycle's batches.
+  const entitlement = (cycleId: string, beneficiaryId: string, version: number) => `${cycleId}|${beneficiaryId}|${version}`;
+  const written = new Set(
+    (
+      await db.paymentInstruction.findMany({
+        where: { batch: { cycleId: cycle.id } },
+        select: { cycleId: true, beneficiaryId: true, entitlementVersion: true },
+      })
+    ).map((i) => entitlement(i.cycleId, i.beneficiaryId, i.entitlementVersion)),
+  );
+  const items = chosen.filter(
+    (i) =>
+      !written.has(
+        entitlement(i.originalInstruction.cycleId, i.originalInstruction.beneficiaryId, i.originalInstruction.entitlementVersion + 1),
+      ),
+  );
+  const last = await db.paymentBatch.aggregate({ where: { cycleId: cycle.id }, _max: { seq: true } });
+  let seq = last._max.seq ?? 0;
   try {
     for (const rail of RAILS) {
       const rows = items

@@ -8,14 +8,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCycleActivities } from '../activities/cycle';
 import { loadConfig } from '../lib/config';
 import { createDb, type Db } from '../lib/db';
-import { craftedCycle } from './support/reconciliation-fixture';
+import { craftedCycle, type PaymentState } from './support/reconciliation-fixture';
 
 const db = createDb(loadConfig().DATABASE_URL, 5);
 afterAll(() => db.$disconnect());
 
 /** A cycle of `failed` failed bank payments and an approved re-issue of all of them, `batchSize` per batch. */
 async function approvedReissue(failed: number, batchSize: number, approved: { count?: number } = {}) {
-  const parent = await craftedCycle(db, Array(failed).fill({ ours: 'FAILED', rail: 'FAILED' }));
+  const parent = await craftedCycle(
+    db,
+    Array.from({ length: failed }, (): PaymentState => ({ ours: 'FAILED', rail: 'FAILED' })),
+  );
   await db.program.update({ where: { id: parent.programId }, data: { batchSize } });
   const originals = await db.paymentInstruction.findMany({ where: { cycleId: parent.cycleId } });
   const amount = originals.reduce((s, o) => s.plus(o.amount.toString()), new Decimal(0)).toFixed(2);
