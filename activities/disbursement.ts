@@ -5,12 +5,15 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
+import { audit } from '../lib/audit';
 import type { Db } from '../lib/db';
 import { ACCOUNTS, post } from '../lib/ledger';
 import { formatAmount, money } from '../domain/money';
 import type { RailBatchReport, RailClient } from './clients/rail';
 import { keepAlive } from './keep-alive';
-import { loadOutgoingItems } from './outgoing-items';
+import { batchTotalsChanged, loadOutgoingItems, outgoingTotals } from './outgoing-items';
+
+const ACTOR = 'system:disbursement-batch-workflow';
 
 /** A batch is addressed by its cycle and sequence number, which the cycle workflow knows without a lookup. */
 export interface BatchRef {
@@ -58,7 +61,8 @@ export function createDisbursementActivities(deps: {
 
   /**
    * Reserves the batch against the cycle's envelope, under a lock on the cycle, and moves its money from
-   * payable to in transit, before anything leaves. False when the batch is no longer to be sent (cancelled).
+   * payable to in transit, before anything leaves. False when the batch is no longer to be sent (cancelled,
+   * closed), also when that happened while this waited for the row: the move is conditional on CREATED.
    */
   async function reserve(batchId: string): Promise<boolean> {
     return db.$transaction(async (tx) => {
@@ -81,7 +85,15 @@ export function createDisbursementActivities(deps: {
       ) {
         throw ApplicationFailure.nonRetryable(`batch ${batchId} would exceed the cycle's approved control totals`, 'ControlTotalsExceeded');
       }
-      await tx.paymentBatch.update({ where: { id: batchId }, data: { status: 'SUBMITTED', submittedAt: new Date() } });
+      // Only from CREATED: a cancel or a close that reached the row since it was read wins, and nothing moves.
+      const moved = await tx.paymentBatch.updateMany({
+        where: { id: batchId, status: 'CREATED' },
+        data: { status: 'SUBMITTED', submittedAt: new Date() },
+      });
+      if (moved.count !== 1) {
+        const now = await tx.paymentBatch.findUniqueOrThrow({ where: { id: batchId }, select: { status: true } });
+        return now.status === 'SUBMITTED';
+      }
       await tx.paymentInstruction.updateMany({ where: { batchId, status: 'CREATED' }, data: { status: 'SUBMITTED' } });
       await post(tx, {
         reference: `batch-sent:${batchId}`,
@@ -151,6 +163,18 @@ export function createDisbursementActivities(deps: {
         if (known) {
           await applyReport({ ...batch, programId: batch.cycle.programId }, known);
         } else {
+          const items = await loadOutgoingItems(db, batch.id);
+          const sending = outgoingTotals(batch, items);
+          if (!sending.matches) {
+            await audit(db, {
+              actor: ACTOR,
+              action: 'batch.send_stopped',
+              entityType: 'payment_batch',
+              entityId: batch.id,
+              details: { reason: 'BatchTotalsChanged', sending: sending.count, sendingAmount: sending.amount.toFixed(2) },
+            });
+            throw batchTotalsChanged(batch.seq, sending, batch);
+          }
           await rail.submitBatch({
             ref: batch.messageId,
             debtorAccount: batch.cycle.program.fundingAccount,
@@ -159,7 +183,7 @@ export function createDisbursementActivities(deps: {
             controlSum: formatAmount(money(batch.totalAmount.toString(), batch.currency)),
             currency: batch.currency,
             executionDate: (batch.payOn ?? new Date()).toISOString().slice(0, 10),
-            items: await loadOutgoingItems(db, batch.id),
+            items,
           });
         }
         return progress(batch.id);

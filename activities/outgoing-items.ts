@@ -1,6 +1,9 @@
 // A batch's items as the rail receives them: key, amount, currency and where to pay. One query, so a
 // batch of thousands of payments costs one round trip. Account details are read here and leave only
-// towards the rail.
+// towards the rail. Only instructions still SUBMITTED leave: one a resolution has since marked FAILED
+// (so that a re-issue may pay it) or PAID must never be sent by a retried batch.
+import { ApplicationFailure } from '@temporalio/activity';
+import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
 import type { RailOutgoingItem } from './clients/rail';
 
@@ -18,7 +21,7 @@ export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOu
   >`
     SELECT i.payment_key AS key, i.amount::text AS amount, i.currency, a.rail::text AS rail, a.bank_code, a.account_number, a.msisdn
       FROM payment_instruction i JOIN payment_account a ON a.id = i.payment_account_id
-     WHERE i.batch_id = ${batchId}::uuid
+     WHERE i.batch_id = ${batchId}::uuid AND i.status = 'SUBMITTED'
      ORDER BY i.payment_key`;
   return rows.map((r) => ({
     key: r.key,
@@ -29,4 +32,32 @@ export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOu
         ? { rail: 'BANK', bankCode: r.bank_code ?? '', accountNumber: r.account_number ?? '' }
         : { rail: 'WALLET', msisdn: r.msisdn ?? '' },
   }));
+}
+
+/** A batch's own control totals, as approved and reserved. */
+interface ControlTotals {
+  itemCount: number;
+  totalAmount: { toString(): string };
+}
+
+/** What the items to send add up to, and whether that is the batch's control totals. */
+export function outgoingTotals(batch: ControlTotals, items: RailOutgoingItem[]) {
+  const amount = items.reduce((sum, i) => sum.plus(i.amount), new Decimal(0));
+  return { count: items.length, amount, matches: items.length === batch.itemCount && amount.eq(batch.totalAmount.toString()) };
+}
+
+/**
+ * Not retryable: the items still to send no longer add up to the batch's control totals, because a payment
+ * changed status (a resolution) while the batch was being retried. Sending the rest would need totals nobody
+ * approved, sending all would pay what was decided against: the batch stops and a person decides.
+ */
+export function batchTotalsChanged(
+  seq: number,
+  sending: { count: number; amount: Decimal },
+  batch: { itemCount: number; totalAmount: Decimal.Value },
+) {
+  return ApplicationFailure.nonRetryable(
+    `batch ${seq} not sent: ${sending.count} payments still to send for ${sending.amount.toFixed(2)}, its control totals are ${batch.itemCount} for ${new Decimal(batch.totalAmount.toString()).toFixed(2)}`,
+    'BatchTotalsChanged',
+  );
 }
