@@ -3,10 +3,11 @@
 // to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing.
 // statement_day remembers how far each day was read: today's next import starts at its last page, and a
 // past day read to its end is final and not read again.
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context, heartbeat, log } from '@temporalio/activity';
 import type { Db } from '../lib/db';
 import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from './clients/bank-client';
 import { WALLET_PROVIDER, type WalletClient, type WalletSettlementReport } from './clients/wallet-client';
+import { CAMT053_PARTS, checkStatementLines, SETTLEMENT_PARTS, type FundingAccounts, type ReceivedLine } from './statement-line-rules';
 
 /** A statement line as stored; no personal data (the wallet's msisdn and the creditor account are dropped). */
 export interface StatementLine {
@@ -21,22 +22,27 @@ export interface StatementLine {
   bookedAt: Date;
 }
 
-/** The lines of a camt.053 that concern our payments: debits out, and reversals (RvslInd) of them. */
-export function bankStatementLines(provider: string, account: string, date: string, entries: BankStatementEntry[]): StatementLine[] {
+/**
+ * The lines of a camt.053 that concern our payments: debits out, and reversals (RvslInd) of them, each of
+ * the account of its own statement, booked on its booking date or else on `date` (the statement's day).
+ */
+export function bankStatementLines(provider: string, date: string, entries: BankStatementEntry[]): ReceivedLine[] {
   return entries.flatMap((e) => {
     const kind = e.creditDebit === 'DBIT' && !e.reversal ? 'PAYMENT' : e.creditDebit === 'CRDT' && e.reversal ? 'REVERSAL' : null;
     // A line without EndToEndId (a fee, a deposit) is not ours to match.
     if (!kind || !e.endToEndId || !e.entryRef) return [];
     return [
       {
+        at: e.at,
+        parts: CAMT053_PARTS,
         provider,
         entryRef: e.entryRef,
-        account,
+        account: e.account,
         endToEndId: e.endToEndId,
         kind,
         amount: e.amount,
         currency: e.currency,
-        bookedAt: new Date(`${e.bookingDate ?? date}T00:00:00Z`),
+        booked: e.bookingDateTime ?? e.bookingDate ?? date,
       },
     ];
   });
@@ -46,8 +52,10 @@ export function bankStatementLines(provider: string, account: string, date: stri
 export type SettlementEntry = Omit<WalletSettlementReport['entries'][number], 'msisdn'>;
 
 /** The lines of a wallet settlement report: transfers out of the account and their reversals. */
-export function walletSettlementLines(provider: string, report: { account: string; entries: SettlementEntry[] }): StatementLine[] {
-  return report.entries.map((e) => ({
+export function walletSettlementLines(provider: string, report: { account: string; entries: SettlementEntry[] }): ReceivedLine[] {
+  return report.entries.map((e, i) => ({
+    at: `entries.${i}`,
+    parts: SETTLEMENT_PARTS,
     provider,
     entryRef: e.transactionReference,
     account: report.account,
@@ -55,8 +63,19 @@ export function walletSettlementLines(provider: string, report: { account: strin
     kind: e.type === 'reversal' ? 'REVERSAL' : 'PAYMENT',
     amount: e.amount,
     currency: e.currency,
-    bookedAt: new Date(e.completedAt),
+    booked: e.completedAt,
   }));
+}
+
+/** The accounts statement lines may be of, with the currencies of the programs paying from each. */
+export async function fundingAccounts(db: Db, accounts: string[]): Promise<FundingAccounts> {
+  const programs = await db.program.findMany({
+    where: { fundingAccount: { in: accounts } },
+    select: { fundingAccount: true, currency: true },
+  });
+  const map = new Map<string, Set<string>>();
+  for (const p of programs) map.set(p.fundingAccount, (map.get(p.fundingAccount) ?? new Set()).add(p.currency));
+  return map;
 }
 
 /** One statement per page (Prisma's createMany is ten times slower at 5,000 rows); a line already stored is skipped. */
@@ -77,6 +96,7 @@ interface ImportProgress {
   date: string;
   nextPage: number;
   imported: number;
+  refused: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -95,25 +115,44 @@ export function statementDays(from: Date, to: Date): string[] {
 export function createStatementActivities(deps: { db: Db; bank: BankClient; wallet: WalletClient }) {
   const { db } = deps;
 
-  type Page = { lines: StatementLine[]; entries: number; lastPage: boolean };
+  type Page = { lines: ReceivedLine[]; entries: number; lastPage: boolean };
 
+  // Each line keeps the account of the statement or report that carried it: one of another account than
+  // the one asked for is refused below, not booked to ours.
   async function bankLines(account: string, date: string, page: number): Promise<Page> {
     const { entries, lastPage } = await deps.bank.statement(account, date, page);
-    return { lines: bankStatementLines(BANK_PROVIDER, account, date, entries), entries: entries.length, lastPage };
+    return { lines: bankStatementLines(BANK_PROVIDER, date, entries), entries: entries.length, lastPage };
   }
 
   async function walletLines(account: string, date: string, page: number): Promise<Page> {
     const report = await deps.wallet.settlement(account, date, page);
-    return {
-      lines: walletSettlementLines(WALLET_PROVIDER, { ...report, account }),
-      entries: report.entries.length,
-      lastPage: report.lastPage,
-    };
+    return { lines: walletSettlementLines(WALLET_PROVIDER, report), entries: report.entries.length, lastPage: report.lastPage };
+  }
+
+  /**
+   * A rail's line that breaks the rules of statement-line-rules.ts is not stored, so it can raise no break;
+   * it is logged with where it is and why, and counted in the import's result. Its day stays open from
+   * that page on, so a statement the rail corrects is read again and its line taken then.
+   */
+  function keepRailLines(lines: ReceivedLine[], accounts: FundingAccounts, where: { cycleId: string; date: string; page: number }) {
+    const { accepted, refused } = checkStatementLines(lines, accounts);
+    for (const r of refused)
+      log.warn('statement line refused', {
+        ...where,
+        provider: r.line.provider,
+        entryRef: r.line.entryRef,
+        field: r.field,
+        problem: r.problem,
+      });
+    return { accepted, refused: new Set(refused.map((r) => r.line)).size };
   }
 
   return {
-    /** Copies every new statement and settlement line of the cycle's days and rails into statement_entry; returns how many. */
-    async importStatements(cycleId: string): Promise<{ imported: number; days: number }> {
+    /**
+     * Copies every new statement and settlement line of the cycle's days and rails into statement_entry;
+     * returns how many, and how many lines were refused (see keepRailLines).
+     */
+    async importStatements(cycleId: string): Promise<{ imported: number; days: number; refused: number }> {
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
       const batches = await db.paymentBatch.groupBy({
         by: ['provider'],
@@ -121,9 +160,12 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
         _min: { submittedAt: true },
       });
       const account = cycle.program.fundingAccount;
+      // The rail was asked for this account's lines, in the program's currency: nothing else is ours.
+      const accounts: FundingAccounts = new Map([[account, new Set([cycle.program.currency])]]);
       // A retried attempt (a rail's 5xx, a crashed worker) goes on from the page the last one had reached.
       const resume = Context.current().info.heartbeatDetails as ImportProgress | undefined;
       let imported = resume?.imported ?? 0;
+      let refused = resume?.refused ?? 0;
       let days = 0;
       const today = new Date().toISOString().slice(0, 10);
       const known = new Map(
@@ -145,10 +187,14 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
           const resumed = resume && provider === resume.provider && date === resume.date;
           let page = resumed ? resume.nextPage : (before?.fullPages ?? 0) + 1;
           let fullPages = page - 1;
+          let firstRefusedPage: number | null = null;
           for (;;) {
             const { lines, entries, lastPage } = await read(account, date, page);
-            imported += await storeStatementLines(db, lines, 'RAIL');
-            heartbeat({ provider, date, nextPage: page + 1, imported } satisfies ImportProgress);
+            const kept = keepRailLines(lines, accounts, { cycleId, date, page });
+            imported += await storeStatementLines(db, kept.accepted, 'RAIL');
+            refused += kept.refused;
+            if (kept.refused > 0) firstRefusedPage ??= page;
+            heartbeat({ provider, date, nextPage: page + 1, imported, refused } satisfies ImportProgress);
             if (lastPage) {
               // An empty last page (a resumed read past the end): the page before it may not be full either.
               fullPages = entries > 0 ? page - 1 : Math.max(0, page - 2);
@@ -157,8 +203,12 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
             page += 1;
           }
           const day = new Date(`${date}T00:00:00Z`);
-          // Read to its end after the day was over: that day's statement is final.
-          const progress = { fullPages, complete: date < today };
+          // Read to its end after the day was over: that day's statement is final, unless a line was refused:
+          // then the next import reads it again from that page.
+          const progress =
+            firstRefusedPage === null
+              ? { fullPages, complete: date < today }
+              : { fullPages: Math.min(fullPages, firstRefusedPage - 1), complete: false };
           await db.statementDay.upsert({
             where: { provider_account_day: { provider, account, day } },
             create: { provider, account, day, ...progress },
@@ -167,7 +217,7 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
           days += 1;
         }
       }
-      return { imported, days };
+      return { imported, days, refused };
     },
   };
 }

@@ -2,7 +2,6 @@
 // (real banks send camt.053 files; wallet providers a settlement report).
 import { z } from 'zod';
 import { BREAK_RESOLUTIONS } from '../domain/reconciliation-classes';
-import { decimalAmount } from './fields';
 
 export const BreakResolutionInput = z
   .object({
@@ -17,6 +16,8 @@ export const StatementUploadQuery = z
   .strict();
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as BRL');
+/** Digits, and decimals after a point: up to 18 digits, as ISO 20022 amounts. */
+const unsignedDecimal = /^(?=(?:\D*\d){1,18}\D*$)\d+(\.\d+)?$/;
 
 /** The wallet provider's settlement report, as its API serves it (GET /v1/settlement). */
 export const SettlementReportFile = z.object({
@@ -27,7 +28,9 @@ export const SettlementReportFile = z.object({
         transactionReference: z.string().min(1).max(100),
         requestingOrganisationTransactionReference: z.string().min(1).max(64),
         type: z.enum(['transfer', 'reversal']).default('transfer'),
-        amount: z.string().regex(decimalAmount, 'a decimal amount such as 600.00'),
+        // The shape only: whether the currency can hold it (its minor units, more than zero) is the rule of
+        // every statement line, camt.053 or settlement report (activities/statement-line-rules.ts).
+        amount: z.string().regex(unsignedDecimal, 'an unsigned decimal amount such as 600.00'),
         currency,
         completedAt: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time' }),
       }),

@@ -65,9 +65,11 @@ function camt053(statements: Array<{ account: string; lines: Line[] }>): string 
   return xml.replace(/<Dt>DTTM-(\d+)<\/Dt>/g, (_m, n: string) => `<DtTm>${dateTimes[Number(n)]}</DtTm>`);
 }
 
+type SettlementLine = { amount?: string; currency?: string; completedAt?: string };
+
 /** A wallet settlement report of the account: a good transfer first, then the line under test. */
-function settlement(account: string, line: { amount?: string; currency?: string; completedAt?: string }) {
-  const entry = (l: typeof line) => ({
+function settlement(account: string, line: SettlementLine, good: SettlementLine = {}) {
+  const entry = (l: SettlementLine) => ({
     transactionReference: uid('W'),
     requestingOrganisationTransactionReference: uid('KEY'),
     type: 'transfer',
@@ -75,7 +77,7 @@ function settlement(account: string, line: { amount?: string; currency?: string;
     currency: l.currency ?? 'BRL',
     completedAt: l.completedAt ?? new Date().toISOString(),
   });
-  return JSON.stringify({ account, entries: [entry({}), entry(line)] });
+  return JSON.stringify({ account, entries: [entry(good), entry(line)] });
 }
 
 const upload = (provider: 'bank-sim' | 'wallet-sim', body: string) =>
@@ -126,7 +128,8 @@ describe('an uploaded settlement report line is refused, naming it, and nothing 
   it('an amount with decimals in a currency that has none (CLP)', async () => {
     const program = await createProgram(web.db);
     await web.db.program.update({ where: { id: program.id }, data: { currency: 'CLP' } });
-    const res = await upload('wallet-sim', settlement(program.fundingAccount, { amount: '600.5', currency: 'CLP' }));
+    const clp = { amount: '600', currency: 'CLP' };
+    const res = await upload('wallet-sim', settlement(program.fundingAccount, { ...clp, amount: '600.5' }, clp));
     await expectRefusedNaming(res, 'entries.1.amount', program.fundingAccount);
   });
 

@@ -20,6 +20,10 @@ export interface BankClientOptions {
 
 /** One line of a camt.053 statement, flattened for reconciliation. */
 export interface BankStatementEntry {
+  /** Where it is in its message, zero-based: `Stmt[0].Ntry[3]`, to name it when it is refused. */
+  at: string;
+  /** The account of the statement that carried it (Stmt/Acct). */
+  account: string;
   entryRef?: string;
   endToEndId?: string;
   messageId?: string;
@@ -28,6 +32,8 @@ export interface BankStatementEntry {
   creditDebit: CreditDebit;
   reversal: boolean;
   bookingDate?: string;
+  /** The booking date-time as written, when the bank gave one. */
+  bookingDateTime?: string;
   creditorAccount?: string;
 }
 
@@ -39,11 +45,16 @@ export interface BankStatement {
   statements: Camt053Statement[];
 }
 
-/** A camt.053 statement's entries, one per transaction (an entry may batch several), for reconciliation. */
-export function statementEntries(s: Camt053Statement): BankStatementEntry[] {
-  return s.entries.flatMap((e) => {
+/**
+ * A camt.053 statement's entries, one per transaction (an entry may batch several), for reconciliation.
+ * `index` is the statement's place in its message (flatMap passes it).
+ */
+export function statementEntries(s: Camt053Statement, index = 0): BankStatementEntry[] {
+  return s.entries.flatMap((e, j) => {
     const details = e.details.length ? e.details : [{}];
     return details.map((d) => ({
+      at: `Stmt[${index}].Ntry[${j}]`,
+      account: s.account,
       ...(e.reference ? { entryRef: e.reference } : {}),
       ...d,
       amount: e.amount,
@@ -51,6 +62,7 @@ export function statementEntries(s: Camt053Statement): BankStatementEntry[] {
       creditDebit: e.creditDebit,
       reversal: e.reversal ?? false,
       ...(e.bookingDate ? { bookingDate: e.bookingDate } : {}),
+      ...(e.bookingDateTime ? { bookingDateTime: e.bookingDateTime } : {}),
     }));
   });
 }

@@ -33,6 +33,8 @@ export interface Camt053Entry {
   /** BOOK, PDNG or INFO. */
   status: string;
   bookingDate?: string;
+  /** BookgDt/DtTm as the bank wrote it, when it gave a time (bookingDate is then its date part). */
+  bookingDateTime?: string;
   valueDate?: string;
   details: Camt053TransactionDetails[];
 }
@@ -83,7 +85,7 @@ export function buildCamt053(m: Camt053): string {
           CdtDbtInd: e.creditDebit,
           RvslInd: e.reversal === undefined ? undefined : String(e.reversal),
           Sts: { Cd: e.status },
-          BookgDt: e.bookingDate && { Dt: e.bookingDate },
+          BookgDt: e.bookingDateTime ? { DtTm: e.bookingDateTime } : e.bookingDate && { Dt: e.bookingDate },
           ValDt: e.valueDate && { Dt: e.valueDate },
           BkTxCd: bankTransactionCode(e),
           NtryDtls: e.details.length ? { TxDtls: e.details.map(txDetails) } : undefined,
@@ -156,6 +158,7 @@ function entry(e: Node): Camt053Entry {
   const reference = e.getOpt('NtryRef', { max: 35 });
   const reversal = e.opt('RvslInd') && e.oneOf('RvslInd', ['true', 'false', '1', '0'] as const);
   const booking = e.opt('BookgDt');
+  const bookingDateTime = booking?.getOpt('DtTm', dateTime);
   const value = e.opt('ValDt');
   return {
     ...(reference === undefined ? {} : { reference }),
@@ -164,6 +167,8 @@ function entry(e: Node): Camt053Entry {
     ...(reversal === undefined ? {} : { reversal: reversal === 'true' || reversal === '1' }),
     status: e.get('Sts/Cd', { max: 4 }),
     ...(booking ? { bookingDate: dateOf(booking) } : {}),
+    // Kept as written: whether it exists is for the reader of the line to decide (statement-line-rules).
+    ...(bookingDateTime ? { bookingDateTime } : {}),
     ...(value ? { valueDate: dateOf(value) } : {}),
     details: e
       .children('NtryDtls')

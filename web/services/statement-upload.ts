@@ -1,14 +1,22 @@
 // Statement files uploaded by finance: a bank's camt.053 (XML) or a wallet provider's settlement report
-// (JSON). Every line is checked before any is stored, and all are stored in one statement, so a bad
-// file writes nothing. Lines already imported (same rail, same entry reference) are skipped, so uploading
-// a file twice, or a file the rail's API also served, adds nothing. The cycles the lines concern are
-// then reconciled again.
+// (JSON). Every line is checked before any is stored, by the rules every statement line meets
+// (activities/statement-line-rules.ts: amount, date, currency, account), and all are stored in one
+// statement, so a bad file writes nothing and its refusal names each line at fault. Lines already
+// imported (same rail, same entry reference) are skipped, so uploading a file twice, or a file the rail's
+// API also served, adds nothing. The cycles the lines concern are then reconciled again.
 import { parseCamt053 } from '../../lib/iso20022/camt053';
 import type { Db } from '../../lib/db';
 import { statementEntries } from '../../activities/clients/bank-client';
-import { bankStatementLines, storeStatementLines, walletSettlementLines, type StatementLine } from '../../activities/statements';
+import { checkStatementLines, type ReceivedLine, type RefusedLine } from '../../activities/statement-line-rules';
+import {
+  bankStatementLines,
+  fundingAccounts,
+  storeStatementLines,
+  walletSettlementLines,
+  type StatementLine,
+} from '../../activities/statements';
 import { SettlementReportFile } from '../../schema/reconciliation';
-import { parseInput } from '../../schema/fields';
+import { parseInput, type FieldErrors } from '../../schema/fields';
 import { invalid, refuse } from './refusal';
 
 export interface UploadResult {
@@ -18,7 +26,10 @@ export interface UploadResult {
   cycleIds: string[];
 }
 
-function camt053Lines(provider: string, xml: string): StatementLine[] {
+/** A refusal lists at most this many lines' problems (a file of 100,000 bad lines needs no answer that long). */
+const MAX_NAMED = 100;
+
+function camt053Lines(provider: string, xml: string): ReceivedLine[] {
   let doc;
   try {
     doc = parseCamt053(xml);
@@ -30,14 +41,24 @@ function camt053Lines(provider: string, xml: string): StatementLine[] {
       // Without its entry reference a line cannot be told apart from the same line sent again.
       if (!e.reference && e.details[0]?.endToEndId) throw invalid({ [`Stmt[${i}].Ntry[${j}].NtryRef`]: 'every entry needs its reference' });
     });
-    return bankStatementLines(provider, s.account, (s.fromDateTime ?? s.createdAt).slice(0, 10), statementEntries(s));
+    // A line without its own booking date is booked at the start of the statement's period, as written.
+    return bankStatementLines(provider, s.fromDateTime ?? s.createdAt, statementEntries(s, i));
   });
 }
 
-function settlementLines(provider: string, body: unknown): StatementLine[] {
+function settlementLines(provider: string, body: unknown): ReceivedLine[] {
   const parsed = parseInput(SettlementReportFile, body);
   if (!parsed.ok) throw invalid(parsed.fields);
   return walletSettlementLines(provider, parsed.value);
+}
+
+/** Each refused line's problems by field, the first MAX_NAMED of them, and how many more there are. */
+function refusalFields(refused: RefusedLine[]): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const r of refused.slice(0, MAX_NAMED)) fields[r.field] ??= r.problem;
+  const more = new Set(refused.slice(MAX_NAMED).map((r) => r.line)).size;
+  if (more > 0) fields.file = `and ${more} more lines are refused`;
+  return fields;
 }
 
 /** The cycles a set of lines concerns: those of the payment keys, and for keys we never sent, the program's cycle of that day. */
@@ -55,12 +76,14 @@ async function cyclesOf(db: Db, lines: StatementLine[]): Promise<string[]> {
 }
 
 export async function uploadStatement(db: Db, provider: string, contentType: string, body: unknown): Promise<UploadResult> {
-  const lines =
+  const received =
     provider === 'bank-sim' ? (typeof body === 'string' ? camt053Lines(provider, body) : null) : settlementLines(provider, body);
-  if (!lines) throw refuse('unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
-  const accounts = [...new Set(lines.map((l) => l.account))];
-  const known = await db.program.count({ where: { fundingAccount: { in: accounts } } });
-  if (accounts.length > 0 && known === 0) throw refuse('unknown_account', { account: 'no program pays from this account' });
-  const imported = await storeStatementLines(db, lines, 'UPLOAD');
-  return { lines: lines.length, imported, cycleIds: lines.length ? await cyclesOf(db, lines) : [] };
+  if (!received) throw refuse('unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
+  const accounts = await fundingAccounts(db, [...new Set(received.map((l) => l.account))]);
+  // A file none of whose lines is of a program's account is the wrong file, not a file with wrong lines.
+  if (received.length > 0 && accounts.size === 0) throw refuse('unknown_account', { account: 'no program pays from this account' });
+  const { accepted, refused } = checkStatementLines(received, accounts);
+  if (refused.length > 0) throw invalid(refusalFields(refused));
+  const imported = await storeStatementLines(db, accepted, 'UPLOAD');
+  return { lines: accepted.length, imported, cycleIds: accepted.length ? await cyclesOf(db, accepted) : [] };
 }
