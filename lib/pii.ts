@@ -29,3 +29,26 @@ export function mask(value: string, visible = 4): string {
   if (value.length <= visible) return '*'.repeat(value.length);
   return '*'.repeat(value.length - visible) + value.slice(-visible);
 }
+
+/** An account as staff see it: the bank code and the last four digits, or the wallet's last four. */
+export interface MaskedAccount {
+  rail: 'BANK' | 'WALLET';
+  bankCode: string | null;
+  lastFour: string;
+  /** "Bank 001, account ****4321" or "Wallet ****0042". */
+  label: string;
+}
+
+export function maskedAccount(a: {
+  rail: 'BANK' | 'WALLET';
+  bankCode: string | null;
+  accountNumber: string | null;
+  msisdn: string | null;
+}): MaskedAccount {
+  const number = (a.rail === 'BANK' ? a.accountNumber : a.msisdn) ?? '';
+  // The last four of a number of four digits or fewer would be all of it: then none is shown.
+  const lastFour = number.length > 4 ? number.slice(-4) : '';
+  return a.rail === 'BANK'
+    ? { rail: 'BANK', bankCode: a.bankCode, lastFour, label: `Bank ${a.bankCode ?? '?'}, account ****${lastFour}` }
+    : { rail: 'WALLET', bankCode: null, lastFour, label: `Wallet ****${lastFour}` };
+}

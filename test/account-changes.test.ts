@@ -147,20 +147,23 @@ describe('a re-issue to new accounts, through the API', () => {
     const { reissue, body, failed } = await reissueWithChanges();
     expectNoFullNumber(body);
     expect(reissue.accountChanges).toMatchObject({ status: 'PROPOSED', proposedBy: users.admin.id, decidedBy: null });
-    expect(reissue.accountChanges!.items).toEqual([
-      {
-        paymentKey: failed[0]!.paymentKey,
-        amount: '600.00',
-        before: { rail: 'BANK', bankCode: '001', lastFour: '4500', label: 'Bank 001, account ****4500' },
-        after: { rail: 'BANK', bankCode: '237', lastFour: '2101', label: 'Bank 237, account ****2101' },
-      },
-      {
-        paymentKey: failed[1]!.paymentKey,
-        amount: '600.00',
-        before: { rail: 'BANK', bankCode: '001', lastFour: '4501', label: 'Bank 001, account ****4501' },
-        after: { rail: 'WALLET', bankCode: null, lastFour: '0042', label: 'Wallet ****0042' },
-      },
-    ]);
+    const byKey = (a: { paymentKey: string }, b: { paymentKey: string }) => (a.paymentKey < b.paymentKey ? -1 : 1);
+    expect([...reissue.accountChanges!.items].sort(byKey)).toEqual(
+      [
+        {
+          paymentKey: failed[0]!.paymentKey,
+          amount: '600.00',
+          before: { rail: 'BANK', bankCode: '001', lastFour: '4500', label: 'Bank 001, account ****4500' },
+          after: { rail: 'BANK', bankCode: '237', lastFour: '2101', label: 'Bank 237, account ****2101' },
+        },
+        {
+          paymentKey: failed[1]!.paymentKey,
+          amount: '600.00',
+          before: { rail: 'BANK', bankCode: '001', lastFour: '4501', label: 'Bank 001, account ****4501' },
+          after: { rail: 'WALLET', bankCode: null, lastFour: '0042', label: 'Wallet ****0042' },
+        },
+      ].sort(byKey),
+    );
   });
 
   it('refuses the preparer as the approver of the account changes, with a sentence, and changes no account', async () => {
@@ -208,10 +211,12 @@ describe('a re-issue to new accounts, through the API', () => {
     });
     const masked = (a: MaskedAccount) => [a.rail, a.bankCode, a.lastFour];
     expect(
-      changed.map((a) => {
-        const d = a.details as unknown as { cycleId: string; decisionId: string; before: MaskedAccount; after: MaskedAccount };
-        return [a.actor, a.entityId, d.cycleId, d.decisionId, masked(d.before), masked(d.after)];
-      }),
+      changed
+        .map((a) => {
+          const d = a.details as unknown as { cycleId: string; decisionId: string; before: MaskedAccount; after: MaskedAccount };
+          return [a.actor, a.entityId, d.cycleId, d.decisionId, masked(d.before), masked(d.after)];
+        })
+        .sort((a, b) => (String(a[4]) < String(b[4]) ? -1 : 1)),
     ).toEqual([
       [users.approver.id, first!.id, reissue.id, decisionId, ['BANK', '001', '4500'], ['BANK', '237', '2101']],
       [users.approver.id, second!.id, reissue.id, decisionId, ['BANK', '001', '4501'], ['WALLET', null, '0042']],
@@ -227,7 +232,12 @@ describe('a re-issue to new accounts, through the API', () => {
     const view = await web.app.inject({ method: 'GET', url: `/api/v1/cycles/${reissue.id}`, headers: users.approver.headers });
     expectNoFullNumber(view.body);
     expect(view.json<View>().accountChanges).toMatchObject({ status: 'APPROVED', decidedBy: users.approver.id });
-    expect(view.json<View>().accountChanges!.items.map((i) => [i.before.label, i.after.label])).toEqual([
+    expect(
+      view
+        .json<View>()
+        .accountChanges!.items.map((i) => [i.before.label, i.after.label])
+        .sort(),
+    ).toEqual([
       ['Bank 001, account ****4500', 'Bank 237, account ****2101'],
       ['Bank 001, account ****4501', 'Wallet ****0042'],
     ]);

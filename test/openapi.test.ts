@@ -1,7 +1,7 @@
-// The OpenAPI document: served as JSON, describes exactly the programs, applications and cycles routes
-// the server has, every reference resolves, and each request body is the zod schema the route validates
-// with: a field is required in the document exactly when zod refuses the body without it, and a strict
-// schema refuses unknown fields in both.
+// The OpenAPI document: served as JSON, describes exactly the JSON API routes the server has (programs,
+// applications, cycles, reconciliation and money decisions), every reference resolves, and each request
+// body is the zod schema the route validates with: a field is required in the document exactly when zod
+// refuses the body without it, and a strict schema refuses unknown fields in both.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
 import { ProgramInput } from '../schema/program';
 import { applicationRoutes } from '../web/api/applications';
 import { cycleRoutes } from '../web/api/cycles';
+import { DeclineInput, decisionRoutes } from '../web/api/decisions';
 import { financeReportRoutes } from '../web/api/finance-reports';
 import { reconciliationRoutes } from '../web/api/reconciliation';
 import { openApiDocument } from '../web/api/openapi';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-/** The JSON API routes of programs, applications and cycles, as Fastify registers them. */
+/** The JSON API routes of programs, applications, cycles, reconciliation and decisions, as Fastify registers them. */
 async function apiRoutes(): Promise<string[]> {
   const probe = Fastify();
   const routes: string[] = [];
@@ -61,6 +62,7 @@ async function apiRoutes(): Promise<string[]> {
   cycleRoutes(probe, ctx);
   reconciliationRoutes(probe, ctx);
   financeReportRoutes(probe, ctx);
+  decisionRoutes(probe, ctx);
   await probe.ready();
   await probe.close();
   return routes.sort();
@@ -144,6 +146,12 @@ const BODIES = [
     path: '/api/v1/cycles/{id}/reissues',
     schema: ReissueInput as z.ZodType,
     valid: { items: [{ instructionId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b' }] },
+  },
+  {
+    name: 'DeclineInput',
+    path: '/api/v1/decisions/{id}/decline',
+    schema: DeclineInput as z.ZodType,
+    valid: { reason: 'the new account is not the household’s' },
   },
 ];
 

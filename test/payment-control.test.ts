@@ -8,6 +8,7 @@ import { createDb } from '../lib/db';
 import { balances } from '../lib/ledger';
 import { createLogger } from '../lib/logger';
 import { approveCycle } from '../web/services/cycles';
+import { approveDecision } from '../web/services/decisions';
 import { prepareReissue } from '../web/services/reissues';
 import { PaymentCycleWorkflow } from '../workflows';
 import { cancelCycleSignal, cycleProgressQuery, pauseCycleSignal, resumeCycleSignal } from '../workflows/definitions';
@@ -150,6 +151,10 @@ describe('re-issue of failed payments', () => {
     });
     const totals = { approvedCount: 2, approvedAmount: '1200.00' };
     await expect(approveCycle(ctx, reissue.id, maker, totals)).rejects.toMatchObject({ kind: 'forbidden', code: 'maker_cannot_approve' });
+    // Both payments go to new accounts: a second person approves those changes first, then the cycle.
+    await expect(approveCycle(ctx, reissue.id, checker, totals)).rejects.toMatchObject({ code: 'account_changes_not_approved' });
+    const changes = await db.moneyDecision.findFirstOrThrow({ where: { kind: 'ACCOUNT_CHANGES', subjectId: reissue.id } });
+    await approveDecision(ctx, changes.id, { id: checker, role: 'APPROVER' });
     await approveCycle(ctx, reissue.id, checker, totals);
 
     expect((await (await start(reissue.id)).result()).progress).toMatchObject({ phase: 'completed', paid: 2, failed: 0 });

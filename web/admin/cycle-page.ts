@@ -1,11 +1,15 @@
 // One payment cycle as a page: status, control totals (prepared, approved, instructed), who prepared and
 // approved it, the forms the viewer's role and the status allow, and progress per batch and overall
 // from web/cycle-view.ts (the database, so it reads the same during and after the run). Progress is
-// <progress> plus the numbers in text: nothing depends on JavaScript or on seeing the bar.
+// <progress> plus the numbers in text: nothing depends on JavaScript or on seeing the bar. A re-issue's
+// account changes come before its approval (cycle-account-changes.ts); a signed-off cycle offers neither
+// approval nor launch, and says why.
 import type { Role } from '../../generated/prisma/client';
 import type { RailTotals } from '../services/cycles';
 import type { CycleView } from '../services/cycle-view';
+import { REFUSALS } from '../services/refusal';
 import { attr, html, type Html } from '../http/html';
+import { accountChangesSection } from './cycle-account-changes';
 import { RAIL_NAMES, railTable, STATUS_NAMES } from './cycle-list';
 import { errorSummary, hiddenCsrf } from './layout';
 
@@ -28,6 +32,8 @@ export interface CyclePage {
     approvedAt: Date | null;
     launchedAt: Date | null;
     completedAt: Date | null;
+    /** Who approved or declined a re-issue's account changes. */
+    accountChangesDecidedBy: string | null;
   };
   launchRequested: boolean;
   /** Whether the page refreshes itself (the route sends the Refresh header), and the link that toggles it. */
@@ -58,10 +64,14 @@ ${p.people.launchedAt ? html`Launched${when(p.people.launchedAt)}.` : ''} ${p.pe
 
 function approvalSection(p: CyclePage): Html | '' {
   if (p.view.status !== 'DRAFT') return '';
+  if (p.view.signedOffAt) return html`<h2>Approval</h2><p>${REFUSALS.cycle_signed_off.sentence}</p>`;
   if (p.viewer.id === p.view.preparedBy) {
     return html`<h2>Approval</h2><p>You prepared this cycle, so you cannot approve it: another person with the approver role must check and approve it.</p>`;
   }
   if (p.viewer.role !== 'APPROVER') return html`<h2>Approval</h2><p>Waiting for a person with the approver role to approve it.</p>`;
+  if (p.view.accountChanges && p.view.accountChanges.status !== 'APPROVED') {
+    return html`<h2>Approval</h2><p>The account changes must be approved before the cycle can be approved: see <a href="#account-changes">Account changes</a> above.</p>`;
+  }
   const f = p.approval;
   const input = (name: ApprovalField, label: string, hint: string, extra: Html) => {
     const e = f.errors[name];
@@ -89,9 +99,11 @@ function actionsSection(p: CyclePage): Html | '' {
   );
   const forms =
     status === 'APPROVED'
-      ? p.launchRequested
-        ? html`<p>Launch requested: the cycle starts in a moment.</p>`
-        : button('launch', 'Launch the cycle')
+      ? p.view.signedOffAt
+        ? html`<p>${REFUSALS.cycle_signed_off.sentence}</p>`
+        : p.launchRequested
+          ? html`<p>Launch requested: the cycle starts in a moment.</p>`
+          : button('launch', 'Launch the cycle')
       : html`${status === 'RUNNING' ? button('pause', 'Pause') : button('resume', 'Resume')}${cancel}`;
   return html`<h2>Actions</h2>${p.cancelError ? html`<div class="summary" role="alert"><p>${p.cancelError}</p></div>` : ''}
 <p>${status === 'APPROVED' ? "Launching sends the payments in batches of the program's batch size." : 'Pausing or cancelling stops batches not yet sent; batches already at the rail finish.'}</p>
@@ -160,6 +172,18 @@ export function cyclePage(p: CyclePage): Html {
 <p>Status: <strong id="cycle-status">${STATUS_NAMES[v.status] ?? v.status}</strong>${v.failureReason ? html`. Reason: ${v.failureReason}` : ''}${v.parentCycleId ? html`. Pays again failed payments of <a href="/admin/cycles/${v.parentCycleId}">an earlier cycle</a>` : ''}.</p>
 ${p.watching.toggle ? html`<p>${p.watching.on ? 'This page refreshes itself every 5 seconds while the cycle runs.' : 'Automatic refresh is off.'} <a href="${p.watching.toggle}">${p.watching.on ? 'Stop refreshing' : 'Refresh automatically'}</a></p>` : ''}
 ${totalsSection(p)}
+${
+  v.accountChanges
+    ? accountChangesSection({
+        cycleId: v.id,
+        currency: v.currency,
+        changes: v.accountChanges,
+        viewer: p.viewer,
+        csrfToken: p.csrfToken,
+        decidedBy: p.people.accountChangesDecidedBy,
+      })
+    : ''
+}
 ${approvalSection(p)}
 ${actionsSection(p)}
 ${progressSection(p)}

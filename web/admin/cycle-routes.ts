@@ -2,6 +2,7 @@
 // same audit rows) as the JSON API; this file only checks roles and CSRF (requireAdminSession), turns
 // form fields into the services' inputs, and turns their refusals into pages a person can act on.
 // After every action the browser is redirected (303) to the cycle page, so a refresh never posts twice.
+// A re-issue's account changes are approved here through the one four-eyes mechanism (services/decisions.ts).
 import Decimal from 'decimal.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatAmount, money } from '../../domain/money';
@@ -10,7 +11,9 @@ import { CycleApprovalInput } from '../../schema/cycle';
 import { parseInput } from '../../schema/fields';
 import type { WebContext } from '../http/context';
 import { cycleView } from '../services/cycle-view';
-import { approveCycle, controlCycle, launchCycle, prepareCycle, previewRegular, totalOf } from '../services/cycles';
+import { approveCycle, controlCycle, findCycle, launchCycle, prepareCycle, previewRegular, totalOf } from '../services/cycles';
+import { approveDecision } from '../services/decisions';
+import { openDecision } from '../services/four-eyes';
 import { notFound, Refusal } from '../services/refusal';
 import { field } from '../http/form';
 import { OPEN_STATUSES, cycleListPage, preparePage } from './cycle-list';
@@ -22,6 +25,7 @@ const REFRESH_SECONDS = 5;
 const PROGRAMS_SHOWN = 50;
 const NOTICES: Record<string, string> = {
   prepared: 'Cycle prepared. Another person with the approver role must now approve its control totals.',
+  accounts: 'Account changes approved: the new accounts are now the households’ accounts. The cycle itself can now be approved.',
   approved: 'Cycle approved. It can now be launched.',
   launched: 'Launch requested. Progress appears below as the batches are sent.',
   pause: 'Pause requested: no new batch is sent until the cycle is resumed.',
@@ -62,7 +66,7 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
         select: { createdAt: true, approvedAt: true, launchedAt: true, completedAt: true },
       }),
       db.user.findMany({
-        where: { id: { in: [view.preparedBy, view.approvedBy].filter((u): u is string => !!u) } },
+        where: { id: { in: [view.preparedBy, view.approvedBy, view.accountChanges?.decidedBy].filter((u): u is string => !!u) } },
         select: { id: true, username: true },
       }),
       db.auditEvent.findFirst({
@@ -81,7 +85,12 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
       viewer: s.user,
       csrfToken: s.csrfToken,
       launchRequested: !!launched,
-      people: { preparedBy: name(view.preparedBy) ?? '', approvedBy: name(view.approvedBy), ...row },
+      people: {
+        preparedBy: name(view.preparedBy) ?? '',
+        approvedBy: name(view.approvedBy),
+        accountChangesDecidedBy: name(view.accountChanges?.decidedBy ?? null),
+        ...row,
+      },
       watching: { on, toggle: active ? (on ? `/admin/cycles/${view.id}?refresh=off` : `/admin/cycles/${view.id}`) : null },
       notice: extra.notice,
       approval: extra.approval ?? EMPTY_APPROVAL,
@@ -236,6 +245,25 @@ export function adminCycleRoutes(scope: FastifyInstance, ctx: WebContext): void 
             errors.approvedAmount = 'The total amount is not the one in the control totals';
           return again(errors, 409);
         }
+        return refused(reply, request, err, `/admin/cycles/${id}`);
+      }
+    },
+  );
+
+  // Approving a re-issue's account changes: the form names the proposal its page showed, so a proposal made
+  // since (after a decline) is never approved by a click on an older page.
+  scope.post<{ Params: { id: string } }>(
+    '/admin/cycles/:id/account-changes',
+    { preHandler: requireAdminSession(db, 'APPROVER') },
+    async (request, reply) => {
+      const { id } = request.params;
+      try {
+        const cycle = await findCycle(ctx, id);
+        const open = await openDecision(db, 'ACCOUNT_CHANGES', cycle.id);
+        if (!open || open.id !== field(request.body, 'decision')) throw new Refusal('decision_not_open');
+        await approveDecision(ctx, open.id, session(request).user);
+        return reply.redirect(`/admin/cycles/${id}?done=accounts`, 303);
+      } catch (err) {
         return refused(reply, request, err, `/admin/cycles/${id}`);
       }
     },

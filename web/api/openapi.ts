@@ -1,4 +1,5 @@
-// GET /api/v1/openapi.json: an OpenAPI 3.1 description of the programs, applications and cycles API.
+// GET /api/v1/openapi.json: an OpenAPI 3.1 description of the programs, applications, cycles and money
+// decisions API.
 // The request bodies are generated from the very zod schemas the routes validate with (z.toJSONSchema,
 // input side: a field with a default is optional), so the document cannot drift from what is accepted.
 // Refinements zod cannot express in JSON Schema (check digits, real dates) are named in descriptions.
@@ -13,6 +14,8 @@ import { BREAK_CLASSES, BREAK_RESOLUTIONS } from '../../domain/reconciliation-cl
 import { BREAK_COLUMNS, SUMMARY_COLUMNS } from '../services/finance-report-csv';
 import { BREAK_STATUSES, BreakCsvQuery, BreakQuery, type BreakItem, type FinanceReport } from '../services/finance-report';
 import type { SignOffResult } from '../services/sign-off';
+import type { AccountChanges } from '../services/account-changes';
+import { DeclineInput } from './decisions';
 
 const ErrorBody = z.object({
   error: z.string().meta({ description: 'A stable machine-readable code, e.g. invalid_request, cycle_not_found, maker_cannot_approve.' }),
@@ -40,6 +43,35 @@ const StatementUploaded = z.object({
   cycleIds: z.array(z.uuid()).meta({ description: 'Cycles reconciled again because of the file' }),
 });
 const Totals = z.object({ count: z.number().int(), amount: z.string() });
+const DECISION_STATUSES = ['PROPOSED', 'APPROVED', 'DECLINED'] as const;
+const MaskedAccountBody = z.object({
+  rail: z.enum(['BANK', 'WALLET']),
+  bankCode: z.string().nullable(),
+  lastFour: z.string().meta({ description: 'The last four digits of the account or wallet number (none when it has four or fewer)' }),
+  label: z.string().meta({ description: 'e.g. "Bank 001, account ****4321" or "Wallet ****0042"; never the whole number' }),
+});
+const AccountChangesBody = z
+  .object({
+    decisionId: z.uuid().meta({ description: 'The ACCOUNT_CHANGES decision: approve it with POST /api/v1/decisions/{id}/approve' }),
+    status: z.enum(DECISION_STATUSES),
+    proposedBy: z.uuid().meta({ description: 'Whoever prepared the re-issue, who cannot approve its account changes' }),
+    proposedAt: z.iso.datetime(),
+    decidedBy: z.uuid().nullable(),
+    decidedAt: z.iso.datetime().nullable(),
+    declineReason: z.string().nullable(),
+    items: z.array(
+      z.object({
+        paymentKey: z.string().meta({ description: 'The failed payment paid again' }),
+        amount: z.string(),
+        before: MaskedAccountBody.meta({ description: "The household's account the new one replaces" }),
+        after: MaskedAccountBody.meta({ description: 'The new account, which becomes the household’s once approved' }),
+      }),
+    ),
+  })
+  .meta({
+    description:
+      "A re-issue's new accounts, masked. A second person (an APPROVER who did not prepare the re-issue) approves them as a step of their own; until then the cycle's approval is refused (409 account_changes_not_approved).",
+  });
 const CycleSummary = z
   .object({
     id: z.uuid(),
@@ -51,6 +83,13 @@ const CycleSummary = z
     preview: Totals,
     approved: Totals.nullable(),
     instructed: Totals.nullable(),
+    signedOffAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'When finance signed the reconciliation off: a signed-off cycle is never approved or launched' }),
+    accountChanges: AccountChangesBody.nullable().meta({
+      description: 'For a re-issue that pays households to new accounts; null otherwise',
+    }),
   })
   .meta({
     description:
@@ -112,7 +151,27 @@ const SignOff = z.object({
   signedAt: z.iso.datetime(),
   reportSha256: z.string().meta({ description: 'SHA-256 (hex) of the signed report as canonical JSON: keys sorted, no spaces' }),
 });
+const DecisionBody = z.object({
+  id: z.uuid(),
+  kind: z.enum(['BREAK_RESOLUTION', 'SIGN_OFF', 'STATEMENT_UPLOAD', 'ACCOUNT_CHANGES']),
+  subjectId: z.uuid().meta({ description: 'The break, cycle or statement upload decided on' }),
+  cycleId: z.uuid().nullable(),
+  details: z.record(z.string(), z.unknown()).meta({ description: 'What is proposed: codes and amounts, never personal data' }),
+  status: z.enum(DECISION_STATUSES),
+  proposedBy: z.uuid(),
+  proposedAt: z.iso.datetime(),
+  decidedBy: z.uuid().nullable(),
+  decidedAt: z.iso.datetime().nullable(),
+  declineReason: z.string().nullable(),
+});
+const DecisionList = z.object({ decisions: z.array(DecisionBody) });
+const DecisionApproved = z.object({
+  approved: z.literal(true),
+  result: z.unknown().meta({ description: 'What the decision did, by kind; for ACCOUNT_CHANGES { cycleId, accountsChanged }' }),
+});
+const DecisionDeclined = z.object({ declined: z.literal(true), id: z.uuid() });
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _accountChangesInStep: Same<z.infer<typeof AccountChangesBody>, AccountChanges> = true;
 const _inStep: [
   Same<z.infer<typeof FinanceReportBody>, FinanceReport>,
   Same<z.infer<typeof SignOff>, SignOffResult>,
@@ -129,6 +188,7 @@ export const OPENAPI_SCHEMAS = {
   ProgramCreated,
   ApplicationAck,
   CycleSummary,
+  AccountChanges: AccountChangesBody,
   CycleLaunched,
   CycleControlRequested,
   ReconciliationStarted,
@@ -142,6 +202,10 @@ export const OPENAPI_SCHEMAS = {
   StatementUploadQuery,
   SettlementReportFile,
   StatementUploaded,
+  DecisionList,
+  DeclineInput,
+  DecisionApproved,
+  DecisionDeclined,
 } as const satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof OPENAPI_SCHEMAS;
 
@@ -259,7 +323,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
       body: 'CycleApprovalInput',
       errors: [400, 404, 409],
       description:
-        "The preparer cannot approve (403 maker_cannot_approve); totals other than the prepared ones are refused (409 control_totals_mismatch), as is a total above the program's budget.",
+        "The preparer cannot approve (403 maker_cannot_approve); totals other than the prepared ones are refused (409 control_totals_mismatch), as is a total above the program's budget, a re-issue whose account changes are not approved yet (409 account_changes_not_approved: see accountChanges in the cycle) and a cycle whose reconciliation is signed off (409 cycle_signed_off).",
       ok: { status: 200, description: 'The approved cycle', schema: 'CycleSummary' },
     },
   },
@@ -267,6 +331,8 @@ const PATHS: Record<string, Record<string, Operation>> = {
     post: {
       summary: 'Launch an approved cycle (idempotent)',
       roles: ['ADMIN', 'APPROVER'],
+      description:
+        'Refused with 409 when the cycle is not approved (cycle_not_approved) or its reconciliation is signed off (cycle_signed_off).',
       ok: { status: 202, description: 'The payment cycle workflow is started', schema: 'CycleLaunched' },
       errors: [404, 409],
     },
@@ -289,8 +355,37 @@ const PATHS: Record<string, Record<string, Operation>> = {
       summary: 'Prepare a re-issue of failed payments, to a corrected account or the other rail',
       roles: ['ADMIN'],
       body: 'ReissueInput',
+      description:
+        "A corrected account that is not the household's own is an account change: proposed for a second person (the cycle's accountChanges), it must be approved before the cycle. Two households given one new account, or another household's account, are refused (409 not_reissuable, naming the item).",
       ok: { status: 201, description: 'The re-issue cycle, waiting for approval', schema: 'CycleSummary' },
       errors: [400, 404, 409],
+    },
+  },
+  '/api/v1/cycles/{id}/decisions': {
+    get: {
+      summary: 'The money decisions of a cycle, newest first: what waits for a second person, and what was approved or declined',
+      roles: ['FINANCE', 'APPROVER', 'ADMIN'],
+      ok: { status: 200, description: "The cycle's decisions", schema: 'DecisionList' },
+      errors: [404],
+    },
+  },
+  '/api/v1/decisions/{id}/approve': {
+    post: {
+      summary: 'Approve a money decision as the second person: it takes effect in the same transaction',
+      roles: ['FINANCE', 'APPROVER', 'ADMIN'],
+      errors: [404, 409, 422],
+      description:
+        "Which role decides depends on the kind (403 role_not_allowed otherwise): ACCOUNT_CHANGES by an APPROVER. The proposer is refused (403 proposer_cannot_approve), as is a decision already decided (409 decision_not_open). Approved account changes make the re-issue's new accounts the households' own, audited before and after, masked; refused with 409, changing nothing, when the re-issue no longer waits for approval (cycle_not_draft), a household's account changed since (account_changed_since) or a new account became another household's (account_in_use).",
+      ok: { status: 200, description: 'Approved, with what it did', schema: 'DecisionApproved' },
+    },
+  },
+  '/api/v1/decisions/{id}/decline': {
+    post: {
+      summary: 'Decline a money decision (its proposer may withdraw their own): nothing of it takes effect',
+      roles: ['FINANCE', 'APPROVER', 'ADMIN'],
+      body: 'DeclineInput',
+      errors: [400, 404, 409],
+      ok: { status: 200, description: 'Declined', schema: 'DecisionDeclined' },
     },
   },
   '/api/v1/cycles/{id}/report': {

@@ -1,7 +1,9 @@
 // What an administrator watching a cycle sees: control totals, progress overall and per batch,
-// failures by the rail's reason, and the latest reconciliation. Read from the database (the truth),
+// failures by the rail's reason, the latest reconciliation, whether it is signed off and, for a re-issue,
+// every account it changes (masked) with the state of their approval. Read from the database (the truth),
 // so it works the same while the workflow runs, after it ends, and after a restart.
 import { formatAmount, money } from '../../domain/money';
+import { accountChangesOf } from './account-changes';
 import type { ServiceContext } from './context';
 import { findCycle } from './cycles';
 
@@ -10,7 +12,7 @@ type Ctx = Pick<ServiceContext, 'db'>;
 export async function cycleView(ctx: Ctx, id: string) {
   const cycle = await findCycle(ctx, id);
   const amount = (v: { toString(): string } | null | undefined) => formatAmount(money((v ?? 0).toString(), cycle.currency));
-  const [byStatus, batches, failures, reconciliation] = await Promise.all([
+  const [byStatus, batches, failures, reconciliation, signOff, accountChanges] = await Promise.all([
     ctx.db.$queryRaw<Array<{ status: string; count: number; amount: string }>>`
       SELECT pi.status::text AS status, count(*)::int AS count, sum(pi.amount)::text AS amount
         FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id WHERE pb.cycle_id = ${cycle.id}::uuid GROUP BY 1`,
@@ -38,6 +40,8 @@ export async function cycleView(ctx: Ctx, id: string) {
         FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
        WHERE pb.cycle_id = ${cycle.id}::uuid AND pi.status = 'FAILED' GROUP BY 1, 2 ORDER BY 3 DESC`,
     ctx.db.reconciliationRun.findFirst({ where: { cycleId: cycle.id, status: 'COMPLETED' }, orderBy: { finishedAt: 'desc' } }),
+    ctx.db.cycleSignOff.findUnique({ where: { cycleId: cycle.id }, select: { signedAt: true } }),
+    cycle.kind === 'REISSUE' ? accountChangesOf(ctx.db, cycle.id) : null,
   ]);
   return {
     id: cycle.id,
@@ -50,6 +54,10 @@ export async function cycleView(ctx: Ctx, id: string) {
     preparedBy: cycle.preparedBy,
     approvedBy: cycle.approvedBy,
     failureReason: cycle.failureReason,
+    /** When finance signed its reconciliation off: from then on it is never approved or launched. */
+    signedOffAt: signOff?.signedAt.toISOString() ?? null,
+    /** A re-issue's new accounts, masked, before and after, and the decision a second person takes on them. */
+    accountChanges,
     preview: { count: cycle.previewCount, amount: amount(cycle.previewAmount), byRail: cycle.previewByRail },
     approved: cycle.approvedCount === null ? null : { count: cycle.approvedCount, amount: amount(cycle.approvedAmount) },
     instructed: cycle.instructedCount === null ? null : { count: cycle.instructedCount, amount: amount(cycle.instructedAmount) },

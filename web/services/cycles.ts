@@ -1,6 +1,8 @@
 // Payment cycles, shared by the JSON API and the admin pages: one person prepares (control totals per
 // rail), another approves them (the envelope), then launch; pause, resume and cancel while it runs.
 // Every action is audited; the workflow is told by a signal after the database records the request.
+// A re-issue that changes households' accounts is approved only after those changes are (account-changes.ts),
+// and a cycle whose reconciliation is signed off is never approved or launched again.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import Decimal from 'decimal.js';
 import { audit } from '../../lib/audit';
@@ -10,6 +12,7 @@ import { formatAmount, money } from '../../domain/money';
 import type { CycleApprovalInput } from '../../schema/cycle';
 import { cancelCycleSignal, pauseCycleSignal, resumeCycleSignal } from '../../workflows/definitions';
 import { paymentCycleWorkflowId } from '../../workflows/ids';
+import { requireAccountChangesApproved } from './account-changes';
 import type { ServiceContext } from './context';
 import { notFound, refuse } from './refusal';
 
@@ -102,9 +105,16 @@ export async function prepareCycle(ctx: Ctx, programCode: string, userId: string
   }
 }
 
+/** Signed off, a cycle's reconciliation is final: paying it now would be money its report never shows. */
+async function refuseSignedOff(db: Ctx['db'], cycleId: string): Promise<void> {
+  if (await db.cycleSignOff.findUnique({ where: { cycleId }, select: { cycleId: true } })) throw refuse('cycle_signed_off');
+}
+
 export async function approveCycle(ctx: Ctx, id: string, userId: string, input: CycleApprovalInput) {
   const cycle = await findCycle(ctx, id);
   if (cycle.preparedBy === userId) throw refuse('maker_cannot_approve');
+  await refuseSignedOff(ctx.db, cycle.id);
+  if (cycle.kind === 'REISSUE') await requireAccountChangesApproved(ctx.db, cycle.id);
   // The approver restates the totals they reviewed; a mismatch means they looked at something else.
   const amount = (v: { toString(): string }) => formatAmount(money(v.toString(), cycle.currency));
   if (input.approvedCount !== cycle.previewCount || !cycle.previewAmount.equals(input.approvedAmount)) {
@@ -130,13 +140,6 @@ export async function approveCycle(ctx: Ctx, id: string, userId: string, input: 
       },
     });
     if (updated.count !== 1) throw refuse('cycle_not_draft');
-    // An approved re-issue makes its corrected accounts the households' current ones (four eyes on account changes).
-    if (cycle.kind === 'REISSUE') {
-      await tx.$executeRaw`
-        UPDATE beneficiary b SET payment_account_id = ri.payment_account_id, account_key = pa.account_key
-          FROM reissue_item ri JOIN payment_instruction pi ON pi.id = ri.original_instruction_id JOIN payment_account pa ON pa.id = ri.payment_account_id
-         WHERE ri.reissue_cycle_id = ${cycle.id}::uuid AND b.id = pi.beneficiary_id AND b.payment_account_id <> ri.payment_account_id`;
-    }
     await audit(tx, { actor: userId, action: 'cycle.approved', entityType: 'payment_cycle', entityId: cycle.id, details: { ...input } });
     return tx.paymentCycle.findUniqueOrThrow({ where: { id: cycle.id }, include: { program: true } });
   });
@@ -145,6 +148,7 @@ export async function approveCycle(ctx: Ctx, id: string, userId: string, input: 
 export async function launchCycle(ctx: Ctx, id: string, userId: string): Promise<string> {
   const cycle = await findCycle(ctx, id);
   if (!['APPROVED', 'RUNNING', 'PAUSED'].includes(cycle.status)) throw refuse('cycle_not_approved');
+  await refuseSignedOff(ctx.db, cycle.id);
   try {
     await ctx.temporal.workflow.start('PaymentCycleWorkflow', {
       workflowId: paymentCycleWorkflowId(cycle.id),

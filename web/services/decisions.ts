@@ -4,6 +4,7 @@
 // is returned as `after`.
 import type { DecisionKind, MoneyDecision, Role } from '../../generated/prisma/client';
 import type { Prisma } from '../../lib/db';
+import { accountChangesEffect } from './account-changes';
 import type { ServiceContext } from './context';
 import { approve, decline } from './four-eyes';
 import { notFound, Refusal } from './refusal';
@@ -19,7 +20,9 @@ export interface DecisionEffect {
 }
 
 /** What each kind does, from the service that owns its subject. */
-const EFFECTS: Partial<Record<DecisionKind, DecisionEffect>> = {};
+const EFFECTS: Partial<Record<DecisionKind, DecisionEffect>> = {
+  ACCOUNT_CHANGES: accountChangesEffect,
+};
 
 async function effectOf(ctx: Ctx, id: string, role: Role): Promise<DecisionEffect> {
   const decision = await ctx.db.moneyDecision.findUnique({ where: { id }, select: { kind: true } });

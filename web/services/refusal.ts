@@ -163,6 +163,29 @@ export const REFUSALS = {
     title: 'Already received',
     sentence: 'This signed callback was already received: a rail signs each delivery afresh, so one signature is taken once.',
   },
+  cycle_signed_off: {
+    kind: 'conflict',
+    title: 'Reconciliation signed off',
+    sentence: "This cycle's reconciliation is signed off: it can no longer be approved or launched.",
+  },
+  account_changes_not_approved: {
+    kind: 'conflict',
+    title: 'Account changes not approved',
+    sentence:
+      'This re-issue pays some households to a new account: the account changes must be approved first, by an approver who did not prepare the re-issue, and then the cycle.',
+  },
+  account_changed_since: {
+    kind: 'conflict',
+    title: 'An account changed meanwhile',
+    sentence:
+      "A household's account changed after this re-issue was prepared, so these changes no longer replace the accounts shown. Nothing was changed: decline them.",
+  },
+  account_in_use: {
+    kind: 'conflict',
+    title: 'Account in use',
+    sentence:
+      'One of the new accounts has since become the account of another household of this program, and each household has its own. Nothing was changed: decline these account changes.',
+  },
 } as const satisfies Record<string, Entry>;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -1,10 +1,13 @@
 // Re-issue: failed payments of a cycle paid again (to a corrected account, or through the other rail)
 // in a follow-up cycle that is approved like any other. Exactly once per entitlement: only FAILED
 // payments qualify, each at most once, and the database refuses a second live instruction anyway.
+// A corrected account is an account change of the household: proposed here for a second person
+// (web/services/account-changes.ts), who must approve it before the re-issue cycle can be approved.
 import { audit } from '../../lib/audit';
 import { Prisma } from '../../lib/db';
-import { accountKey } from '../../lib/pii';
+import { accountKey, type AccountDetails } from '../../lib/pii';
 import type { ReissueInput } from '../../schema/cycle';
+import { proposeAccountChanges } from './account-changes';
 import type { ServiceContext } from './context';
 import { findCycle, totalOf, type RailTotals } from './cycles';
 import { invalid, refuse } from './refusal';
@@ -17,7 +20,10 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
   if (new Set(ids).size !== ids.length) throw invalid({ items: 'each payment at most once' });
   const originals = await ctx.db.paymentInstruction.findMany({
     where: { id: { in: ids }, batch: { cycleId: parent.id } },
-    include: { reissue: true, paymentAccount: { select: { rail: true } }, beneficiary: { select: { paymentAccountId: true } } },
+    include: {
+      reissue: true,
+      beneficiary: { select: { id: true, paymentAccountId: true, paymentAccount: true } },
+    },
   });
   const fields: Record<string, string> = {};
   input.items.forEach((item, i) => {
@@ -28,6 +34,8 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
     else if (original.reissue) fields[`items.${i}.instructionId`] = 'already chosen for a re-issue';
   });
   if (Object.keys(fields).length) throw refuse('not_reissuable', fields);
+  const changes = await accountChanges(ctx, parent.programId, input, originals);
+  if (Object.keys(changes.fields).length) throw refuse('not_reissuable', changes.fields);
 
   try {
     return await ctx.db.$transaction(async (tx) => {
@@ -50,20 +58,28 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
           previewAmount: '0',
         },
       });
-      for (const item of input.items) {
+      for (const [i, item] of input.items.entries()) {
         const original = originals.find((o) => o.id === item.instructionId)!;
-        // A corrected account is a new account of the household; it becomes current when the re-issue is approved.
-        const accountId = item.account
-          ? (await tx.paymentAccount.create({ data: { ...item.account, accountKey: accountKey(ctx.config.PII_HASH_KEY, item.account) } }))
-              .id
+        // A corrected account is a new account of the household; it becomes current when a second person
+        // approves the re-issue's account changes, and replaces the account the household has now.
+        const change = changes.byItem.get(i);
+        const accountId = change
+          ? (await tx.paymentAccount.create({ data: { ...change.account, accountKey: change.key } })).id
           : original.beneficiary.paymentAccountId;
-        const rail = item.account?.rail ?? original.paymentAccount.rail;
-        items.push({ reissueCycleId: cycle.id, originalInstructionId: original.id, paymentAccountId: accountId, createdBy: userId });
+        const rail = change?.account.rail ?? original.beneficiary.paymentAccount.rail;
+        items.push({
+          reissueCycleId: cycle.id,
+          originalInstructionId: original.id,
+          paymentAccountId: accountId,
+          replacesAccountId: change ? original.beneficiary.paymentAccountId : null,
+          createdBy: userId,
+        });
         const totals = byRail.find((r) => r.rail === rail) ?? byRail[byRail.push({ rail, count: 0, amount: '0' }) - 1]!;
         totals.count += 1;
         totals.amount = totalOf([totals, { rail, count: 0, amount: original.amount.toString() }], parent.currency).amount;
       }
       await tx.reissueItem.createMany({ data: items });
+      if (changes.byItem.size) await proposeAccountChanges(tx, cycle.id, userId, changes.byItem.size);
       const total = totalOf(byRail, parent.currency);
       await tx.paymentCycle.update({
         where: { id: cycle.id },
@@ -74,7 +90,7 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
         action: 'cycle.reissue_prepared',
         entityType: 'payment_cycle',
         entityId: cycle.id,
-        details: { parentCycleId: parent.id, items: items.length },
+        details: { parentCycleId: parent.id, items: items.length, accountChanges: changes.byItem.size },
       });
       return { id: cycle.id, number: cycle.number, preview: { ...total, byRail } };
     });
@@ -84,4 +100,47 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
       throw refuse('not_reissuable', { items: 'already chosen for a re-issue' });
     throw err;
   }
+}
+
+type Original = { beneficiary: { id: string; paymentAccount: AccountRow } };
+type AccountRow = { rail: 'BANK' | 'WALLET'; bankCode: string | null; accountNumber: string | null; msisdn: string | null };
+
+const detailsOf = (a: AccountRow): AccountDetails =>
+  a.rail === 'BANK'
+    ? { rail: 'BANK', bankCode: a.bankCode ?? '', accountNumber: a.accountNumber ?? '' }
+    : { rail: 'WALLET', msisdn: a.msisdn ?? '' };
+
+/**
+ * The items that change a household's account, by item index: a corrected account that is not the one the
+ * household has now. Refused by field: two households given the same new account, or an account that is
+ * another household's in the program (each household has its own).
+ */
+async function accountChanges(
+  ctx: Ctx,
+  programId: string,
+  input: ReissueInput,
+  originals: Array<Original & { id: string }>,
+): Promise<{ byItem: Map<number, { account: AccountDetails; key: string }>; fields: Record<string, string> }> {
+  const byItem = new Map<number, { account: AccountDetails; key: string }>();
+  const fields: Record<string, string> = {};
+  const keyOf = (a: AccountDetails) => accountKey(ctx.config.PII_HASH_KEY, a);
+  input.items.forEach((item, i) => {
+    const original = originals.find((o) => o.id === item.instructionId)!;
+    if (!item.account) return;
+    const key = keyOf(item.account);
+    if (key === keyOf(detailsOf(original.beneficiary.paymentAccount))) return; // the household's own: no change
+    const twin = [...byItem.entries()].find(([, c]) => c.key === key);
+    if (twin) fields[`items.${i}.account`] = `the same new account as items.${twin[0]}: each household has its own account`;
+    byItem.set(i, { account: item.account, key });
+  });
+  const owners = await ctx.db.beneficiary.findMany({
+    where: { programId, accountKey: { in: [...byItem.values()].map((c) => c.key) } },
+    select: { id: true, accountKey: true },
+  });
+  for (const [i, change] of byItem) {
+    const household = originals.find((o) => o.id === input.items[i]!.instructionId)!.beneficiary.id;
+    if (owners.some((o) => o.accountKey === change.key && o.id !== household))
+      fields[`items.${i}.account`] = 'the account of another household of this program: each household has its own account';
+  }
+  return { byItem, fields };
 }
