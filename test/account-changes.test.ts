@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiToken } from '../lib/api-tokens';
+import { loadConfig } from '../lib/config';
+import { accountKey } from '../lib/pii';
 import { adminPages, csrfOf, type PageUser } from './support/admin-pages';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
@@ -271,6 +273,57 @@ describe('a re-issue to new accounts, through the API', () => {
     expect([approved.statusCode, approved.json<View>().status]).toEqual([200, 'APPROVED']);
     expect(await accountOf(f.households[0]!.id)).toEqual(current);
     expect((await accountOf(f.households[1]!.id)).accountNumber).toBe(OLD_ACCOUNT(1));
+  });
+});
+
+describe('account changes that cannot be', () => {
+  it('refuses one new account for two households, or another household’s account, naming the item', async () => {
+    const f = await cycleWithFailures();
+    // The paid household's account, keyed as intake keys it: this program already pays it.
+    const paid = await accountOf(f.households[3]!.id);
+    const theirs = { rail: 'BANK', bankCode: '001', accountNumber: paid.accountNumber! } as const;
+    await web.db.beneficiary.update({
+      where: { id: f.households[3]!.id },
+      data: { accountKey: accountKey(loadConfig().PII_HASH_KEY, theirs) },
+    });
+    const res = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/cycles/${f.cycle.id}/reissues`,
+      headers: users.admin.headers,
+      payload: {
+        items: [
+          { instructionId: f.failed[0]!.id, account: theirs },
+          { instructionId: f.failed[1]!.id, account: NEW_BANK },
+          { instructionId: f.failed[2]!.id, account: NEW_BANK },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(409);
+    const answer = res.json<ErrorBody>();
+    expect(answer.error).toBe('not_reissuable');
+    expect(Object.keys(answer.fields ?? {}).sort()).toEqual(['items.0.account', 'items.2.account']);
+    expect(answer.fields?.['items.0.account']).toMatch(/another household/);
+    expectNoFullNumber(res.body);
+    expect(await web.db.paymentCycle.count({ where: { parentCycleId: f.cycle.id } })).toBe(0);
+  });
+
+  it('refuses, changing nothing, when a household’s account is no longer the one shown as replaced', async () => {
+    const { reissue, households } = await reissueWithChanges();
+    // Another change reached the first household after the re-issue was prepared.
+    const meanwhile = await web.db.paymentAccount.create({
+      data: { rail: 'BANK', bankCode: '104', accountNumber: '31415926535', accountKey: uid('k') },
+    });
+    await web.db.beneficiary.update({ where: { id: households[0]!.id }, data: { paymentAccountId: meanwhile.id } });
+    const before = await Promise.all(households.map((h) => accountOf(h.id)));
+    const res = await approveDecision(reissue.accountChanges!.decisionId, users.approver.headers);
+    expect([res.statusCode, res.json<ErrorBody>().error]).toEqual([409, 'account_changed_since']);
+    expect(await Promise.all(households.map((h) => accountOf(h.id)))).toEqual(before);
+    expect(await web.db.moneyDecision.findUniqueOrThrow({ where: { id: reissue.accountChanges!.decisionId } })).toMatchObject({
+      status: 'PROPOSED',
+    });
+    expect(
+      await web.db.auditEvent.count({ where: { action: 'beneficiary.account_changed', entityId: { in: households.map((h) => h.id) } } }),
+    ).toBe(0);
   });
 });
 
