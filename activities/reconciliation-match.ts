@@ -2,8 +2,9 @@
 // report (rail_report) and the statement lines (statement_entry), joined by the payment's end-to-end key.
 // Each page classifies into a temporary table, writes its breaks to the run's list and the finance work
 // queue, and returns only aggregates, so memory does not grow with the cycle. The classes and their
-// precedence are documented in domain/reconciliation-classes.ts.
+// precedence are domain/reconciliation-classes.ts's rules, from which the CASE below is generated.
 import type { Prisma } from '../lib/db';
+import { classificationSql } from '../domain/reconciliation-classes';
 
 type Tx = Prisma.TransactionClient;
 
@@ -31,8 +32,9 @@ async function classifyBatches(tx: Tx, batchIds: string[], deadline: Date): Prom
       FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
      WHERE pi.batch_id = ANY(${batchIds}::uuid[]) AND pi.status <> 'CANCELLED'`;
   await tx.$executeRaw`ANALYZE recon_ours`;
-  await tx.$executeRaw`
-    CREATE TEMP TABLE recon_page ON COMMIT DROP AS
+  // The class is the domain's rules as SQL (domain/reconciliation-classes.ts): static text, never input.
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE recon_page ON COMMIT DROP AS
     WITH lines AS (
       SELECT se.end_to_end_id,
              count(*) FILTER (WHERE se.kind = 'PAYMENT')::int AS payments,
@@ -43,21 +45,12 @@ async function classifyBatches(tx: Tx, batchIds: string[], deadline: Date): Prom
        GROUP BY se.end_to_end_id)
     SELECT o.payment_key, o.amount, o.currency, o.provider, o.our_status, rr.status AS rail_status,
            coalesce(l.payments, 0) + coalesce(l.reversals, 0) AS statement_lines, l.net AS statement_amount,
-           CASE
-             WHEN l.payments > 1 THEN 'CREDITED_TWICE'
-             WHEN l.reversals > 0 THEN 'REVERSED_AFTER_PAYMENT'
-             WHEN l.payments = 1 AND (l.net <> o.amount OR l.other_currency) THEN 'AMOUNT_MISMATCH'
-             WHEN o.our_status = 'PAID' AND rr.status = 'FAILED' THEN 'RAIL_FAILED_OURS_PAID'
-             WHEN o.our_status <> 'PAID' AND (rr.status = 'PAID' OR l.payments = 1) THEN 'RAIL_PAID_OURS_NOT'
-             WHEN rr.status = 'UNKNOWN' THEN 'UNKNOWN_TO_RAIL'
-             WHEN o.our_status = 'PAID' AND l.payments = 1 THEN 'MATCHED'
-             WHEN o.our_status = 'FAILED' THEN 'FAILED'
-             WHEN o.our_status = 'NEEDS_ATTENTION' OR o.submitted_at < ${deadline} THEN 'PENDING_PAST_DEADLINE'
-             ELSE 'PENDING'
-           END AS class
+           ${classificationSql('$1::timestamptz')} AS class
       FROM recon_ours o
       LEFT JOIN rail_report rr ON rr.payment_key = o.payment_key
-      LEFT JOIN lines l ON l.end_to_end_id = o.payment_key`;
+      LEFT JOIN lines l ON l.end_to_end_id = o.payment_key`,
+    deadline,
+  );
 }
 
 /**

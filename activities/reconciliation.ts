@@ -86,10 +86,15 @@ export function createReconciliationActivities(deps: { db: Db }) {
       const { cycleId, runId } = input;
       const cycle = await db.paymentCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { program: true } });
       await db.reconciliationItem.deleteMany({ where: { runId } });
-      await db.reconciliationRun.upsert({
-        where: { id: runId },
-        create: { id: runId, cycleId, currency: cycle.currency, trigger: input.trigger },
-        update: { status: 'RUNNING' },
+      // Under the cycle's lock, which a sign-off takes too: a run starts before a sign-off (which then sees it
+      // running and waits) or after it, never in the middle of one.
+      await db.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT id FROM payment_cycle WHERE id = ${cycleId}::uuid FOR UPDATE`;
+        await tx.reconciliationRun.upsert({
+          where: { id: runId },
+          create: { id: runId, cycleId, currency: cycle.currency, trigger: input.trigger },
+          update: { status: 'RUNNING' },
+        });
       });
       const deadline = new Date(Date.now() - input.settlementDeadlineMs);
       const batches = await db.paymentBatch.findMany({

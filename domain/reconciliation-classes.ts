@@ -1,8 +1,11 @@
-// The classes a reconciliation run assigns to each payment of a cycle, and what finance may do about a
-// break. Three sources are compared by the payment's end-to-end key: our instruction (and ledger), the
-// rail's own status report (pain.002 / wallet completions and rejections) and the statement lines
-// (camt.053 / wallet settlement). The SQL that assigns them is activities/reconciliation-match.ts.
+// The classes a reconciliation run assigns to each payment of a cycle. Three sources are compared by the
+// payment's end-to-end key: our instruction (and ledger), the rail's own status report (pain.002 / wallet
+// completions and rejections) and the statement lines (camt.053 / wallet settlement). The rules are data
+// (CLASS_RULES, first that applies); the SQL of activities/reconciliation-match.ts is generated from them
+// (classificationSql), and a test holds the SQL and classify() to the same answers. What finance may do
+// about a break, and on what evidence, is domain/payment-transitions.ts.
 import Decimal from 'decimal.js';
+import type { InstructionStatus, RailStatus } from './payment-transitions';
 
 /** Plain outcomes: the three sources agree. */
 export const OUTCOME_CLASSES = ['MATCHED', 'FAILED', 'PENDING'] as const;
@@ -34,25 +37,74 @@ export type ReconciliationClass = OutcomeClass | BreakClass;
 export const BREAK_RESOLUTIONS = ['CONFIRM', 'REISSUE', 'REQUEST_RETURN', 'WRITE_OFF'] as const;
 export type BreakResolution = (typeof BREAK_RESOLUTIONS)[number];
 
-/**
- * What finance may choose for each class. CONFIRM: it reached the beneficiary once, as instructed (mark it
- * paid). REISSUE: it did not (mark it failed, so a re-issue cycle can pay it). REQUEST_RETURN: money went
- * out that must come back (a receivable from the rail). WRITE_OFF: accept that excess as lost (a reason is
- * required). Only the choices that make sense for the evidence are offered.
- */
-export const RESOLUTIONS_BY_CLASS: Record<BreakClass, readonly BreakResolution[]> = {
-  CREDITED_TWICE: ['REQUEST_RETURN', 'WRITE_OFF'],
-  REVERSED_AFTER_PAYMENT: ['REISSUE'],
-  AMOUNT_MISMATCH: ['REQUEST_RETURN', 'WRITE_OFF'],
-  RAIL_FAILED_OURS_PAID: ['REISSUE', 'CONFIRM'],
-  RAIL_PAID_OURS_NOT: ['CONFIRM', 'REQUEST_RETURN'],
-  UNKNOWN_TO_RAIL: ['REISSUE'],
-  PENDING_PAST_DEADLINE: ['CONFIRM', 'REISSUE'],
-  NOT_INSTRUCTED: ['REQUEST_RETURN', 'WRITE_OFF'],
-};
+/** What the three sources say of one of our payments, as the classification reads it. */
+export interface MatchFacts {
+  ourStatus: InstructionStatus;
+  railStatus: RailStatus | null;
+  /** Payment and reversal lines for the key on the statements taken as evidence. */
+  payments: number;
+  reversals: number;
+  /** The statement's net amount, or a line's currency, differs from the instruction. */
+  amountDiffers: boolean;
+  /** Sent longer ago than the settlement deadline. */
+  pastDeadline: boolean;
+}
 
-/** Resolutions that change the payment's own status (and move its amount in the ledger). */
-export const STATUS_RESOLUTIONS: readonly BreakResolution[] = ['CONFIRM', 'REISSUE'];
+/**
+ * Each condition a rule may require, in TypeScript and in SQL. The SQL reads the columns of the matching
+ * query: o (our instruction: our_status, amount, submitted_at), rr (rail_report: status), l (the key's
+ * statement lines: payments, reversals, net, other_currency; null when there are none), and $DEADLINE.
+ */
+const CONDITIONS = {
+  creditedTwice: { holds: (f: MatchFacts) => f.payments > 1, sql: 'l.payments > 1' },
+  reversed: { holds: (f: MatchFacts) => f.reversals > 0, sql: 'l.reversals > 0' },
+  onePayment: { holds: (f: MatchFacts) => f.payments === 1, sql: 'l.payments = 1' },
+  noPayment: { holds: (f: MatchFacts) => f.payments === 0, sql: 'coalesce(l.payments, 0) = 0' },
+  amountDiffers: { holds: (f: MatchFacts) => f.amountDiffers, sql: '(l.net <> o.amount OR l.other_currency)' },
+  oursPaid: { holds: (f: MatchFacts) => f.ourStatus === 'PAID', sql: "o.our_status = 'PAID'" },
+  oursNotPaid: { holds: (f: MatchFacts) => f.ourStatus !== 'PAID', sql: "o.our_status <> 'PAID'" },
+  oursFailed: { holds: (f: MatchFacts) => f.ourStatus === 'FAILED', sql: "o.our_status = 'FAILED'" },
+  oursNeedsAttention: { holds: (f: MatchFacts) => f.ourStatus === 'NEEDS_ATTENTION', sql: "o.our_status = 'NEEDS_ATTENTION'" },
+  railPaid: { holds: (f: MatchFacts) => f.railStatus === 'PAID', sql: "rr.status = 'PAID'" },
+  railFailed: { holds: (f: MatchFacts) => f.railStatus === 'FAILED', sql: "rr.status = 'FAILED'" },
+  railUnknown: { holds: (f: MatchFacts) => f.railStatus === 'UNKNOWN', sql: "rr.status = 'UNKNOWN'" },
+  pastDeadline: { holds: (f: MatchFacts) => f.pastDeadline, sql: 'o.submitted_at < $DEADLINE' },
+} as const;
+type Condition = keyof typeof CONDITIONS;
+
+/**
+ * The class of one of our payments: the first rule whose conditions all hold. Statement lines come first
+ * (they are the books); the rail's word next; UNKNOWN_TO_RAIL only past the deadline and with no line, so
+ * a payment the statement shows but the rail no longer remembers is matched or confirmed, never re-issued.
+ */
+export const CLASS_RULES: ReadonlyArray<{ class: Exclude<ReconciliationClass, 'NOT_INSTRUCTED'>; when: readonly Condition[] }> = [
+  { class: 'CREDITED_TWICE', when: ['creditedTwice'] },
+  { class: 'REVERSED_AFTER_PAYMENT', when: ['reversed'] },
+  { class: 'AMOUNT_MISMATCH', when: ['onePayment', 'amountDiffers'] },
+  { class: 'RAIL_FAILED_OURS_PAID', when: ['oursPaid', 'railFailed'] },
+  { class: 'RAIL_PAID_OURS_NOT', when: ['oursNotPaid', 'railPaid'] },
+  { class: 'RAIL_PAID_OURS_NOT', when: ['oursNotPaid', 'onePayment'] },
+  { class: 'UNKNOWN_TO_RAIL', when: ['railUnknown', 'noPayment', 'pastDeadline'] },
+  { class: 'MATCHED', when: ['oursPaid', 'onePayment'] },
+  { class: 'FAILED', when: ['oursFailed'] },
+  { class: 'PENDING_PAST_DEADLINE', when: ['oursNeedsAttention'] },
+  { class: 'PENDING_PAST_DEADLINE', when: ['pastDeadline'] },
+  { class: 'PENDING', when: [] },
+];
+
+export function classify(f: MatchFacts): ReconciliationClass {
+  return CLASS_RULES.find((r) => r.when.every((c) => CONDITIONS[c].holds(f)))!.class;
+}
+
+/** The rules as one SQL CASE expression; `deadline` is the query's parameter for the settlement deadline. */
+export function classificationSql(deadline: string): string {
+  const whens = CLASS_RULES.map((r) =>
+    r.when.length
+      ? `WHEN ${r.when.map((c) => CONDITIONS[c].sql.replace('$DEADLINE', deadline)).join(' AND ')} THEN '${r.class}'`
+      : `ELSE '${r.class}'`,
+  );
+  return `CASE ${whens.join(' ')} END`;
+}
 
 /**
  * The money that left without an instruction behind it, which REQUEST_RETURN claims back and WRITE_OFF

@@ -7,10 +7,10 @@ import Decimal from 'decimal.js';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../lib/users';
-import { resolveBreak } from '../web/services/break-resolutions';
+import { resolveAsTwo } from './support/four-eyes';
 import { BREAK_COLUMNS, SUMMARY_COLUMNS } from '../web/services/finance-report-csv';
 import { breakRecords, type FinanceReport } from '../web/services/finance-report';
-import { canonicalJson, reportSha256, signOffCycle } from '../web/services/sign-off';
+import { canonicalJson, reportSha256 } from '../web/services/sign-off';
 import { reconciliationWatchWorkflowId } from '../workflows/ids';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
@@ -100,6 +100,8 @@ async function reconciledCycle(o: { balanced?: boolean; breaks?: boolean } = {})
       provider: 'bank-sim',
       messageId: uid('msg'),
       status: 'COMPLETED',
+      // Sent two days ago: past the settlement deadline, so a re-issue has its evidence.
+      submittedAt: new Date(Date.now() - 48 * 3600_000),
       itemCount: 3,
       totalAmount: '600.30',
       currency: 'BRL',
@@ -164,6 +166,16 @@ async function reconciledCycle(o: { balanced?: boolean; breaks?: boolean } = {})
           ]
         : [],
     },
+  });
+  // The rail's word as the run read it (an hour before the run): the rail failed the third payment.
+  await db.railReport.createMany({
+    data: keys.map((paymentKey, i) => ({
+      paymentKey,
+      cycleId: cycle.id,
+      provider: 'bank-sim',
+      status: breaks && i === 2 ? 'FAILED' : 'PAID',
+      reportedAt: new Date(Date.now() - 3600_000),
+    })),
   });
   if (breaks) {
     await db.reconciliationBreak.createMany({
@@ -289,7 +301,13 @@ describe('CSV files', () => {
     const { cycleId, keys } = await reconciledCycle();
     const [mismatch] = await openBreaks(cycleId);
     const reason = 'Bank said "0.05 was a fee", returned in full';
-    await resolveBreak(web.db, { breakId: mismatch!.id, resolution: 'WRITE_OFF', reason, actor: users.finance.id });
+    await resolveAsTwo(web.db, {
+      breakId: mismatch!.id,
+      resolution: 'WRITE_OFF',
+      reason,
+      proposer: users.finance.id,
+      approver: users.finance2.id,
+    });
     const res = await api('GET', `/api/v1/cycles/${cycleId}/breaks.csv`, users.admin.headers);
     expect(res.statusCode).toBe(200);
     expect(parseCsv(res.body)[0]).toEqual([...BREAK_COLUMNS]);
@@ -448,23 +466,24 @@ describe('sign-off', () => {
     ]);
 
     const [mismatch, unknown, railFailed] = await openBreaks(cycleId); // AMOUNT_MISMATCH, NOT_INSTRUCTED, RAIL_FAILED_OURS_PAID
-    await resolveBreak(web.db, {
-      breakId: mismatch!.id,
-      resolution: 'WRITE_OFF',
-      reason: 'fee, confirmed by the bank',
-      actor: users.finance.id,
-    });
-    await resolveBreak(web.db, { breakId: unknown!.id, resolution: 'REQUEST_RETURN', actor: users.finance.id });
+    const two = { proposer: users.finance.id, approver: users.finance2.id };
+    await resolveAsTwo(web.db, { breakId: mismatch!.id, resolution: 'WRITE_OFF', reason: 'fee, confirmed by the bank', ...two });
+    await resolveAsTwo(web.db, { breakId: unknown!.id, resolution: 'REQUEST_RETURN', ...two });
     expect((await signOff(users.finance)).json()).toMatchObject({
       error: 'breaks_open',
       message: expect.any(String) as string,
       fields: { openBreaks: '1' },
     });
-    await resolveBreak(web.db, { breakId: railFailed!.id, resolution: 'REISSUE', actor: users.finance.id });
+    await resolveAsTwo(web.db, { breakId: railFailed!.id, resolution: 'REISSUE', ...two });
 
-    const signed = await signOff(users.finance);
-    expect(signed.statusCode).toBe(201);
-    const result = signed.json<{ reportSha256: string; signedBy: string }>();
+    // Proposed by one finance user, signed when a second approves it.
+    const proposed = await signOff(users.finance);
+    expect(proposed.statusCode).toBe(202);
+    expect(await web.db.cycleSignOff.count({ where: { cycleId } })).toBe(0);
+    const decision = proposed.json<{ decision: { id: string } }>().decision.id;
+    const signed = await api('POST', `/api/v1/decisions/${decision}/approve`, users.finance2.headers);
+    expect(signed.statusCode).toBe(200);
+    const result = signed.json<{ result: { reportSha256: string; signedBy: string } }>().result;
     expect(result).toMatchObject({ cycleId, runId, reportSha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
     const row = await web.db.cycleSignOff.findUniqueOrThrow({ where: { cycleId } });
     // The hash is over the canonical JSON, so it can be checked against the stored report (jsonb reorders keys).
@@ -480,7 +499,8 @@ describe('sign-off', () => {
       'REQUEST_RETURN',
       'WRITE_OFF',
     ]);
-    expect(await web.db.auditEvent.count({ where: { entityId: cycleId, action: 'cycle.signed_off', actor: users.finance.id } })).toBe(1);
+    expect(await web.db.auditEvent.count({ where: { entityId: cycleId, action: 'cycle.signed_off', actor: users.finance2.id } })).toBe(1);
+    expect(row.approvedBy).toBe(users.finance2.id);
 
     const before = (await api('GET', `/api/v1/cycles/${cycleId}/report`, users.admin.headers)).json<{
       signOff: object;
@@ -495,9 +515,9 @@ describe('sign-off', () => {
     await web.db.reconciliationRun.update({ where: { id: runId }, data: { balanced: false, totals: [] } });
     expect((await api('GET', `/api/v1/cycles/${cycleId}/report`, users.admin.headers)).json()).toEqual(before);
     expect((await signOff(users.finance)).json()).toMatchObject({ error: 'already_signed', message: expect.any(String) as string });
-    await expect(
-      resolveBreak(web.db, { breakId: mismatch!.id, resolution: 'WRITE_OFF', reason: 'again', actor: users.finance.id }),
-    ).rejects.toMatchObject({ code: 'cycle_closed' });
+    await expect(resolveAsTwo(web.db, { breakId: mismatch!.id, resolution: 'WRITE_OFF', reason: 'again', ...two })).rejects.toMatchObject({
+      code: 'cycle_closed',
+    });
     // The database itself refuses to change or remove a sign-off.
     await expect(web.db.$executeRaw`UPDATE cycle_sign_off SET report_sha256 = 'forged' WHERE cycle_id = ${cycleId}::uuid`).rejects.toThrow(
       /cannot be changed/,
@@ -511,8 +531,13 @@ describe('sign-off', () => {
     await enrollBeneficiaries(web.db, program.id, 1);
     const none = await approvedCycle(web.db, program.id);
     expect((await api('POST', `/api/v1/cycles/${none.id}/sign-off`, users.finance.headers)).json()).toMatchObject({
-      error: 'no_reconciliation',
+      error: 'cycle_not_finished',
       message: expect.any(String) as string,
+    });
+    const notRun = await reconciledCycle({ breaks: false });
+    await web.db.reconciliationRun.updateMany({ where: { cycleId: notRun.cycleId }, data: { status: 'RUNNING' } });
+    expect((await api('POST', `/api/v1/cycles/${notRun.cycleId}/sign-off`, users.finance.headers)).json()).toMatchObject({
+      error: 'reconciliation_running',
     });
     const unbalanced = await reconciledCycle({ balanced: false, breaks: false });
     expect((await api('POST', `/api/v1/cycles/${unbalanced.cycleId}/sign-off`, users.finance.headers)).json()).toMatchObject({
@@ -520,9 +545,14 @@ describe('sign-off', () => {
       message: expect.any(String) as string,
     });
     const clean = await reconciledCycle({ breaks: false });
-    const results = await Promise.allSettled([1, 2].map(() => signOffCycle(web.db, { cycleId: clean.cycleId, actor: users.finance.id })));
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'already_signed' } });
+    // Two proposals at once (two tabs): one waits for its second person, the other is refused.
+    const proposals = await Promise.all([1, 2].map(() => api('POST', `/api/v1/cycles/${clean.cycleId}/sign-off`, users.finance.headers)));
+    expect(proposals.map((r) => r.statusCode).sort()).toEqual([202, 409]);
+    const decision = proposals.find((r) => r.statusCode === 202)!.json<{ decision: { id: string } }>().decision.id;
+    // Two approvals at once: one signs, the other finds the decision taken.
+    const approvals = await Promise.all([1, 2].map(() => api('POST', `/api/v1/decisions/${decision}/approve`, users.finance2.headers)));
+    expect(approvals.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(await web.db.cycleSignOff.count({ where: { cycleId: clean.cycleId } })).toBe(1);
     expect((await api('GET', '/api/v1/cycles/00000000-0000-4000-8000-000000000000/report', users.finance.headers)).statusCode).toBe(404);
     expect((await web.app.inject({ method: 'GET', url: `/api/v1/cycles/${clean.cycleId}/report` })).statusCode).toBe(401);
     expect((await api('GET', `/api/v1/cycles/${clean.cycleId}/report`, users.approver.headers)).statusCode).toBe(403);
@@ -530,22 +560,24 @@ describe('sign-off', () => {
 });
 
 describe('report pages', () => {
-  it('finance resolves through the form (a write-off without a reason is sent back), then signs off; the page then shows who and the hash, no forms', async () => {
+  it('finance proposes through the forms (a write-off without a reason is sent back), a second finance user approves; the page then shows who and the hash, no forms', async () => {
     const { cycleId } = await reconciledCycle();
     watched.push(cycleId);
     const finance = await signedIn('FINANCE');
-    const get = (url: string) => web.app.inject({ method: 'GET', url, headers: { cookie: finance.cookie } });
-    const post = (url: string, fields: Record<string, string>) =>
+    const second = await signedIn('FINANCE');
+    const get = (url: string, who = finance) => web.app.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
+    const post = (url: string, fields: Record<string, string>, who = finance) =>
       web.app.inject({
         method: 'POST',
         url,
         payload: new URLSearchParams(fields).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: finance.cookie },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: who.cookie },
       });
+    const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
     const report = await get(`/admin/cycles/${cycleId}/report`);
     expect(report.body).toMatch(/<svg[^>]+role="img"[^>]+aria-label="Amounts in BRL by outcome, per rail\./);
     expect(report.body).toContain('3 breaks are still open');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(report.body)![1]!;
+    const csrf = csrfOf(report.body);
     const [mismatch] = await openBreaks(cycleId);
     expect((await post(`/admin/breaks/${mismatch!.id}/resolution`, { resolution: 'WRITE_OFF', reason: 'x' })).statusCode).toBe(403); // no CSRF token
     const again = await post(`/admin/breaks/${mismatch!.id}/resolution`, {
@@ -568,17 +600,48 @@ describe('report pages', () => {
       });
       expect([res.statusCode, res.headers.location]).toEqual([
         303,
-        `/admin/cycles/${cycleId}/report/breaks?class=${b.breakClass}&done=resolved`,
+        `/admin/cycles/${cycleId}/report/breaks?class=${b.breakClass}&done=proposed`,
       ]);
     }
-    expect(await web.db.auditEvent.count({ where: { action: 'break.resolved', actor: finance.id } })).toBe(3);
+    const decisions = await web.db.moneyDecision.findMany({ where: { cycleId, kind: 'BREAK_RESOLUTION', status: 'PROPOSED' } });
+    expect(decisions).toHaveLength(3);
+    // The proposer's page offers only to withdraw; approving anyway is refused with a sentence, and nothing moves.
+    const own = await get(`/admin/cycles/${cycleId}/report/breaks`);
+    expect(own.body).toContain('you proposed it, so you cannot');
+    expect(own.body).not.toContain(`action="/admin/decisions/${decisions[0]!.id}/approve"`);
+    const self = await post(`/admin/decisions/${decisions[0]!.id}/approve`, {
+      _csrf: csrf,
+      back: `/admin/cycles/${cycleId}/report/breaks`,
+    });
+    expect([self.statusCode, self.body.includes('another person must check and approve it')]).toEqual([403, true]);
+    expect(await web.db.reconciliationBreak.count({ where: { cycleId, status: 'RESOLVED' } })).toBe(0);
+    // The second finance user approves each from the page.
+    const theirs = await get(`/admin/cycles/${cycleId}/report/breaks`, second);
+    const secondCsrf = csrfOf(theirs.body);
+    for (const d of decisions) {
+      expect(theirs.body).toContain(`action="/admin/decisions/${d.id}/approve"`);
+      const res = await post(
+        `/admin/decisions/${d.id}/approve`,
+        { _csrf: secondCsrf, back: `/admin/cycles/${cycleId}/report/breaks` },
+        second,
+      );
+      expect([res.statusCode, res.headers.location]).toEqual([303, `/admin/cycles/${cycleId}/report/breaks?done=approved`]);
+    }
+    expect(await web.db.auditEvent.count({ where: { action: 'break.resolved', actor: second.id } })).toBe(3);
     expect((await post(`/admin/cycles/${cycleId}/sign-off`, { _csrf: csrf })).statusCode).toBe(400); // the box not ticked
-    const signed = await post(`/admin/cycles/${cycleId}/sign-off`, { _csrf: csrf, confirm: 'yes' });
-    expect([signed.statusCode, signed.headers.location]).toEqual([303, `/admin/cycles/${cycleId}/report?done=signed`]);
-    const after = await get(`/admin/cycles/${cycleId}/report?done=signed`);
+    const proposed = await post(`/admin/cycles/${cycleId}/sign-off`, { _csrf: csrf, confirm: 'yes' });
+    expect([proposed.statusCode, proposed.headers.location]).toEqual([303, `/admin/cycles/${cycleId}/report?done=sign-off-proposed`]);
+    const signOff = await web.db.moneyDecision.findFirstOrThrow({ where: { cycleId, kind: 'SIGN_OFF', status: 'PROPOSED' } });
+    const signed = await post(
+      `/admin/decisions/${signOff.id}/approve`,
+      { _csrf: secondCsrf, back: `/admin/cycles/${cycleId}/report` },
+      second,
+    );
+    expect([signed.statusCode, signed.headers.location]).toEqual([303, `/admin/cycles/${cycleId}/report?done=approved`]);
+    const after = await get(`/admin/cycles/${cycleId}/report?done=approved`);
     const { reportSha256: sha } = await web.db.cycleSignOff.findUniqueOrThrow({ where: { cycleId } });
-    expect(after.body).toContain(`Signed off by <strong>${finance.username}</strong>`);
+    expect(after.body).toContain(`Signed off by <strong>${finance.username}</strong>, approved by <strong>${second.username}</strong>`);
     expect(after.body).toContain(sha);
-    expect(after.body).not.toMatch(/<form method="post" action="\/admin\/(breaks|cycles)\//);
+    expect(after.body).not.toMatch(/<form method="post" action="\/admin\/(breaks|cycles|decisions)\//);
   });
 });

@@ -73,11 +73,17 @@ export async function startTestWeb(
   };
 }
 
-/** Users of each role, with their bearer headers. */
+/** Users of each role, with their bearer headers; two of finance, since money decisions take two people. */
 export async function signInUsers(db: Db) {
   const make = async (role: 'ADMIN' | 'APPROVER' | 'REVIEWER' | 'FINANCE') => {
     const user = await createUser(db, uid(role.toLowerCase()), role);
     return { id: user.id, headers: { authorization: `Bearer ${user.token}` } };
   };
-  return { admin: await make('ADMIN'), admin2: await make('ADMIN'), approver: await make('APPROVER'), finance: await make('FINANCE') };
+  return {
+    admin: await make('ADMIN'),
+    admin2: await make('ADMIN'),
+    approver: await make('APPROVER'),
+    finance: await make('FINANCE'),
+    finance2: await make('FINANCE'),
+  };
 }

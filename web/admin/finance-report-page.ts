@@ -5,7 +5,9 @@
 // masked (web/finance-report.ts says why); forms show only to finance and only while nothing is signed.
 import Decimal from 'decimal.js';
 import type { BreakStatus, Role } from '../../generated/prisma/client';
-import { RESOLUTIONS_BY_CLASS, isBreakClass, type BreakClass, type BreakResolution } from '../../domain/reconciliation-classes';
+import type { BreakClass, BreakResolution } from '../../domain/reconciliation-classes';
+import type { PendingDecision } from '../services/decisions';
+import { decisionBox } from './decision-forms';
 import { BREAK_STATUSES, type BreakItem, type FinanceReport, type RailTotals } from '../services/finance-report';
 import { attr, html, type Html } from '../http/html';
 import { outcomeChart } from './finance-report-chart';
@@ -90,9 +92,10 @@ ${
 }`;
 }
 
-function signOffSection(r: FinanceReport, viewer: Role, csrfToken: string, error?: string): Html {
+function signOffSection(p: ReportPage): Html {
+  const { report: r, viewer, csrfToken, signOffError: error } = p;
   if (r.signOff) {
-    return html`<h2>Sign-off</h2><p id="signed-off">Signed off by <strong>${r.signOff.username}</strong> at ${at(r.signOff.signedAt)}. This report is the one signed, and can no longer change.</p>
+    return html`<h2>Sign-off</h2><p id="signed-off">Signed off by <strong>${r.signOff.username}</strong>${r.signOff.approvedBy ? html`, approved by <strong>${r.signOff.approvedBy}</strong>,` : ''} at ${at(r.signOff.signedAt)}. This report is the one signed, and can no longer change.</p>
 <p>SHA-256 of the signed report (canonical JSON): <code id="report-sha256">${r.signOff.sha256}</code></p>`;
   }
   const why = !r.run
@@ -103,20 +106,33 @@ function signOffSection(r: FinanceReport, viewer: Role, csrfToken: string, error
         ? 'The latest reconciliation is not balanced, so the cycle cannot be signed off. Reconcile it again once the difference is explained.'
         : null;
   if (why) return html`<h2>Sign-off</h2><p>${why}</p>`;
-  if (viewer !== 'FINANCE') return html`<h2>Sign-off</h2><p>Ready to be signed off by a person with the finance role.</p>`;
+  if (p.signOffDecision) {
+    return html`<h2 id="sign-off">Sign-off</h2>${decisionBox({
+      decision: p.signOffDecision,
+      what: 'sign off this cycle, as the report below shows it',
+      viewer: { id: p.viewerId, mayDecide: viewer === 'FINANCE' },
+      csrfToken,
+      back: `/admin/cycles/${r.cycle.id}/report`,
+    })}`;
+  }
+  if (viewer !== 'FINANCE')
+    return html`<h2>Sign-off</h2><p>Ready to be signed off by two people with the finance role: one proposes, the other approves.</p>`;
   return html`<h2 id="sign-off">Sign-off</h2>${error ? html`<div class="summary" role="alert"><p><a href="#confirm-sign-off">${error}</a></p></div>` : ''}
-<p>Signing off closes this cycle's reconciliation: the report and every break's resolution are stored as they are now, with their SHA-256, and cannot change afterwards.</p>
+<p>Signing off closes this cycle's reconciliation: the report and every break's resolution are stored as they are now, with their SHA-256, and cannot change afterwards. You propose it; a second finance user approves it.</p>
 <form method="post" action="/admin/cycles/${r.cycle.id}/sign-off">${hiddenCsrf(csrfToken)}
 <div class="check"><input type="checkbox" id="confirm-sign-off" name="confirm" value="yes" required${attr(!!error, 'aria-invalid', 'true')}><label for="confirm-sign-off">I have checked the totals and every break's resolution</label></div>
-<button type="submit">Sign off the cycle</button></form>`;
+<button type="submit">Propose signing off the cycle</button></form>`;
 }
 
 export interface ReportPage {
   report: FinanceReport;
   viewer: Role;
+  viewerId: string;
   csrfToken: string;
   notice?: string;
   signOffError?: string;
+  /** A proposed sign-off waiting for a second finance user. */
+  signOffDecision?: PendingDecision;
 }
 
 export function financeReportPage(p: ReportPage): Html {
@@ -141,7 +157,7 @@ ${breaksSection(r)}
 <h2>Downloads</h2><ul><li><a id="report-csv" href="${base(r)}.csv" download>Report summary (CSV)</a></li><li><a id="breaks-csv" href="${base(r)}/breaks.csv" download>Every break (CSV, payment keys only)</a></li></ul>`
     : ''
 }
-${signOffSection(r, p.viewer, p.csrfToken, p.signOffError)}
+${signOffSection(p)}
 <p><a href="/admin/cycles/${r.cycle.id}">Back to the cycle</a></p>`;
 }
 
@@ -155,7 +171,12 @@ export interface ResolveFormError {
 export interface BreaksPage {
   report: FinanceReport;
   viewer: Role;
+  viewerId: string;
   csrfToken: string;
+  /** Proposals waiting for a second finance user, by break. */
+  pending: Map<string, PendingDecision>;
+  /** The resolutions open to each open break without a proposal, on its evidence as it is now. */
+  open: Map<string, BreakResolution[]>;
   notice?: string;
   formError?: ResolveFormError;
   query: { class?: BreakClass; status?: BreakStatus; page: number };
@@ -163,8 +184,22 @@ export interface BreaksPage {
 }
 
 function resolveForm(p: BreaksPage, b: BreakItem): Html {
+  const pending = p.pending.get(b.id);
+  if (pending) {
+    const { resolution, reason } = pending.details as { resolution: BreakResolution; reason?: string };
+    return decisionBox({
+      decision: pending,
+      what: html`${RESOLUTION_TEXT[resolution]}${reason ? html` ("${reason}")` : ''}`,
+      viewer: { id: p.viewerId, mayDecide: p.viewer === 'FINANCE' },
+      csrfToken: p.csrfToken,
+      back: breaksHref(p.report.cycle.id, p.query),
+    });
+  }
   const e = p.formError?.breakId === b.id ? p.formError : undefined;
-  const choices = isBreakClass(b.breakClass) ? RESOLUTIONS_BY_CLASS[b.breakClass] : [];
+  const choices = p.open.get(b.id) ?? [];
+  if (!choices.length) {
+    return html`<p>No resolution is open to this break yet: the evidence does not support one (a re-issue needs the rail's word that it failed, no payment on any statement, its batch closed and the settlement deadline past). A later reconciliation may change that.</p>`;
+  }
   const hidden = (['class', 'status'] as const).map((k) =>
     p.query[k] ? html`<input type="hidden" name="${k}" value="${p.query[k]}">` : '',
   );
@@ -176,7 +211,7 @@ function resolveForm(p: BreaksPage, b: BreakItem): Html {
 <option value="">Choose</option>${choices.map((c) => html`<option value="${c}"${attr(e?.resolution === c, 'selected')}>${RESOLUTION_TEXT[c]}</option>`)}</select></div>
 <div class="f"><label for="reason-${b.id}">Reason</label><span class="hint" id="reason-${b.id}-hint">What you checked (required for a write-off). Not the beneficiary's name or account.</span>${msg('reason')}
 <input id="reason-${b.id}" name="reason" type="text" maxlength="500" value="${e?.reason ?? ''}" aria-describedby="reason-${b.id}-hint${e?.field === 'reason' ? ` reason-${b.id}-error` : ''}"${attr(e?.field === 'reason', 'aria-invalid', 'true')}></div>
-<button type="submit">Resolve<span class="vh"> break ${b.paymentKey}</span></button></form>`;
+<button type="submit">Propose<span class="vh"> a resolution of break ${b.paymentKey}</span></button></form>`;
 }
 
 export function breaksPage(p: BreaksPage): Html {

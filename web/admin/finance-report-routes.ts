@@ -5,23 +5,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BREAK_RESOLUTIONS, type BreakResolution } from '../../domain/reconciliation-classes';
 import { audit } from '../../lib/audit';
-import { resolveBreak } from '../services/break-resolutions';
-import { requestReconciliation } from '../services/reconciliation-requests';
+import { openResolutions, proposeResolution } from '../services/break-resolutions';
+import { pendingBySubject } from '../services/decisions';
 import type { WebContext } from '../http/context';
 import { notFound, Refusal } from '../services/refusal';
 import { breaksCsv, csvName, summaryCsv } from '../services/finance-report-csv';
 import { sendCsv } from '../http/csv';
 import { breakItems, financeReport, parseBreakQuery, type FinanceReport } from '../services/finance-report';
 import { field } from '../http/form';
-import { signOffCycle } from '../services/sign-off';
+import { proposeSignOff } from '../services/sign-off';
 import { breaksHref, breaksPage, financeReportPage, type BreaksPage, type ResolveFormError } from './finance-report-page';
 import { messagePage, refusalPage, sendAdminPage } from './http';
 import { requireAdminSession, type AdminSession } from './session';
 
 const PAGE_SIZE = 50;
 const NOTICES: Record<string, string> = {
-  resolved: 'Break resolved and recorded.',
-  signed: 'Cycle signed off. The report below is the one signed.',
+  proposed: 'Resolution proposed. It takes effect when a second finance user approves it.',
+  'sign-off-proposed': 'Sign-off proposed. The cycle is signed off when a second finance user approves it.',
+  approved: 'Approved: it has taken effect and is recorded.',
+  declined: 'Declined: nothing of it took effect.',
 };
 
 export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext): void {
@@ -68,12 +70,15 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
   ) => {
     const report = await financeReport(db, id);
     const s = session(request);
+    const pending = await pendingBySubject(ctx, report.cycle.id);
     const body = financeReportPage({
       report,
       viewer: s.user.role,
+      viewerId: s.user.id,
       csrfToken: s.csrfToken,
       notice: extra.notice,
       signOffError: extra.signOffError,
+      signOffDecision: pending.get(report.cycle.id),
     });
     return sendAdminPage(reply, {
       status: extra.status,
@@ -99,7 +104,23 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
       revealPersonalData: false,
     });
     const s = session(request);
-    const body = breaksPage({ report, viewer: s.user.role, csrfToken: s.csrfToken, query, list, ...extra });
+    const pending = await pendingBySubject(ctx, report.cycle.id);
+    // What each open break may still be resolved with, on its payment's evidence as it is now.
+    const open = await openResolutions(
+      db,
+      list.items.filter((b) => b.status === 'OPEN' && !pending.has(b.id)),
+    );
+    const body = breaksPage({
+      report,
+      viewer: s.user.role,
+      viewerId: s.user.id,
+      csrfToken: s.csrfToken,
+      query,
+      list,
+      pending,
+      open,
+      ...extra,
+    });
     return sendAdminPage(reply, {
       status: extra.status,
       title: `${extra.formError ? 'Error: ' : ''}Breaks: cycle ${report.cycle.number} of ${report.cycle.programCode}`,
@@ -178,22 +199,21 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
     try {
       if (!(BREAK_RESOLUTIONS as readonly string[]).includes(values.resolution))
         return await again('resolution', 'Choose what to do about this break', 400);
-      const resolved = await resolveBreak(db, {
+      // A proposal, as in the JSON API: it takes effect when a second finance user approves it.
+      await proposeResolution(db, {
         breakId: id,
         resolution: values.resolution as BreakResolution,
         reason: values.reason,
         actor: session(request).user.id,
       });
-      // As the JSON API does: the next run sees the payment's new status (the resolution is already recorded).
-      await requestReconciliation(ctx, resolved.cycleId, 'resolution');
       const next = breaksHref(row.cycleId, query);
-      return reply.redirect(`${next}${next.includes('?') ? '&' : '?'}done=resolved`, 303);
+      return reply.redirect(`${next}${next.includes('?') ? '&' : '?'}done=proposed`, 303);
     } catch (err) {
       if (err instanceof Refusal && err.code === 'reason_required') return again('reason', 'Enter the reason for this resolution', 400);
       if (err instanceof Refusal && err.code === 'invalid_request' && err.fields?.reason)
         return again('reason', 'Keep the reason to 500 characters', 400);
       if (err instanceof Refusal && err.code === 'resolution_not_allowed')
-        return again('resolution', 'Choose one of the resolutions offered for this class of break', 422);
+        return again('resolution', `Choose one of the resolutions offered: ${err.fields.resolution ?? ''}`, 422);
       return refused(reply, request, err, back);
     }
   });
@@ -207,10 +227,9 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
           signOffError: 'Tick the box to confirm that you have checked the report',
           status: 400,
         });
-      const signed = await signOffCycle(db, { cycleId: id, actor: session(request).user.id });
-      // Wakes the cycle's reconciliation watch, which sees the sign-off and ends.
-      await requestReconciliation(ctx, signed.cycleId, 'sign-off');
-      return reply.redirect(`/admin/cycles/${signed.cycleId}/report?done=signed`, 303);
+      // A proposal, as in the JSON API: the cycle is signed off when a second finance user approves it.
+      await proposeSignOff(ctx, { cycleId: id, actor: session(request).user.id });
+      return reply.redirect(`/admin/cycles/${id}/report?done=sign-off-proposed`, 303);
     } catch (err) {
       return refused(reply, request, err, `/admin/cycles/${id}/report`);
     }

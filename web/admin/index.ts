@@ -8,6 +8,7 @@ import { field } from '../http/form';
 import { adminScope, messagePage, sendAdminPage } from './http';
 import { hiddenCsrf, sectionsFor } from './layout';
 import { adminCycleRoutes } from './cycle-routes';
+import { adminDecisionRoutes } from './decision-routes';
 import { adminFinanceReportRoutes } from './finance-report-routes';
 import { adminProgramRoutes } from './program-routes';
 import { adminReviewRoutes } from './review-routes';
@@ -122,6 +123,7 @@ ${
     adminReviewRoutes(scope, ctx);
     adminCycleRoutes(scope, ctx);
     adminFinanceReportRoutes(scope, ctx);
+    adminDecisionRoutes(scope, ctx);
     adminProgramRoutes(scope, ctx);
 
     // Anything else under /admin: an HTML 404 in the admin layout rather than the API's JSON.

@@ -9,8 +9,7 @@ import { invalid } from '../services/refusal';
 import { breaksCsv, csvName, summaryCsv } from '../services/finance-report-csv';
 import { sendCsv } from '../http/csv';
 import { BreakCsvQuery, BreakQuery, breakItems, financeReport, parseBreakQuery } from '../services/finance-report';
-import { requestReconciliation } from '../services/reconciliation-requests';
-import { signOffCycle } from '../services/sign-off';
+import { proposeSignOff } from '../services/sign-off';
 
 export const BREAKS_PAGE_SIZE = 50;
 type Params = { Params: { id: string }; Querystring: Record<string, unknown> };
@@ -60,10 +59,9 @@ export function financeReportRoutes(app: FastifyInstance, ctx: WebContext): void
     return sendCsv(reply, csvName(report, 'breaks'), stream);
   });
 
+  // A proposal: the cycle is signed off when a second finance user approves it (POST /api/v1/decisions/:id/approve).
   app.post<Params>('/api/v1/cycles/:id/sign-off', { preHandler: requireRole(db, 'FINANCE') }, async (request, reply) => {
-    const signed = await signOffCycle(db, { cycleId: request.params.id, actor: signedIn(request).id });
-    // Wakes the cycle's reconciliation watch, which sees the sign-off and ends.
-    await requestReconciliation(ctx, signed.cycleId, 'sign-off');
-    return reply.code(201).send(signed);
+    const decision = await proposeSignOff(ctx, { cycleId: request.params.id, actor: signedIn(request).id });
+    return reply.code(202).send({ decision });
   });
 }

@@ -118,7 +118,14 @@ const FinanceReportBody = z
       z.object({ provider: z.string(), currency: z.string(), breakClass: z.string(), count: z.number().int(), amount: z.string() }),
     ),
     breakStatus: z.object({ OPEN: z.number().int(), RESOLVED: z.number().int(), CLEARED: z.number().int() }),
-    signOff: z.object({ username: z.string(), signedAt: z.iso.datetime(), sha256: z.string() }).nullable(),
+    signOff: z
+      .object({
+        username: z.string().meta({ description: 'Who proposed the sign-off' }),
+        approvedBy: z.string().nullable().meta({ description: 'The second finance user who approved it (null: signed before four eyes)' }),
+        signedAt: z.iso.datetime(),
+        sha256: z.string(),
+      })
+      .nullable(),
   })
   .meta({
     description: 'The latest completed reconciliation run of a cycle and its breaks; once signed off, the report exactly as signed.',
@@ -147,7 +154,8 @@ const BreakPage = z.object({ total: z.number().int(), page: z.number().int(), pa
 const SignOff = z.object({
   cycleId: z.uuid(),
   runId: z.uuid(),
-  signedBy: z.string(),
+  signedBy: z.string().meta({ description: 'Who proposed the sign-off' }),
+  approvedBy: z.string().meta({ description: 'The second finance user who approved it' }),
   signedAt: z.iso.datetime(),
   reportSha256: z.string().meta({ description: 'SHA-256 (hex) of the signed report as canonical JSON: keys sorted, no spaces' }),
 });
@@ -165,6 +173,7 @@ const DecisionBody = z.object({
   declineReason: z.string().nullable(),
 });
 const DecisionList = z.object({ decisions: z.array(DecisionBody) });
+const DecisionProposed = z.object({ decision: DecisionBody });
 const DecisionApproved = z.object({
   approved: z.literal(true),
   result: z.unknown().meta({ description: 'What the decision did, by kind; for ACCOUNT_CHANGES { cycleId, accountsChanged }' }),
@@ -203,6 +212,7 @@ export const OPENAPI_SCHEMAS = {
   SettlementReportFile,
   StatementUploaded,
   DecisionList,
+  DecisionProposed,
   DeclineInput,
   DecisionApproved,
   DecisionDeclined,
@@ -427,12 +437,13 @@ const PATHS: Record<string, Record<string, Operation>> = {
   },
   '/api/v1/cycles/{id}/sign-off': {
     post: {
-      summary: "Sign off a cycle: freezes its report and every break's resolution, with the report's SHA-256",
+      summary:
+        "Propose signing off a cycle; when a second finance user approves the proposal (POST /api/v1/decisions/{id}/approve, answering the SignOff), its report and every break's resolution are frozen with the report's SHA-256",
       roles: ['FINANCE'],
       errors: [404, 409],
       description:
-        'Refused with 409 when there is no completed reconciliation (no_reconciliation), a break is open (breaks_open, with fields.openBreaks), the latest run is not balanced (not_balanced) or the cycle is already signed (already_signed).',
-      ok: { status: 201, description: 'Signed', schema: 'SignOff' },
+        'Refused with 409 unless the cycle finished (cycle_not_finished: completed or cancelled, every batch closed), no reconciliation is running (reconciliation_running), nothing arrived since the latest run (reconciliation_stale: a new run is started), there is a completed reconciliation (no_reconciliation), no break is open (breaks_open, with fields.openBreaks), the latest run is balanced (not_balanced), nothing else is proposed (decision_pending) and the cycle is not already signed (already_signed). The same is checked again at approval; the proposer cannot approve it (403 proposer_cannot_approve).',
+      ok: { status: 202, description: 'Proposed: waiting for a second finance user', schema: 'DecisionProposed' },
     },
   },
   '/api/v1/cycles/{id}/reconciliations': {
@@ -440,18 +451,20 @@ const PATHS: Record<string, Record<string, Operation>> = {
       summary: 'Reconcile a cycle again now (its watch workflow runs it; started if it was not running)',
       roles: ['FINANCE'],
       ok: { status: 202, description: "Requested from the cycle's reconciliation watch", schema: 'ReconciliationStarted' },
-      errors: [404],
+      errors: [404, 409],
+      description: 'Refused with 409 cycle_not_finished for a cycle that has not finished paying (never launched, still running).',
     },
   },
   '/api/v1/breaks/{id}/resolution': {
     post: {
-      summary: "Resolve a reconciliation break: the payment's status and the ledger move with it, audited",
+      summary:
+        "Propose a reconciliation break's resolution; when a second finance user approves it (POST /api/v1/decisions/{id}/approve, answering the ResolvedBreak), the payment's status and the ledger move with it, audited",
       roles: ['FINANCE'],
       body: 'BreakResolutionInput',
       errors: [400, 404, 409, 422],
       description:
-        'The resolutions a class allows are in domain/reconciliation-classes.ts (422 resolution_not_allowed otherwise); WRITE_OFF needs a reason (400 reason_required); a break already resolved or a signed-off cycle is 409.',
-      ok: { status: 200, description: 'Resolved', schema: 'ResolvedBreak' },
+        "Which resolutions are open depends on the payment's evidence (domain/payment-transitions.ts): REISSUE only on the rail's own word that it failed (or a return on the statement), with no payment line on any statement, its batch closed and the settlement deadline past; CONFIRM only on the rail's word or a statement line that it paid (422 resolution_not_allowed, saying what is missing). WRITE_OFF needs a reason (400 reason_required). A break already resolved, one with a proposal waiting (decision_pending) or a signed-off cycle is 409. The evidence is checked again at approval.",
+      ok: { status: 202, description: 'Proposed: waiting for a second finance user', schema: 'DecisionProposed' },
     },
   },
   '/api/v1/statements': {

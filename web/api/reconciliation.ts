@@ -1,14 +1,14 @@
-// Reconciliation's JSON API for finance: ask for a run, upload a statement file, resolve a break.
+// Reconciliation's JSON API for finance: ask for a run, upload a statement file, propose a break's resolution.
 // Reports, CSV exports and sign-off are in web/routes/finance-reports.ts.
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../lib/audit';
 import { BreakResolutionInput, StatementUploadQuery } from '../../schema/reconciliation';
 import { requireRole, signedIn } from '../http/auth';
-import { resolveBreak } from '../services/break-resolutions';
+import { proposeResolution } from '../services/break-resolutions';
 import type { WebContext } from '../http/context';
 import { findCycle } from '../services/cycles';
 import { validInput } from '../services/refusal';
-import { requestReconciliation } from '../services/reconciliation-requests';
+import { reconcileFinished, requestReconciliationOf } from '../services/reconciliation-requests';
 import { uploadStatement } from '../services/statement-upload';
 
 /** A day of a million payments is about 1 GB of camt.053; files by hand are far smaller. Page larger days. */
@@ -21,7 +21,7 @@ export function reconciliationRoutes(app: FastifyInstance, ctx: WebContext): voi
   app.post<{ Params: { id: string } }>('/api/v1/cycles/:id/reconciliations', finance, async (request, reply) => {
     const user = signedIn(request);
     const cycle = await findCycle(ctx, request.params.id);
-    const workflowId = await requestReconciliation(ctx, cycle.id, 'on-demand');
+    const workflowId = await requestReconciliationOf(ctx, cycle);
     await audit(db, {
       actor: user.id,
       action: 'reconciliation.requested',
@@ -32,12 +32,11 @@ export function reconciliationRoutes(app: FastifyInstance, ctx: WebContext): voi
     return reply.code(202).send({ workflowId });
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/breaks/:id/resolution', finance, async (request) => {
+  // A proposal: it takes effect when a second finance user approves it (POST /api/v1/decisions/:id/approve).
+  app.post<{ Params: { id: string } }>('/api/v1/breaks/:id/resolution', finance, async (request, reply) => {
     const input = validInput(BreakResolutionInput, request.body);
-    const resolved = await resolveBreak(db, { breakId: request.params.id, ...input, actor: signedIn(request).id });
-    // The next run sees the payment's new status; the resolution itself is already recorded.
-    await requestReconciliation(ctx, resolved.cycleId, 'resolution');
-    return resolved;
+    const decision = await proposeResolution(db, { breakId: request.params.id, ...input, actor: signedIn(request).id });
+    return reply.code(202).send({ decision });
   });
 
   // Own scope: the XML parser applies to the upload only.
@@ -59,7 +58,7 @@ export function reconciliationRoutes(app: FastifyInstance, ctx: WebContext): voi
           entityId: query.provider,
           details: { lines: result.lines, imported: result.imported, cycleIds: result.cycleIds },
         });
-        for (const cycleId of result.cycleIds) await requestReconciliation(ctx, cycleId, 'upload');
+        await reconcileFinished(ctx, result.cycleIds, 'upload');
         return reply.code(202).send(result);
       },
     );

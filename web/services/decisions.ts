@@ -3,10 +3,12 @@
 // since the world may have changed since the proposal; what must happen after commit (waking a workflow)
 // is returned as `after`.
 import type { DecisionKind, MoneyDecision, Role } from '../../generated/prisma/client';
-import type { Prisma } from '../../lib/db';
+import { Prisma } from '../../lib/db';
 import { accountChangesEffect } from './account-changes';
 import type { ServiceContext } from './context';
+import { breakResolutionEffect } from './break-resolutions';
 import { approve, decline } from './four-eyes';
+import { signOffEffect, startingRunWhenStale } from './sign-off';
 import { notFound, Refusal } from './refusal';
 
 type Tx = Prisma.TransactionClient;
@@ -21,6 +23,8 @@ export interface DecisionEffect {
 
 /** What each kind does, from the service that owns its subject. */
 const EFFECTS: Partial<Record<DecisionKind, DecisionEffect>> = {
+  BREAK_RESOLUTION: breakResolutionEffect,
+  SIGN_OFF: signOffEffect,
   ACCOUNT_CHANGES: accountChangesEffect,
 };
 
@@ -35,13 +39,35 @@ async function effectOf(ctx: Ctx, id: string, role: Role): Promise<DecisionEffec
   return effect;
 }
 
+/**
+ * Runs again a transaction that lost a race (two people approving at once, a run touching the same rows):
+ * under repeatable read PostgreSQL refuses it rather than act on what changed, and the new attempt sees
+ * the change (the decision already taken is then refused as such).
+ */
+async function retryingConflicts<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      // P2034 from Prisma's own queries; from raw ones (P2010) the driver adapter's cause, PostgreSQL's 40001.
+      const cause = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause;
+      const conflict = err instanceof Prisma.PrismaClientKnownRequestError && (err.code === 'P2034' || cause?.originalCode === '40001');
+      if (!conflict || attempt >= attempts) throw err;
+    }
+  }
+}
+
 export async function approveDecision(ctx: Ctx, id: string, actor: { id: string; role: Role }): Promise<unknown> {
   const effect = await effectOf(ctx, id, actor.role);
-  const { result, after } = await ctx.db.$transaction(
-    (tx) => approve(tx, id, actor.id, (decision) => effect.apply(tx, decision, actor.id)),
-    {
-      timeout: 5 * 60_000,
-    },
+  // A stale cycle refuses a sign-off's approval; its new run is asked for on the way out.
+  const { result, after } = await startingRunWhenStale(ctx, () =>
+    retryingConflicts(() =>
+      ctx.db.$transaction((tx) => approve(tx, id, actor.id, (decision) => effect.apply(tx, decision, actor.id)), {
+        // A sign-off freezes its report from one consistent picture of the cycle.
+        isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
+        timeout: 5 * 60_000,
+      }),
+    ),
   );
   await after?.(ctx);
   return result;
@@ -55,3 +81,32 @@ export async function declineDecision(ctx: Ctx, id: string, actor: { id: string;
 /** The decisions of a cycle (newest first), to show what waits for a second person. */
 export const cycleDecisions = (ctx: Pick<Ctx, 'db'>, cycleId: string, status?: MoneyDecision['status']) =>
   ctx.db.moneyDecision.findMany({ where: { cycleId, ...(status ? { status } : {}) }, orderBy: { proposedAt: 'desc' }, take: 500 });
+
+export interface PendingDecision {
+  id: string;
+  kind: DecisionKind;
+  details: Record<string, unknown>;
+  proposedBy: string;
+  proposer: string;
+  proposedAt: Date;
+}
+
+/** A cycle's proposals waiting for a second person, by what they decide on (a break, the cycle itself). */
+export async function pendingBySubject(ctx: Pick<Ctx, 'db'>, cycleId: string): Promise<Map<string, PendingDecision>> {
+  const open = await ctx.db.moneyDecision.findMany({ where: { cycleId, status: 'PROPOSED' } });
+  const users = await ctx.db.user.findMany({ where: { id: { in: open.map((d) => d.proposedBy) } }, select: { id: true, username: true } });
+  const name = new Map(users.map((u) => [u.id, u.username]));
+  return new Map(
+    open.map((d) => [
+      d.subjectId,
+      {
+        id: d.id,
+        kind: d.kind,
+        details: d.details as Record<string, unknown>,
+        proposedBy: d.proposedBy,
+        proposer: name.get(d.proposedBy) ?? 'an unknown user',
+        proposedAt: d.proposedAt,
+      },
+    ]),
+  );
+}

@@ -60,7 +60,8 @@ export interface FinanceReport {
   totals: RailTotals[];
   breaksByClass: BreakClassTotals[];
   breakStatus: Record<BreakStatus, number>;
-  signOff: { username: string; signedAt: string; sha256: string } | null;
+  /** Who proposed the sign-off and who approved it (null: signed before sign-offs took two people). */
+  signOff: { username: string; approvedBy: string | null; signedAt: string; sha256: string } | null;
 }
 
 /** Breaks as the sign-off freezes them (and the CSV lists them): no personal data, the payment key identifies. */
@@ -89,7 +90,10 @@ export interface BreakItem extends BreakRecord {
 }
 
 /** What the sign-off stores (and hashes): the report as signed, with the signer, and every break. */
-export type SignedReport = Omit<FinanceReport, 'signOff'> & { signOff: { username: string; signedAt: string }; breaks: BreakRecord[] };
+export type SignedReport = Omit<FinanceReport, 'signOff'> & {
+  signOff: { username: string; approvedBy?: string; signedAt: string };
+  breaks: BreakRecord[];
+};
 
 const amount = (v: { toString(): string }, currency: string) => formatAmount(money(v.toString(), currency));
 const count = (t: { count: number; amount: string }, currency: string): Count => ({ count: t.count, amount: amount(t.amount, currency) });
@@ -106,7 +110,7 @@ export async function financeReport(db: Client, cycleId: string): Promise<Financ
   if (signed) {
     // As signed: its hash covers exactly this, so it is never recomputed. The break list stays in the row.
     const { breaks: _breaks, ...report } = signed.report as unknown as SignedReport;
-    return { ...report, signOff: { ...report.signOff, sha256: signed.reportSha256 } };
+    return { ...report, signOff: { ...report.signOff, approvedBy: report.signOff.approvedBy ?? null, sha256: signed.reportSha256 } };
   }
   return { ...(await liveReport(db, cycle)), signOff: null };
 }

@@ -99,6 +99,23 @@ export const REFUSALS = {
     title: 'Cycle signed off',
     sentence: 'This cycle is signed off: its breaks can no longer be resolved.',
   },
+  cycle_not_finished: {
+    kind: 'conflict',
+    title: 'Cycle not finished',
+    sentence:
+      'This cycle has not finished paying (it must be completed or cancelled, every batch closed), so it cannot be reconciled by request or signed off.',
+  },
+  reconciliation_running: {
+    kind: 'conflict',
+    title: 'Reconciliation under way',
+    sentence: 'A reconciliation of this cycle is running: sign off once it has finished and its report is the one you checked.',
+  },
+  reconciliation_stale: {
+    kind: 'conflict',
+    title: 'Something new arrived',
+    sentence:
+      'A statement line or a rail report arrived after the last reconciliation, so its report is not the whole picture. A new run has been started: check its report, then sign off.',
+  },
   no_reconciliation: {
     kind: 'conflict',
     title: 'Not reconciled',

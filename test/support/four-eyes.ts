@@ -1,0 +1,23 @@
+// Money decisions in tests that are about what a decision does, not about who takes it: proposed by one
+// person and approved by another through the services (test/insider.test.ts holds the who).
+import type { Db } from '../../lib/db';
+import type { BreakResolution } from '../../domain/reconciliation-classes';
+import { breakResolutionEffect, proposeResolution, type ResolvedBreak } from '../../web/services/break-resolutions';
+import { approve } from '../../web/services/four-eyes';
+
+/** Proposes a resolution as `proposer` and approves it as `approver`, without waking a workflow. */
+export async function resolveAsTwo(
+  db: Db,
+  input: { breakId: string; resolution: BreakResolution; reason?: string; proposer: string; approver: string },
+): Promise<ResolvedBreak> {
+  const decision = await proposeResolution(db, {
+    breakId: input.breakId,
+    resolution: input.resolution,
+    reason: input.reason,
+    actor: input.proposer,
+  });
+  const { result } = await db.$transaction((tx) =>
+    approve(tx, decision.id, input.approver, (d) => breakResolutionEffect.apply(tx, d, input.approver)),
+  );
+  return result as ResolvedBreak;
+}
