@@ -42,6 +42,8 @@ async function classifyBatches(tx: Tx, batchIds: string[], deadline: Date): Prom
              coalesce(sum(se.amount) FILTER (WHERE se.kind = 'PAYMENT'), 0) - coalesce(sum(se.amount) FILTER (WHERE se.kind = 'REVERSAL'), 0) AS net,
              bool_or(se.currency <> o.currency) AS other_currency
         FROM recon_ours o JOIN statement_entry se ON se.end_to_end_id = o.payment_key AND se.provider = o.provider
+       -- Evidence only: a hand upload counts once a second finance user confirmed it.
+       WHERE se.evidence_since IS NOT NULL
        GROUP BY se.end_to_end_id)
     SELECT o.payment_key, o.amount, o.currency, o.provider, o.our_status, rr.status AS rail_status,
            coalesce(l.payments, 0) + coalesce(l.reversals, 0) AS statement_lines, l.net AS statement_amount,
@@ -67,6 +69,7 @@ async function classifyNotInstructed(tx: Tx, account: string, from: Date, to: Da
            'NOT_INSTRUCTED' AS class
       FROM statement_entry se
      WHERE se.account = ${account} AND se.booked_at >= ${from} AND (${to}::timestamptz IS NULL OR se.booked_at < ${to}::timestamptz)
+       AND se.evidence_since IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM payment_instruction pi WHERE pi.payment_key = se.end_to_end_id)
      GROUP BY se.provider, se.end_to_end_id`;
 }

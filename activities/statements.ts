@@ -78,16 +78,31 @@ export async function fundingAccounts(db: Db, accounts: string[]): Promise<Fundi
   return map;
 }
 
-/** One statement per page (Prisma's createMany is ten times slower at 5,000 rows); a line already stored is skipped. */
-export async function storeStatementLines(db: Db, lines: StatementLine[], source: 'RAIL' | 'UPLOAD'): Promise<number> {
+/**
+ * Stores statement lines, one statement per page (Prisma's createMany is ten times slower at 5,000 rows).
+ * The rail's own lines are evidence at once; a hand upload's (`upload`) only once a second finance user
+ * confirms it. A line already stored is skipped, except an unconfirmed uploaded one the rail now serves
+ * itself: the rail's line replaces it, and is evidence.
+ */
+export async function storeStatementLines(
+  db: Pick<Db, '$executeRaw'>,
+  lines: StatementLine[],
+  source: 'RAIL' | { upload: string },
+): Promise<number> {
   if (lines.length === 0) return 0;
   const col = <K extends keyof StatementLine>(k: K) => lines.map((l) => l[k]);
+  const fromRail = source === 'RAIL';
+  const uploadId = fromRail ? null : source.upload;
   return db.$executeRaw`
-    INSERT INTO statement_entry (id, provider, entry_ref, account, end_to_end_id, kind, source, amount, currency, booked_at)
-    SELECT gen_random_uuid(), p, r, a, e, k, ${source}, amt, c, b
+    INSERT INTO statement_entry AS se (id, provider, entry_ref, account, end_to_end_id, kind, source, amount, currency, booked_at, upload_id, evidence_since)
+    SELECT gen_random_uuid(), p, r, a, e, k, ${fromRail ? 'RAIL' : 'UPLOAD'}, amt, c, b, ${uploadId}::uuid, ${fromRail ? new Date() : null}::timestamp
       FROM unnest(${col('provider')}::text[], ${col('entryRef')}::text[], ${col('account')}::text[], ${col('endToEndId')}::text[],
                   ${col('kind')}::text[], ${col('amount')}::numeric[], ${col('currency')}::text[], ${col('bookedAt')}::timestamptz[]) AS t(p, r, a, e, k, amt, c, b)
-    ON CONFLICT (provider, entry_ref) DO NOTHING`;
+    ON CONFLICT (provider, entry_ref) DO UPDATE
+       SET account = excluded.account, end_to_end_id = excluded.end_to_end_id, kind = excluded.kind, source = excluded.source,
+           amount = excluded.amount, currency = excluded.currency, booked_at = excluded.booked_at, upload_id = NULL,
+           evidence_since = excluded.evidence_since
+     WHERE se.evidence_since IS NULL AND excluded.evidence_since IS NOT NULL`;
 }
 
 /** Where an import stands, as heartbeat details: a retried attempt resumes there. */

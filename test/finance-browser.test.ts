@@ -1,8 +1,9 @@
 // A finance user works a cycle's report in a real browser (Debian's Chromium, JavaScript off): a small
 // cycle is paid through both rail simulators by the real workflows, the bank then reverses one payment
 // (a real break: REVERSED_AFTER_PAYMENT, found by the cycle's reconciliation watch), and the finance user
-// reads the totals and the chart, downloads the CSV with the session's cookie, resolves the break through
-// its form (which asks for a new run), and signs the cycle off. axe-core audits the pages, forms and all,
+// reads the totals and the chart, downloads the CSV with the session's cookie, proposes the break's
+// resolution through its form, which a second finance user approves in another browser (asking for a new
+// run); then the sign-off, proposed and approved the same way. axe-core audits the pages, forms and all,
 // in a separate JavaScript-enabled context. Needs /usr/bin/chromium: scripts/ensure-chromium.sh installs it.
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -26,6 +27,8 @@ const PASSWORD = 'a long enough test password';
 const VIEWPORT = { width: 1280, height: 900 };
 const db = createDb(loadConfig().DATABASE_URL, 5);
 const finance = { username: uid('finance'), id: '' };
+/** The second finance user: every money decision takes two people. */
+const checker = { username: uid('checker'), id: '' };
 
 let browser: Browser;
 let rails: RailsHarness;
@@ -52,6 +55,7 @@ beforeAll(async () => {
   });
   base = await web.listen({ host: '127.0.0.1', port: 0 });
   finance.id = (await createUser(db, finance.username, 'FINANCE', PASSWORD)).id;
+  checker.id = (await createUser(db, checker.username, 'FINANCE', PASSWORD)).id;
 
   // Six households at 99.99 BRL, half by bank and half by wallet, paid and reconciled by the workflows.
   const program = await createProgram(db, { batchSize: 3, baseAmount: '99.99' });
@@ -73,6 +77,8 @@ beforeAll(async () => {
     () => db.reconciliationBreak.findFirst({ where: { cycleId, paymentKey: reversedKey, breakClass: 'REVERSED_AFTER_PAYMENT' } }),
     60_000,
   );
+  // Two days on: a re-issue needs the settlement deadline past (domain/payment-transitions.ts).
+  await db.paymentBatch.updateMany({ where: { cycleId }, data: { submittedAt: new Date(Date.now() - 48 * 3600_000) } });
 }, 240_000);
 
 afterAll(async () => {
@@ -88,10 +94,10 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-async function signIn(page: Page, path: string): Promise<void> {
+async function signIn(page: Page, path: string, who = finance): Promise<void> {
   await page.goto(`${base}${path}`);
   expect(page.url()).toContain('/admin/sign-in?next=');
-  await page.fill('#username', finance.username);
+  await page.fill('#username', who.username);
   await page.fill('#password', PASSWORD);
   await page.click('button:has-text("Sign in")');
   await page.waitForURL(`${base}${path}`);
@@ -142,7 +148,7 @@ describe("a cycle's finance report, in Chromium with JavaScript off", () => {
   beforeAll(async () => void (context = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORT })));
   afterAll(() => context?.close());
 
-  it('finance reads the totals and the chart, downloads the CSV, resolves the break through its form and signs off', async () => {
+  it('finance reads the totals and the chart, downloads the CSV, proposes a resolution and the sign-off, which a second finance user approves', async () => {
     const page = await context.newPage();
     const reportPath = `/admin/cycles/${cycleId}/report`;
     await signIn(page, reportPath);
@@ -210,36 +216,58 @@ describe("a cycle's finance report, in Chromium with JavaScript off", () => {
     await auditPages([reportPath, new URL(page.url()).pathname + new URL(page.url()).search]);
     await page.selectOption(`#resolution-${b.id}`, 'REISSUE');
     await page.fill(`#reason-${b.id}`, 'Reversed by the bank (AC04): pay again, to a corrected account');
-    await page.click('button:has-text("Resolve")');
-    await page.waitForURL(`${base}${reportPath}/breaks?class=REVERSED_AFTER_PAYMENT&done=resolved`);
-    expect(await text(page, '[role=status]')).toBe('Break resolved and recorded.');
-    expect(await row.innerText()).toContain(`Resolved: REISSUE`);
+    await page.click('button:has-text("Propose")');
+    await page.waitForURL(`${base}${reportPath}/breaks?class=REVERSED_AFTER_PAYMENT&done=proposed`);
+    expect(await text(page, '[role=status]')).toBe('Resolution proposed. It takes effect when a second finance user approves it.');
+    const decision = await db.moneyDecision.findFirstOrThrow({ where: { subjectId: b.id, status: 'PROPOSED' } });
+    expect(await text(page, `#decision-${decision.id}`)).toContain('you proposed it, so you cannot');
+    expect(await db.paymentInstruction.findUniqueOrThrow({ where: { paymentKey: reversedKey } })).toMatchObject({ status: 'PAID' });
+
+    // The second finance user, in a browser of their own, sees the proposal and approves it.
+    const other = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORT });
+    const second = await other.newPage();
+    const breaksPath = `${reportPath}/breaks?class=REVERSED_AFTER_PAYMENT`;
+    await signIn(second, breaksPath, checker);
+    await second.click(`#decision-${decision.id} button:has-text("Approve")`);
+    await second.waitForURL(`${base}${breaksPath}&done=approved`);
+    expect(await text(second, '[role=status]')).toBe('Approved: it has taken effect and is recorded.');
+    expect(await second.locator('#breaks tbody tr', { hasText: reversedKey }).first().innerText()).toContain('Resolved: REISSUE');
     expect(await db.paymentInstruction.findUniqueOrThrow({ where: { paymentKey: reversedKey } })).toMatchObject({ status: 'FAILED' });
-    // The resolution asked for a run; once it has finished, sign off on it.
+    // The resolution asked for a run; once it has finished, the cycle can be signed off on it.
     await waitFor(() => db.reconciliationRun.findFirst({ where: { cycleId, status: 'COMPLETED', trigger: 'resolution' } }), 60_000);
 
     await page.goto(`${base}${reportPath}`);
     await page.check('#confirm-sign-off');
-    await page.click('button:has-text("Sign off the cycle")');
-    await page.waitForURL(`${base}${reportPath}?done=signed`);
+    await page.click('button:has-text("Propose signing off the cycle")');
+    await page.waitForURL(`${base}${reportPath}?done=sign-off-proposed`);
+    expect(await db.cycleSignOff.count({ where: { cycleId } })).toBe(0);
+    await auditPages([reportPath, breaksPath]);
+    await second.goto(`${base}${reportPath}`);
+    const signing = await db.moneyDecision.findFirstOrThrow({ where: { cycleId, kind: 'SIGN_OFF', status: 'PROPOSED' } });
+    await second.click(`#decision-${signing.id} button:has-text("Approve")`);
+    await second.waitForURL(`${base}${reportPath}?done=approved`);
     const signOff = await db.cycleSignOff.findUniqueOrThrow({ where: { cycleId } });
-    expect(await text(page, '#signed-off')).toMatch(
-      new RegExp(`^Signed off by ${finance.username} at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.`),
+    expect(await text(second, '#signed-off')).toMatch(
+      new RegExp(`^Signed off by ${finance.username}, approved by ${checker.username}, at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.`),
     );
-    expect(await text(page, '#report-sha256')).toBe(signOff.reportSha256);
-    expect(await page.locator('main form').count()).toBe(0);
+    expect(await text(second, '#report-sha256')).toBe(signOff.reportSha256);
+    expect(await second.locator('main form').count()).toBe(0);
+    await other.close();
     await auditPages([reportPath]);
-    const actions = await db.auditEvent.findMany({
-      where: { actor: finance.id, action: { not: 'admin.signed_in' } },
-      orderBy: { id: 'asc' },
-      select: { action: true, entityId: true },
-    });
-    expect(actions).toEqual(
-      [
-        ['cycle.report_downloaded', cycleId],
-        ['break.resolved', b.id],
-        ['cycle.signed_off', cycleId],
-      ].map(([action, entityId]) => ({ action, entityId })),
-    );
+    const actions = async (actor: string) =>
+      (
+        await db.auditEvent.findMany({
+          where: { actor, action: { not: 'admin.signed_in' } },
+          orderBy: { id: 'asc' },
+          select: { action: true },
+        })
+      ).map((a) => a.action);
+    expect(await actions(finance.id)).toEqual(['cycle.report_downloaded', 'break.resolution_proposed', 'cycle.sign_off_proposed']);
+    expect(await actions(checker.id)).toEqual([
+      'break.resolution_approved',
+      'break.resolved',
+      'cycle.sign_off_approved',
+      'cycle.signed_off',
+    ]);
   }, 180_000);
 });

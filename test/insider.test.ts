@@ -86,6 +86,7 @@ describe('re-issue only on evidence of non-payment', () => {
         amount: p!.amount,
         currency: 'BRL',
         bookedAt: new Date(),
+        evidenceSince: new Date(), // the rail's own line
       },
     });
     await reconcileNow(web.db, c.cycleId, randomUUID());
@@ -126,6 +127,7 @@ describe('re-issue only on evidence of non-payment', () => {
         amount: p!.amount,
         currency: 'BRL',
         bookedAt: new Date(),
+        evidenceSince: new Date(), // the rail's own line
       },
     });
     await reconcileNow(web.db, c.cycleId, randomUUID());
@@ -181,8 +183,15 @@ describe('one finance user alone', () => {
       payload: xml,
     });
     expect(uploaded.statusCode).toBe(202);
+    // Uploaded by hand, the file is not evidence yet: the uploader cannot confirm it, a second finance user can.
     await reconcileNow(web.db, c.cycleId, randomUUID());
-    const twice = await breakOf(c.cycleId, a!.key);
+    expect((await breakOf(c.cycleId, a!.key)).breakClass).toBe('PENDING_PAST_DEADLINE');
+    const upload = uploaded.json<{ decision: { id: string } }>().decision.id;
+    const selfConfirm = await api('POST', `/api/v1/decisions/${upload}/approve`, users.finance.headers);
+    expect([selfConfirm.statusCode, selfConfirm.json<{ error: string }>().error]).toEqual([403, 'proposer_cannot_approve']);
+    expect((await api('POST', `/api/v1/decisions/${upload}/approve`, finance2.headers)).statusCode).toBe(200);
+    await reconcileNow(web.db, c.cycleId, randomUUID());
+    const twice = await web.db.reconciliationBreak.findFirstOrThrow({ where: { cycleId: c.cycleId, paymentKey: a!.key, status: 'OPEN' } });
     expect(twice.breakClass).toBe('CREDITED_TWICE');
 
     const before = await snapshotOf(c.cycleId, c.programId);

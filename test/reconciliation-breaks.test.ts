@@ -9,8 +9,7 @@ import { createDb } from '../lib/db';
 import { balances } from '../lib/ledger';
 import { BREAK_CLASSES } from '../domain/reconciliation-classes';
 import { proposeResolution } from '../web/services/break-resolutions';
-import { resolveAsTwo } from './support/four-eyes';
-import { uploadStatement } from '../web/services/statement-upload';
+import { resolveAsTwo, uploadAsTwo } from './support/four-eyes';
 import { camt053, craftedCycle, reconcileNow, type CraftedCycle, type PaymentState } from './support/reconciliation-fixture';
 import { uid } from './support/util';
 
@@ -34,7 +33,10 @@ const NAMES = Object.keys(STATES);
 let c: CraftedCycle;
 let firstFile: string;
 const key = (name: string) => c.payments[NAMES.indexOf(name)]!.key;
-const upload = (lines: Parameters<typeof camt053>[1]) => uploadStatement(db, 'bank-sim', 'application/xml', camt053(c.account, lines));
+/** A statement file uploaded by one finance user and confirmed by another (four eyes), so its lines are evidence. */
+const uploadFile = (body: string) =>
+  uploadAsTwo(db, { provider: 'bank-sim', contentType: 'application/xml', body, uploader: randomUUID(), confirmer: randomUUID() });
+const upload = (lines: Parameters<typeof camt053>[1]) => uploadFile(camt053(c.account, lines));
 const breakRows = () =>
   db.reconciliationBreak.findMany({
     where: { cycleId: c.cycleId },
@@ -71,7 +73,7 @@ beforeAll(async () => {
     { ref: ref(), key: key('AMOUNT_MISMATCH'), amount: '600.01' },
     { ref: ref(), key: `NOT-OURS-${randomUUID().slice(0, 8)}`, amount: '123.45' },
   ]);
-  expect(await uploadStatement(db, 'bank-sim', 'application/xml', firstFile)).toMatchObject({
+  expect(await uploadFile(firstFile)).toMatchObject({
     lines: 7,
     imported: 7,
     cycleIds: [c.cycleId],
@@ -109,7 +111,7 @@ describe('a reconciliation run on crafted statements', () => {
   it('changes nothing when run again, nor when the same file is uploaded again', async () => {
     const before = await breakRows();
     const ledger = await balances(db, c.programId);
-    expect(await uploadStatement(db, 'bank-sim', 'application/xml', firstFile)).toMatchObject({ lines: 7, imported: 0 });
+    expect(await uploadFile(firstFile)).toMatchObject({ lines: 7, imported: 0 });
     const first = await reconcileNow(db, c.cycleId, randomUUID());
     const second = await reconcileNow(db, c.cycleId, randomUUID());
     expect({ ...second, runId: '' }).toEqual({ ...first, runId: '' });

@@ -30,15 +30,27 @@ const post = (provider: string, body: string, contentType: string, headers = use
 const linesOf = (account: string) => web.db.statementEntry.count({ where: { account } });
 
 describe('POST /api/v1/statements', () => {
-  it('stores a camt.053 once and asks for the cycle to be reconciled', async () => {
+  it('stores a camt.053 once, as evidence only when a second finance user confirms it', async () => {
     const xml = camt053(
       c.account,
       c.payments.map((p) => ({ ref: uid('NTRY'), key: p.key, amount: p.amount })),
     );
     const first = await post('bank-sim', xml, 'application/xml');
-    expect([first.statusCode, first.json()]).toEqual([202, { lines: 2, imported: 2, cycleIds: [c.cycleId] }]);
-    expect((await post('bank-sim', xml, 'application/xml')).json()).toMatchObject({ lines: 2, imported: 0 });
+    expect([first.statusCode, first.json()]).toMatchObject([
+      202,
+      { lines: 2, imported: 2, cycleIds: [c.cycleId], decision: { kind: 'STATEMENT_UPLOAD', status: 'PROPOSED' } },
+    ]);
+    expect((await post('bank-sim', xml, 'application/xml')).json()).toMatchObject({ lines: 2, imported: 0, decision: null });
     expect(await linesOf(c.account)).toBe(2);
+    const evidence = () => web.db.statementEntry.count({ where: { account: c.account, evidenceSince: { not: null } } });
+    expect(await evidence()).toBe(0);
+    const decision = first.json<{ decision: { id: string } }>().decision.id;
+    const confirmed = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/decisions/${decision}/approve`,
+      headers: users.finance2.headers,
+    });
+    expect([confirmed.statusCode, await evidence()]).toEqual([200, 2]);
     expect(await web.db.auditEvent.count({ where: { actor: users.finance.id, action: 'statement.uploaded' } })).toBe(2);
   });
 

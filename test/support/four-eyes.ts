@@ -4,6 +4,7 @@ import type { Db } from '../../lib/db';
 import type { BreakResolution } from '../../domain/reconciliation-classes';
 import { breakResolutionEffect, proposeResolution, type ResolvedBreak } from '../../web/services/break-resolutions';
 import { approve } from '../../web/services/four-eyes';
+import { statementUploadEffect, uploadStatement, type UploadResult } from '../../web/services/statement-upload';
 
 /** Proposes a resolution as `proposer` and approves it as `approver`, without waking a workflow. */
 export async function resolveAsTwo(
@@ -20,4 +21,21 @@ export async function resolveAsTwo(
     approve(tx, decision.id, input.approver, (d) => breakResolutionEffect.apply(tx, d, input.approver)),
   );
   return result as ResolvedBreak;
+}
+
+/** Uploads a statement file as `uploader` and has `confirmer` confirm it, so its lines are evidence. */
+export async function uploadAsTwo(
+  db: Db,
+  input: { provider: string; contentType: string; body: unknown; uploader: string; confirmer: string },
+): Promise<UploadResult> {
+  const result = await uploadStatement(db, {
+    provider: input.provider,
+    contentType: input.contentType,
+    body: input.body,
+    actor: input.uploader,
+  });
+  const decision = result.decision;
+  if (decision)
+    await db.$transaction((tx) => approve(tx, decision.id, input.confirmer, (d) => statementUploadEffect.apply(tx, d, input.confirmer)));
+  return result;
 }

@@ -133,6 +133,25 @@ export interface ReportPage {
   signOffError?: string;
   /** A proposed sign-off waiting for a second finance user. */
   signOffDecision?: PendingDecision;
+  /** Statement files uploaded by hand that concern this cycle and wait for a second finance user. */
+  uploads: PendingDecision[];
+}
+
+/** Uploaded statements waiting: their lines are stored and shown here, and count once confirmed. */
+function uploadsSection(p: ReportPage): Html {
+  if (!p.uploads.length) return html``;
+  return html`<h2 id="uploads">Statements uploaded by hand, waiting for a second person</h2>
+<p>Their lines count in the reconciliation once a second finance user confirms the file: until then they change nothing above.</p>
+${p.uploads.map((u) => {
+  const d = u.details as { provider?: string; imported?: number };
+  return decisionBox({
+    decision: u,
+    what: html`a ${d.provider ?? ''} statement with ${String(d.imported ?? 0)} new ${d.imported === 1 ? 'line' : 'lines'}`,
+    viewer: { id: p.viewerId, mayDecide: p.viewer === 'FINANCE' },
+    csrfToken: p.csrfToken,
+    back: `/admin/cycles/${p.report.cycle.id}/report`,
+  });
+})}`;
 }
 
 export function financeReportPage(p: ReportPage): Html {
@@ -157,7 +176,7 @@ ${breaksSection(r)}
 <h2>Downloads</h2><ul><li><a id="report-csv" href="${base(r)}.csv" download>Report summary (CSV)</a></li><li><a id="breaks-csv" href="${base(r)}/breaks.csv" download>Every break (CSV, payment keys only)</a></li></ul>`
     : ''
 }
-${signOffSection(p)}
+${uploadsSection(p)}${signOffSection(p)}
 <p><a href="/admin/cycles/${r.cycle.id}">Back to the cycle</a></p>`;
 }
 

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BREAK_RESOLUTIONS, type BreakResolution } from '../../domain/reconciliation-classes';
 import { audit } from '../../lib/audit';
 import { openResolutions, proposeResolution } from '../services/break-resolutions';
-import { pendingBySubject } from '../services/decisions';
+import { pendingBySubject, withProposers } from '../services/decisions';
+import { pendingUploads } from '../services/statement-upload';
 import type { WebContext } from '../http/context';
 import { notFound, Refusal } from '../services/refusal';
 import { breaksCsv, csvName, summaryCsv } from '../services/finance-report-csv';
@@ -70,7 +71,10 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
   ) => {
     const report = await financeReport(db, id);
     const s = session(request);
-    const pending = await pendingBySubject(ctx, report.cycle.id);
+    const [pending, uploads] = await Promise.all([
+      pendingBySubject(ctx, report.cycle.id),
+      pendingUploads(db, report.cycle.id).then((open) => withProposers(ctx, open)),
+    ]);
     const body = financeReportPage({
       report,
       viewer: s.user.role,
@@ -79,6 +83,7 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
       notice: extra.notice,
       signOffError: extra.signOffError,
       signOffDecision: pending.get(report.cycle.id),
+      uploads,
     });
     return sendAdminPage(reply, {
       status: extra.status,

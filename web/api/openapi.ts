@@ -37,11 +37,6 @@ const ResolvedBreak = z.object({
   posted: z.string().meta({ description: 'What moved in the ledger, exact decimal' }),
   currency: z.string(),
 });
-const StatementUploaded = z.object({
-  lines: z.number().int(),
-  imported: z.number().int().meta({ description: 'New lines (a line already imported is skipped)' }),
-  cycleIds: z.array(z.uuid()).meta({ description: 'Cycles reconciled again because of the file' }),
-});
 const Totals = z.object({ count: z.number().int(), amount: z.string() });
 const DECISION_STATUSES = ['PROPOSED', 'APPROVED', 'DECLINED'] as const;
 const MaskedAccountBody = z.object({
@@ -174,6 +169,15 @@ const DecisionBody = z.object({
 });
 const DecisionList = z.object({ decisions: z.array(DecisionBody) });
 const DecisionProposed = z.object({ decision: DecisionBody });
+const StatementUploaded = z.object({
+  lines: z.number().int(),
+  imported: z.number().int().meta({ description: 'New lines (a line already imported is skipped)' }),
+  cycleIds: z.array(z.uuid()).meta({ description: 'Cycles the file concerns, reconciled again once it is confirmed' }),
+  decision: DecisionBody.nullable().meta({
+    description:
+      'The confirmation a second finance user must approve before the lines are evidence (null when every line was already stored)',
+  }),
+});
 const DecisionApproved = z.object({
   approved: z.literal(true),
   result: z.unknown().meta({ description: 'What the decision did, by kind; for ACCOUNT_CHANGES { cycleId, accountsChanged }' }),
@@ -475,8 +479,8 @@ const PATHS: Record<string, Record<string, Operation>> = {
       query: 'StatementUploadQuery',
       errors: [400, 415, 422],
       description:
-        "Every line is checked before any is stored (400 naming the line, nothing written); lines already imported are skipped; the cycles the lines concern are reconciled again. 422 unknown_account when no program pays from the statement's account.",
-      ok: { status: 202, description: 'Stored; reconciliation requested', schema: 'StatementUploaded' },
+        "Every line is checked before any is stored (400 naming the line, nothing written); lines already imported are skipped. The new lines are evidence only once a second finance user approves the upload's decision (POST /api/v1/decisions/{id}/approve): until then they change no class; on approval the cycles they concern are reconciled again. 422 unknown_account when no program pays from the statement's account.",
+      ok: { status: 202, description: 'Stored; waiting for a second finance user to confirm it', schema: 'StatementUploaded' },
     },
   },
 };

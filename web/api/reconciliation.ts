@@ -8,7 +8,7 @@ import { proposeResolution } from '../services/break-resolutions';
 import type { WebContext } from '../http/context';
 import { findCycle } from '../services/cycles';
 import { validInput } from '../services/refusal';
-import { reconcileFinished, requestReconciliationOf } from '../services/reconciliation-requests';
+import { requestReconciliationOf } from '../services/reconciliation-requests';
 import { uploadStatement } from '../services/statement-upload';
 
 /** A day of a million payments is about 1 GB of camt.053; files by hand are far smaller. Page larger days. */
@@ -50,15 +50,20 @@ export function reconciliationRoutes(app: FastifyInstance, ctx: WebContext): voi
       async (request, reply) => {
         const query = validInput(StatementUploadQuery, request.query);
         const user = signedIn(request);
-        const result = await uploadStatement(db, query.provider, request.headers['content-type'] ?? 'no content type', request.body);
+        const result = await uploadStatement(db, {
+          provider: query.provider,
+          contentType: request.headers['content-type'] ?? 'no content type',
+          body: request.body,
+          actor: user.id,
+        });
         await audit(db, {
           actor: user.id,
           action: 'statement.uploaded',
           entityType: 'statement',
           entityId: query.provider,
-          details: { lines: result.lines, imported: result.imported, cycleIds: result.cycleIds },
+          details: { lines: result.lines, imported: result.imported, cycleIds: result.cycleIds, decisionId: result.decision?.id ?? null },
         });
-        await reconcileFinished(ctx, result.cycleIds, 'upload');
+        // Its lines are evidence once a second finance user confirms the upload, which then reconciles its cycles.
         return reply.code(202).send(result);
       },
     );

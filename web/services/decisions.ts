@@ -9,6 +9,7 @@ import type { ServiceContext } from './context';
 import { breakResolutionEffect } from './break-resolutions';
 import { approve, decline } from './four-eyes';
 import { signOffEffect, startingRunWhenStale } from './sign-off';
+import { statementUploadEffect } from './statement-upload';
 import { notFound, Refusal } from './refusal';
 
 type Tx = Prisma.TransactionClient;
@@ -22,9 +23,10 @@ export interface DecisionEffect {
 }
 
 /** What each kind does, from the service that owns its subject. */
-const EFFECTS: Partial<Record<DecisionKind, DecisionEffect>> = {
+const EFFECTS: Record<DecisionKind, DecisionEffect> = {
   BREAK_RESOLUTION: breakResolutionEffect,
   SIGN_OFF: signOffEffect,
+  STATEMENT_UPLOAD: statementUploadEffect,
   ACCOUNT_CHANGES: accountChangesEffect,
 };
 
@@ -32,7 +34,6 @@ async function effectOf(ctx: Ctx, id: string, role: Role): Promise<DecisionEffec
   const decision = await ctx.db.moneyDecision.findUnique({ where: { id }, select: { kind: true } });
   if (!decision) throw notFound('decision_not_found', 'id');
   const effect = EFFECTS[decision.kind];
-  if (!effect) throw new Error(`no effect registered for ${decision.kind} decisions`);
   if (!effect.deciders.includes(role)) {
     throw new Refusal('role_not_allowed', { authorization: `a user with the role ${effect.deciders.join(' or ')} decides this` });
   }
@@ -85,28 +86,30 @@ export const cycleDecisions = (ctx: Pick<Ctx, 'db'>, cycleId: string, status?: M
 export interface PendingDecision {
   id: string;
   kind: DecisionKind;
+  subjectId: string;
   details: Record<string, unknown>;
   proposedBy: string;
   proposer: string;
   proposedAt: Date;
 }
 
+/** Proposals as a page shows them: with their proposers' usernames. */
+export async function withProposers(ctx: Pick<Ctx, 'db'>, open: MoneyDecision[]): Promise<PendingDecision[]> {
+  const users = await ctx.db.user.findMany({ where: { id: { in: open.map((d) => d.proposedBy) } }, select: { id: true, username: true } });
+  const name = new Map(users.map((u) => [u.id, u.username]));
+  return open.map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    subjectId: d.subjectId,
+    details: d.details as Record<string, unknown>,
+    proposedBy: d.proposedBy,
+    proposer: name.get(d.proposedBy) ?? 'an unknown user',
+    proposedAt: d.proposedAt,
+  }));
+}
+
 /** A cycle's proposals waiting for a second person, by what they decide on (a break, the cycle itself). */
 export async function pendingBySubject(ctx: Pick<Ctx, 'db'>, cycleId: string): Promise<Map<string, PendingDecision>> {
   const open = await ctx.db.moneyDecision.findMany({ where: { cycleId, status: 'PROPOSED' } });
-  const users = await ctx.db.user.findMany({ where: { id: { in: open.map((d) => d.proposedBy) } }, select: { id: true, username: true } });
-  const name = new Map(users.map((u) => [u.id, u.username]));
-  return new Map(
-    open.map((d) => [
-      d.subjectId,
-      {
-        id: d.id,
-        kind: d.kind,
-        details: d.details as Record<string, unknown>,
-        proposedBy: d.proposedBy,
-        proposer: name.get(d.proposedBy) ?? 'an unknown user',
-        proposedAt: d.proposedAt,
-      },
-    ]),
-  );
+  return new Map((await withProposers(ctx, open)).map((d) => [d.subjectId, d]));
 }

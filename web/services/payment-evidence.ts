@@ -46,8 +46,8 @@ export async function paymentEvidence(
     SELECT pi.id, pi.payment_key AS "paymentKey", pi.status::text AS status, pi.amount::text AS amount, pi.currency,
            pb.provider, pi.batch_id AS "batchId", pb.cycle_id AS "batchCycleId", rr.status AS "railStatus",
            pb.status::text AS "batchStatus", pb.submitted_at AS "submittedAt",
-           (SELECT count(*) FROM statement_entry se WHERE se.end_to_end_id = pi.payment_key AND se.provider = pb.provider AND se.kind = 'PAYMENT')::int AS payments,
-           (SELECT count(*) FROM statement_entry se WHERE se.end_to_end_id = pi.payment_key AND se.provider = pb.provider AND se.kind = 'REVERSAL')::int AS reversals,
+           (SELECT count(*) FROM statement_entry se WHERE se.end_to_end_id = pi.payment_key AND se.provider = pb.provider AND se.kind = 'PAYMENT' AND se.evidence_since IS NOT NULL)::int AS payments,
+           (SELECT count(*) FROM statement_entry se WHERE se.end_to_end_id = pi.payment_key AND se.provider = pb.provider AND se.kind = 'REVERSAL' AND se.evidence_since IS NOT NULL)::int AS reversals,
            EXISTS (SELECT 1 FROM reissue_item ri WHERE ri.original_instruction_id = pi.id)
              OR EXISTS (SELECT 1 FROM payment_instruction o WHERE o.cycle_id = pi.cycle_id AND o.beneficiary_id = pi.beneficiary_id
                            AND o.id <> pi.id AND o.status NOT IN ('FAILED', 'CANCELLED')) AS "paidAgain"

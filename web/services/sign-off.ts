@@ -64,7 +64,7 @@ async function checkReady(tx: Tx, cycle: { id: string; status: string; programId
   if (!run?.finishedAt) throw refuse('no_reconciliation');
   const [news] = await tx.$queryRaw<Array<{ lines: number; reports: number }>>`
     SELECT (SELECT count(*) FROM statement_entry se JOIN program p ON p.funding_account = se.account
-             WHERE p.id = ${cycle.programId}::uuid AND se.imported_at > ${run.finishedAt})::int AS lines,
+             WHERE p.id = ${cycle.programId}::uuid AND se.evidence_since > ${run.finishedAt})::int AS lines,
            (SELECT count(*) FROM rail_report rr WHERE rr.cycle_id = ${cycle.id}::uuid AND rr.reported_at > ${run.finishedAt})::int AS reports`;
   if (news && news.lines + news.reports > 0) throw new StaleReconciliation(cycle.id);
 }

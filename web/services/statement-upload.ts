@@ -3,7 +3,9 @@
 // (activities/statement-line-rules.ts: amount, date, currency, account), and all are stored in one
 // statement, so a bad file writes nothing and its refusal names each line at fault. Lines already
 // imported (same rail, same entry reference) are skipped, so uploading a file twice, or a file the rail's
-// API also served, adds nothing. The cycles the lines concern are then reconciled again.
+// API also served, adds nothing. A file typed or edited by hand could make a payment look paid or failed,
+// so its lines are evidence only once a second finance user confirms the upload (four eyes): until then
+// they are stored and shown, and change no class. On confirmation the cycles they concern are reconciled.
 import { parseCamt053 } from '../../lib/iso20022/camt053';
 import type { Db } from '../../lib/db';
 import { statementEntries } from '../../activities/clients/bank-client';
@@ -17,6 +19,12 @@ import {
 } from '../../activities/statements';
 import { SettlementReportFile } from '../../schema/reconciliation';
 import { parseInput, type FieldErrors } from '../../schema/fields';
+import { randomUUID } from 'node:crypto';
+import { audit } from '../../lib/audit';
+import type { MoneyDecision } from '../../generated/prisma/client';
+import type { DecisionEffect } from './decisions';
+import { propose } from './four-eyes';
+import { reconcileFinished } from './reconciliation-requests';
 import { invalid, refuse } from './refusal';
 
 export interface UploadResult {
@@ -24,6 +32,8 @@ export interface UploadResult {
   imported: number;
   /** Cycles whose reconciliation the file may change. */
   cycleIds: string[];
+  /** The confirmation waiting for a second finance user (none when every line was already stored). */
+  decision: MoneyDecision | null;
 }
 
 /** A refusal lists at most this many lines' problems (a file of 100,000 bad lines needs no answer that long). */
@@ -75,7 +85,11 @@ async function cyclesOf(db: Db, lines: StatementLine[]): Promise<string[]> {
   return rows.map((r) => r.cycle_id).filter((id): id is string => id !== null);
 }
 
-export async function uploadStatement(db: Db, provider: string, contentType: string, body: unknown): Promise<UploadResult> {
+export async function uploadStatement(
+  db: Db,
+  input: { provider: string; contentType: string; body: unknown; actor: string },
+): Promise<UploadResult> {
+  const { provider, contentType, body } = input;
   const received =
     provider === 'bank-sim' ? (typeof body === 'string' ? camt053Lines(provider, body) : null) : settlementLines(provider, body);
   if (!received) throw refuse('unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
@@ -84,6 +98,49 @@ export async function uploadStatement(db: Db, provider: string, contentType: str
   if (received.length > 0 && accounts.size === 0) throw refuse('unknown_account', { account: 'no program pays from this account' });
   const { accepted, refused } = checkStatementLines(received, accounts);
   if (refused.length > 0) throw invalid(refusalFields(refused));
-  const imported = await storeStatementLines(db, accepted, 'UPLOAD');
-  return { lines: accepted.length, imported, cycleIds: accepted.length ? await cyclesOf(db, accepted) : [] };
+  const cycleIds = accepted.length ? await cyclesOf(db, accepted) : [];
+  const upload = randomUUID();
+  // The lines and the proposal to confirm them in one transaction: an upload never waits for nobody.
+  return db.$transaction(async (tx) => {
+    const imported = await storeStatementLines(tx, accepted, { upload });
+    const decision =
+      imported === 0
+        ? null
+        : await propose(tx, {
+            kind: 'STATEMENT_UPLOAD',
+            subjectId: upload,
+            cycleId: cycleIds.length === 1 ? cycleIds[0]! : null,
+            details: { provider, lines: accepted.length, imported, cycleIds },
+            actor: input.actor,
+          });
+    return { lines: accepted.length, imported, cycleIds, decision };
+  });
 }
+
+/** What a confirmed upload does: its lines become evidence, and the finished cycles they concern are reconciled. */
+export const statementUploadEffect: DecisionEffect = {
+  deciders: ['FINANCE'],
+  async apply(tx, decision, approver) {
+    const confirmed = await tx.$executeRaw`
+      UPDATE statement_entry SET evidence_since = now() WHERE upload_id = ${decision.subjectId}::uuid AND evidence_since IS NULL`;
+    const { cycleIds, provider } = decision.details as { cycleIds: string[]; provider: string };
+    await audit(tx, {
+      actor: approver,
+      action: 'statement.confirmed',
+      entityType: 'statement',
+      entityId: provider,
+      details: { uploadId: decision.subjectId, lines: confirmed, cycleIds, decisionId: decision.id },
+    });
+    return {
+      result: { uploadId: decision.subjectId, lines: confirmed, cycleIds },
+      after: (ctx) => reconcileFinished(ctx, cycleIds, 'upload'),
+    };
+  },
+};
+
+/** Uploads concerning a cycle that wait for their confirmation, with what they hold. */
+export const pendingUploads = (db: Db, cycleId: string) =>
+  db.moneyDecision.findMany({
+    where: { kind: 'STATEMENT_UPLOAD', status: 'PROPOSED', details: { path: ['cycleIds'], array_contains: [cycleId] } },
+    orderBy: { proposedAt: 'asc' },
+  });
