@@ -4,9 +4,13 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { audit } from '../lib/audit';
 import type { Db } from '../lib/db';
-import { ACCOUNTS, post } from '../lib/ledger';
+import { ACCOUNTS, post, statusMovement } from '../lib/ledger';
+import { TRANSITIONS } from '../domain/payment-transitions';
 import { formatAmount, money } from '../domain/money';
 import { snapshotRegular, snapshotReissue } from './snapshot';
+
+/** Cancelling moves instructions not yet sent, and their money, as domain/payment-transitions.ts says. */
+const CANCEL = TRANSITIONS.cancel;
 
 export interface WaveBatches {
   wave: number;
@@ -138,14 +142,15 @@ export function createCycleActivities(deps: { db: Db }) {
         const batches = await tx.$queryRaw<Array<{ id: string; total: string }>>`
           UPDATE payment_batch SET status = 'CANCELLED', completed_at = now() WHERE cycle_id = ${cycleId}::uuid AND status = 'CREATED' RETURNING id, total_amount::text AS total`;
         if (batches.length === 0) return { cancelled: 0 };
-        await tx.$executeRaw`UPDATE payment_instruction SET status = 'CANCELLED' WHERE batch_id = ANY(${batches.map((b) => b.id)}::uuid[]) AND status = 'CREATED'`;
+        await tx.$executeRaw`UPDATE payment_instruction SET status = ${CANCEL.to}::"InstructionStatus" WHERE batch_id = ANY(${batches.map((b) => b.id)}::uuid[]) AND status::text = ANY(${[...CANCEL.from]}::text[])`;
         const total = formatAmount(
           money(
             batches.reduce((s, b) => s.plus(b.total), new Decimal(0)),
             c.currency,
           ),
         );
-        // A cancelled re-issue moves nothing: the failed payments it would have paid stay payable.
+        // The table's movement for a regular cycle's instructions. A re-issue's were never funded on their own
+        // (they pay the failed payments' money, which stays payable for them): cancelling it moves nothing.
         if (c.kind === 'REGULAR') {
           await post(tx, {
             reference: `cycle-cancelled:${cycleId}`,
@@ -153,7 +158,7 @@ export function createCycleActivities(deps: { db: Db }) {
             programId: c.programId,
             currency: c.currency,
             cycleId,
-            movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.budget, amount: total }],
+            movements: statusMovement('CREATED', CANCEL.to, '', total),
           });
         }
         return { cancelled: batches.length };

@@ -7,7 +7,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { audit } from '../lib/audit';
 import type { Db } from '../lib/db';
-import { ACCOUNTS, post } from '../lib/ledger';
+import { post, statusMovement } from '../lib/ledger';
+import { TRANSITIONS } from '../domain/payment-transitions';
 import { formatAmount, money } from '../domain/money';
 import type { RailBatchReport, RailClient } from './clients/rail';
 import { keepAlive } from './keep-alive';
@@ -30,6 +31,11 @@ export interface BatchProgress {
   needsAttention: number;
   cancelled: number;
 }
+
+// How the rail's word and the send move an instruction: domain/payment-transitions.ts decides, not this file.
+const SEND = TRANSITIONS.send;
+/** The statuses the rail's report may move (the same for paid and failed). */
+const FROM_RAIL = TRANSITIONS.railPaid.from;
 
 export function createDisbursementActivities(deps: {
   db: Db;
@@ -94,7 +100,7 @@ export function createDisbursementActivities(deps: {
         const now = await tx.paymentBatch.findUniqueOrThrow({ where: { id: batchId }, select: { status: true } });
         return now.status === 'SUBMITTED';
       }
-      await tx.paymentInstruction.updateMany({ where: { batchId, status: 'CREATED' }, data: { status: 'SUBMITTED' } });
+      await tx.paymentInstruction.updateMany({ where: { batchId, status: { in: [...SEND.from] } }, data: { status: SEND.to } });
       await post(tx, {
         reference: `batch-sent:${batchId}`,
         description: `batch ${batch.seq} sent to ${batch.provider}`,
@@ -102,7 +108,7 @@ export function createDisbursementActivities(deps: {
         currency: batch.currency,
         cycleId: batch.cycleId,
         batchId,
-        movements: [{ from: ACCOUNTS.payable, to: ACCOUNTS.inTransit(batch.provider), amount: batch.totalAmount.toString() }],
+        movements: statusMovement('CREATED', SEND.to, batch.provider, batch.totalAmount.toString()),
       });
       return true;
     });
@@ -120,14 +126,13 @@ export function createDisbursementActivities(deps: {
         UPDATE payment_instruction AS pi
            SET status = v.status::"InstructionStatus", failure_reason = v.reason, settled_at = now()
           FROM unnest(${final.map((i) => i.key)}::text[], ${final.map((i) => i.status)}::text[], ${final.map((i) => i.reasonCode ?? null)}::text[]) AS v(key, status, reason)
-         WHERE pi.payment_key = v.key AND pi.batch_id = ${batch.id}::uuid AND pi.status IN ('SUBMITTED', 'NEEDS_ATTENTION')
+         WHERE pi.payment_key = v.key AND pi.batch_id = ${batch.id}::uuid AND pi.status::text = ANY(${[...FROM_RAIL]}::text[])
         RETURNING pi.payment_key AS key, pi.status::text AS status, pi.amount::text AS amount`;
       const total = (s: string) =>
         moved
           .filter((m) => m.status === s)
           .reduce((sum, m) => sum.plus(m.amount), new Decimal(0))
           .toString();
-      const inTransit = ACCOUNTS.inTransit(batch.provider);
       // Each instruction moves once, so the keys moved name this posting uniquely (and the same way on a replay).
       const moves = createHash('sha256')
         .update(
@@ -145,9 +150,10 @@ export function createDisbursementActivities(deps: {
         currency: batch.currency,
         cycleId: batch.cycleId,
         batchId: batch.id,
+        // In flight (SUBMITTED and NEEDS_ATTENTION keep the money in the same place): the table's movements.
         movements: [
-          { from: inTransit, to: ACCOUNTS.paid, amount: total('PAID') },
-          { from: inTransit, to: ACCOUNTS.payable, amount: total('FAILED') },
+          ...statusMovement('SUBMITTED', TRANSITIONS.railPaid.to, batch.provider, total('PAID')),
+          ...statusMovement('SUBMITTED', TRANSITIONS.railFailed.to, batch.provider, total('FAILED')),
         ],
       });
     });
@@ -203,7 +209,10 @@ export function createDisbursementActivities(deps: {
       const { batch } = await findBatch(ref);
       const before = await progress(batch.id);
       await db.$transaction([
-        db.paymentInstruction.updateMany({ where: { batchId: batch.id, status: 'SUBMITTED' }, data: { status: 'NEEDS_ATTENTION' } }),
+        db.paymentInstruction.updateMany({
+          where: { batchId: batch.id, status: { in: [...TRANSITIONS.deadlinePassed.from] } },
+          data: { status: TRANSITIONS.deadlinePassed.to },
+        }),
         // CREATED here means it was refused before leaving (e.g. above the envelope): a person decides.
         db.paymentBatch.updateMany({
           where: { id: batch.id, status: { in: ['CREATED', 'SUBMITTED'] } },

@@ -8,6 +8,7 @@
 //   state change that causes it.
 import Decimal from 'decimal.js';
 import type { Db, Prisma } from './db';
+import { movement, type InstructionStatus, type LedgerRole } from '../domain/payment-transitions';
 
 export const ACCOUNTS = {
   appropriation: 'appropriation',
@@ -20,6 +21,20 @@ export const ACCOUNTS = {
 } as const;
 
 type Tx = Prisma.TransactionClient | Db;
+
+/** The account of a ledger role (domain/payment-transitions.ts names roles; in transit and returns are per rail). */
+export const accountFor = (role: LedgerRole, provider: string): string =>
+  role === 'inTransit'
+    ? ACCOUNTS.inTransit(provider)
+    : role === 'returnsReceivable'
+      ? ACCOUNTS.returnsReceivable(provider)
+      : ACCOUNTS[role];
+
+/** The movement of a payment's amount when its status changes, as the table derives it (none: same account). */
+export function statusMovement(from: InstructionStatus, to: InstructionStatus, provider: string, amount: string): Movement[] {
+  const m = movement(from, to);
+  return m ? [{ from: accountFor(m.from, provider), to: accountFor(m.to, provider), amount }] : [];
+}
 
 export interface Movement {
   from: string;

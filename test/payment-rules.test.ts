@@ -208,6 +208,10 @@ describe('the table of payment transitions', () => {
     );
   });
 
+  it("moves the same statuses on the rail's word whether it paid or failed (the report is applied as one)", () => {
+    expect(TRANSITIONS.railFailed.from).toEqual(TRANSITIONS.railPaid.from);
+  });
+
   it('knows every status an instruction can have', () => {
     for (const status of INSTRUCTION_STATUSES) expect(HELD_IN[status]).toBeDefined();
   });

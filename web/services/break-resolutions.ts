@@ -7,9 +7,9 @@
 import Decimal from 'decimal.js';
 import type { Prisma } from '../../lib/db';
 import { audit } from '../../lib/audit';
-import { ACCOUNTS, post } from '../../lib/ledger';
+import { ACCOUNTS, post, statusMovement } from '../../lib/ledger';
 import { formatAmount, money } from '../../domain/money';
-import { movement, RESOLUTIONS, resolutionRefused, resolutionsFor, type LedgerRole } from '../../domain/payment-transitions';
+import { RESOLUTIONS, resolutionRefused, resolutionsFor } from '../../domain/payment-transitions';
 import { excessAmount, isBreakClass, type BreakResolution } from '../../domain/reconciliation-classes';
 import type { MoneyDecision, ReconciliationBreak } from '../../generated/prisma/client';
 import type { ServiceContext } from './context';
@@ -38,14 +38,6 @@ export interface ResolvedBreak {
 }
 
 type Tx = Prisma.TransactionClient;
-
-/** The ledger's account of a role, for a payment of this provider. */
-const account = (role: LedgerRole, provider: string): string =>
-  role === 'inTransit'
-    ? ACCOUNTS.inTransit(provider)
-    : role === 'returnsReceivable'
-      ? ACCOUNTS.returnsReceivable(provider)
-      : ACCOUNTS[role];
 
 /** The break, locked, still open, of a cycle not signed off; and its payment with its evidence (none: never instructed). */
 async function openBreak(tx: Tx, breakId: string) {
@@ -105,8 +97,8 @@ async function movePayment(
   resolution: 'CONFIRM' | 'REISSUE',
 ): Promise<string> {
   const target = RESOLUTIONS[resolution].transition === 'confirm' ? 'PAID' : 'FAILED';
-  const moves = movement(p.status, target);
-  if (p.status === target || !moves) return '0.00';
+  const moves = statusMovement(p.status, target, p.provider, p.amount);
+  if (p.status === target || moves.length === 0) return '0.00';
   await tx.paymentInstruction.update({
     where: { id: p.id },
     data: target === 'PAID' ? { status: 'PAID', settledAt: new Date() } : { status: 'FAILED', failureReason: 'RECONCILIATION' },
@@ -118,7 +110,7 @@ async function movePayment(
     currency: p.currency,
     cycleId: p.batchCycleId,
     batchId: p.batchId,
-    movements: [{ from: account(moves.from, p.provider), to: account(moves.to, p.provider), amount: p.amount }],
+    movements: moves,
   });
   return p.amount;
 }
