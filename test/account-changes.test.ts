@@ -250,6 +250,34 @@ describe('a re-issue to new accounts, through the API', () => {
     expect((await approveDecision(decisionId, users.approver.headers)).json()).toMatchObject({ error: 'decision_not_open' });
   });
 
+  it('after the changes are declined, withdraws the re-issue so its payments can be re-issued again, changing no account', async () => {
+    const { reissue, failed, households } = await reissueWithChanges();
+    const before = await accountOf(households[0]!.id);
+    const declined = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/decisions/${reissue.accountChanges!.decisionId}/decline`,
+      headers: users.approver.headers,
+      payload: { reason: 'the new bank account is not the household’s' },
+    });
+    expect(declined.statusCode).toBe(200);
+    // Stuck without a way on, before: the cycle cannot be approved, and its payments cannot be chosen again.
+    expect((await approveCycle(reissue.id, users.approver.headers, TOTALS)).statusCode).toBe(409);
+    const withdrawn = await web.app.inject({ method: 'POST', url: `/api/v1/cycles/${reissue.id}/cancel`, headers: users.admin2.headers });
+    expect(withdrawn.statusCode).toBe(202);
+    expect(await web.db.paymentCycle.findUniqueOrThrow({ where: { id: reissue.id } })).toMatchObject({ status: 'CANCELLED' });
+    expect(await web.db.reissueItem.count({ where: { reissueCycleId: reissue.id } })).toBe(0);
+    expect(await accountOf(households[0]!.id)).toEqual(before);
+    expect(await web.db.auditEvent.count({ where: { entityId: reissue.id, action: 'cycle.withdrawn', actor: users.admin2.id } })).toBe(1);
+    // The same failed payments can be chosen for a new re-issue.
+    const again = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/cycles/${(await web.db.paymentInstruction.findUniqueOrThrow({ where: { id: failed[0]!.id } })).cycleId}/reissues`,
+      headers: users.admin.headers,
+      payload: { items: failed.map((f) => ({ instructionId: f.id })) },
+    });
+    expect(again.statusCode).toBe(201);
+  });
+
   it('approves a re-issue without account changes as before: no decision, no step of its own', async () => {
     const f = await cycleWithFailures();
     const current = await accountOf(f.households[0]!.id);

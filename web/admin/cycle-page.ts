@@ -89,7 +89,7 @@ ${input('approvedAmount', `Total amount (${p.view.currency})`, 'With a point bef
 
 function actionsSection(p: CyclePage): Html | '' {
   const { status, id } = p.view;
-  if (!['ADMIN', 'APPROVER'].includes(p.viewer.role) || !['APPROVED', 'RUNNING', 'PAUSED'].includes(status)) return '';
+  if (!['ADMIN', 'APPROVER'].includes(p.viewer.role) || !['DRAFT', 'APPROVED', 'RUNNING', 'PAUSED'].includes(status)) return '';
   const button = (action: string, label: string, extra: Html | '' = '') =>
     html`<form method="post" action="/admin/cycles/${id}/${action}">${hiddenCsrf(p.csrfToken)}${extra}<button type="submit"${attr(action === 'cancel', 'class', 'danger')}>${label}</button></form>`;
   const cancel = button(
@@ -97,16 +97,23 @@ function actionsSection(p: CyclePage): Html | '' {
     'Cancel the cycle',
     html`<div class="check"><input type="checkbox" id="confirm-cancel" name="confirm" value="yes" required${attr(!!p.cancelError, 'aria-invalid', 'true')}><label for="confirm-cancel">Yes, cancel: batches not yet sent will not be paid</label></div>`,
   );
+  const withdraw = button(
+    'cancel',
+    'Withdraw the cycle',
+    html`<div class="check"><input type="checkbox" id="confirm-cancel" name="confirm" value="yes" required${attr(!!p.cancelError, 'aria-invalid', 'true')}><label for="confirm-cancel">Yes, withdraw it: nothing of it will be paid${p.view.kind === 'REISSUE' ? ', and its payments can be chosen for another re-issue' : ''}</label></div>`,
+  );
   const forms =
-    status === 'APPROVED'
-      ? p.view.signedOffAt
-        ? html`<p>${REFUSALS.cycle_signed_off.sentence}</p>`
-        : p.launchRequested
-          ? html`<p>Launch requested: the cycle starts in a moment.</p>`
-          : button('launch', 'Launch the cycle')
-      : html`${status === 'RUNNING' ? button('pause', 'Pause') : button('resume', 'Resume')}${cancel}`;
+    status === 'DRAFT'
+      ? withdraw
+      : status === 'APPROVED'
+        ? p.view.signedOffAt
+          ? html`<p>${REFUSALS.cycle_signed_off.sentence}</p>`
+          : p.launchRequested
+            ? html`<p>Launch requested: the cycle starts in a moment.</p>`
+            : button('launch', 'Launch the cycle')
+        : html`${status === 'RUNNING' ? button('pause', 'Pause') : button('resume', 'Resume')}${cancel}`;
   return html`<h2>Actions</h2>${p.cancelError ? html`<div class="summary" role="alert"><p>${p.cancelError}</p></div>` : ''}
-<p>${status === 'APPROVED' ? "Launching sends the payments in batches of the program's batch size." : 'Pausing or cancelling stops batches not yet sent; batches already at the rail finish.'}</p>
+<p>${status === 'DRAFT' ? 'Withdrawing a cycle that is not approved sends nothing and moves no money.' : status === 'APPROVED' ? "Launching sends the payments in batches of the program's batch size." : 'Pausing or cancelling stops batches not yet sent; batches already at the rail finish.'}</p>
 <div class="actions">${forms}</div>`;
 }
 

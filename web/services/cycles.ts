@@ -14,6 +14,7 @@ import { cancelCycleSignal, pauseCycleSignal, resumeCycleSignal } from '../../wo
 import { paymentCycleWorkflowId } from '../../workflows/ids';
 import { requireAccountChangesApproved } from './account-changes';
 import type { ServiceContext } from './context';
+import { decline } from './four-eyes';
 import { notFound, refuse } from './refusal';
 
 type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'config' | 'log'>;
@@ -162,9 +163,33 @@ export async function launchCycle(ctx: Ctx, id: string, userId: string): Promise
   return paymentCycleWorkflowId(cycle.id);
 }
 
-/** Pause, resume or cancel a running cycle: audited, then signalled. Batches already sent finish either way. */
+/**
+ * Withdraws a cycle not yet approved: nothing was instructed, so nothing moves. A re-issue's chosen payments
+ * are free to be chosen again (their items go: they never took effect), and what waited for a second person
+ * about it (its account changes) is declined with it. This is the way on after declined account changes.
+ */
+async function withdrawDraft(ctx: Ctx, cycle: { id: string; kind: string }, userId: string): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const moved = await tx.paymentCycle.updateMany({
+      where: { id: cycle.id, status: 'DRAFT' },
+      data: { status: 'CANCELLED', completedAt: new Date() },
+    });
+    if (moved.count !== 1) throw refuse('cycle_not_draft');
+    const released = cycle.kind === 'REISSUE' ? (await tx.reissueItem.deleteMany({ where: { reissueCycleId: cycle.id } })).count : 0;
+    for (const open of await tx.moneyDecision.findMany({ where: { cycleId: cycle.id, status: 'PROPOSED' } })) {
+      await decline(tx, open.id, userId, 'the cycle was withdrawn before approval');
+    }
+    await audit(tx, { actor: userId, action: 'cycle.withdrawn', entityType: 'payment_cycle', entityId: cycle.id, details: { released } });
+  });
+}
+
+/**
+ * Pause, resume or cancel a running cycle: audited, then signalled. Batches already sent finish either way.
+ * Cancelling a cycle still waiting for approval withdraws it.
+ */
 export async function controlCycle(ctx: Ctx, id: string, userId: string, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
   const cycle = await findCycle(ctx, id);
+  if (action === 'cancel' && cycle.status === 'DRAFT') return withdrawDraft(ctx, cycle, userId);
   if (!['RUNNING', 'PAUSED'].includes(cycle.status)) throw refuse('cycle_not_running');
   const handle = ctx.temporal.workflow.getHandle(paymentCycleWorkflowId(cycle.id));
   // The row may say running while its workflow has ended (it finished a moment ago, or was stopped from
