@@ -52,6 +52,21 @@ async function closedCycle(states: PaymentState[], sentHoursAgo = 48): Promise<C
   return c;
 }
 
+/** A payment line on the rail's own statement (evidence at once). */
+const railLine = (c: CraftedCycle, p: { key: string; amount: string }) =>
+  web.db.statementEntry.create({
+    data: {
+      provider: 'bank-sim',
+      entryRef: uid('NTRY'),
+      account: c.account,
+      endToEndId: p.key,
+      amount: p.amount,
+      currency: 'BRL',
+      bookedAt: new Date(),
+      evidenceSince: new Date(),
+    },
+  });
+
 const breakOf = async (cycleId: string, paymentKey: string) =>
   web.db.reconciliationBreak.findFirstOrThrow({ where: { cycleId, paymentKey } });
 
@@ -77,18 +92,7 @@ describe('re-issue only on evidence of non-payment', () => {
   it('matches a payment the statement shows but the rail no longer remembers: no break, nothing to re-issue', async () => {
     const c = await closedCycle([{ ours: 'PAID', rail: 'UNKNOWN' }]);
     const [p] = c.payments;
-    await web.db.statementEntry.create({
-      data: {
-        provider: 'bank-sim',
-        entryRef: uid('NTRY'),
-        account: c.account,
-        endToEndId: p!.key,
-        amount: p!.amount,
-        currency: 'BRL',
-        bookedAt: new Date(),
-        evidenceSince: new Date(), // the rail's own line
-      },
-    });
+    await railLine(c, p!);
     await reconcileNow(web.db, c.cycleId, randomUUID());
     expect(await web.db.reconciliationBreak.count({ where: { cycleId: c.cycleId } })).toBe(0);
   });
@@ -118,18 +122,7 @@ describe('re-issue only on evidence of non-payment', () => {
   it('refuses REISSUE of a payment the rail failed while a statement line shows it paid', async () => {
     const c = await closedCycle([{ ours: 'PAID', rail: 'FAILED' }]);
     const [p] = c.payments;
-    await web.db.statementEntry.create({
-      data: {
-        provider: 'bank-sim',
-        entryRef: uid('NTRY'),
-        account: c.account,
-        endToEndId: p!.key,
-        amount: p!.amount,
-        currency: 'BRL',
-        bookedAt: new Date(),
-        evidenceSince: new Date(), // the rail's own line
-      },
-    });
+    await railLine(c, p!);
     await reconcileNow(web.db, c.cycleId, randomUUID());
     const b = await breakOf(c.cycleId, p!.key);
     const before = await snapshotOf(c.cycleId, c.programId);
