@@ -539,6 +539,26 @@ describe('sign-off', () => {
     expect((await api('POST', `/api/v1/cycles/${notRun.cycleId}/sign-off`, users.finance.headers)).json()).toMatchObject({
       error: 'reconciliation_running',
     });
+    // A statement line arrived after the run: refused, and a new run is asked for (the cycle's watch is started).
+    const stale = await reconciledCycle({ breaks: false });
+    watched.push(stale.cycleId);
+    await web.db.statementEntry.create({
+      data: {
+        provider: 'bank-sim',
+        entryRef: uid('NTRY'),
+        account: stale.program.fundingAccount,
+        endToEndId: uid('late'),
+        amount: '1.00',
+        currency: 'BRL',
+        bookedAt: new Date(),
+        evidenceSince: new Date(Date.now() + 1000),
+      },
+    });
+    expect((await api('POST', `/api/v1/cycles/${stale.cycleId}/sign-off`, users.finance.headers)).json()).toMatchObject({
+      error: 'reconciliation_stale',
+    });
+    const watch = await web.temporal.workflow.getHandle(reconciliationWatchWorkflowId(stale.cycleId)).describe();
+    expect(watch.status.name).toBe('RUNNING');
     const unbalanced = await reconciledCycle({ balanced: false, breaks: false });
     expect((await api('POST', `/api/v1/cycles/${unbalanced.cycleId}/sign-off`, users.finance.headers)).json()).toMatchObject({
       error: 'not_balanced',

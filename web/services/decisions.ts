@@ -8,7 +8,7 @@ import { accountChangesEffect } from './account-changes';
 import type { ServiceContext } from './context';
 import { breakResolutionEffect } from './break-resolutions';
 import { approve, decline } from './four-eyes';
-import { signOffEffect, startingRunWhenStale } from './sign-off';
+import { signOffEffect } from './sign-off';
 import { statementUploadEffect } from './statement-upload';
 import { notFound, Refusal } from './refusal';
 
@@ -20,6 +20,8 @@ export interface DecisionEffect {
   deciders: readonly Role[];
   /** Carries the decision out, in the approval's transaction; returns what the caller is told. */
   apply(tx: Tx, decision: MoneyDecision, approver: string): Promise<{ result: unknown; after?: (ctx: Ctx) => Promise<unknown> }>;
+  /** What a refusal of the approval leads to, after its rollback (a stale sign-off asks for a new run). */
+  whenRefused?(ctx: Ctx, refusal: Refusal): Promise<unknown>;
 }
 
 /** What each kind does, from the service that owns its subject. */
@@ -60,18 +62,20 @@ async function retryingConflicts<T>(work: () => Promise<T>, attempts = 3): Promi
 
 export async function approveDecision(ctx: Ctx, id: string, actor: { id: string; role: Role }): Promise<unknown> {
   const effect = await effectOf(ctx, id, actor.role);
-  // A stale cycle refuses a sign-off's approval; its new run is asked for on the way out.
-  const { result, after } = await startingRunWhenStale(ctx, () =>
-    retryingConflicts(() =>
+  try {
+    const { result, after } = await retryingConflicts(() =>
       ctx.db.$transaction((tx) => approve(tx, id, actor.id, (decision) => effect.apply(tx, decision, actor.id)), {
         // A sign-off freezes its report from one consistent picture of the cycle.
         isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
         timeout: 5 * 60_000,
       }),
-    ),
-  );
-  await after?.(ctx);
-  return result;
+    );
+    await after?.(ctx);
+    return result;
+  } catch (err) {
+    if (err instanceof Refusal) await effect.whenRefused?.(ctx, err);
+    throw err;
+  }
 }
 
 export async function declineDecision(ctx: Ctx, id: string, actor: { id: string; role: Role }, reason: string): Promise<MoneyDecision> {

@@ -79,7 +79,7 @@ class StaleReconciliation extends Refusal {
 type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'config'>;
 
 /** Refusals of a stale cycle start its new run on the way out, so the person can sign off once it ends. */
-export async function startingRunWhenStale<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
+async function startingRunWhenStale<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -123,7 +123,7 @@ export const signOffEffect: DecisionEffect = {
   deciders: ['FINANCE'],
   async apply(tx, decision, approver) {
     const cycle = await lockCycle(tx, decision.subjectId);
-    // A stale cycle refuses the approval too (rolled back); approveDecision asks for its new run on the way out.
+    // A stale cycle refuses the approval too (rolled back); whenRefused asks for its new run.
     await checkReady(tx, cycle);
     const report = await liveReport(tx, cycle);
     if (!report.run) throw refuse('no_reconciliation');
@@ -177,4 +177,7 @@ export const signOffEffect: DecisionEffect = {
     // Wakes the cycle's reconciliation watch, which sees the sign-off and ends.
     return { result, after: (ctx) => requestReconciliation(ctx, cycle.id, 'sign-off') };
   },
+  // Something arrived since the run: the approval is refused (rolled back), and the new run asked for.
+  whenRefused: (ctx, refusal) =>
+    refusal instanceof StaleReconciliation ? requestReconciliation(ctx, refusal.cycleId, 'sign-off') : Promise.resolve(),
 };
