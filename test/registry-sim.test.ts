@@ -1,10 +1,17 @@
 import Decimal from 'decimal.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistryClient } from '../activities/clients/registry-client';
 import { formatNationalId } from '../domain/national-id';
 import type { Logger } from '../lib/logger';
 import { generatePopulation, groundTruth, type Person } from '../simulators/registry/population';
-import { buildRegistryServer, type HarnessPersonView, type HouseholdView } from '../simulators/registry/server';
+import {
+  buildRegistryServer,
+  MAX_SEARCH_BATCH,
+  type HarnessPersonView,
+  type HouseholdView,
+  type SearchResultView,
+} from '../simulators/registry/server';
 
 // A generous dirty share, so every kind of dirt is there to look up.
 const population = generatePopulation({ seed: 7, size: 2500, country: 'BR', dirtyShare: 0.2 });
@@ -29,6 +36,14 @@ async function get(url: string): Promise<{ status: number; body: Record<string, 
   const res = await app.inject({ method: 'GET', url });
   return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 }
+
+async function search(payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await app.inject({ method: 'POST', url: '/v1/persons/search', payload: payload as object });
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+}
+
+/** A valid CPF that no person of this population holds (checked in the tests that use it). */
+const UNKNOWN_CPF = '52998224725';
 
 // A household with several members makes the household assertions meaningful.
 const household = population.households.find((h) => h.memberNationalIds.length >= 3)!;
@@ -196,6 +211,100 @@ describe('registry simulator HTTP API', () => {
     expect((body.fields as Record<string, unknown>)[field]).toEqual(expect.any(String));
   });
 
+  it('searches many persons in one request: found, not found and invalid, in order, under their reference IDs', async () => {
+    expect(population.persons.some((p) => p.nationalId === UNKNOWN_CPF)).toBe(false);
+    const picked = population.persons.filter((_, i) => i % 97 === 0).slice(0, 20);
+    const searches = [
+      ...picked.map((p, i) => ({ referenceId: `app-${i}`, nationalId: i % 2 === 0 ? p.nationalId : formatNationalId('BR', p.nationalId) })),
+      { referenceId: 'unknown', nationalId: '529.982.247-25' },
+      { referenceId: 'letters', nationalId: 'not-an-id' },
+      { referenceId: 'short', nationalId: '123.456' },
+      { referenceId: 'again-0', nationalId: picked[0]!.nationalId },
+    ];
+    const res = await app.inject({ method: 'POST', url: '/v1/persons/search', payload: { searches } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ results: SearchResultView[] }>();
+    expect(Object.keys(body)).toEqual(['results']);
+    expect(body.results.map((r) => r.referenceId)).toEqual(searches.map((s) => s.referenceId));
+    expect(body.results.map((r) => r.status)).toEqual([...picked.map(() => 'found'), 'not_found', 'invalid', 'invalid', 'found']);
+    for (const [i, p] of picked.entries()) {
+      const single = await app.inject({ method: 'GET', url: `/v1/persons/${p.nationalId}` });
+      expect(body.results[i]!.record).toEqual(single.json());
+    }
+    expect(body.results.at(-1)!.record).toEqual(body.results[0]!.record);
+    for (const r of body.results.filter((x) => x.status !== 'found')) expect(Object.keys(r).sort()).toEqual(['referenceId', 'status']);
+    for (const word of ['trueName', 'dirt', 'duplicateOf', 'truth']) expect(res.body).not.toContain(word);
+  });
+
+  it(`takes ${MAX_SEARCH_BATCH} searches with long reference IDs and punctuated IDs in one request`, async () => {
+    const searches = Array.from({ length: MAX_SEARCH_BATCH }, (_, i) => {
+      const p = population.persons[i % population.persons.length]!;
+      return { referenceId: `${String(i).padStart(6, '0')}-${'r'.repeat(57)}`, nationalId: ` ${formatNationalId('BR', p.nationalId)} ` };
+    });
+    expect(searches[0]!.referenceId).toHaveLength(64);
+    const { status, body } = await search({ searches });
+    expect(status).toBe(200);
+    const results = body.results as SearchResultView[];
+    expect(results).toHaveLength(MAX_SEARCH_BATCH);
+    expect(results.every((r, i) => r.status === 'found' && r.referenceId === searches[i]!.referenceId)).toBe(true);
+    expect(results.map((r) => r.record!.person.nationalId)).toEqual(
+      searches.map((_, i) => population.persons[i % population.persons.length]!.nationalId),
+    );
+  });
+
+  it.each([
+    ['an empty list', { searches: [] }, 'searches'],
+    ['no list', {}, 'searches'],
+    ['a list that is not one', { searches: 'all' }, 'searches'],
+    [
+      `more than ${MAX_SEARCH_BATCH} searches`,
+      { searches: Array.from({ length: MAX_SEARCH_BATCH + 1 }, (_, i) => ({ referenceId: `r${i}`, nationalId: UNKNOWN_CPF })) },
+      'searches',
+    ],
+    [
+      'a duplicated reference ID',
+      {
+        searches: [
+          { referenceId: 'a', nationalId: UNKNOWN_CPF },
+          { referenceId: 'b', nationalId: UNKNOWN_CPF },
+          { referenceId: 'a', nationalId: '111.444.777-35' },
+        ],
+      },
+      'searches.2.referenceId',
+    ],
+    ['a missing reference ID', { searches: [{ nationalId: UNKNOWN_CPF }] }, 'searches.0.referenceId'],
+    ['an empty reference ID', { searches: [{ referenceId: '', nationalId: UNKNOWN_CPF }] }, 'searches.0.referenceId'],
+    [
+      'a reference ID over 64 characters',
+      { searches: [{ referenceId: 'x'.repeat(65), nationalId: UNKNOWN_CPF }] },
+      'searches.0.referenceId',
+    ],
+    ['a missing national ID', { searches: [{ referenceId: 'a' }] }, 'searches.0.nationalId'],
+    ['a body that is not an object', [{ referenceId: 'a', nationalId: UNKNOWN_CPF }], 'body'],
+  ])('answers a search with %s 400 naming the field', async (_what, payload, field) => {
+    const { status, body } = await search(payload);
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_request');
+    expect(Object.keys(body.fields as object)).toEqual([field]);
+    expect((body.fields as Record<string, unknown>)[field]).toEqual(expect.any(String));
+    expect(JSON.stringify(body)).not.toContain(UNKNOWN_CPF);
+    expect(JSON.stringify(body)).not.toContain('111.444.777-35');
+  });
+
+  it('answers a search with no body, or one that is not JSON, 400 without echoing it', async () => {
+    const none = await app.inject({ method: 'POST', url: '/v1/persons/search' });
+    expect(none.statusCode).toBe(400);
+    expect(none.json()).toMatchObject({ error: 'invalid_request', fields: { body: expect.any(String) as string } });
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/v1/persons/search',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"searches":[{"referenceId":"a","nationalId":"${UNKNOWN_CPF}"}`,
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toEqual({ error: 'invalid_request' });
+  });
+
   it('answers unknown routes with a body that does not echo the URL', async () => {
     expect(await get(`/v2/persons/${person.nationalId}`)).toEqual({ status: 404, body: { error: 'not_found' } });
   });
@@ -213,5 +322,81 @@ describe('registry simulator HTTP API', () => {
     expect(all).not.toContain(person.nationalId);
     expect(all).not.toContain(person.fullName);
     expect(all).not.toContain('529.982.247-25');
+  });
+
+  it('logs a search as its route, without the national IDs or reference IDs it carried', async () => {
+    logLines.length = 0;
+    const searched = population.persons.slice(300, 310);
+    const { status } = await search({
+      searches: [
+        ...searched.map((p) => ({ referenceId: `ref-${p.nationalId}`, nationalId: formatNationalId('BR', p.nationalId) })),
+        { referenceId: 'ref-unknown', nationalId: '529.982.247-25' },
+      ],
+    });
+    expect(status).toBe(200);
+    expect(await search({ searches: [{ referenceId: 'ref-bad', nationalId: UNKNOWN_CPF }, { nationalId: UNKNOWN_CPF }] })).toMatchObject({
+      status: 400,
+    });
+    expect(logLines).toHaveLength(2);
+    for (const line of logLines) {
+      expect(JSON.parse(line)).toEqual({
+        msg: 'request',
+        method: 'POST',
+        route: '/v1/persons/search',
+        status: expect.any(Number) as number,
+        ms: expect.any(Number) as number,
+      });
+    }
+    const all = logLines.join('\n');
+    for (const p of searched) {
+      expect(all).not.toContain(p.nationalId);
+      expect(all).not.toContain(formatNationalId('BR', p.nationalId));
+      expect(all).not.toContain(p.fullName);
+    }
+    for (const s of [UNKNOWN_CPF, '529.982.247-25', 'ref-']) expect(all).not.toContain(s);
+  });
+});
+
+describe('registry client', () => {
+  let served: FastifyInstance;
+  let client: ReturnType<typeof createRegistryClient>;
+
+  beforeAll(async () => {
+    served = buildRegistryServer(population);
+    const url = await served.listen({ host: '127.0.0.1', port: 0 });
+    client = createRegistryClient(url);
+  });
+  afterAll(async () => {
+    await served.close();
+  });
+
+  it('searchPersons returns each record by reference ID, null for the unknown and the invalid', async () => {
+    const picked = population.persons.slice(40, 45);
+    const found = await client.searchPersons([
+      ...picked.map((p, i) => ({ referenceId: `a${i}`, nationalId: p.nationalId })),
+      { referenceId: 'unknown', nationalId: UNKNOWN_CPF },
+      { referenceId: 'invalid', nationalId: '12-34' },
+    ]);
+    expect([...found.keys()]).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'unknown', 'invalid']);
+    for (const [i, p] of picked.entries()) expect(found.get(`a${i}`)).toEqual(await client.findPerson(p.nationalId));
+    expect(found.get('a0')!.person.nationalId).toBe(picked[0]!.nationalId);
+    expect(found.get('unknown')).toBeNull();
+    expect(found.get('invalid')).toBeNull();
+    expect(await client.searchPersons([])).toEqual(new Map());
+  });
+
+  it('searchPersons refuses without retry when the registry refuses the batch, naming no national ID', async () => {
+    const p = population.persons[50]!;
+    const refused = client.searchPersons([
+      { referenceId: 'same', nationalId: p.nationalId },
+      { referenceId: 'same', nationalId: UNKNOWN_CPF },
+    ]);
+    await expect(refused).rejects.toMatchObject({
+      type: 'RegistryRefusedRequest',
+      nonRetryable: true,
+      message: 'registry answered HTTP 400',
+    });
+    const err = (await refused.catch((e: unknown) => e)) as Error;
+    expect(`${err.message} ${err.stack ?? ''}`).not.toContain(p.nationalId);
   });
 });

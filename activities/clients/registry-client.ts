@@ -39,6 +39,19 @@ export interface RegistryRecord {
   };
 }
 
+/** One query of a batch search: the caller's own reference ID (1 to 64 characters, unique in the batch). */
+export interface RegistrySearch {
+  referenceId: string;
+  nationalId: string;
+}
+
+interface SearchAnswer {
+  results: Array<{ referenceId: string; status: 'found' | 'not_found' | 'invalid'; record?: RegistryRecord }>;
+}
+
+/** A batch of thousands is one request, so it gets longer than the default 10 s. */
+const SEARCH_TIMEOUT_MS = 30_000;
+
 export function createRegistryClient(baseUrl: string) {
   return {
     /** The person and their household, or null when the registry does not know the national ID. */
@@ -48,6 +61,32 @@ export function createRegistryClient(baseUrl: string) {
       // Any other 4xx means our request is wrong: asking again cannot help.
       if (res.status !== 200) throw ApplicationFailure.nonRetryable(`registry answered HTTP ${res.status}`, 'RegistryRefusedRequest');
       return res.body;
+    },
+
+    /**
+     * Many lookups in one request (the registry takes up to 2000): each search's record by its
+     * reference ID, null when the registry does not know the national ID or it is not one.
+     */
+    async searchPersons(searches: RegistrySearch[]): Promise<Map<string, RegistryRecord | null>> {
+      const found = new Map<string, RegistryRecord | null>();
+      if (searches.length === 0) return found;
+      const res = await requestJson<SearchAnswer>(`${baseUrl}/v1/persons/search`, {
+        method: 'POST',
+        body: { searches: searches.map(({ referenceId, nationalId }) => ({ referenceId, nationalId })) },
+        timeoutMs: SEARCH_TIMEOUT_MS,
+      });
+      // The status only: a 400's body may name fields, and no message here may carry a national ID.
+      if (res.status !== 200) throw ApplicationFailure.nonRetryable(`registry answered HTTP ${res.status}`, 'RegistryRefusedRequest');
+      for (const r of res.body.results) found.set(r.referenceId, r.status === 'found' && r.record ? r.record : null);
+      // A result missing would read as "not in the registry" and reject someone who is: refuse the answer instead.
+      const missing = searches.filter((s) => !found.has(s.referenceId)).length;
+      if (missing > 0 || found.size !== searches.length) {
+        throw ApplicationFailure.nonRetryable(
+          `registry answered ${res.body.results.length} results for ${searches.length} searches (${missing} missing)`,
+          'RegistryBadAnswer',
+        );
+      }
+      return found;
     },
   };
 }

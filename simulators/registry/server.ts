@@ -1,10 +1,15 @@
-// HTTP face of the synthetic registry: look a person and their household up by national ID, or
-// page through who exists. Responses carry personal data (that is a registry's job); logs never do.
+// HTTP face of the synthetic registry: look a person and their household up by national ID, one at a
+// time or many in one request, or page through who exists. Responses carry personal data (that is a
+// registry's job); logs never do.
 //
 // /v1/persons* is the registry proper: records as the registry holds them, dirt included.
 // /v1/harness/persons is for test harnesses and demos only: the same records with the ground truth
 // (true name, what is wrong with the record, which person a duplicate copies). The rail reads only
-// GET /v1/persons/:nationalId, which never carries ground truth.
+// GET /v1/persons/:nationalId and POST /v1/persons/search, which never carry ground truth.
+//
+// POST /v1/persons/search is a batch in the spirit of G2P Connect's search: many queries in one
+// message, each with the caller's own reference ID, answered in order. The IDs travel in the body,
+// so they stay out of URLs and access logs.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { normalizeNationalId } from '../../domain/national-id';
@@ -19,6 +24,10 @@ export interface RegistryServerOptions {
 }
 
 export const MAX_PAGE_SIZE = 1000;
+/** Most searches one POST /v1/persons/search may carry. */
+export const MAX_SEARCH_BATCH = 2000;
+/** 2000 searches with 64-character reference IDs and punctuated national IDs are about 250 KB. */
+const SEARCH_BODY_LIMIT = 1_048_576;
 
 const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
@@ -49,6 +58,45 @@ export interface HouseholdView {
 /** A listing item of the harness endpoint: the registry's record and the ground truth about it. */
 export type HarnessPersonView = Person & PersonTruth;
 
+/** What GET /v1/persons/:nationalId answers for a known person, and a found search's record. */
+export interface PersonRecordView {
+  person: Person;
+  household: HouseholdView;
+}
+
+/** One lookup: the record, or why there is none ('invalid': not 11 digits once punctuation is stripped). */
+export type LookupResult = { status: 'found'; record: PersonRecordView } | { status: 'not_found' } | { status: 'invalid' };
+
+export interface SearchResultView {
+  referenceId: string;
+  status: LookupResult['status'];
+  /** Present only when status is 'found'. */
+  record?: PersonRecordView;
+}
+
+const SearchBody = z.object({
+  searches: z
+    .array(
+      z.object({
+        referenceId: z.string().min(1).max(64),
+        // Any string: one that is not a national ID is answered 'invalid', not refused.
+        nationalId: z.string(),
+      }),
+    )
+    .min(1)
+    .max(MAX_SEARCH_BATCH)
+    .superRefine((searches, ctx) => {
+      const seen = new Set<string>();
+      searches.forEach(({ referenceId }, i) => {
+        // The message never echoes the reference ID: the caller may have built it from personal data.
+        if (seen.has(referenceId)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'referenceId'], message: 'duplicated: each search needs its own' });
+        }
+        seen.add(referenceId);
+      });
+    }),
+});
+
 function householdView(household: Household, index: Map<string, Person>): HouseholdView {
   const benefits = new Set<string>();
   const members = household.memberNationalIds.map((id): HouseholdMemberView => {
@@ -68,16 +116,27 @@ function householdView(household: Household, index: Map<string, Person>): Househ
   return { id, municipality, monthlyIncome, otherBenefits: [...benefits], vulnerabilityScore, size: members.length, members };
 }
 
-/** Zod issues as { field: message }, first message per field. */
-function fieldErrors(error: z.ZodError): Record<string, string> {
+/** Zod issues as { field: message }, first message per field; `whole` names the input itself. */
+function fieldErrors(error: z.ZodError, whole = 'query'): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.map(String).join('.') || 'query'] ??= issue.message;
+  for (const issue of error.issues) fields[issue.path.map(String).join('.') || whole] ??= issue.message;
   return fields;
 }
 
 export function buildRegistryServer(population: Population, opts: RegistryServerOptions = {}): FastifyInstance {
   const index = opts.index ?? indexByNationalId(population);
   const households = new Map(population.households.map((h) => [h.id, h]));
+
+  /** The one code path behind both the single lookup and the batch search. */
+  function lookup(raw: string): LookupResult {
+    const nationalId = normalizeNationalId(raw);
+    if (!/^\d{11}$/.test(nationalId)) return { status: 'invalid' };
+    const person = index.get(nationalId);
+    const household = person && households.get(person.householdId);
+    if (!person || !household) return { status: 'not_found' };
+    return { status: 'found', record: { person, household: householdView(household, index) } };
+  }
+
   // Fastify's own logger would print request URLs, and with them national IDs: keep it off.
   const app = Fastify({ logger: false });
 
@@ -104,14 +163,23 @@ export function buildRegistryServer(population: Population, opts: RegistryServer
   }));
 
   app.get<{ Params: { nationalId: string } }>('/v1/persons/:nationalId', (req, reply) => {
-    const nationalId = normalizeNationalId(req.params.nationalId);
-    if (!/^\d{11}$/.test(nationalId)) {
+    const found = lookup(req.params.nationalId);
+    if (found.status === 'invalid') {
       return reply.code(400).send({ error: 'invalid_request', fields: { nationalId: 'must be 11 digits, punctuation allowed' } });
     }
-    const person = index.get(nationalId);
-    const household = person && households.get(person.householdId);
-    if (!person || !household) return reply.code(404).send({ error: 'person_not_found' });
-    return reply.send({ person, household: householdView(household, index) });
+    if (found.status === 'not_found') return reply.code(404).send({ error: 'person_not_found' });
+    return reply.send(found.record);
+  });
+
+  // Many lookups in one request: results in the order of the searches, each under its reference ID.
+  app.post('/v1/persons/search', { bodyLimit: SEARCH_BODY_LIMIT }, (req, reply) => {
+    const parsed = SearchBody.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', fields: fieldErrors(parsed.error, 'body') });
+    const results = parsed.data.searches.map(({ referenceId, nationalId }): SearchResultView => {
+      const found = lookup(nationalId);
+      return found.status === 'found' ? { referenceId, status: 'found', record: found.record } : { referenceId, status: found.status };
+    });
+    return reply.send({ results });
   });
 
   app.get('/v1/persons', (req, reply) => {
