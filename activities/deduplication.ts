@@ -1,43 +1,51 @@
-// Deduplication: exact duplicates are refused (the database also enforces them at enrolment),
-// probable ones are recorded as candidates and sent to a person. Nothing here reads names in bulk:
-// candidates for a probable match share the date of birth and municipality (an indexed lookup).
+// Deduplication, set-based: one query for a whole batch of applications. Exact duplicates are refused
+// (the database also enforces them at enrolment), probable ones are recorded as candidates and sent to a
+// person. Nothing here reads names in bulk: a probable match shares the date of birth and municipality
+// (an indexed lookup), and only those few names are compared, in code.
 import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
 import { nameSimilarity, NAME_MATCH_THRESHOLD } from '../domain/name-match';
 import type { ReasonCode } from '../domain/reason-codes';
 
-export interface DedupSubject {
-  id: string;
-  programId: string;
-  nationalIdHash: string;
-  phoneHash: string;
-  fullName: string;
-  dateOfBirth: Date;
-  municipalityCode: string;
-  householdId: string;
-  accountKey: string;
-  createdAt: Date;
-  maxApplicationsPerPhone: number;
-}
+/** Probable-person candidates read per application (the most a reviewer would compare). */
+const MAX_PROBABLE_CANDIDATES = 200;
+/** Enrolments in other programs shown to a reviewer, the most recent first. */
+const MAX_OTHER_PROGRAMS = 20;
 
-/** Exact duplicates within the program, in the order they are checked: one query, four indexed probes. */
-export async function exactDuplicates(db: Db, a: DedupSubject): Promise<ReasonCode[]> {
-  const [row] = await db.$queryRaw<Array<{ person: boolean; household: boolean; account: boolean; earlier_on_phone: number }>>`
-    SELECT EXISTS (SELECT 1 FROM beneficiary WHERE program_id = ${a.programId}::uuid AND national_id_hash = ${a.nationalIdHash} AND application_id <> ${a.id}::uuid) AS person,
-           EXISTS (SELECT 1 FROM beneficiary WHERE program_id = ${a.programId}::uuid AND household_id = ${a.householdId} AND application_id <> ${a.id}::uuid) AS household,
-           EXISTS (SELECT 1 FROM beneficiary WHERE program_id = ${a.programId}::uuid AND account_key = ${a.accountKey} AND application_id <> ${a.id}::uuid) AS account,
-           -- Applications before this one from the same phone: the first N pass. (created_at is UTC without a zone.)
-           (SELECT count(*)::int FROM application WHERE program_id = ${a.programId}::uuid AND phone_hash = ${a.phoneHash} AND id <> ${a.id}::uuid
-               AND (created_at, id) < (${a.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${a.id}::uuid)) AS earlier_on_phone`;
-  const codes: ReasonCode[] = [];
-  if (row!.person) codes.push('DUPLICATE_PERSON');
-  if (row!.household) codes.push('DUPLICATE_HOUSEHOLD');
-  if (row!.account) codes.push('ACCOUNT_IN_USE');
-  if (row!.earlier_on_phone >= a.maxApplicationsPerPhone) codes.push('PHONE_SHARED_TOO_OFTEN');
-  return codes;
+type Sql = Pick<Db, '$queryRaw'>;
+
+/**
+ * Exact duplicates against what is already in the program, in the order they are checked: the person,
+ * the household or the account enrolled under another application, and applications before this one
+ * from the same phone beyond the program's limit (the first N pass). Registry facts must be stored.
+ */
+export async function exactDuplicates(db: Sql, applicationIds: string[]): Promise<Map<string, ReasonCode[]>> {
+  if (applicationIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<{ id: string; person: boolean; household: boolean; account: boolean; phone_shared: boolean }>>`
+    SELECT a.id,
+      EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.national_id_hash = a.national_id_hash AND b.application_id <> a.id) AS person,
+      EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.household_id = a.registry_facts->>'householdId' AND b.application_id <> a.id) AS household,
+      EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.account_key = pa.account_key AND b.application_id <> a.id) AS account,
+      (SELECT count(*) FROM application o WHERE o.program_id = a.program_id AND o.phone_hash = a.phone_hash AND o.id <> a.id
+          AND (o.created_at, o.id) < (a.created_at, a.id)) >= p.max_applications_per_phone AS phone_shared
+    FROM application a
+    JOIN payment_account pa ON pa.application_id = a.id
+    JOIN program p ON p.id = a.program_id
+    WHERE a.id = ANY(${applicationIds}::uuid[])`;
+  return new Map(
+    rows.map((r) => {
+      const codes: ReasonCode[] = [];
+      if (r.person) codes.push('DUPLICATE_PERSON');
+      if (r.household) codes.push('DUPLICATE_HOUSEHOLD');
+      if (r.account) codes.push('ACCOUNT_IN_USE');
+      if (r.phone_shared) codes.push('PHONE_SHARED_TOO_OFTEN');
+      return [r.id, codes];
+    }),
+  );
 }
 
 export interface Candidate {
+  applicationId: string;
   candidateApplicationId: string;
   kind: 'PROBABLE_PERSON' | 'OTHER_PROGRAM';
   similarity?: string;
@@ -45,37 +53,48 @@ export interface Candidate {
 
 /**
  * Probable duplicates: another application in the program by someone with the same date of birth and
- * municipality whose name matches, under another national ID. Plus, for reviewers' information, the
- * same national ID enrolled in other programs.
+ * municipality whose name matches, under another national ID; within one batch, only earlier ones (the
+ * first comes first), and none of `excluded` (rejected in this batch). Plus, for reviewers' information,
+ * the same national ID enrolled in other programs.
  */
-export async function duplicateCandidates(db: Db, a: DedupSubject): Promise<Candidate[]> {
+export async function duplicateCandidates(db: Sql, applicationIds: string[], excluded: ReadonlySet<string>): Promise<Candidate[]> {
+  if (applicationIds.length === 0) return [];
   const [sameBirthAndPlace, otherPrograms] = await Promise.all([
-    db.application.findMany({
-      where: {
-        programId: a.programId,
-        dateOfBirth: a.dateOfBirth,
-        municipalityCode: a.municipalityCode,
-        id: { not: a.id },
-        nationalIdHash: { not: a.nationalIdHash },
-        status: { not: 'REJECTED' },
-      },
-      select: { id: true, fullName: true },
-      take: 200,
-    }),
-    db.application.findMany({
-      where: { nationalIdHash: a.nationalIdHash, programId: { not: a.programId }, status: 'ENROLLED' },
-      select: { id: true },
-      orderBy: { createdAt: 'desc' }, // the most recent enrolments, if there are many
-      take: 20,
-    }),
+    db.$queryRaw<Array<{ application_id: string; name: string; candidate_id: string; candidate_name: string }>>`
+      SELECT a.id AS application_id, a.full_name AS name, c.id AS candidate_id, c.full_name AS candidate_name
+      FROM application a
+      CROSS JOIN LATERAL (
+        SELECT c.id, c.full_name FROM application c
+        WHERE c.program_id = a.program_id AND c.date_of_birth = a.date_of_birth AND c.municipality_code = a.municipality_code
+          AND c.id <> a.id AND c.national_id_hash <> a.national_id_hash AND c.status <> 'REJECTED'
+          AND (c.decision_batch_id IS DISTINCT FROM a.decision_batch_id OR (c.created_at, c.id) < (a.created_at, a.id))
+        LIMIT ${MAX_PROBABLE_CANDIDATES}) c
+      WHERE a.id = ANY(${applicationIds}::uuid[])`,
+    db.$queryRaw<Array<{ application_id: string; candidate_id: string }>>`
+      SELECT a.id AS application_id, o.id AS candidate_id
+      FROM application a
+      CROSS JOIN LATERAL (
+        SELECT o.id FROM application o
+        WHERE o.national_id_hash = a.national_id_hash AND o.program_id <> a.program_id AND o.status = 'ENROLLED'
+        ORDER BY o.created_at DESC LIMIT ${MAX_OTHER_PROGRAMS}) o
+      WHERE a.id = ANY(${applicationIds}::uuid[])`,
   ]);
   const probable = sameBirthAndPlace
-    .map((c) => ({ id: c.id, similarity: nameSimilarity(a.fullName, c.fullName) }))
+    .filter((c) => !excluded.has(c.candidate_id))
+    .map((c) => ({ ...c, similarity: nameSimilarity(c.name, c.candidate_name) }))
     .filter((c) => c.similarity >= NAME_MATCH_THRESHOLD)
-    .map((c) => ({
-      candidateApplicationId: c.id,
-      kind: 'PROBABLE_PERSON' as const,
+    .map((c): Candidate => ({
+      applicationId: c.application_id,
+      candidateApplicationId: c.candidate_id,
+      kind: 'PROBABLE_PERSON',
       similarity: new Decimal(c.similarity).toDecimalPlaces(3).toString(),
     }));
-  return [...probable, ...otherPrograms.map((c) => ({ candidateApplicationId: c.id, kind: 'OTHER_PROGRAM' as const }))];
+  return [
+    ...probable,
+    ...otherPrograms.map((c): Candidate => ({
+      applicationId: c.application_id,
+      candidateApplicationId: c.candidate_id,
+      kind: 'OTHER_PROGRAM',
+    })),
+  ];
 }

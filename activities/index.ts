@@ -9,6 +9,7 @@ import { BANK_PROVIDER, createBankClient } from './clients/bank-client';
 import { createRegistryClient } from './clients/registry-client';
 import { createWalletClient, WALLET_PROVIDER } from './clients/wallet-client';
 import { createCycleActivities } from './cycle';
+import { createDecisionBatchActivities } from './decision-batch';
 import { createDisbursementActivities } from './disbursement';
 import { createNotificationActivities } from './notification';
 import { createRailReportActivities } from './rail-reports';
@@ -33,10 +34,12 @@ export function createActivities(deps: ActivityDeps) {
   // Where each rail sends its notifications (they only make the batch workflow pull the rail's report).
   const callbackPath: Record<string, string> = { [BANK_PROVIDER]: 'bank', [WALLET_PROVIDER]: 'wallet' };
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
+  const statusUrl = `${deps.config.PUBLIC_URL}/status`;
   return {
-    ...createApplicationActivities({ db: deps.db, registry, today }),
+    ...createDecisionBatchActivities({ db: deps.db, registry, notifications: deps.notifications, today, statusUrl }),
+    ...createApplicationActivities({ db: deps.db, today }),
     ...createReviewActivities({ db: deps.db }),
-    ...createNotificationActivities({ db: deps.db, notifications: deps.notifications, statusUrl: `${deps.config.PUBLIC_URL}/status` }),
+    ...createNotificationActivities({ db: deps.db, notifications: deps.notifications, statusUrl }),
     ...createCycleActivities({ db: deps.db }),
     ...createDisbursementActivities({
       db: deps.db,

@@ -32,30 +32,49 @@ export function factsByReason(ruleResults: unknown): Partial<Record<ReasonCode, 
   return facts;
 }
 
+/** What a notification needs of its application. */
+export interface NotifiedApplication {
+  id: string;
+  number: string;
+  phone: string;
+  language: string;
+  ruleResults: unknown;
+  programName: string;
+}
+
+/** The message for one event, in the applicant's language. */
+export function notificationData(app: NotifiedApplication, event: ApplicantEvent, statusUrl?: string) {
+  // Intake only stores es, pt or en; anything else falls back to the schema's default, Spanish.
+  const language = isLanguage(app.language) ? app.language : 'es';
+  const body = smsBody(event, language, {
+    programName: app.programName,
+    applicationNumber: app.number,
+    facts: factsByReason(app.ruleResults),
+    ...(statusUrl ? { statusUrl } : {}),
+  });
+  return { applicationId: app.id, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body };
+}
+
+/** Queues notifications for the SMS gateway; the notification's ID is the job's, so queuing twice queues once. */
+export async function queueNotifications(queue: Queue<NotificationJob>, notificationIds: string[]): Promise<void> {
+  if (notificationIds.length === 0) return;
+  await queue.addBulk(notificationIds.map((id) => ({ name: 'sms', data: { notificationId: id }, opts: { jobId: id } })));
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const { db, notifications } = deps;
 
   /** The row for this event, written once: a concurrent or repeated run reads the winner's row. */
   async function notificationFor(applicationId: string, event: ApplicantEvent) {
     const key = { applicationId_eventKey: { applicationId, eventKey: eventKey(event) } };
-    // Insert first (the common case is a new event); the unique key turns a repeat into a read.
     const app = await db.application.findUnique({
       where: { id: applicationId },
-      select: { number: true, phone: true, language: true, ruleResults: true, program: { select: { name: true } } },
+      select: { id: true, number: true, phone: true, language: true, ruleResults: true, program: { select: { name: true } } },
     });
     if (!app) throw ApplicationFailure.nonRetryable(`application ${applicationId} not found`, 'ApplicationNotFound');
-    // Intake only stores es, pt or en; anything else falls back to the schema's default, Spanish.
-    const language = isLanguage(app.language) ? app.language : 'es';
-    const body = smsBody(event, language, {
-      programName: app.program.name,
-      applicationNumber: app.number,
-      facts: factsByReason(app.ruleResults),
-      ...(deps.statusUrl ? { statusUrl: deps.statusUrl } : {}),
-    });
+    // Insert first (the common case is a new event); the unique key turns a repeat into a read.
     try {
-      return await db.notification.create({
-        data: { applicationId, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body },
-      });
+      return await db.notification.create({ data: notificationData({ ...app, programName: app.program.name }, event, deps.statusUrl) });
     } catch (err) {
       if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') throw err;
       return db.notification.findUniqueOrThrow({ where: key });
@@ -68,7 +87,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       // A sent (or permanently failed) message is never queued again: completed jobs are removed
       // after an hour, and their jobId would then be free for a second SMS.
       if (notification.status !== 'QUEUED') return;
-      await notifications.add('sms', { notificationId: notification.id }, { jobId: notification.id });
+      await queueNotifications(notifications, [notification.id]);
     },
   };
 }

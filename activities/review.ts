@@ -1,11 +1,11 @@
-// Activities of the ApplicationWorkflow that wait on people: manual review of probable duplicates,
-// rejection with an appeal window, and the appeal. The application row is the single place where the
-// applicant's appeal (web) and the window's end (workflow) meet: conditional updates decide the race.
+// Activities of the ApplicationReviewWorkflow, which waits on people: the reviewer's decision on a
+// probable duplicate or an appeal, a rejection with its appeal window, and a rejection upheld on appeal.
+// The window is the application's appeal_deadline: the web refuses an appeal after it, nothing sleeps on it.
 import { audit } from '../lib/audit';
 import type { Db } from '../lib/db';
 import type { ReasonCode } from '../domain/reason-codes';
 
-const ACTOR = 'system:application-workflow';
+const ACTOR = 'system:application-review';
 const DAY_MS = 24 * 3600_000;
 
 export type ReviewKind = 'DUPLICATE' | 'APPEAL';
@@ -14,19 +14,6 @@ export function createReviewActivities(deps: { db: Db }) {
   const { db } = deps;
 
   return {
-    /** Puts a probable duplicate in the reviewers' queue. */
-    async openReview(applicationId: string): Promise<void> {
-      await db.$transaction(async (tx) => {
-        const moved = await tx.application.updateMany({
-          where: { id: applicationId, status: { in: ['RECEIVED', 'VERIFYING'] } },
-          data: { status: 'NEEDS_REVIEW' },
-        });
-        await tx.reviewTask.createMany({ data: [{ applicationId, kind: 'DUPLICATE' }], skipDuplicates: true });
-        if (moved.count === 1)
-          await audit(tx, { actor: ACTOR, action: 'application.sent_to_review', entityType: 'application', entityId: applicationId });
-      });
-    },
-
     /** The reviewer's decision on a task, or null while it is open. */
     async reviewOutcome(applicationId: string, kind: ReviewKind): Promise<'ENROLL' | 'REJECT' | null> {
       const task = await db.reviewTask.findUnique({
@@ -36,24 +23,17 @@ export function createReviewActivities(deps: { db: Db }) {
       return task?.status === 'DECIDED' ? task.decision : null;
     },
 
-    /**
-     * Rejects and opens the appeal window (the program's, unless a test passes its own length).
-     * Run again (runs never overlap: one workflow), it returns the first deadline.
-     */
-    async rejectApplication(
-      applicationId: string,
-      reasonCodes: ReasonCode[],
-      appealWindowMs?: number,
-    ): Promise<{ appealDeadline: string }> {
+    /** Rejects and opens the program's appeal window. Run again (one workflow: runs never overlap), it returns the first deadline. */
+    async rejectApplication(applicationId: string, reasonCodes: ReasonCode[]): Promise<{ appealDeadline: string }> {
       const app = await db.application.findUniqueOrThrow({
         where: { id: applicationId },
         select: { status: true, appealDeadline: true, program: { select: { appealWindowDays: true } } },
       });
       if (app.status === 'REJECTED' && app.appealDeadline) return { appealDeadline: app.appealDeadline.toISOString() };
-      const appealDeadline = new Date(Date.now() + (appealWindowMs ?? app.program.appealWindowDays * DAY_MS));
+      const appealDeadline = new Date(Date.now() + app.program.appealWindowDays * DAY_MS);
       await db.$transaction([
         db.application.updateMany({
-          where: { id: applicationId, status: { in: ['RECEIVED', 'VERIFYING', 'NEEDS_REVIEW'] } },
+          where: { id: applicationId, status: 'NEEDS_REVIEW' },
           data: { status: 'REJECTED', reasonCodes, decidedAt: new Date(), appealDeadline },
         }),
         db.auditEvent.create({
@@ -67,21 +47,6 @@ export function createReviewActivities(deps: { db: Db }) {
         }),
       ]);
       return { appealDeadline: appealDeadline.toISOString() };
-    },
-
-    /** Whether the applicant appealed: an appeal task, once it exists, always exists (see localDatabaseStep). */
-    async isAppealed(applicationId: string): Promise<boolean> {
-      return (await db.reviewTask.count({ where: { applicationId, kind: 'APPEAL' } })) === 1;
-    },
-
-    /** At the deadline: closes the window unless the applicant appealed first. Returns whether they did. */
-    async closeAppealWindow(applicationId: string): Promise<boolean> {
-      const closed = await db.application.updateMany({
-        where: { id: applicationId, status: 'REJECTED', reviewTasks: { none: { kind: 'APPEAL' } } },
-        data: { appealDeadline: new Date() },
-      });
-      if (closed.count === 1) return false;
-      return (await db.reviewTask.count({ where: { applicationId, kind: 'APPEAL' } })) === 1;
     },
 
     /** A rejection upheld on appeal: final, no further appeal. */

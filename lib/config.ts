@@ -46,8 +46,6 @@ const EnvSchema = z.object({
    */
   BANK_CALLBACK_SECRET: z.string().min(16).default(DEV_BANK_CALLBACK_SECRET),
   WALLET_CALLBACK_SECRET: z.string().min(16).default(DEV_WALLET_CALLBACK_SECRET),
-  /** Workflow starts per second the intake queue sends to Temporal. */
-  INTAKE_START_RATE: z.coerce.number().int().positive().default(50),
   /** Rate limits changed from web/http/rate-limits.ts's, e.g. 'intakePerIp=5000/60' for a load test. */
   RATE_LIMITS: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,19 +1,14 @@
-// The BullMQ queues between the HTTP edge and Temporal. Jobs carry IDs only.
-// - application-intake: an accepted application waits here until its workflow is started, so a surge
-//   of applicants is absorbed by Redis and workflows start at the rate the Temporal cluster takes.
+// The BullMQ queues between the HTTP edge and Temporal. Jobs carry IDs only. (Accepted applications wait
+// in PostgreSQL, status RECEIVED, until a dispatcher claims them for a decision batch: see workers/decision-dispatcher.ts.)
 // - bank-callbacks: both rails' notifications, at most one job per batch and window (web/rails/batch-signal.ts),
 //   turned into signals to the batch workflow.
 // - notifications: messages to applicants (SMS), sent by the queue worker to the SMS gateway.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-export const INTAKE_QUEUE = 'application-intake';
 export const BANK_CALLBACK_QUEUE = 'bank-callbacks';
 export const NOTIFICATION_QUEUE = 'notifications';
 
-export interface IntakeJob {
-  applicationId: string;
-}
 export interface BankCallbackJob {
   /** The notification that opened the window (others in the window are in provider_event). */
   eventId: string;
@@ -33,7 +28,6 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 export function createQueues(connection: Redis, prefix: string) {
   return {
-    intake: new Queue<IntakeJob>(INTAKE_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     bankCallbacks: new Queue<BankCallbackJob>(BANK_CALLBACK_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     notifications: new Queue<NotificationJob>(NOTIFICATION_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
   };

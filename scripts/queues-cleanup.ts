@@ -5,7 +5,7 @@ import { createQueues } from '../lib/queues';
 export async function removeQueues(redisUrl: string, prefix: string): Promise<void> {
   const redis = createRedis(redisUrl);
   const queues = createQueues(redis, prefix);
-  for (const queue of [queues.intake, queues.bankCallbacks, queues.notifications]) {
+  for (const queue of [queues.bankCallbacks, queues.notifications]) {
     await queue.obliterate({ force: true });
     await queue.close();
   }

@@ -1,6 +1,5 @@
 // Intake over HTTP: persist, enqueue, acknowledge; idempotent per person; 4xx naming the field, nothing written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepStalledApplications } from '../workers/intake-sweeper';
 import { application } from './support/application';
 import { createProgram } from './support/fixtures';
 import { uid } from './support/util';
@@ -12,7 +11,7 @@ beforeAll(async () => {
   web = await startTestWeb();
 });
 afterAll(async () => {
-  // Leave nothing in RECEIVED: a later run's sweeper would otherwise find these applications.
+  // Leave nothing in RECEIVED: nothing would ever decide these (no dispatcher serves this file's task queue).
   await web.db.application.updateMany({
     where: { programId: { in: programIds }, status: 'RECEIVED' },
     data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
@@ -30,7 +29,7 @@ const submit = (code: string, body: unknown, headers: Record<string, string> = {
   web.app.inject({ method: 'POST', url: `/api/v1/programs/${code}/applications`, payload: body as object, headers });
 
 describe('POST /api/v1/programs/:code/applications', () => {
-  it('persists the application with its account, enqueues it and acknowledges with a number', async () => {
+  it('persists the application with its account, waiting for a decision batch, and acknowledges with a number', async () => {
     const program = await newProgram();
     const res = await submit(program.code, application());
     expect(res.statusCode).toBe(201);
@@ -43,8 +42,8 @@ describe('POST /api/v1/programs/:code/applications', () => {
     });
     expect(stored).toMatchObject({ nationalId: '52998224725', status: 'RECEIVED', declaredMonthlyIncome: expect.anything() as unknown });
     expect(stored.paymentAccount).toMatchObject({ rail: 'BANK', bankCode: '001', accountNumber: '12345678' });
-    const job = await web.queues.intake.getJob(stored.id);
-    expect(job?.data).toEqual({ applicationId: stored.id });
+    // The row is the queue entry: the dispatchers of this web's task queue claim it for a batch.
+    expect(stored).toMatchObject({ decisionQueue: web.taskQueue, decisionBatchId: null });
   });
 
   it('returns the existing application when the same person applies again, however the ID is written', async () => {
@@ -118,20 +117,5 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const res = await web.app.inject({ url: `/api/v1/applications/${applicationNumber}` });
     expect(res.json()).toEqual({ applicationNumber, status: 'RECEIVED', reasonCodes: [], decidedAt: null });
     expect(res.body).not.toContain('52998224725');
-  });
-});
-
-describe('intake sweeper', () => {
-  it('re-enqueues applications whose enqueue was lost, and only those', async () => {
-    const program = await newProgram();
-    const { applicationNumber } = (await submit(program.code, application())).json<{ applicationNumber: string }>();
-    const stored = await web.db.application.findUniqueOrThrow({ where: { number: applicationNumber } });
-    await web.queues.intake.remove(stored.id); // as if the enqueue had never happened
-    // Dated far back so it is first in the sweep's oldest-first page whatever else the test database holds.
-    await web.db.application.update({ where: { id: stored.id }, data: { createdAt: new Date('2000-01-01T00:00:00Z') } });
-
-    expect(await sweepStalledApplications(web.db, web.queues.intake)).toBeGreaterThanOrEqual(1);
-    expect((await web.queues.intake.getJob(stored.id))?.data).toEqual({ applicationId: stored.id });
-    expect(await sweepStalledApplications(web.db, web.queues.intake)).toBe(0);
   });
 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await queues?.notifications.obliterate({ force: true });
-  await Promise.all([queues?.intake.close(), queues?.bankCallbacks.close(), queues?.notifications.close()]);
+  await Promise.all([queues?.bankCallbacks.close(), queues?.notifications.close()]);
   await redis?.quit();
   await sms?.close();
   await pool?.end();
@@ -210,7 +210,7 @@ describe('notification processor', () => {
       faults.failureRate = 0;
       await worker.close();
       await own.notifications.obliterate({ force: true });
-      await Promise.all([own.intake.close(), own.bankCallbacks.close(), own.notifications.close()]);
+      await Promise.all([own.bankCallbacks.close(), own.notifications.close()]);
       await workerRedis.quit();
     }
   });

@@ -1,6 +1,6 @@
 // Replays every recorded workflow history (test/histories/*.json) against the current workflow code.
 // A change that would break running workflows (non-determinism) fails here. Refresh the fixtures with
-// `RECORD_HISTORIES=1 npx vitest run test/*-workflow.test.ts` after an intentional, versioned change.
+// `RECORD_HISTORIES=1 npx vitest run test/*-workflow.test.ts test/application-decisions.test.ts` after an intentional, versioned change.
 import { readdirSync, readFileSync } from 'node:fs';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -16,7 +16,8 @@ describe('recorded workflow histories', () => {
   it('cover every workflow type', () => {
     const types = new Set(files.map((f) => load(f).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
     expect([...types].sort()).toEqual([
-      'ApplicationWorkflow',
+      'ApplicationReviewWorkflow',
+      'DecisionBatchWorkflow',
       'DisbursementBatchWorkflow',
       'PaymentCycleWorkflow',
       'ReconciliationWatchWorkflow',

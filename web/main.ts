@@ -32,7 +32,7 @@ log.info('ready', { port: config.WEB_PORT });
 
 const shutdown = async () => {
   await app.close();
-  await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
+  await Promise.all([queues.bankCallbacks.close(), queues.notifications.close()]);
   await redis.quit();
   await temporal.connection.close();
   await db.$disconnect();

@@ -1,4 +1,5 @@
-// Process: consumes the BullMQ queues (intake → workflow start, bank callbacks → signals).
+// Process: dispatches accepted applications to decision batches, and consumes the BullMQ queues
+// (bank callbacks → signals, notifications → SMS gateway).
 import { Worker } from 'bullmq';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
@@ -6,10 +7,9 @@ import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
 import { createTemporalClient } from '../lib/temporal';
 import { createBankCallbackProcessor } from './callback-processor';
-import { createIntakeProcessor } from './intake-processor';
-import { sweepStalledApplications } from './intake-sweeper';
+import { startDecisionDispatcher } from './decision-dispatcher';
 import { createNotificationProcessor } from './notification-processor';
-import { BANK_CALLBACK_QUEUE, createQueues, INTAKE_QUEUE, NOTIFICATION_QUEUE } from '../lib/queues';
+import { BANK_CALLBACK_QUEUE, createQueues, NOTIFICATION_QUEUE } from '../lib/queues';
 
 const config = loadConfig();
 const log = createLogger('queue-worker');
@@ -19,13 +19,6 @@ const connection = createRedis(config.REDIS_URL);
 const prefix = config.QUEUE_PREFIX;
 
 const workers = [
-  new Worker(INTAKE_QUEUE, createIntakeProcessor({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }), {
-    connection,
-    prefix,
-    concurrency: 20,
-    // The rate at which workflows are started: the queue absorbs surges above it.
-    limiter: { max: config.INTAKE_START_RATE, duration: 1000 },
-  }),
   new Worker(BANK_CALLBACK_QUEUE, createBankCallbackProcessor({ temporal, db }), { connection, prefix, concurrency: 10 }),
   new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, smsUrl: config.SMS_SIM_URL, logger: log }), {
     connection,
@@ -41,16 +34,12 @@ await Promise.all(workers.map((w) => w.waitUntilReady()));
 log.info('ready', { queues: workers.map((w) => w.name), prefix });
 
 const queues = createQueues(connection, prefix);
-const sweep = () =>
-  sweepStalledApplications(db, queues.intake)
-    .then((n) => n > 0 && log.warn('re-enqueued stalled applications', { count: n }))
-    .catch((err: Error) => log.error('intake sweep failed', { error: err.message }));
-const sweeper = setInterval(() => void sweep(), 60_000);
+const dispatcher = startDecisionDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
 
 const shutdown = async () => {
-  clearInterval(sweeper);
+  await dispatcher.stop();
   await Promise.all(workers.map((w) => w.close()));
-  await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
+  await Promise.all([queues.bankCallbacks.close(), queues.notifications.close()]);
   await connection.quit();
   await temporal.connection.close();
   await db.$disconnect();

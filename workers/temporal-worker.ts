@@ -32,7 +32,7 @@ const shutdown = () => worker.shutdown();
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 await worker.run();
-await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
+await Promise.all([queues.bankCallbacks.close(), queues.notifications.close()]);
 await redis.quit();
 await db.$disconnect();
 await connection.close();

@@ -1,7 +1,7 @@
 // Signals and queries shared by workflows and the code that sends or asks them (queue workers, web).
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
-/** An applicant appealed a rejection (recorded in review_task first; the workflow reads it from there). */
+/** An applicant appealed a rejection (recorded in review_task first): sent with signal-with-start, it starts the appeal's review. */
 export const appealFiledSignal = defineSignal('appealFiled');
 
 /** A reviewer decided a review task of this application (recorded in review_task first). */

@@ -1,5 +1,7 @@
 // Workflow IDs are derived from domain IDs, so starting the same work twice finds the running one.
-export const applicationWorkflowId = (applicationId: string) => `application-${applicationId}`;
+export const decisionBatchWorkflowId = (batchId: string) => `decision-batch-${batchId}`;
+export const applicationReviewWorkflowId = (applicationId: string, kind: 'DUPLICATE' | 'APPEAL') =>
+  `application-review-${applicationId}-${kind.toLowerCase()}`;
 export const paymentCycleWorkflowId = (cycleId: string) => `payment-cycle-${cycleId}`;
 export const disbursementBatchWorkflowId = (cycleId: string, seq: number) => `disbursement-batch-${cycleId}-${seq}`;
 export const reconciliationWorkflowId = (cycleId: string, trigger: string) => `reconciliation-${cycleId}-${trigger}`;

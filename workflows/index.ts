@@ -1,5 +1,6 @@
 // Every workflow the worker registers (the bundle's entry point).
-export { ApplicationWorkflow } from './application';
+export { DecisionBatchWorkflow } from './decision-batch';
+export { ApplicationReviewWorkflow } from './application-review';
 export { PaymentCycleWorkflow } from './payment-cycle';
 export { DisbursementBatchWorkflow } from './disbursement-batch';
 export { ReconciliationWorkflow } from './reconciliation';

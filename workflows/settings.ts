@@ -1,4 +1,10 @@
-// Fan-out and pacing of payment workflows. Batch size itself is program data (Program.batchSize).
+// Fan-out and pacing of workflows. A payment batch's size is program data (Program.batchSize).
+/** Applications one decision batch takes at most: one registry search (its limit is 2,000) and one transaction. */
+export const DECISION_BATCH_SIZE = 1000;
+/** Decision batches under way at once, across every dispatcher (the sliding window of intake). */
+export const DECISION_BATCHES_IN_FLIGHT = 4;
+/** Review workflows a decision batch starts at a time. */
+export const REVIEW_STARTS_AT_ONCE = 50;
 /** Disbursement batches of one cycle running at the same time (the sliding window). */
 export const BATCH_WINDOW = 4;
 /** Batches one PaymentCycleWorkflow run starts before continuing as new (keeps history far below 51,200 events). */

@@ -13,7 +13,7 @@ export function testQueues(): { queues: Queues; redis: Redis; close(): Promise<v
     queues,
     redis,
     async close() {
-      for (const q of [queues.intake, queues.bankCallbacks, queues.notifications]) {
+      for (const q of [queues.bankCallbacks, queues.notifications]) {
         await q.obliterate({ force: true });
         await q.close();
       }

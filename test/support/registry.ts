@@ -6,9 +6,15 @@ export async function startRegistry(
   size = 300,
   seed = 7,
   dirtyShare = 0,
-): Promise<{ url: string; population: Population; close(): Promise<void> }> {
+): Promise<{ url: string; population: Population; requests: Map<string, number>; close(): Promise<void> }> {
   const population = generatePopulation({ seed, size, country: 'BR', dirtyShare });
-  const app = buildRegistryServer(population);
+  // Requests served, by route pattern (the access log's own line): tests count how the rail asks.
+  const requests = new Map<string, number>();
+  const count = (msg: string, fields?: Record<string, unknown>) => {
+    if (msg === 'request') requests.set(String(fields?.route), (requests.get(String(fields?.route)) ?? 0) + 1);
+  };
+  const logger = { debug: count, info: count, warn: count, error: count };
+  const app = buildRegistryServer(population, { logger });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url: address, population, close: () => app.close() };
+  return { url: address, population, requests, close: () => app.close() };
 }

@@ -60,12 +60,8 @@ export async function startTestWeb(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     async close() {
       await app.close();
-      await Promise.all([
-        queues.intake.obliterate({ force: true }),
-        queues.bankCallbacks.obliterate({ force: true }),
-        queues.notifications.obliterate({ force: true }),
-      ]);
-      await Promise.all([queues.intake.close(), queues.bankCallbacks.close(), queues.notifications.close()]);
+      await Promise.all([queues.bankCallbacks.obliterate({ force: true }), queues.notifications.obliterate({ force: true })]);
+      await Promise.all([queues.bankCallbacks.close(), queues.notifications.close()]);
       await redis.quit();
       await connection.close();
       await db.$disconnect();

@@ -1,11 +1,12 @@
 // The applicant's side of a decision: look an application up by number and date of birth, and appeal a
-// rejection within the program's window. The database decides (a conditional update), then the workflow
-// is told by a signal; if the signal is lost, the workflow finds the appeal on its own periodic check.
+// rejection within the program's window (a date on the application). The database decides (a conditional
+// update), then the appeal's review workflow is started by signal-with-start; if that is lost, the
+// reviewer's decision starts it (web/services/reviews.ts).
 import { audit } from '../../lib/audit';
 import type { ReasonCode } from '../../domain/reason-codes';
 import type { RuleResult } from '../../domain/eligibility';
 import { appealFiledSignal } from '../../workflows/definitions';
-import { applicationWorkflowId } from '../../workflows/ids';
+import { applicationReviewWorkflowId } from '../../workflows/ids';
 import type { ServiceContext } from './context';
 
 export interface ApplicationStatusView {
@@ -22,7 +23,7 @@ export interface ApplicationStatusView {
   language: string;
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config'>;
 
 const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
 
@@ -66,7 +67,7 @@ export async function fileAppeal(ctx: Ctx, applicationNumber: string, dateOfBirt
   if (!app) return { kind: 'not_found' };
   if (app.status === 'APPEALED') return { kind: 'already_appealed' };
   const filed = await ctx.db.$transaction(async (tx) => {
-    // Only a rejection inside its window moves: the workflow's window-closing step uses the same row.
+    // Only a rejection inside its window moves.
     const moved = await tx.application.updateMany({
       where: { id: app.id, status: 'REJECTED', appealDeadline: { gt: new Date() } },
       data: { status: 'APPEALED' },
@@ -78,13 +79,14 @@ export async function fileAppeal(ctx: Ctx, applicationNumber: string, dateOfBirt
   });
   if (!filed) return { kind: 'not_appealable', reason: app.status === 'REJECTED' ? 'window_closed' : 'not_rejected' };
   await ctx.temporal.workflow
-    .getHandle(applicationWorkflowId(app.id))
-    .signal(appealFiledSignal)
+    .signalWithStart('ApplicationReviewWorkflow', {
+      workflowId: applicationReviewWorkflowId(app.id, 'APPEAL'),
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [{ applicationId: app.id, kind: 'APPEAL' }],
+      signal: appealFiledSignal,
+    })
     .catch((err: Error) =>
-      ctx.log.warn('appeal signal not delivered; the workflow will find the appeal on its next check', {
-        applicationId: app.id,
-        error: err.name,
-      }),
+      ctx.log.warn("appeal's review not started; the reviewer's decision will start it", { applicationId: app.id, error: err.name }),
     );
   return { kind: 'filed' };
 }

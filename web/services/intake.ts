@@ -1,6 +1,7 @@
-// Intake, shared by the JSON API and the web form: validate, persist, enqueue, acknowledge.
-// Never waits for Temporal. Idempotent: the same national ID (or Idempotency-Key) in a program
-// returns the existing application, never a second one.
+// Intake, shared by the JSON API and the web form: validate, insert, acknowledge. The stored row (status
+// RECEIVED) is the queue entry: a dispatcher claims it for a decision batch (workers/decision-dispatcher.ts),
+// so there is nothing else to enqueue and nothing to lose between the two. Never waits for Temporal.
+// Idempotent: the same national ID (or Idempotency-Key) in a program returns the existing application.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Prisma } from '../../lib/db';
 import type { Program } from '../../generated/prisma/client';
@@ -25,11 +26,7 @@ export type IntakeResult =
   | { kind: 'invalid'; fields: FieldErrors; values?: ApplicationInput }
   | { kind: 'program_not_found' };
 
-type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'config' | 'log'>;
-
-export function enqueueIntake(ctx: Pick<ServiceContext, 'queues'>, applicationId: string) {
-  return ctx.queues.intake.add('start', { applicationId }, { jobId: applicationId });
-}
+type Ctx = Pick<ServiceContext, 'db' | 'config'>;
 
 // Programs are read on every application and change rarely: a few seconds of staleness is harmless
 // (only found programs are cached, so a new program is visible at once).
@@ -73,7 +70,6 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
       where: { programId: program.id, OR: [{ nationalIdHash: hash }, ...(idempotencyKey ? [{ idempotencyKey }] : [])] },
     });
     if (!found) return null;
-    if (found.status === 'RECEIVED') await enqueueIntake(ctx, found.id); // in case the first enqueue was lost
     return { applicationNumber: found.number, status: found.status };
   };
 
@@ -101,6 +97,7 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
           dependantsUnder18: input.dependantsUnder18,
           declaredMonthlyIncome: input.declaredMonthlyIncome,
           idempotencyKey: idempotencyKey ?? null,
+          decisionQueue: ctx.config.TEMPORAL_TASK_QUEUE,
           paymentAccount: {
             create:
               input.payment.rail === 'BANK'
@@ -125,9 +122,5 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
     if (winner) return { kind: 'existing', ack: winner };
     throw err;
   }
-  // If this enqueue is lost, the intake sweeper re-enqueues applications left in RECEIVED.
-  await enqueueIntake(ctx, id).catch((err: Error) =>
-    ctx.log.warn('enqueue failed; the sweeper will retry', { applicationId: id, error: err.message }),
-  );
   return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
 }

@@ -1,12 +1,13 @@
 // The reviewers' side: the queue of open tasks, a task with everything needed to decide it (the
 // applicant's facts, rule results, duplicate candidates side by side), and the decision itself,
-// recorded and audited before the workflow is told (a lost signal is found by its periodic check).
+// recorded and audited before the case's workflow is told, by signal-with-start: a case whose workflow was
+// never started (a lost start) gets it now, and a lost signal is found by the workflow's periodic check.
 import { audit } from '../../lib/audit';
 import { reviewDecidedSignal } from '../../workflows/definitions';
-import { applicationWorkflowId } from '../../workflows/ids';
+import { applicationReviewWorkflowId } from '../../workflows/ids';
 import type { ServiceContext } from './context';
 
-type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config'>;
 
 export async function openReviewTasks(ctx: Ctx, opts: { kind?: 'DUPLICATE' | 'APPEAL'; limit?: number } = {}) {
   const tasks = await ctx.db.reviewTask.findMany({
@@ -105,8 +106,12 @@ export async function decideReview(
   });
   if (!decided) return { kind: 'already_decided' };
   await ctx.temporal.workflow
-    .getHandle(applicationWorkflowId(task.applicationId))
-    .signal(reviewDecidedSignal)
+    .signalWithStart('ApplicationReviewWorkflow', {
+      workflowId: applicationReviewWorkflowId(task.applicationId, task.kind),
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [{ applicationId: task.applicationId, kind: task.kind }],
+      signal: reviewDecidedSignal,
+    })
     .catch((err: Error) =>
       ctx.log.warn('review signal not delivered; the workflow will find the decision on its next check', { taskId, error: err.name }),
     );

@@ -1,0 +1,314 @@
+// Activities of the DecisionBatchWorkflow: a batch of applications verified with one registry search,
+// checked against the eligibility rules in code, deduplicated in SQL, and decided, rule results, review
+// cases, audit entries and messages included, in one transaction. Each takes the batch's ID and is safe
+// to run twice: it acts only on the batch's applications still VERIFYING, and reads what it decided.
+import type { Queue } from 'bullmq';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Prisma, Db } from '../lib/db';
+import type { NotificationJob } from '../lib/queues';
+import { evaluateEligibility, RuleSetSchema, type Rule } from '../domain/eligibility';
+import type { ApplicantEvent } from '../domain/applicant-events';
+import type { ReasonCode } from '../domain/reason-codes';
+import type { RegistryClient } from './clients/registry-client';
+import { enrolmentFacts, registryFacts, verification, type Assessment, type RegistryFacts } from './application';
+import { duplicateCandidates, exactDuplicates, type Candidate } from './deduplication';
+import { notificationData, queueNotifications } from './notification';
+
+const ACTOR = 'system:decision-batch';
+const DAY_MS = 24 * 3600_000;
+
+export interface DecisionBatchSummary {
+  batchId: string;
+  size: number;
+  enrolled: number;
+  rejected: number;
+  toReview: number;
+}
+
+interface BatchApplication {
+  id: string;
+  number: string;
+  program_id: string;
+  national_id: string;
+  national_id_hash: string;
+  phone: string;
+  language: string;
+  registry_facts: RegistryFacts | null;
+  assessment: Assessment | null;
+  payment_account_id: string;
+  account_key: string;
+  program_name: string;
+  appeal_window_days: number;
+}
+
+interface Decision {
+  app: BatchApplication;
+  status: 'ENROLLED' | 'REJECTED' | 'NEEDS_REVIEW';
+  reasonCodes: ReasonCode[];
+  assessment: Assessment;
+  ruleSetId: string | null;
+  ruleResults: unknown;
+}
+
+/** `{"a":1}` text for `jsonb_to_recordset`, which turns a whole batch into rows in one parameter. */
+const rowsJson = (rows: object[]) => JSON.stringify(rows);
+
+export function createDecisionBatchActivities(deps: {
+  db: Db;
+  registry: RegistryClient;
+  notifications: Queue<NotificationJob>;
+  today: () => string;
+  statusUrl?: string;
+}) {
+  const { db, registry } = deps;
+
+  /** The latest rule set of each program, parsed once per batch. */
+  async function ruleSets(programIds: string[]): Promise<Map<string, { id: string; rules: Rule[] }>> {
+    const rows = await db.$queryRaw<Array<{ id: string; program_id: string; rules: unknown }>>`
+      SELECT DISTINCT ON (program_id) id, program_id, rules FROM rule_set
+      WHERE program_id = ANY(${programIds}::uuid[]) ORDER BY program_id, version DESC`;
+    return new Map(rows.map((r) => [r.program_id, { id: r.id, rules: RuleSetSchema.parse(r.rules) }]));
+  }
+
+  /** Rules in code, then exact duplicates (against the program, then within the batch), then probable ones. */
+  async function decide(
+    tx: Prisma.TransactionClient,
+    apps: BatchApplication[],
+  ): Promise<{ decisions: Decision[]; candidates: Candidate[] }> {
+    const sets = await ruleSets([...new Set(apps.map((a) => a.program_id))]);
+    const decisions: Decision[] = apps.map((app) => {
+      const verdict = { app, reasonCodes: [] as ReasonCode[], ruleSetId: null as string | null, ruleResults: null as unknown };
+      // Refused by the registry check: the assessment was written then.
+      if (app.assessment?.outcome === 'REJECT')
+        return { ...verdict, status: 'REJECTED', reasonCodes: app.assessment.reasonCodes, assessment: app.assessment };
+      const set = sets.get(app.program_id);
+      if (!set || !app.registry_facts)
+        throw ApplicationFailure.nonRetryable(
+          `batch application has no ${set ? 'registry facts' : 'rule set'}`,
+          set ? 'NotVerified' : 'NoRuleSet',
+        );
+      const eligibility = evaluateEligibility(set.rules, app.registry_facts, deps.today());
+      const base = { ...verdict, ruleSetId: set.id, ruleResults: eligibility.results };
+      if (!eligibility.eligible) {
+        const assessment: Assessment = { outcome: 'REJECT', reasonCodes: eligibility.reasonCodes };
+        return { ...base, status: 'REJECTED', reasonCodes: eligibility.reasonCodes, assessment };
+      }
+      return { ...base, status: 'ENROLLED', assessment: { outcome: 'ENROLL' } };
+    });
+    const reject = (d: Decision, codes: ReasonCode[]) =>
+      Object.assign(d, { status: 'REJECTED', reasonCodes: codes, assessment: { outcome: 'REJECT', reasonCodes: codes } });
+
+    const eligible = () => decisions.filter((d) => d.status !== 'REJECTED');
+    const exact = await exactDuplicates(
+      tx,
+      eligible().map((d) => d.app.id),
+    );
+    // Within the batch, the first application (they are in arrival order) keeps the household and the account.
+    const taken = new Set<string>();
+    for (const d of eligible()) {
+      const codes = [...(exact.get(d.app.id) ?? [])];
+      const household = `${d.app.program_id}:household:${d.app.registry_facts!.householdId}`;
+      const account = `${d.app.program_id}:account:${d.app.account_key}`;
+      if (taken.has(household) && !codes.includes('DUPLICATE_HOUSEHOLD')) codes.push('DUPLICATE_HOUSEHOLD');
+      if (taken.has(account) && !codes.includes('ACCOUNT_IN_USE')) codes.push('ACCOUNT_IN_USE');
+      if (codes.length > 0) {
+        reject(d, codes);
+        continue;
+      }
+      taken.add(household).add(account);
+    }
+
+    const rejectedHere = new Set(decisions.filter((d) => d.status === 'REJECTED').map((d) => d.app.id));
+    const candidates = await duplicateCandidates(
+      tx,
+      eligible().map((d) => d.app.id),
+      rejectedHere,
+    );
+    const toReview = new Set(candidates.filter((c) => c.kind === 'PROBABLE_PERSON').map((c) => c.applicationId));
+    for (const d of eligible()) if (toReview.has(d.app.id)) Object.assign(d, { status: 'NEEDS_REVIEW', assessment: { outcome: 'REVIEW' } });
+    return { decisions, candidates };
+  }
+
+  /** Enrols in one statement; one that loses a race with another batch for its household or account is refused. */
+  async function enrol(tx: Prisma.TransactionClient, decisions: Decision[]): Promise<void> {
+    const enrolling = decisions.filter((d) => d.status === 'ENROLLED');
+    if (enrolling.length === 0) return;
+    const rows = enrolling.map(({ app }) => ({
+      program_id: app.program_id,
+      application_id: app.id,
+      national_id_hash: app.national_id_hash,
+      payment_account_id: app.payment_account_id,
+      account_key: app.account_key,
+      ...((f) => ({ household_id: f.householdId, dependants: f.dependants, id_last_digit: f.idLastDigit }))(
+        enrolmentFacts(app.registry_facts!, app.national_id, deps.today()),
+      ),
+    }));
+    const inserted = await tx.$queryRaw<Array<{ application_id: string }>>`
+      INSERT INTO beneficiary (id, program_id, application_id, national_id_hash, household_id, payment_account_id, account_key, dependants, id_last_digit, status, enrolled_at)
+      SELECT gen_random_uuid(), v.program_id, v.application_id, v.national_id_hash, v.household_id, v.payment_account_id, v.account_key, v.dependants, v.id_last_digit, 'ACTIVE', now() AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS v(program_id uuid, application_id uuid, national_id_hash text, household_id text,
+        payment_account_id uuid, account_key text, dependants int, id_last_digit int)
+      ON CONFLICT DO NOTHING
+      RETURNING application_id`;
+    const won = new Set(inserted.map((r) => r.application_id));
+    const lost = enrolling.filter((d) => !won.has(d.app.id));
+    if (lost.length === 0) return;
+    const why = await exactDuplicates(
+      tx,
+      lost.map((d) => d.app.id),
+    );
+    for (const d of lost) {
+      const codes = (why.get(d.app.id) ?? []).filter((c) => c !== 'PHONE_SHARED_TOO_OFTEN');
+      const reasonCodes: ReasonCode[] = codes.length ? codes : ['DUPLICATE_HOUSEHOLD'];
+      Object.assign(d, { status: 'REJECTED', reasonCodes, assessment: { outcome: 'REJECT', reasonCodes } });
+    }
+  }
+
+  /** Writes every decision, with its rule results, review task, candidates, audit entry and message. */
+  async function record(tx: Prisma.TransactionClient, decisions: Decision[], candidates: Candidate[]): Promise<void> {
+    const now = new Date();
+    const deadline = (d: Decision) => (d.status === 'REJECTED' ? new Date(now.getTime() + d.app.appeal_window_days * DAY_MS) : null);
+    const rows = decisions.map((d) => ({
+      id: d.app.id,
+      status: d.status,
+      reason_codes: d.reasonCodes,
+      assessment: d.assessment,
+      rule_set_id: d.ruleSetId,
+      rule_results: d.ruleResults,
+      decided_at: d.status === 'NEEDS_REVIEW' ? null : now.toISOString(),
+      appeal_deadline: deadline(d)?.toISOString() ?? null,
+    }));
+    await tx.$executeRaw`
+      UPDATE application a SET status = v.status::"ApplicationStatus", reason_codes = v.reason_codes, assessment = v.assessment,
+        rule_set_id = v.rule_set_id, rule_results = v.rule_results,
+        decided_at = v.decided_at AT TIME ZONE 'UTC', appeal_deadline = v.appeal_deadline AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS v(id uuid, status text, reason_codes text[], assessment jsonb, rule_set_id uuid,
+        rule_results jsonb, decided_at timestamptz, appeal_deadline timestamptz)
+      WHERE a.id = v.id AND a.status = 'VERIFYING'`;
+    await tx.duplicateCandidate.createMany({
+      data: candidates.map(({ applicationId, candidateApplicationId, kind, similarity }) => ({
+        applicationId,
+        candidateApplicationId,
+        kind,
+        similarity,
+      })),
+      skipDuplicates: true,
+    });
+    const review = decisions.filter((d) => d.status === 'NEEDS_REVIEW');
+    await tx.reviewTask.createMany({
+      data: review.map((d) => ({ applicationId: d.app.id, kind: 'DUPLICATE' as const })),
+      skipDuplicates: true,
+    });
+    const action = { ENROLLED: 'application.enrolled', REJECTED: 'application.rejected', NEEDS_REVIEW: 'application.sent_to_review' };
+    await tx.auditEvent.createMany({
+      data: decisions.map((d) => ({
+        actor: ACTOR,
+        action: action[d.status],
+        entityType: 'application',
+        entityId: d.app.id,
+        details: d.status === 'REJECTED' ? { reasonCodes: d.reasonCodes } : {},
+      })),
+    });
+    const event = (d: Decision): ApplicantEvent =>
+      d.status === 'REJECTED'
+        ? { kind: 'DECISION', status: 'REJECTED', reasonCodes: d.reasonCodes, appealDeadline: deadline(d)!.toISOString() }
+        : { kind: 'DECISION', status: d.status };
+    await tx.notification.createMany({
+      data: decisions.map((d) =>
+        notificationData(
+          {
+            id: d.app.id,
+            number: d.app.number,
+            phone: d.app.phone,
+            language: d.app.language,
+            ruleResults: d.ruleResults,
+            programName: d.app.program_name,
+          },
+          event(d),
+          deps.statusUrl,
+        ),
+      ),
+      skipDuplicates: true,
+    });
+  }
+
+  return {
+    /** One registry search for the batch's applications not yet verified; the outcome is stored on each. */
+    async verifyBatch(batchId: string): Promise<{ verified: number; refused: number }> {
+      const apps = await db.$queryRaw<Array<{ id: string; national_id: string; full_name: string; date_of_birth: Date }>>`
+        SELECT id, national_id, full_name, date_of_birth FROM application
+        WHERE decision_batch_id = ${batchId}::uuid AND status = 'VERIFYING' AND registry_facts IS NULL AND assessment IS NULL`;
+      if (apps.length === 0) return { verified: 0, refused: 0 };
+      const records = await registry.searchPersons(apps.map((a) => ({ referenceId: a.id, nationalId: a.national_id })));
+      const rows = apps.map((a) => {
+        const record = records.get(a.id) ?? null;
+        const refused = verification({ fullName: a.full_name, dateOfBirth: a.date_of_birth }, record);
+        if (refused || !record)
+          return { id: a.id, facts: null, municipality_code: null, assessment: { outcome: 'REJECT', reasonCodes: [refused] } };
+        const facts = registryFacts(record, a.national_id);
+        return { id: a.id, facts, municipality_code: facts.municipalityCode, assessment: null };
+      });
+      await db.$executeRaw`
+        UPDATE application a SET registry_facts = v.facts, municipality_code = v.municipality_code, assessment = v.assessment
+        FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS v(id uuid, facts jsonb, municipality_code text, assessment jsonb)
+        WHERE a.id = v.id AND a.status = 'VERIFYING'`;
+      const refused = rows.filter((r) => r.assessment).length;
+      return { verified: rows.length - refused, refused };
+    },
+
+    /** Decides the batch in one transaction; returns the applications waiting for a person (this run's or an earlier one's). */
+    async decideBatch(batchId: string): Promise<{ toReview: string[] }> {
+      await db.$transaction(
+        async (tx) => {
+          const apps = await tx.$queryRaw<BatchApplication[]>`
+            SELECT a.id, a.number, a.program_id, a.national_id, a.national_id_hash, a.phone, a.language, a.registry_facts, a.assessment,
+              pa.id AS payment_account_id, pa.account_key, p.name AS program_name, p.appeal_window_days
+            FROM application a JOIN payment_account pa ON pa.application_id = a.id JOIN program p ON p.id = a.program_id
+            WHERE a.decision_batch_id = ${batchId}::uuid AND a.status = 'VERIFYING'
+            ORDER BY a.created_at, a.id
+            FOR UPDATE OF a`;
+          if (apps.length === 0) return;
+          const { decisions, candidates } = await decide(tx, apps);
+          await enrol(tx, decisions);
+          await record(tx, decisions, candidates);
+        },
+        { timeout: 60_000, maxWait: 10_000 },
+      );
+      const review = await db.reviewTask.findMany({
+        where: { kind: 'DUPLICATE', status: 'OPEN', application: { decisionBatchId: batchId } },
+        select: { applicationId: true },
+      });
+      return { toReview: review.map((r) => r.applicationId) };
+    },
+
+    /** Queues the batch's messages not yet sent (queued once each: the job ID is the notification's). */
+    async notifyBatch(batchId: string): Promise<number> {
+      const queued = await db.notification.findMany({
+        where: { status: 'QUEUED', application: { decisionBatchId: batchId } },
+        select: { id: true },
+      });
+      await queueNotifications(
+        deps.notifications,
+        queued.map((n) => n.id),
+      );
+      return queued.length;
+    },
+
+    /** Records the batch's outcome and frees its place in the dispatchers' window. */
+    async finishDecisionBatch(batchId: string): Promise<DecisionBatchSummary> {
+      const counts = await db.application.groupBy({ by: ['status'], where: { decisionBatchId: batchId }, _count: true });
+      const count = (...statuses: string[]) => counts.filter((c) => statuses.includes(c.status)).reduce((n, c) => n + c._count, 0);
+      const summary = {
+        enrolled: count('ENROLLED'),
+        rejected: count('REJECTED', 'APPEALED'),
+        toReview: await db.reviewTask.count({ where: { kind: 'DUPLICATE', application: { decisionBatchId: batchId } } }),
+      };
+      const batch = await db.decisionBatch.update({
+        where: { id: batchId },
+        data: { ...summary, finishedAt: new Date() },
+        select: { size: true },
+      });
+      return { batchId, size: batch.size, ...summary };
+    },
+  };
+}
