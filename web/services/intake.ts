@@ -3,13 +3,13 @@
 // so there is nothing else to enqueue and nothing to lose between the two. Never waits for Temporal.
 // Idempotent: the same national ID (or Idempotency-Key) in a program returns the existing application.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Prisma } from '../../lib/db';
 import type { Program } from '../../generated/prisma/client';
 import { accountKey, nationalIdHash, phoneHash } from '../../lib/pii';
 import type { Country } from '../../domain/national-id';
 import { acceptedCallingCodes, hasCallingCode } from '../../domain/phone';
 import { applicationInput, type ApplicationInput } from '../../schema/application';
 import { parseInput, type FieldErrors } from '../../schema/fields';
+import { insertApplication, type NewApplication } from './application-inserts';
 import type { ServiceContext } from './context';
 
 // Crockford base32 without I, L, O, U: easy to read aloud and type on a phone.
@@ -73,54 +73,37 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
     return { applicationNumber: found.number, status: found.status };
   };
 
-  // Insert first: for a new applicant (the common case) that is the only query; the unique
-  // constraints on (program, national ID hash) and (program, Idempotency-Key) catch repeats.
-  const id = randomUUID();
-  const number = applicationNumber(program.country);
-  try {
-    // One batch: the application with its account, and the audit entry (the ID is ours, not the database's).
-    await db.$transaction([
-      db.application.create({
-        data: {
-          id,
-          number,
-          programId: program.id,
-          nationalIdHash: hash,
-          nationalId: input.nationalId,
-          fullName: input.fullName,
-          dateOfBirth: new Date(`${input.dateOfBirth}T00:00:00Z`),
-          phone: input.phone,
-          phoneHash: phoneHash(key, input.phone),
-          language: input.language,
-          municipality: input.municipality,
-          householdSize: input.householdSize,
-          dependantsUnder18: input.dependantsUnder18,
-          declaredMonthlyIncome: input.declaredMonthlyIncome,
-          idempotencyKey: idempotencyKey ?? null,
-          decisionQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-          paymentAccount: {
-            create:
-              input.payment.rail === 'BANK'
-                ? {
-                    rail: 'BANK',
-                    bankCode: input.payment.bankCode,
-                    accountNumber: input.payment.accountNumber,
-                    accountKey: accountKey(key, input.payment),
-                  }
-                : { rail: 'WALLET', msisdn: input.payment.msisdn, accountKey: accountKey(key, input.payment) },
-          },
-        },
-        select: { id: true },
-      }),
-      db.auditEvent.create({
-        data: { actor: 'applicant', action: 'application.received', entityType: 'application', entityId: id, details: {} },
-      }),
-    ]);
-  } catch (err) {
-    // The same person (or key) applied before, or a concurrent submission won the race.
-    const winner = err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' ? await existing() : null;
+  // Insert first: for a new applicant (the common case) that is the only statement, shared with the
+  // applications that arrived in the same few milliseconds; the unique constraints on (program, national
+  // ID hash) and (program, Idempotency-Key) turn a repeat into a skipped row.
+  const row = (number: string): NewApplication => ({
+    id: randomUUID(),
+    number,
+    program_id: program.id,
+    national_id_hash: hash,
+    national_id: input.nationalId,
+    full_name: input.fullName,
+    date_of_birth: input.dateOfBirth,
+    phone: input.phone,
+    phone_hash: phoneHash(key, input.phone),
+    language: input.language,
+    municipality: input.municipality,
+    household_size: input.householdSize,
+    dependants_under_18: input.dependantsUnder18,
+    declared_monthly_income: input.declaredMonthlyIncome,
+    idempotency_key: idempotencyKey ?? null,
+    decision_queue: ctx.config.TEMPORAL_TASK_QUEUE,
+    account_key: accountKey(key, input.payment),
+    ...(input.payment.rail === 'BANK'
+      ? { rail: 'BANK', bank_code: input.payment.bankCode, account_number: input.payment.accountNumber, msisdn: null }
+      : { rail: 'WALLET', bank_code: null, account_number: null, msisdn: input.payment.msisdn }),
+  });
+  // A skipped row is a repeat, or (once in a trillion) a clash of random application numbers: then a new number.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const number = applicationNumber(program.country);
+    if (await insertApplication(db, row(number))) return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
+    const winner = await existing();
     if (winner) return { kind: 'existing', ack: winner };
-    throw err;
   }
-  return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
+  throw new Error('application not stored: three number clashes in a row');
 }
