@@ -58,7 +58,11 @@ describe('micro-batched application inserts', () => {
     const good = Array.from({ length: 10 }, () => row(program.id));
     const orphan = row(randomUUID()); // no such program: the foreign key refuses it
     const results = await Promise.allSettled([...good.slice(0, 5), orphan, ...good.slice(5)].map((r) => insertApplication(db, r)));
-    expect(results.map((r) => r.status)).toEqual([...Array<string>(5).fill('fulfilled'), 'rejected', ...Array<string>(5).fill('fulfilled')]);
+    expect(results.map((r) => r.status)).toEqual([
+      ...Array<string>(5).fill('fulfilled'),
+      'rejected',
+      ...Array<string>(5).fill('fulfilled'),
+    ]);
     expect(await db.application.count({ where: { programId: program.id } })).toBe(10);
   });
 });
