@@ -14,14 +14,30 @@ interface ProcessSpec {
   entry: string;
   /** Ready when this URL answers 200, or when the process logs a line with msg "ready". */
   healthUrl?: string;
+  /** Variables for this process only (an extra web process's own WEB_PORT). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface StackUrls {
+  /** The first web process: PUBLIC_URL, where the rails send their callbacks. */
   web: string;
+  /** Every web process's base URL, the first one first (a load balancer would spread requests over them). */
+  webs: string[];
   registry: string;
   bank: string;
   sms: string;
   wallet: string;
+}
+
+/** How many processes of each of Amparo's own kinds to start (1 each unless given). */
+export interface StackScale {
+  web?: number;
+  temporalWorker?: number;
+  queueWorker?: number;
+}
+
+export interface StackOptions {
+  scale?: StackScale;
 }
 
 export interface Stack {
@@ -29,7 +45,10 @@ export interface Stack {
   env: NodeJS.ProcessEnv;
   /** Stops one process (SIGKILL when `hard`), as a crash would, and starts it again. */
   restart(name: string, opts?: { hard?: boolean }): Promise<void>;
-  /** Process id of each running process by name (benchmarks read their peak memory from /proc). */
+  /**
+   * Process id of each running process by name (benchmarks read their peak memory from /proc). With a
+   * scale of 1 a kind's one process is `web`, `temporal-worker`, `queue-worker`; with N, `web-1`..`web-N` etc.
+   */
   pids(): Record<string, number>;
   stop(): Promise<void>;
 }
@@ -67,28 +86,63 @@ export async function stackEnv(base: NodeJS.ProcessEnv, overrides: NodeJS.Proces
   };
 }
 
-const PROCESSES = (env: NodeJS.ProcessEnv): ProcessSpec[] => [
-  { name: 'registry-sim', entry: 'simulators/registry/main.ts', healthUrl: `${env.REGISTRY_SIM_URL}/health` },
-  { name: 'bank-sim', entry: 'simulators/bank/main.ts', healthUrl: `${env.BANK_SIM_URL}/health` },
-  { name: 'sms-sim', entry: 'simulators/sms/main.ts', healthUrl: `${env.SMS_SIM_URL}/health` },
-  { name: 'wallet-sim', entry: 'simulators/wallet/main.ts', healthUrl: `${env.WALLET_SIM_URL}/health` },
-  { name: 'temporal-worker', entry: 'workers/temporal-worker.ts' },
-  { name: 'queue-worker', entry: 'workers/queue-worker.ts' },
-  { name: 'web', entry: 'web/main.ts', healthUrl: `${env.PUBLIC_URL}/health` },
-];
+/** `web`, or `web-1`..`web-N` when there are several. */
+const instanceNames = (base: string, count: number): string[] =>
+  count === 1 ? [base] : Array.from({ length: count }, (_, i) => `${base}-${i + 1}`);
 
-export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT, '.data', 'logs')): Promise<Stack> {
+function scaleOf(value: number | undefined, kind: string): number {
+  const count = value ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`scale.${kind} must be a positive integer, not ${value}`);
+  return count;
+}
+
+async function processSpecs(env: NodeJS.ProcessEnv, scale: StackScale): Promise<{ specs: ProcessSpec[]; webs: string[] }> {
+  const webNames = instanceNames('web', scaleOf(scale.web, 'web'));
+  // The first web process listens on WEB_PORT and is PUBLIC_URL (the rails' callbacks go there); each
+  // other one gets a free port of its own. Any of them can take callbacks, requests or the status page.
+  const webs = await Promise.all(
+    webNames.map(async (name, i) => {
+      if (i === 0) return { name, url: env.PUBLIC_URL!, env: {} };
+      const port = await freePort();
+      return { name, url: `http://127.0.0.1:${port}`, env: { WEB_PORT: String(port) } };
+    }),
+  );
+  const specs: ProcessSpec[] = [
+    { name: 'registry-sim', entry: 'simulators/registry/main.ts', healthUrl: `${env.REGISTRY_SIM_URL}/health` },
+    { name: 'bank-sim', entry: 'simulators/bank/main.ts', healthUrl: `${env.BANK_SIM_URL}/health` },
+    { name: 'sms-sim', entry: 'simulators/sms/main.ts', healthUrl: `${env.SMS_SIM_URL}/health` },
+    { name: 'wallet-sim', entry: 'simulators/wallet/main.ts', healthUrl: `${env.WALLET_SIM_URL}/health` },
+    ...instanceNames('temporal-worker', scaleOf(scale.temporalWorker, 'temporalWorker')).map((name) => ({
+      name,
+      entry: 'workers/temporal-worker.ts',
+    })),
+    ...instanceNames('queue-worker', scaleOf(scale.queueWorker, 'queueWorker')).map((name) => ({ name, entry: 'workers/queue-worker.ts' })),
+    ...webs.map((w) => ({ name: w.name, entry: 'web/main.ts', healthUrl: `${w.url}/health`, env: w.env })),
+  ];
+  return { specs, webs: webs.map((w) => w.url) };
+}
+
+/**
+ * Starts the simulators, then the workers and web. `opts.scale` runs several processes of a kind (each
+ * extra web process on a port of its own, see `urls.webs`); the default is one of each.
+ */
+export async function startStack(
+  env: NodeJS.ProcessEnv,
+  logDir = path.join(ROOT, '.data', 'logs'),
+  opts: StackOptions = {},
+): Promise<Stack> {
   mkdirSync(logDir, { recursive: true });
-  const specs = PROCESSES(env);
+  const { specs, webs } = await processSpecs(env, opts.scale ?? {});
   const children = new Map<string, ChildProcess>();
 
   const launch = async (spec: ProcessSpec): Promise<void> => {
     const log = createWriteStream(path.join(logDir, `${spec.name}.log`), { flags: 'a' });
     // At least info: readiness is read from the log, and the logs go to files, not the terminal.
-    const childEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
-    // AMPARO_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (benchmarks).
+    const childEnv = { ...env, ...spec.env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
+    // AMPARO_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (benchmarks). The
+    // name is made here (Node 20 takes no placeholders in it): a restarted process does not overwrite it.
     const profile = env.AMPARO_CPU_PROFILE_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${env.AMPARO_CPU_PROFILE_DIR}`, `--cpu-prof-name=${spec.name}.\${pid}.\${tid}.cpuprofile`]
+      ? ['--cpu-prof', `--cpu-prof-dir=${env.AMPARO_CPU_PROFILE_DIR}`, `--cpu-prof-name=${spec.name}.${Date.now()}.cpuprofile`]
       : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, spec.entry)], {
       cwd: ROOT,
@@ -125,9 +179,11 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
     clearTimeout(timer);
   };
 
+  const kindOf = (spec: ProcessSpec) => spec.entry;
   const stop = async () => {
-    // Reverse order: the edge first, the simulators last.
-    for (const spec of [...specs].reverse()) await stopOne(spec.name);
+    // Reverse order: the edge first, the simulators last; the processes of one kind together.
+    const kinds = [...new Set(specs.map(kindOf))].reverse();
+    for (const kind of kinds) await Promise.all(specs.filter((s) => kindOf(s) === kind).map((s) => stopOne(s.name)));
   };
   try {
     // Simulators first (the workers call them), then workers and web together.
@@ -140,7 +196,8 @@ export async function startStack(env: NodeJS.ProcessEnv, logDir = path.join(ROOT
   }
   return {
     urls: {
-      web: env.PUBLIC_URL!,
+      web: webs[0]!,
+      webs,
       registry: env.REGISTRY_SIM_URL!,
       bank: env.BANK_SIM_URL!,
       sms: env.SMS_SIM_URL!,
