@@ -4,6 +4,7 @@
 // (DECISION_BATCHES_IN_FLIGHT, per task queue) holds across all of them. A batch claimed but not started (a crash between
 // the two) is started by the next dispatcher that finds it; starting twice finds the running workflow.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -28,6 +29,8 @@ export interface DispatcherOptions {
   batchesInFlight?: number;
   /** Only these programs' applications (tests share one database). */
   programIds?: string[];
+  /** Recorded on each batch it claims; default process@host. */
+  identity?: string;
 }
 
 /** Claims up to batchSize waiting applications as a new batch, unless the window is full or nothing waits. */
@@ -41,7 +44,8 @@ export async function claimDecisionBatch(opts: DispatcherOptions): Promise<{ id:
       WHERE task_queue = ${taskQueue} AND finished_at IS NULL AND created_at > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${STUCK_AFTER_S})`;
     if (open >= (opts.batchesInFlight ?? DECISION_BATCHES_IN_FLIGHT)) return null;
     const id = randomUUID();
-    await tx.$executeRaw`INSERT INTO decision_batch (id, task_queue, size, created_at) VALUES (${id}::uuid, ${taskQueue}, 0, now() AT TIME ZONE 'UTC')`;
+    await tx.$executeRaw`INSERT INTO decision_batch (id, task_queue, claimed_by, size, created_at)
+      VALUES (${id}::uuid, ${taskQueue}, ${opts.identity ?? `${process.pid}@${hostname()}`}, 0, now() AT TIME ZONE 'UTC')`;
     const size = await tx.$executeRaw`
       UPDATE application a SET status = 'VERIFYING', decision_batch_id = ${id}::uuid
       FROM (SELECT id FROM application

@@ -6,6 +6,7 @@ ADD COLUMN     "decision_queue" TEXT NOT NULL DEFAULT 'amparo';
 CREATE TABLE "decision_batch" (
     "id" UUID NOT NULL,
     "task_queue" TEXT NOT NULL,
+    "claimed_by" TEXT NOT NULL,
     "size" INTEGER NOT NULL,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "started_at" TIMESTAMP(3),
