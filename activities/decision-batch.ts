@@ -4,7 +4,7 @@
 // to run twice: it acts only on the batch's applications still VERIFYING, and reads what it decided.
 import type { Queue } from 'bullmq';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Prisma, Db } from '../lib/db';
+import { Prisma, type Db } from '../lib/db';
 import type { NotificationJob } from '../lib/queues';
 import { evaluateEligibility, RuleSetSchema, type Rule } from '../domain/eligibility';
 import type { ApplicantEvent } from '../domain/applicant-events';
@@ -52,6 +52,8 @@ interface Decision {
 
 /** `{"a":1}` text for `jsonb_to_recordset`, which turns a whole batch into rows in one parameter. */
 const rowsJson = (rows: object[]) => JSON.stringify(rows);
+/** The batch's applications, as a subquery: the planner starts from the batch (indexed), not the other table. */
+const inBatch = (batchId: string) => Prisma.sql`SELECT id FROM application WHERE decision_batch_id = ${batchId}::uuid`;
 
 export function createDecisionBatchActivities(deps: {
   db: Db;
@@ -200,36 +202,41 @@ export function createDecisionBatchActivities(deps: {
       skipDuplicates: true,
     });
     const action = { ENROLLED: 'application.enrolled', REJECTED: 'application.rejected', NEEDS_REVIEW: 'application.sent_to_review' };
-    await tx.auditEvent.createMany({
-      data: decisions.map((d) => ({
-        actor: ACTOR,
-        action: action[d.status],
-        entityType: 'application',
-        entityId: d.app.id,
-        details: d.status === 'REJECTED' ? { reasonCodes: d.reasonCodes } : {},
-      })),
-    });
+    // The two inserts of a row per application are set-based, as the updates: one JSON parameter, not a
+    // statement built and bound with ten thousand parameters.
+    const audit = decisions.map((d) => ({
+      entity_id: d.app.id,
+      action: action[d.status],
+      details: d.status === 'REJECTED' ? { reasonCodes: d.reasonCodes } : {},
+    }));
+    await tx.$executeRaw`
+      INSERT INTO audit_event (at, actor, action, entity_type, entity_id, details)
+      SELECT ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${ACTOR}, v.action, 'application', v.entity_id, v.details
+      FROM jsonb_to_recordset(${rowsJson(audit)}::jsonb) AS v(entity_id text, action text, details jsonb)`;
     const event = (d: Decision): ApplicantEvent =>
       d.status === 'REJECTED'
         ? { kind: 'DECISION', status: 'REJECTED', reasonCodes: d.reasonCodes, appealDeadline: deadline(d)!.toISOString() }
         : { kind: 'DECISION', status: d.status };
-    await tx.notification.createMany({
-      data: decisions.map((d) =>
-        notificationData(
-          {
-            id: d.app.id,
-            number: d.app.number,
-            phone: d.app.phone,
-            language: d.app.language,
-            ruleResults: d.ruleResults,
-            programName: d.app.program_name,
-          },
-          event(d),
-          deps.statusUrl,
-        ),
+    const messages = decisions.map((d) =>
+      notificationData(
+        {
+          id: d.app.id,
+          number: d.app.number,
+          phone: d.app.phone,
+          language: d.app.language,
+          ruleResults: d.ruleResults,
+          programName: d.app.program_name,
+        },
+        event(d),
+        deps.statusUrl,
       ),
-      skipDuplicates: true,
-    });
+    );
+    await tx.$executeRaw`
+      INSERT INTO notification (id, application_id, event_key, channel, recipient, language, body, status, attempts, created_at)
+      SELECT gen_random_uuid(), v."applicationId", v."eventKey", v.channel, v.recipient, v.language, v.body, 'QUEUED', 0, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${rowsJson(messages)}::jsonb)
+        AS v("applicationId" uuid, "eventKey" text, channel text, recipient text, language text, body text)
+      ON CONFLICT (application_id, event_key) DO NOTHING`;
   }
 
   return {
@@ -274,19 +281,16 @@ export function createDecisionBatchActivities(deps: {
         },
         { timeout: 60_000, maxWait: 10_000 },
       );
-      const review = await db.reviewTask.findMany({
-        where: { kind: 'DUPLICATE', status: 'OPEN', application: { decisionBatchId: batchId } },
-        select: { applicationId: true },
-      });
-      return { toReview: review.map((r) => r.applicationId) };
+      const review = await db.$queryRaw<Array<{ application_id: string }>>`
+        SELECT application_id FROM review_task
+        WHERE application_id IN (${inBatch(batchId)}) AND kind = 'DUPLICATE' AND status = 'OPEN'`;
+      return { toReview: review.map((r) => r.application_id) };
     },
 
     /** Queues the batch's messages not yet sent (queued once each: the job ID is the notification's). */
     async notifyBatch(batchId: string): Promise<number> {
-      const queued = await db.notification.findMany({
-        where: { status: 'QUEUED', application: { decisionBatchId: batchId } },
-        select: { id: true },
-      });
+      const queued = await db.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM notification WHERE application_id IN (${inBatch(batchId)}) AND status = 'QUEUED'`;
       await queueNotifications(
         deps.notifications,
         queued.map((n) => n.id),
@@ -301,7 +305,10 @@ export function createDecisionBatchActivities(deps: {
       const summary = {
         enrolled: count('ENROLLED'),
         rejected: count('REJECTED', 'APPEALED'),
-        toReview: await db.reviewTask.count({ where: { kind: 'DUPLICATE', application: { decisionBatchId: batchId } } }),
+        toReview: (
+          await db.$queryRaw<Array<{ n: number }>>`
+            SELECT count(*)::int AS n FROM review_task WHERE application_id IN (${inBatch(batchId)}) AND kind = 'DUPLICATE'`
+        )[0]!.n,
       };
       const batch = await db.decisionBatch.update({
         where: { id: batchId },

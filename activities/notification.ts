@@ -7,7 +7,7 @@ import { Prisma, type Db } from '../lib/db';
 import { eventKey, type ApplicantEvent } from '../domain/applicant-events';
 import { isReasonCode, type ReasonCode } from '../domain/reason-codes';
 import { isLanguage, smsBody, type Facts } from '../domain/reason-messages';
-import type { NotificationJob } from '../lib/queues';
+import { SMS_PER_JOB, type NotificationJob } from '../lib/queues';
 
 export interface NotificationDeps {
   db: Db;
@@ -55,10 +55,18 @@ export function notificationData(app: NotifiedApplication, event: ApplicantEvent
   return { applicationId: app.id, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body };
 }
 
-/** Queues notifications for the SMS gateway; the notification's ID is the job's, so queuing twice queues once. */
+/**
+ * Queues notifications for the SMS gateway, SMS_PER_JOB to a job; a job's ID is its first notification's,
+ * so queuing the same messages twice queues them once. Should two jobs ever hold one message, it is still
+ * sent once: a sent message is skipped, and the gateway knows a repeated reference.
+ */
 export async function queueNotifications(queue: Queue<NotificationJob>, notificationIds: string[]): Promise<void> {
-  if (notificationIds.length === 0) return;
-  await queue.addBulk(notificationIds.map((id) => ({ name: 'sms', data: { notificationId: id }, opts: { jobId: id } })));
+  const jobs = [];
+  for (let i = 0; i < notificationIds.length; i += SMS_PER_JOB) {
+    const chunk = notificationIds.slice(i, i + SMS_PER_JOB);
+    jobs.push({ name: 'sms', data: { notificationIds: chunk }, opts: { jobId: chunk[0] } });
+  }
+  if (jobs.length) await queue.addBulk(jobs);
 }
 
 export function createNotificationActivities(deps: NotificationDeps) {

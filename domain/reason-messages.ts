@@ -206,9 +206,18 @@ export function formatNumber(value: string | number, lang: Language, decimals?: 
 /** The calendar date as written in the ISO string (its own offset), e.g. "15 de julio de 2025". */
 export function formatDate(iso: string, lang: Language): string {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(TEXTS[lang].locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    Date.UTC(y, m - 1, d),
-  );
+  return dateFormat(lang).format(Date.UTC(y, m - 1, d));
+}
+
+// Making an Intl.DateTimeFormat costs far more than using one (a decision batch writes a thousand dates).
+const dateFormats = new Map<Language, Intl.DateTimeFormat>();
+function dateFormat(lang: Language): Intl.DateTimeFormat {
+  let format = dateFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(TEXTS[lang].locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    dateFormats.set(lang, format);
+  }
+  return format;
 }
 
 function factValue(key: string, value: string | number, lang: Language): string | undefined {

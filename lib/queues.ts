@@ -14,9 +14,12 @@ export interface BankCallbackJob {
   eventId: string;
   messageId: string;
 }
+/** Messages to send: one (an event of one application) or a decision batch's, up to SMS_PER_JOB. */
 export interface NotificationJob {
-  notificationId: string;
+  notificationIds: string[];
 }
+/** Messages one job of a decision batch carries: one queue round trip and two statements for all of them. */
+export const SMS_PER_JOB = 50;
 
 /** Jobs retry with backoff for about an hour before they are kept as failed for inspection. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -139,10 +139,11 @@ export async function startStack(
     const log = createWriteStream(path.join(logDir, `${spec.name}.log`), { flags: 'a' });
     // At least info: readiness is read from the log, and the logs go to files, not the terminal.
     const childEnv = { ...env, ...spec.env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' };
-    // AMPARO_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (benchmarks). The
-    // name is made here (Node 20 takes no placeholders in it): a restarted process does not overwrite it.
+    // AMPARO_CPU_PROFILE_DIR: each process writes V8 CPU profiles when it stops (benchmarks), in a folder
+    // of its own per launch (a restarted process overwrites nothing): one file per thread, the main
+    // thread's and tsx's module loader's, under Node's default names (a fixed name made them overwrite each other).
     const profile = env.AMPARO_CPU_PROFILE_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${env.AMPARO_CPU_PROFILE_DIR}`, `--cpu-prof-name=${spec.name}.${Date.now()}.cpuprofile`]
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(env.AMPARO_CPU_PROFILE_DIR, `${spec.name}.${Date.now()}`)}`]
       : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, spec.entry)], {
       cwd: ROOT,

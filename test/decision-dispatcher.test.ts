@@ -1,6 +1,6 @@
 // The decision dispatcher on the real database and Temporal server: dispatchers claiming at the same time
-// never take an application twice, the window of batches under way holds across them, and a batch claimed
-// but never started (a crashed dispatcher) is started by another.
+// never take an application twice, the window of batches under way holds across them, a batch waits a moment
+// to fill, and a batch claimed but never started (a crashed dispatcher) is started by another.
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
@@ -75,6 +75,18 @@ describe('decision dispatcher', () => {
     expect(await claimDecisionBatch(window)).toBeNull();
     await db.decisionBatch.update({ where: { id: first!.id }, data: { finishedAt: new Date() } });
     expect((await claimDecisionBatch(window))?.size).toBe(2);
+  });
+
+  it('claims a full batch at once, and a smaller one only when the oldest has waited long enough', async () => {
+    const { program, opts } = await waiting(7);
+    const filling = { ...opts, batchSize: 5, batchesInFlight: 1000, fillWithinMs: 60_000 };
+    expect((await claimDecisionBatch(filling))?.size).toBe(5);
+    expect(await claimDecisionBatch(filling)).toBeNull(); // two wait, for under a minute
+    await db.application.updateMany({
+      where: { programId: program.id, status: 'RECEIVED' },
+      data: { createdAt: new Date(Date.now() - 61_000) },
+    });
+    expect((await claimDecisionBatch(filling))?.size).toBe(2);
   });
 
   it('starts a batch that was claimed but never started, once', async () => {

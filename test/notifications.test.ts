@@ -1,11 +1,12 @@
 // Notifying applicants: the activity writes one Notification and one job per event however often it
 // runs, and the processor sends each one SMS through the (in-process, listening) gateway simulator,
 // even when it runs twice, loses an answer, or meets a flaky gateway.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotificationActivities } from '../activities/notification';
+import { createNotificationActivities, queueNotifications } from '../activities/notification';
 import type { ApplicantEvent } from '../domain/applicant-events';
 import { loadConfig } from '../lib/config';
 import { createDb, type Db } from '../lib/db';
@@ -14,7 +15,7 @@ import { createRedis } from '../lib/redis';
 import { buildSmsServer, type SmsFaults } from '../simulators/sms/server';
 import { SmsStore, type SmsMessage } from '../simulators/sms/store';
 import { createNotificationProcessor } from '../workers/notification-processor';
-import { createQueues, NOTIFICATION_QUEUE, type Queues } from '../lib/queues';
+import { createQueues, NOTIFICATION_QUEUE, SMS_PER_JOB, type Queues } from '../lib/queues';
 import { createProgram } from './support/fixtures';
 import { uid, waitFor } from './support/util';
 
@@ -83,6 +84,7 @@ async function application(language: string, phone = `+5511930${String(++phoneSe
   });
 }
 
+const SENT_ONE = { sent: 1, failed: 0, skipped: 0 };
 const REJECTED: ApplicantEvent = {
   kind: 'DECISION',
   status: 'REJECTED',
@@ -93,7 +95,7 @@ const activities = (q = queues) => createNotificationActivities({ db, notificati
 const send = () => createNotificationProcessor({ db, smsUrl, logger: quiet });
 const notificationsOf = (applicationId: string) => db.notification.findMany({ where: { applicationId } });
 const jobs = async (notificationId: string, q = queues) =>
-  (await q.notifications.getJobs()).filter((j) => j.data.notificationId === notificationId);
+  (await q.notifications.getJobs()).filter((j) => j.data.notificationIds.includes(notificationId));
 const gateway = async (reference: string) =>
   (await sms.inject({ method: 'GET', url: `/v1/messages?reference=${reference}` })).json<{ messages: SmsMessage[] }>().messages;
 
@@ -138,7 +140,7 @@ describe('notifyApplicant', () => {
       const { notification: n, job } = await queuedJob(app.id);
       expect(n.language).toBe(lang);
       for (const text of expected) expect(n.body).toContain(text);
-      expect(await send()(job)).toBe('sent');
+      expect(await send()(job)).toEqual(SENT_ONE);
       expect((await gateway(n.id)).map((m) => [m.to, m.body])).toEqual([[app.phone, n.body]]);
     }
   });
@@ -148,8 +150,8 @@ describe('notification processor', () => {
   it('sends once when run twice, and the activity does not queue a sent message again', async () => {
     const app = await application('es');
     const { notification: n, job } = await queuedJob(app.id);
-    expect(await send()(job)).toBe('sent');
-    expect(await send()(job)).toBe('already-sent');
+    expect(await send()(job)).toEqual(SENT_ONE);
+    expect(await send()(job)).toEqual({ sent: 0, failed: 0, skipped: 1 });
     const [message] = await gateway(n.id);
     const sent = await db.notification.findUniqueOrThrow({ where: { id: n.id } });
     expect(sent).toMatchObject({ status: 'SENT', providerRef: message!.messageId, attempts: 1 });
@@ -171,7 +173,7 @@ describe('notification processor', () => {
     });
     expect(first.status).toBe(202);
     const { messageId } = (await first.json()) as { messageId: string };
-    expect(await send()(job)).toBe('sent');
+    expect(await send()(job)).toEqual(SENT_ONE);
     expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({ status: 'SENT', providerRef: messageId });
     expect(await gateway(n.id)).toHaveLength(1);
   });
@@ -215,16 +217,62 @@ describe('notification processor', () => {
     }
   });
 
+  it("sends a decision batch's job: each message once, a refused one FAILED, a retry after a gateway failure only what is left", async () => {
+    const own = createQueues(redis, uid('amparo-test-notify-many'));
+    try {
+      const apps = [await application('es'), await application('pt', '011 5555-0001'), await application('en')];
+      for (const app of apps) await activities(own).notifyApplicant(app.id, REJECTED);
+      const ids = (await db.notification.findMany({ where: { applicationId: { in: apps.map((a) => a.id) } } })).map((n) => n.id);
+      const chunks = createQueues(redis, uid('amparo-test-notify-chunks'));
+      await queueNotifications(chunks.notifications, ids);
+      const [job] = await chunks.notifications.getJobs();
+      expect(job!.data.notificationIds.sort()).toEqual([...ids].sort());
+      await chunks.notifications.obliterate({ force: true });
+      await Promise.all([chunks.bankCallbacks.close(), chunks.notifications.close()]);
+
+      faults.failureRate = 1;
+      await expect(send()(job!)).rejects.toThrow('sms gateway answered 503');
+      faults.failureRate = 0;
+      expect(await send()(job!)).toEqual({ sent: 2, failed: 1, skipped: 0 });
+      expect(await send()(job!)).toEqual({ sent: 0, failed: 0, skipped: 3 });
+      const rows = await db.notification.findMany({ where: { id: { in: ids } }, include: { application: true } });
+      for (const n of rows) {
+        const valid = n.application.phone.startsWith('+');
+        expect(n).toMatchObject({ status: valid ? 'SENT' : 'FAILED', attempts: 2 });
+        expect(await gateway(n.id)).toHaveLength(valid ? 1 : 0);
+      }
+    } finally {
+      faults.failureRate = 0;
+      await own.notifications.obliterate({ force: true });
+      await Promise.all([own.bankCallbacks.close(), own.notifications.close()]);
+    }
+  });
+
+  it('queues a batch of messages SMS_PER_JOB to a job, and the same messages twice as once', async () => {
+    const own = createQueues(redis, uid('amparo-test-notify-queue'));
+    try {
+      const ids = Array.from({ length: SMS_PER_JOB * 2 + 20 }, () => randomUUID());
+      await queueNotifications(own.notifications, ids);
+      await queueNotifications(own.notifications, ids);
+      const queued = await own.notifications.getJobs();
+      expect(queued.map((j) => j.data.notificationIds.length).sort((a, b) => a - b)).toEqual([20, SMS_PER_JOB, SMS_PER_JOB]);
+      expect(queued.flatMap((j) => j.data.notificationIds).sort()).toEqual([...ids].sort());
+    } finally {
+      await own.notifications.obliterate({ force: true });
+      await Promise.all([own.bankCallbacks.close(), own.notifications.close()]);
+    }
+  });
+
   it('marks a message the gateway refuses (400) FAILED without retrying', async () => {
     const app = await application('es', '011 5555-0000'); // not E.164: the gateway will never accept it
     const { notification: n, job } = await queuedJob(app.id);
-    expect(await send()(job)).toBe('failed');
+    expect(await send()(job)).toEqual({ sent: 0, failed: 1, skipped: 0 });
     expect(await db.notification.findUniqueOrThrow({ where: { id: n.id } })).toMatchObject({
       status: 'FAILED',
       attempts: 1,
       providerRef: null,
     });
-    expect(await send()(job)).toBe('failed');
+    expect(await send()(job)).toEqual({ sent: 0, failed: 0, skipped: 1 });
     expect((await db.notification.findUniqueOrThrow({ where: { id: n.id } })).attempts).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { decisionBatchWorkflowId } from '../workflows/ids';
-import { DECISION_BATCH_SIZE, DECISION_BATCHES_IN_FLIGHT } from '../workflows/settings';
+import { DECISION_BATCH_FILL_MS, DECISION_BATCH_SIZE, DECISION_BATCHES_IN_FLIGHT } from '../workflows/settings';
 
 /** How long an idle dispatcher waits before looking again: the most an application waits for its batch. */
 const IDLE_MS = 100;
@@ -31,6 +31,11 @@ export interface DispatcherOptions {
   programIds?: string[];
   /** Recorded on each batch it claims; default process@host. */
   identity?: string;
+  /**
+   * Claim less than a full batch only once the oldest waiting application has waited this long (default 0:
+   * at once). The dispatcher waits DECISION_BATCH_FILL_MS, so a surge is decided in full batches.
+   */
+  fillWithinMs?: number;
 }
 
 /** Claims up to batchSize waiting applications as a new batch, unless the window is full or nothing waits. */
@@ -43,6 +48,15 @@ export async function claimDecisionBatch(opts: DispatcherOptions): Promise<{ id:
       SELECT count(*)::int AS open FROM decision_batch
       WHERE task_queue = ${taskQueue} AND finished_at IS NULL AND created_at > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${STUCK_AFTER_S})`;
     if (open >= (opts.batchesInFlight ?? DECISION_BATCHES_IN_FLIGHT)) return null;
+    const batchSize = opts.batchSize ?? DECISION_BATCH_SIZE;
+    // Full, or the oldest has waited long enough? (A short range of the partial index of waiting applications.)
+    const [{ waiting, due } = { waiting: 0, due: false }] = await tx.$queryRaw<Array<{ waiting: number; due: boolean }>>`
+      SELECT count(*)::int AS waiting,
+        COALESCE(min(created_at) <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${(opts.fillWithinMs ?? 0) / 1000}), false) AS due
+      FROM (SELECT created_at FROM application
+            WHERE status = 'RECEIVED' AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
+            ORDER BY created_at, id LIMIT ${batchSize}) w`;
+    if (waiting === 0 || (waiting < batchSize && !due)) return null;
     const id = randomUUID();
     await tx.$executeRaw`INSERT INTO decision_batch (id, task_queue, claimed_by, size, created_at)
       VALUES (${id}::uuid, ${taskQueue}, ${opts.identity ?? `${process.pid}@${hostname()}`}, 0, now() AT TIME ZONE 'UTC')`;
@@ -50,7 +64,7 @@ export async function claimDecisionBatch(opts: DispatcherOptions): Promise<{ id:
       UPDATE application a SET status = 'VERIFYING', decision_batch_id = ${id}::uuid
       FROM (SELECT id FROM application
             WHERE status = 'RECEIVED' AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
-            ORDER BY created_at, id LIMIT ${opts.batchSize ?? DECISION_BATCH_SIZE}
+            ORDER BY created_at, id LIMIT ${batchSize}
             FOR UPDATE SKIP LOCKED) picked
       WHERE a.id = picked.id`;
     if (size === 0) {
@@ -103,7 +117,7 @@ export function startDecisionDispatcher(opts: DispatcherOptions): { stop(): Prom
     let idleRounds = 0;
     while (!stopped) {
       try {
-        const batch = await claimDecisionBatch(opts);
+        const batch = await claimDecisionBatch({ fillWithinMs: DECISION_BATCH_FILL_MS, ...opts });
         if (batch) {
           await startDecisionBatch(opts, batch.id);
           idleRounds = 0;

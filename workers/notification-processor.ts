@@ -1,7 +1,9 @@
-// Sends one queued Notification to the SMS gateway. The notification's ID is the gateway reference,
-// so a retry after a lost answer (or a job run twice) is recognised by the gateway, not sent again.
-// Transient failures throw and BullMQ retries with backoff; a request the gateway refuses as invalid
-// would be refused forever, so it is marked FAILED and the job ends.
+// Sends a job's queued Notifications to the SMS gateway. A notification's ID is its gateway reference, so
+// a retry after a lost answer (or a job run twice) is recognised by the gateway, not sent again; a message
+// already SENT or FAILED is skipped. A request the gateway refuses as invalid would be refused forever, so
+// that message is marked FAILED. Any other failure throws after the rest of the job is done, and BullMQ's
+// retry (with backoff) sends only what is still QUEUED.
+// Plain SQL on this path, two statements a job: Prisma's query building cost more CPU than the sending.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Db } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
@@ -15,20 +17,28 @@ export interface NotificationProcessorDeps {
   logger?: Logger;
 }
 
-export type NotificationOutcome = 'sent' | 'already-sent' | 'failed';
+/** What one run of a job did: messages sent, refused for good, and skipped (sent or refused before). */
+export interface NotificationOutcome {
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+interface Queued {
+  id: string;
+  application_id: string;
+  recipient: string;
+  body: string;
+}
+type Result = { id: string; status: 'SENT' | 'FAILED' | null; provider_ref: string | null; error?: string };
 
 export function createNotificationProcessor(deps: NotificationProcessorDeps) {
   const { db } = deps;
   const log = deps.logger ?? createLogger('notifications');
   const url = `${deps.smsUrl.replace(/\/+$/, '')}/v1/messages`;
 
-  return async (job: Job<NotificationJob>): Promise<NotificationOutcome> => {
-    const { notificationId } = job.data;
-    const n = await db.notification.findUnique({ where: { id: notificationId } });
-    if (!n) throw new UnrecoverableError(`notification ${notificationId} not found`);
-    if (n.status === 'SENT') return 'already-sent';
-    if (n.status === 'FAILED') return 'failed';
-
+  /** One message to the gateway; never throws: a transient failure is a result with no status. */
+  async function send(n: Queued): Promise<Result> {
     let res: Response;
     try {
       res = await fetch(url, {
@@ -39,32 +49,49 @@ export function createNotificationProcessor(deps: NotificationProcessorDeps) {
       });
     } catch (err) {
       // The message may or may not have reached the gateway; the retry's reference settles it.
-      await db.notification.update({ where: { id: n.id }, data: { attempts: { increment: 1 } } });
-      throw new Error(`sms gateway unreachable: ${err instanceof Error ? err.message : String(err)}`);
+      return {
+        id: n.id,
+        status: null,
+        provider_ref: null,
+        error: `sms gateway unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
-
     if (res.ok) {
       const { messageId } = (await res.json()) as { messageId: string };
-      await db.notification.update({
-        where: { id: n.id },
-        data: { status: 'SENT', providerRef: messageId, sentAt: new Date(), attempts: { increment: 1 } },
-      });
-      log.debug('notification sent', { notificationId: n.id, applicationId: n.applicationId, providerRef: messageId });
-      return 'sent';
+      return { id: n.id, status: 'SENT', provider_ref: messageId };
     }
-
     await res.body?.cancel();
     // 409: the gateway holds another message under this reference. Not ours to overwrite: retried
     // (and kept as a failed job for inspection) rather than silently dropped.
     const permanent = res.status >= 400 && res.status < 500 && res.status !== 409 && res.status !== 429 && res.status !== 408;
-    await db.notification.update({
-      where: { id: n.id },
-      data: { attempts: { increment: 1 }, ...(permanent ? { status: 'FAILED' as const } : {}) },
-    });
     if (permanent) {
-      log.error('notification refused by the sms gateway', { notificationId: n.id, applicationId: n.applicationId, status: res.status });
-      return 'failed';
+      log.error('notification refused by the sms gateway', { notificationId: n.id, applicationId: n.application_id, status: res.status });
+      return { id: n.id, status: 'FAILED', provider_ref: null };
     }
-    throw new Error(`sms gateway answered ${res.status}`);
+    return { id: n.id, status: null, provider_ref: null, error: `sms gateway answered ${res.status}` };
+  }
+
+  return async (job: Job<NotificationJob>): Promise<NotificationOutcome> => {
+    // A job queued before jobs carried lists holds one ID.
+    const legacy = (job.data as { notificationId?: string }).notificationId;
+    const ids = job.data.notificationIds ?? (legacy ? [legacy] : []);
+    if (!Array.isArray(ids) || ids.length === 0) throw new UnrecoverableError('a notification job names no notification');
+    const queued = await db.$queryRaw<Queued[]>`
+      SELECT id::text, application_id::text, recipient, body FROM notification
+      WHERE id = ANY(${ids}::uuid[]) AND status = 'QUEUED' ORDER BY created_at, id`;
+    const results = await Promise.all(queued.map(send));
+    if (results.length > 0) {
+      await db.$executeRaw`
+        UPDATE notification n SET attempts = n.attempts + 1, status = COALESCE(r.status::"NotificationStatus", n.status),
+          provider_ref = COALESCE(r.provider_ref, n.provider_ref),
+          sent_at = CASE WHEN r.status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE n.sent_at END
+        FROM jsonb_to_recordset(${JSON.stringify(results)}::jsonb) AS r(id uuid, status text, provider_ref text)
+        WHERE n.id = r.id AND n.status = 'QUEUED'`;
+    }
+    for (const r of results) if (r.status === 'SENT') log.debug('notification sent', { notificationId: r.id, providerRef: r.provider_ref });
+    const retry = results.find((r) => r.status === null);
+    if (retry) throw new Error(retry.error);
+    const count = (status: Result['status']) => results.filter((r) => r.status === status).length;
+    return { sent: count('SENT'), failed: count('FAILED'), skipped: ids.length - results.length };
   };
 }

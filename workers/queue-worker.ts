@@ -23,7 +23,8 @@ const workers = [
   new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, smsUrl: config.SMS_SIM_URL, logger: log }), {
     connection,
     prefix,
-    concurrency: 20,
+    // A decision batch's job sends its messages (up to SMS_PER_JOB) at once: 5 jobs are up to 250 in flight.
+    concurrency: 5,
   }),
 ];
 for (const w of workers) {

@@ -1,6 +1,11 @@
 // Fan-out and pacing of workflows. A payment batch's size is program data (Program.batchSize).
 /** Applications one decision batch takes at most: one registry search (its limit is 2,000) and one transaction. */
 export const DECISION_BATCH_SIZE = 1000;
+/**
+ * How long the oldest accepted application waits for its batch to fill before a smaller batch is claimed:
+ * in a surge batches are full (fewer, cheaper), and a quiet hour's applicant waits about a second more.
+ */
+export const DECISION_BATCH_FILL_MS = 1000;
 /** Decision batches under way at once, across every dispatcher (the sliding window of intake). */
 export const DECISION_BATCHES_IN_FLIGHT = 4;
 /** Review workflows a decision batch starts at a time. */
