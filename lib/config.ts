@@ -46,6 +46,8 @@ const EnvSchema = z.object({
    */
   BANK_CALLBACK_SECRET: z.string().min(16).default(DEV_BANK_CALLBACK_SECRET),
   WALLET_CALLBACK_SECRET: z.string().min(16).default(DEV_WALLET_CALLBACK_SECRET),
+  /** Applications a decision batch takes at most, if not workflows/settings.ts's DECISION_BATCH_SIZE (the registry search takes 2,000). */
+  DECISION_BATCH_SIZE: z.coerce.number().int().min(1).max(2000).optional(),
   /** Rate limits changed from web/http/rate-limits.ts's, e.g. 'intakePerIp=5000/60' for a load test. */
   RATE_LIMITS: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -24,7 +24,13 @@ let programId: string;
 
 beforeAll(async () => {
   stack = await startStack(
-    await stackEnv(process.env, { REGISTRY_POPULATION: '1500', TEMPORAL_TASK_QUEUE: taskQueue, QUEUE_PREFIX: queuePrefix }),
+    await stackEnv(process.env, {
+      REGISTRY_POPULATION: '1500',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      QUEUE_PREFIX: queuePrefix,
+      // Batches of 50: 600 applicants make a dozen, enough for both dispatchers and both workers to take some.
+      DECISION_BATCH_SIZE: '50',
+    }),
     undefined,
     { scale: { web: 2, temporalWorker: 2, queueWorker: 2 } },
   );

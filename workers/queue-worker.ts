@@ -35,7 +35,13 @@ await Promise.all(workers.map((w) => w.waitUntilReady()));
 log.info('ready', { queues: workers.map((w) => w.name), prefix });
 
 const queues = createQueues(connection, prefix);
-const dispatcher = startDecisionDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
+const dispatcher = startDecisionDispatcher({
+  db,
+  temporal,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  log,
+  ...(config.DECISION_BATCH_SIZE ? { batchSize: config.DECISION_BATCH_SIZE } : {}),
+});
 
 const shutdown = async () => {
   await dispatcher.stop();
