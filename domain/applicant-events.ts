@@ -7,9 +7,13 @@ export type ApplicantEvent =
   | { kind: 'DECISION'; status: 'REJECTED'; reasonCodes: ReasonCode[]; appealDeadline: string /* ISO date-time */ }
   | { kind: 'APPEAL_RECEIVED' }
   | { kind: 'APPEAL_DECIDED'; status: 'ENROLLED' }
-  | { kind: 'APPEAL_DECIDED'; status: 'REJECTED'; reasonCodes: ReasonCode[] };
+  | { kind: 'APPEAL_DECIDED'; status: 'REJECTED'; reasonCodes: ReasonCode[] }
+  /** Someone applied again with this application's national ID (on that day): told at most once a day. */
+  | { kind: 'IDENTITY_ATTEMPT'; on: string /* YYYY-MM-DD */ };
 
 /** The event's idempotency key within an application: a retried step never sends a second message. */
 export function eventKey(event: ApplicantEvent): string {
-  return event.kind === 'APPEAL_RECEIVED' ? 'appeal:received' : `${event.kind === 'DECISION' ? 'decision' : 'appeal'}:${event.status}`;
+  if (event.kind === 'APPEAL_RECEIVED') return 'appeal:received';
+  if (event.kind === 'IDENTITY_ATTEMPT') return `identity-attempt:${event.on}`;
+  return `${event.kind === 'DECISION' ? 'decision' : 'appeal'}:${event.status}`;
 }

@@ -11,7 +11,7 @@ export const isLanguage = (value: string): value is Language => (LANGUAGES as re
 export const APPLICATION_STATUSES = ['RECEIVED', 'VERIFYING', 'ENROLLED', 'REJECTED', 'NEEDS_REVIEW', 'APPEALED'] as const;
 export type ApplicationStatusCode = (typeof APPLICATION_STATUSES)[number];
 export type Facts = Record<string, string | number>;
-type SmsKey = 'ENROLLED' | 'NEEDS_REVIEW' | 'REJECTED' | 'APPEAL_RECEIVED' | 'APPEAL_ENROLLED' | 'APPEAL_REJECTED';
+type SmsKey = 'ENROLLED' | 'NEEDS_REVIEW' | 'REJECTED' | 'APPEAL_RECEIVED' | 'APPEAL_ENROLLED' | 'APPEAL_REJECTED' | 'IDENTITY_ATTEMPT';
 
 interface Texts {
   locale: string;
@@ -69,6 +69,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: su apelación fue aceptada. Su solicitud {number} fue aprobada y su hogar quedó inscrito para recibir los pagos.',
       APPEAL_REJECTED:
         '{program}: revisamos su apelación y su solicitud {number} sigue sin aprobarse. {reasons} Puede ver los detalles en {url} con su número de solicitud y su fecha de nacimiento.',
+      IDENTITY_ATTEMPT:
+        '{program}: hoy alguien intentó presentar otra solicitud con su número de documento. No se cambió nada de su solicitud {number}. Si no fue usted, llame al programa.',
     },
     status: {
       RECEIVED: 'Recibimos su solicitud. Pronto comprobaremos sus datos en el registro social.',
@@ -125,6 +127,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: seu recurso foi aceito. Seu pedido {number} foi aprovado e sua família foi inscrita para receber os pagamentos.',
       APPEAL_REJECTED:
         '{program}: analisamos seu recurso e seu pedido {number} continua não aprovado. {reasons} Veja os detalhes em {url} com o número do pedido e sua data de nascimento.',
+      IDENTITY_ATTEMPT:
+        '{program}: hoje alguém tentou fazer outro pedido com o número do seu documento. Nada mudou no seu pedido {number}. Se não foi você, ligue para o programa.',
     },
     status: {
       RECEIVED: 'Recebemos seu pedido. Em breve vamos conferir seus dados no cadastro social.',
@@ -178,6 +182,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: your appeal was accepted. Your application {number} is approved and your household is enrolled to receive payments.',
       APPEAL_REJECTED:
         '{program}: we reviewed your appeal and your application {number} is still not approved. {reasons} See the details at {url} with your application number and date of birth.',
+      IDENTITY_ATTEMPT:
+        '{program}: today someone tried to submit another application with your ID number. Nothing changed in your application {number}. If it was not you, call the program.',
     },
     status: {
       RECEIVED: 'We received your application. We will soon check your details in the social registry.',
@@ -268,6 +274,7 @@ export function smsBody(event: ApplicantEvent, lang: Language, ctx: SmsContext):
   const program = ctx.programName.length > 60 ? `${ctx.programName.slice(0, 59)}…` : ctx.programName;
   const base = { program, number: ctx.applicationNumber, url: ctx.statusUrl ?? '/status' };
   if (event.kind === 'APPEAL_RECEIVED') return render(t.sms.APPEAL_RECEIVED, base);
+  if (event.kind === 'IDENTITY_ATTEMPT') return render(t.sms.IDENTITY_ATTEMPT, base);
   if (event.status !== 'REJECTED') return render(t.sms[event.kind === 'DECISION' ? event.status : 'APPEAL_ENROLLED'], base);
   const template = event.kind === 'DECISION' ? t.sms.REJECTED : t.sms.APPEAL_REJECTED;
   const date = event.kind === 'DECISION' ? formatDate(event.appealDeadline, lang) : undefined;

@@ -24,6 +24,26 @@ export function accountKey(key: string, account: AccountDetails): string {
   );
 }
 
+/**
+ * A request's fingerprint, for an Idempotency-Key: the same validated input gives the same hash, whatever
+ * the order of its keys; keyed, because the input is personal data.
+ */
+export function requestHash(key: string, input: unknown): string {
+  return hmac(key, `request:${canonicalJson(input)}`);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** "52998224725" → "*******4725": enough for a person to recognise their own number. */
 export function mask(value: string, visible = 4): string {
   if (value.length <= visible) return '*'.repeat(value.length);

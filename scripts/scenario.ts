@@ -73,8 +73,12 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const adults = persons.filter((p) => ageOn(p.dateOfBirth, today) >= 18);
   const minors = persons.filter((p) => ageOn(p.dateOfBirth, today) < 18).slice(0, 10);
   const known = new Set(persons.map((p) => p.nationalId));
+  const firstTries: Array<{ body: ReturnType<typeof applicationFor>; key?: string }> = adults.map((p, i) => ({
+    body: i % 50 === 7 ? { ...applicationFor(p, i), dateOfBirth: '1950-01-01' } : applicationFor(p, i),
+    key: `${programCode}-${i}`,
+  }));
   const applications: Array<{ body: ReturnType<typeof applicationFor>; key?: string }> = [
-    ...adults.map((p, i) => ({ body: i % 50 === 7 ? { ...applicationFor(p, i), dateOfBirth: '1950-01-01' } : applicationFor(p, i) })),
+    ...firstTries,
     ...minors.map((p, i) => ({ body: applicationFor(p, 10_000 + i) })),
     ...Array.from({ length: 10 }, (_, i) => ({
       body: { ...applicationFor(adults[i]!, 20_000 + i), nationalId: unknownPersonCpf(i + 1, known) },
@@ -85,8 +89,8 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         nationalId: adults[i]!.nationalId.slice(0, 10) + ((Number(adults[i]!.nationalId[10]) + 1) % 10),
       },
     })),
-    // Resubmissions (a phone that lost the answer): must return the existing application.
-    ...adults.slice(0, 20).map((p, i) => ({ body: applicationFor(p, i) })),
+    // Resubmissions (a phone that lost the answer retries with its Idempotency-Key): the first answer again.
+    ...firstTries.slice(0, 20),
   ];
 
   const intakeStarted = Date.now();

@@ -27,6 +27,7 @@ const row = (programId: string, over: Partial<NewApplication> = {}): NewApplicat
   dependants_under_18: 2,
   declared_monthly_income: '850.00',
   idempotency_key: null,
+  request_hash: null,
   decision_queue: uid('insert-tq'),
   rail: 'BANK',
   bank_code: '001',

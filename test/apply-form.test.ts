@@ -146,10 +146,26 @@ describe('POST /apply/:code', () => {
     expect(done.body).toContain(`<p class="number">${number}</p>`);
     has(done.body, 'Qué pasa ahora');
     expect(done.headers['cache-control']).toBe('no-store');
-    // The same person again: the existing application, never a second one.
+    // The same ID again from another form: a new applicant's answer, never a second application nor the first one's number.
     const again = await post('form', `/apply/${program.code}`, { ...valid, nationalId: '52998224725' });
-    expect(again.headers.location).toContain(`n=${number}`);
+    expect(again.headers.location).not.toContain(`n=${number}`);
+    expect((await page('done', { url: String(again.headers.location) })).body).not.toContain('Ya teníamos una solicitud suya');
+    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
+  });
+
+  it('answers the same form sent twice (a lost answer) with the first number', async () => {
+    const program = await newProgram();
+    const form = await page('form', { url: `/apply/${program.code}` });
+    const submission = /name="submission" value="([\w-]+)"/.exec(form.body)![1]!;
+    const first = numberOf(await post('form', `/apply/${program.code}`, { ...valid, submission }));
+    const again = await post('form', `/apply/${program.code}`, { ...valid, submission });
+    expect(again.headers.location).toContain(`n=${first}`);
     has((await page('done', { url: String(again.headers.location) })).body, 'Ya teníamos una solicitud suya');
+    // Back, another answer changed, sent again: that answer stands alone (here the same person: a new applicant's answer).
+    const changed = await post('form', `/apply/${program.code}`, { ...valid, submission, householdSize: '5' });
+    expect(changed.statusCode).toBe(303);
+    expect(changed.headers.location).not.toContain(`n=${first}`);
+    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
   });
 
   it('accepts a mobile wallet instead of a bank account', async () => {

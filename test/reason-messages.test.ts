@@ -52,6 +52,7 @@ const EVENTS: ApplicantEvent[] = [
   { kind: 'APPEAL_DECIDED', status: 'ENROLLED' },
   { kind: 'APPEAL_DECIDED', status: 'REJECTED', reasonCodes: ['APPEAL_REJECTED', 'INCOME_ABOVE_THRESHOLD'] },
   { kind: 'APPEAL_DECIDED', status: 'REJECTED', reasonCodes: [...REASON_CODES] },
+  { kind: 'IDENTITY_ATTEMPT', on: '2026-12-07' },
 ];
 const CTX = { programName: 'Bolsa Amparo Piloto', applicationNumber: 'AMP-7K2M9Q', facts: FACTS };
 const LEFTOVER = /[{}[\]|]|undefined|NaN|null/;

@@ -1,7 +1,7 @@
 // The intake JSON API (the web form in web/applicant/apply-routes.ts shares web/services/intake.ts).
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
-import { invalid, notFound } from '../services/refusal';
+import { invalid, notFound, refuse } from '../services/refusal';
 import { submitApplication } from '../services/intake';
 import { limitIntake } from '../http/rate-limits';
 
@@ -15,6 +15,8 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
         throw notFound('program_not_found', 'code');
       case 'invalid':
         throw invalid(result.fields);
+      case 'key_reused':
+        throw refuse('idempotency_key_reused', { 'Idempotency-Key': 'already used with a different application' });
       case 'existing':
         return reply.code(200).send(result.ack);
       case 'created':

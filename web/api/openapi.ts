@@ -301,9 +301,9 @@ const PATHS: Record<string, Record<string, Operation>> = {
       summary: 'Apply to a program',
       body: 'ApplicationInput',
       idempotencyKey: true,
-      errors: [400, 404],
+      errors: [400, 404, 409],
       description:
-        "The national ID's check digits are those of the program's country (CPF in BR, CUIL/CUIT in AR); dates must be real and not in the future. The same national ID in a program always gets the existing application back (200).",
+        "The national ID's check digits are those of the program's country (CPF in BR, CUIL/CUIT in AR); dates must be real and not in the future. A program holds one application per national ID: another submission with an ID that has one gets the answer a new applicant gets and reveals nothing of it (its owner is told by SMS). A repeat with the same Idempotency-Key and the same content gets the original answer (200); the same key with other content is refused (409).",
       ok: { status: 201, description: 'Received: the application number to follow it with', schema: 'ApplicationAck' },
     },
   },

@@ -2,10 +2,11 @@
 // an error, each wrong question gets its message (aria-invalid + aria-describedby), and a summary at
 // the top links to each one. Questions are plain text inputs with inputmode hints: number inputs
 // and date pickers behave too differently on cheap phones (spinners, scroll wheels, lost zeros).
+import { randomBytes } from 'node:crypto';
 import type { Country } from '../../domain/national-id';
 import { attr, html, type Html } from '../http/html';
 import { countryVars, type Translate } from './i18n';
-import type { ErrorField, FieldError, FormField, FormValues } from './apply-input';
+import { SUBMISSION, type ErrorField, type FieldError, type FormField, type FormValues } from './apply-input';
 
 export interface ProgramView {
   code: string;
@@ -101,6 +102,7 @@ export function applyForm(program: ProgramView, action: string, t: Translate, va
   return html`${errorSummary(t, errors)}<h1>${t('apply.title', { program: program.name })}</h1>
 <p>${t('apply.intro', vars)}</p>
 <form method="post" action="${action}" novalidate>
+<input type="hidden" name="submission" value="${SUBMISSION.test(values.submission) ? values.submission : randomBytes(16).toString('base64url')}">
 <h2>${t('apply.section.person')}</h2>
 ${input(f, 'nationalId', { label: t(`label.nationalId.${program.country}`), hint: t(`hint.nationalId.${program.country}`), inputmode: 'numeric', autocomplete: 'off', maxlength: 20 })}
 ${input(f, 'fullName', { label: t('label.fullName'), hint: t('hint.fullName'), autocomplete: 'name' })}

@@ -23,8 +23,12 @@ export const FORM_FIELDS = [
   'accountNumber',
   'msisdn',
   'consent',
+  /** Hidden: this form's Idempotency-Key, so a resubmission of the same answers gets the first answer. */
+  'submission',
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
+/** A form's submission token as the form renders it (random, base64url), and as intake takes an Idempotency-Key. */
+export const SUBMISSION = /^[\w-]{16,64}$/;
 export type FormValues = Record<FormField, string>;
 
 /** Where an error is shown: one per question (the date's three inputs share one); 'number' is the

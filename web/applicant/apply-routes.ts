@@ -8,7 +8,7 @@ import { html } from '../http/html';
 import type { Language, Translate } from './i18n';
 import { submitApplication } from '../services/intake';
 import { applyForm, type ProgramView } from './apply-form';
-import { emptyForm, formFieldErrors, localizeErrors, normalizePhone, readForm, toApplication } from './apply-input';
+import { emptyForm, formFieldErrors, localizeErrors, normalizePhone, readForm, SUBMISSION, toApplication } from './apply-input';
 import { limitIntake } from '../http/rate-limits';
 import { applicantScope, pageLanguage, sendPage } from './http';
 import { APPLICATION_NUMBER } from '../../schema/application';
@@ -69,9 +69,14 @@ export function applyRoutes(app: FastifyInstance, ctx: WebContext): void {
       const values = readForm(request.body);
       await limitIntake(ctx.limits, request.ip, normalizePhone(values.phone, program.country));
       // Characters no one can read or store were taken out of the values: they are shown, not submitted.
-      const result = request.textErrors
+      const application = toApplication(values, lang, program.country);
+      const submission = SUBMISSION.test(values.submission) ? values.submission : undefined;
+      let result = request.textErrors
         ? { kind: 'invalid' as const, fields: formFieldErrors(request.textErrors) }
-        : await submitApplication(ctx, program.code, toApplication(values, lang, program.country));
+        : await submitApplication(ctx, program.code, application, submission);
+      // The form was sent before with other answers (changed after going back): these answers stand alone.
+      if (result.kind === 'key_reused') result = await submitApplication(ctx, program.code, application);
+      if (result.kind === 'key_reused') throw new Error('intake refused a submission without a key as a reused key');
       if (result.kind === 'program_not_found') return notFoundPage(reply, lang, t);
       if (result.kind === 'invalid') {
         // Every value comes back as typed (the national ID too: the applicant typed it and may fix one digit).

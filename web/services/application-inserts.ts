@@ -27,6 +27,7 @@ export interface NewApplication {
   dependants_under_18: number;
   declared_monthly_income: string;
   idempotency_key: string | null;
+  request_hash: string | null;
   decision_queue: string;
   rail: 'BANK' | 'WALLET';
   bank_code: string | null;
@@ -48,14 +49,15 @@ async function insertAll(db: Db, rows: NewApplication[]): Promise<Set<string>> {
       SELECT r.*, e.n FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(value, n),
         jsonb_to_record(e.value) AS r(id uuid, number text, program_id uuid, national_id_hash text, national_id text, full_name text,
           date_of_birth date, phone text, phone_hash text, language text, municipality text, household_size int, dependants_under_18 int,
-          declared_monthly_income numeric, idempotency_key text, decision_queue text, rail text, bank_code text, account_number text,
+          declared_monthly_income numeric, idempotency_key text, request_hash text, decision_queue text, rail text, bank_code text, account_number text,
           msisdn text, account_key text)
     ),
     app AS (
       INSERT INTO application (id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash, language,
-        municipality, household_size, dependants_under_18, declared_monthly_income, idempotency_key, decision_queue, created_at)
+        municipality, household_size, dependants_under_18, declared_monthly_income, idempotency_key, request_hash, decision_queue, created_at)
       SELECT id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash, language,
-        municipality, household_size, dependants_under_18, declared_monthly_income, idempotency_key, decision_queue, clock_timestamp() AT TIME ZONE 'UTC'
+        municipality, household_size, dependants_under_18, declared_monthly_income, idempotency_key, request_hash, decision_queue,
+        clock_timestamp() AT TIME ZONE 'UTC'
       FROM v ORDER BY n
       ON CONFLICT DO NOTHING
       RETURNING id

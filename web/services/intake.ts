@@ -1,15 +1,18 @@
 // Intake, shared by the JSON API and the web form: validate, insert, acknowledge. The stored row (status
 // RECEIVED) is the queue entry: a dispatcher claims it for a decision batch (workers/decision-dispatcher.ts),
 // so there is nothing else to enqueue and nothing to lose between the two. Never waits for Temporal.
-// Idempotent: the same national ID (or Idempotency-Key) in a program returns the existing application.
+// A repeat: the same Idempotency-Key with the same content gets the original answer (another content, a
+// refusal); the same national ID without it gets a new applicant's answer and reveals nothing of the existing
+// application, whose owner is told (web/services/repeat-application.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Program } from '../../generated/prisma/client';
-import { accountKey, nationalIdHash, phoneHash } from '../../lib/pii';
+import { accountKey, nationalIdHash, phoneHash, requestHash } from '../../lib/pii';
 import type { Country } from '../../domain/national-id';
 import { acceptedCallingCodes, hasCallingCode } from '../../domain/phone';
 import { applicationInput, type ApplicationInput } from '../../schema/application';
 import { parseInput, type FieldErrors } from '../../schema/fields';
 import { insertApplication, type NewApplication } from './application-inserts';
+import { answerRepeat } from './repeat-application';
 import type { ServiceContext } from './context';
 
 // Crockford base32 without I, L, O, U: easy to read aloud and type on a phone.
@@ -24,9 +27,11 @@ export interface Acknowledgement {
 export type IntakeResult =
   | { kind: 'created' | 'existing'; ack: Acknowledgement }
   | { kind: 'invalid'; fields: FieldErrors; values?: ApplicationInput }
-  | { kind: 'program_not_found' };
+  | { kind: 'program_not_found' }
+  /** The Idempotency-Key came before with another content. */
+  | { kind: 'key_reused' };
 
-type Ctx = Pick<ServiceContext, 'db' | 'config'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'queues'>;
 
 // Programs are read on every application and change rarely: a few seconds of staleness is harmless
 // (only found programs are cached, so a new program is visible at once).
@@ -64,13 +69,25 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
   if (outside) return { kind: 'invalid', fields: outside };
   const key = ctx.config.PII_HASH_KEY;
   const hash = nationalIdHash(key, program.country, input.nationalId);
+  const fingerprint = idempotencyKey === undefined ? null : requestHash(key, input);
 
-  const existing = async (): Promise<Acknowledgement | null> => {
-    const found = await db.application.findFirst({
-      where: { programId: program.id, OR: [{ nationalIdHash: hash }, ...(idempotencyKey ? [{ idempotencyKey }] : [])] },
+  /** What a submission that was not inserted repeats, if anything: its key's application, or its person's. */
+  const repeat = async (): Promise<IntakeResult | null> => {
+    if (idempotencyKey !== undefined) {
+      const sameKey = await db.application.findUnique({ where: { programId_idempotencyKey: { programId: program.id, idempotencyKey } } });
+      // (A key stored before fingerprints were kept is taken at its word.)
+      if (sameKey)
+        return sameKey.requestHash === null || sameKey.requestHash === fingerprint
+          ? { kind: 'existing', ack: { applicationNumber: sameKey.number, status: sameKey.status } }
+          : { kind: 'key_reused' };
+    }
+    const samePerson = await db.application.findUnique({
+      where: { programId_nationalIdHash: { programId: program.id, nationalIdHash: hash } },
+      select: { id: true },
     });
-    if (!found) return null;
-    return { applicationNumber: found.number, status: found.status };
+    if (!samePerson) return null;
+    await answerRepeat(ctx, samePerson.id);
+    return { kind: 'created', ack: { applicationNumber: applicationNumber(program.country), status: 'RECEIVED' } };
   };
 
   // Insert first: for a new applicant (the common case) that is the only statement, shared with the
@@ -92,6 +109,7 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
     dependants_under_18: input.dependantsUnder18,
     declared_monthly_income: input.declaredMonthlyIncome,
     idempotency_key: idempotencyKey ?? null,
+    request_hash: fingerprint,
     decision_queue: ctx.config.TEMPORAL_TASK_QUEUE,
     account_key: accountKey(key, input.payment),
     ...(input.payment.rail === 'BANK'
@@ -102,8 +120,8 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const number = applicationNumber(program.country);
     if (await insertApplication(db, row(number))) return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
-    const winner = await existing();
-    if (winner) return { kind: 'existing', ack: winner };
+    const repeated = await repeat();
+    if (repeated) return repeated;
   }
   throw new Error('application not stored: three number clashes in a row');
 }

@@ -45,6 +45,12 @@ export const REFUSALS = {
   break_not_found: { kind: 'not_found', title: 'Break not found', sentence: 'There is no break at this address.' },
   review_not_found: { kind: 'not_found', title: 'Review not found', sentence: 'There is no review task at this address.' },
   application_not_found: { kind: 'not_found', title: 'Application not found', sentence: 'There is no application with this number.' },
+  idempotency_key_reused: {
+    kind: 'conflict',
+    title: 'Idempotency-Key already used',
+    sentence:
+      'This Idempotency-Key was sent before with a different application. Send a new key for a new application; repeat a request only with its own key and the same content.',
+  },
   open_cycle_exists: {
     kind: 'conflict',
     title: 'A cycle is already open',

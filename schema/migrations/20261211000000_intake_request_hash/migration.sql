@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "application" ADD COLUMN     "request_hash" TEXT;
+
