@@ -16,6 +16,14 @@ const birthDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && s >= '1900-01-01' && d.getTime() <= Date.now();
   }, 'a real date from 1900-01-01, not in the future');
 
+/** Asking for an application's status: its number and the applicant's date of birth, proof of owning it. */
+export const StatusLookupInput = z
+  .object({
+    applicationNumber: z.string().regex(APPLICATION_NUMBER, 'the application number, e.g. BR-7K2M9QXA'),
+    dateOfBirth: birthDate,
+  })
+  .strict();
+
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321');
 
 const PaymentMethod = z.discriminatedUnion('rail', [

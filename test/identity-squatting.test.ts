@@ -65,7 +65,14 @@ describe('applying with a national ID that already has an application', () => {
     expect(answer.applicationNumber).not.toBe(number);
     expect(res.body).not.toContain(number);
     // The number given leads nowhere: it is not the owner's, and no application has it.
-    expect((await web.app.inject({ method: 'GET', url: `/api/v1/applications/${answer.applicationNumber}` })).statusCode).toBe(404);
+    for (const dateOfBirth of ['1990-01-01', stored.dateOfBirth.toISOString().slice(0, 10)]) {
+      const lookup = await web.app.inject({
+        method: 'POST',
+        url: '/api/v1/applications/status',
+        payload: { applicationNumber: answer.applicationNumber, dateOfBirth },
+      });
+      expect(lookup.statusCode).toBe(404);
+    }
 
     expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
     const after = await web.db.application.findUniqueOrThrow({ where: { id: stored.id }, include: { paymentAccount: true } });

@@ -105,11 +105,26 @@ describe('POST /api/v1/programs/:code/applications', () => {
     expect((await submit('NO-SUCH-PROGRAM', application())).statusCode).toBe(404);
   });
 
-  it('tells the status by application number without personal data', async () => {
+  it('tells the status only to the application number with its date of birth, without personal data', async () => {
     const program = await newProgram();
     const { applicationNumber } = (await submit(program.code, application())).json<{ applicationNumber: string }>();
-    const res = await web.app.inject({ url: `/api/v1/applications/${applicationNumber}` });
-    expect(res.json()).toEqual({ applicationNumber, status: 'RECEIVED', reasonCodes: [], decidedAt: null });
+    const status = (body: unknown) => web.app.inject({ method: 'POST', url: '/api/v1/applications/status', payload: body as object });
+    // The number alone (all a leaked SMS or a shoulder-surfer has) tells nothing.
+    expect((await web.app.inject({ url: `/api/v1/applications/${applicationNumber}` })).statusCode).toBe(404);
+    const wrong = await status({ applicationNumber, dateOfBirth: '1986-03-14' });
+    expect(wrong.statusCode).toBe(404);
+    expect(wrong.body).not.toContain('RECEIVED');
+    const res = await status({ applicationNumber, dateOfBirth: String(application().dateOfBirth) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      applicationNumber,
+      status: 'RECEIVED',
+      reasonCodes: [],
+      decidedAt: null,
+      appealDeadline: null,
+      canAppeal: false,
+    });
     expect(res.body).not.toContain('52998224725');
+    expect((await status({ applicationNumber })).json()).toMatchObject({ fields: { dateOfBirth: expect.any(String) as string } });
   });
 });

@@ -1,7 +1,10 @@
 // The intake JSON API (the web form in web/applicant/apply-routes.ts shares web/services/intake.ts).
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
-import { invalid, notFound, refuse } from '../services/refusal';
+import { invalid, notFound, refuse, validInput } from '../services/refusal';
+import { lookupApplication } from '../services/appeals';
+import { guardedByBirthDate } from '../http/birth-date-guard';
+import { StatusLookupInput } from '../../schema/application';
 import { submitApplication } from '../services/intake';
 import { limitIntake } from '../http/rate-limits';
 
@@ -24,14 +27,15 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
     }
   });
 
-  // Status by application number: no personal data in the answer.
-  app.get<{ Params: { number: string } }>('/api/v1/applications/:number', async (request) => {
-    await ctx.limits.consume('statusLookupPerIp', request.ip);
-    const found = await ctx.db.application.findUnique({
-      where: { number: request.params.number },
-      select: { number: true, status: true, reasonCodes: true, decidedAt: true },
-    });
-    if (!found) throw notFound('application_not_found', 'number');
-    return { applicationNumber: found.number, status: found.status, reasonCodes: found.reasonCodes, decidedAt: found.decidedAt };
+  // Status by application number and date of birth, in the body (never in a URL), counted as the status
+  // page counts (the same limits and birth-date lock-out). No personal data in the answer.
+  app.post('/api/v1/applications/status', async (request) => {
+    const { applicationNumber, dateOfBirth } = validInput(StatusLookupInput, request.body);
+    const found = await guardedByBirthDate(ctx.limits, request.ip, applicationNumber, 'statusLookup', () =>
+      lookupApplication(ctx, applicationNumber, dateOfBirth),
+    );
+    if (!found) throw notFound('application_not_found', 'applicationNumber');
+    const { status, reasonCodes, decidedAt, appealDeadline, canAppeal } = found;
+    return { applicationNumber: found.applicationNumber, status, reasonCodes, decidedAt, appealDeadline, canAppeal };
   });
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../generated/prisma/client';
-import { applicationInput } from '../../schema/application';
+import { applicationInput, StatusLookupInput } from '../../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
 import { BreakResolutionInput, SettlementReportFile, StatementUploadQuery } from '../../schema/reconciliation';
 import { ProgramInput } from '../../schema/program';
@@ -195,6 +195,7 @@ const _inStep: [
 export const OPENAPI_SCHEMAS = {
   ProgramInput,
   ApplicationInput: applicationInput('BR'),
+  StatusLookupInput,
   CycleApprovalInput,
   ReissueInput,
   ErrorBody,
@@ -307,11 +308,14 @@ const PATHS: Record<string, Record<string, Operation>> = {
       ok: { status: 201, description: 'Received: the application number to follow it with', schema: 'ApplicationAck' },
     },
   },
-  '/api/v1/applications/{number}': {
-    get: {
-      summary: 'Status of an application by its number (no personal data)',
-      ok: { status: 200, description: 'Status, reason codes and decision date' },
-      errors: [404],
+  '/api/v1/applications/status': {
+    post: {
+      summary: "Status of an application, by its number and the applicant's date of birth (no personal data in the answer)",
+      body: 'StatusLookupInput',
+      description:
+        'Both in the body, never in a URL. Counted like the status page: per address and per number, and five wrong dates of birth lock the number for an hour.',
+      ok: { status: 200, description: 'Status, reason codes, decision date, and the appeal deadline while an appeal is possible' },
+      errors: [400, 404, 429],
     },
   },
   '/api/v1/programs/{code}/cycles': {

@@ -8,25 +8,10 @@ import type { Language, Translate } from './i18n';
 import { dateProblem, isoDate, type FieldError } from './apply-input';
 import { applicantScope, pageLanguage, sendPage } from './http';
 import { field } from '../http/form';
+import { guardedByBirthDate } from '../http/birth-date-guard';
 import { lookupForm, messagePage, statusView, type LookupValues } from './status-page';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * A look-up or an appeal proves ownership with the birth date, so each is counted (per address and per
- * number) and each guess of the date counts against the number before it is checked: after five wrong
- * ones the number is locked for an hour whatever is sent, and a right date forgets them. Unknown numbers
- * count the same, so the answers never tell which numbers exist. Limits: web/http/rate-limits.ts.
- */
-async function guarded<T>(ctx: WebContext, ip: string, number: string, kind: 'statusLookup' | 'appeal', ask: () => Promise<T | null>) {
-  const key = number.trim().toUpperCase();
-  await ctx.limits.consume(`${kind}PerIp`, ip);
-  await ctx.limits.consume(`${kind}PerNumber`, key);
-  await ctx.limits.consume('wrongBirthDatePerNumber', key);
-  const found = await ask();
-  if (found !== null) await ctx.limits.reset('wrongBirthDatePerNumber', key);
-  return found;
-}
 
 export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
   const page = (
@@ -65,7 +50,9 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       if (errors.length) return page(reply, lang, t, 400, lookupForm(t, lang, v, errors), `${t('errors.prefix')} ${t('status.title')}`);
 
       const dateOfBirth = isoDate(v.dobDay, v.dobMonth, v.dobYear);
-      const view = await guarded(ctx, request.ip, v.number, 'statusLookup', () => lookupApplication(ctx, v.number, dateOfBirth));
+      const view = await guardedByBirthDate(ctx.limits, request.ip, v.number, 'statusLookup', () =>
+        lookupApplication(ctx, v.number, dateOfBirth),
+      );
       if (!view) return page(reply, lang, t, 404, lookupForm(t, lang, v, [], true));
       return page(reply, lang, t, 200, statusView(t, lang, view, dateOfBirth));
     });
@@ -78,7 +65,7 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       const [y = '', m = '', d = ''] = dateOfBirth.split('-');
       const result =
         number && ISO_DATE.test(dateOfBirth)
-          ? ((await guarded(ctx, request.ip, number, 'appeal', async () => {
+          ? ((await guardedByBirthDate(ctx.limits, request.ip, number, 'appeal', async () => {
               const filed = await fileAppeal(ctx, number, dateOfBirth, statement);
               return filed.kind === 'not_found' ? null : filed;
             })) ?? { kind: 'not_found' as const })
