@@ -12,12 +12,22 @@ const Range = z
 const NoDelay = { min: 0, max: 0 };
 
 export const WalletFaultsSchema = z.strictObject({
-  /** Delay before an answer, per kind of request: submit, status (request state, batch, lists), statement. */
+  /**
+   * Delay before an answer, per kind of request: submit, status (request state, batch, lists), statement,
+   * accounts (account name and status look-ups).
+   */
   latencyMs: z
-    .strictObject({ submit: Range.default(NoDelay), status: Range.default(NoDelay), statement: Range.default(NoDelay) })
+    .strictObject({
+      submit: Range.default(NoDelay),
+      status: Range.default(NoDelay),
+      statement: Range.default(NoDelay),
+      accounts: Range.default(NoDelay),
+    })
     .prefault({}),
-  /** Share of requests answered 503 before anything is done. */
-  errorRate: z.strictObject({ submit: Rate.default(0), status: Rate.default(0), statement: Rate.default(0) }).prefault({}),
+  /** Share of requests answered 503 before anything is done, per kind as above. */
+  errorRate: z
+    .strictObject({ submit: Rate.default(0), status: Rate.default(0), statement: Rate.default(0), accounts: Rate.default(0) })
+    .prefault({}),
   /** Share of submits committed and then never answered: the socket is destroyed or the answer hangs. */
   timeoutAfterCommitRate: Rate.default(0),
   /** Share of notifications delivered twice (same X-Event-Id: at-least-once delivery). */
@@ -31,7 +41,7 @@ export const WalletFaultsSchema = z.strictObject({
   /** Age a batch must reach before it is processed. */
   settleDelayMs: z.number().int().min(0).max(3_600_000).default(200),
   seed: z.number().int().default(1),
-  /** Wallet-specific permanent failures, checked when a transaction is processed. */
+  /** Wallet-specific permanent failures, checked when a transaction is processed and by account look-ups. */
   unknownWallets: z.array(E164).max(100_000).default([]),
   closedWallets: z.array(E164).max(100_000).default([]),
   /** Amount of one transaction above which the wallet's KYC tier refuses it. */

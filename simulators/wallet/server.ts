@@ -3,9 +3,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
+import { registerAccountLookups } from './account-lookup';
 import { FaultState } from './faults';
 import { errorParameters, formatError, parseBatchRequest, type GsmaError } from './messages';
+import { populationOptionsFromEnv } from '../shared/population-env';
 import type { WalletStore } from './store';
+import { WalletAccounts } from './wallet-accounts';
 import { simulatorApp, type ErrorBodies } from '../shared/http-app';
 
 export interface WalletServerDeps {
@@ -14,10 +17,12 @@ export interface WalletServerDeps {
   faults?: FaultState;
   /** Told after each new batch is persisted (wire to WalletProcessor.kick). */
   onReceived?: (batchId: string) => void;
+  /** Who holds which wallet (account look-ups); default: the registry population of REGISTRY_*, built on first use. */
+  accounts?: WalletAccounts;
   logger?: Logger;
 }
 
-type Kind = 'submit' | 'status' | 'statement';
+type Kind = 'submit' | 'status' | 'statement' | 'accounts';
 
 /** How long a "timed out after commit" answer is withheld when the socket is not destroyed at once. */
 const HANG_MS = 120_000;
@@ -167,6 +172,10 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     if (!q.success) return reply.code(400).send(formatError(errorParameters(q.error)));
     return store.summary(q.data.account);
   });
+
+  // GSMA account name and status look-ups (account-lookup.ts), behind their own faults.
+  const accounts = deps.accounts ?? WalletAccounts.fromPopulation(populationOptionsFromEnv(process.env), log);
+  registerAccountLookups(app, { accounts, faults, gate: (reply) => gate('accounts', reply) });
 
   app.get('/v1/admin/faults', () => faults.current);
   app.put('/v1/admin/faults', async (req, reply) => {
