@@ -4,13 +4,15 @@
 import { z } from 'zod';
 import { keyedFraction, mulberry32 } from '../shared/prng';
 
-export type Endpoint = 'submit' | 'status' | 'statement';
+/** submit: pain.001; status: pain.002 and item lookups; statement: camt.053; verify: acmt.023. */
+export type Endpoint = 'submit' | 'status' | 'statement' | 'verify';
 
 const Rate = z.number().min(0).max(1);
 const Range = z
   .strictObject({ min: z.number().int().min(0).max(600_000), max: z.number().int().min(0).max(600_000) })
   .refine((r) => r.max >= r.min, { message: 'max must be at least min', path: ['max'] });
-const perEndpoint = <T extends z.ZodType>(t: T) => z.strictObject({ submit: t.optional(), status: t.optional(), statement: t.optional() });
+const perEndpoint = <T extends z.ZodType>(t: T) =>
+  z.strictObject({ submit: t.optional(), status: t.optional(), statement: t.optional(), verify: t.optional() });
 
 export const FaultConfigSchema = z.strictObject({
   /** Seed of the PRNG behind every random draw; absent = Math.random. */

@@ -1,14 +1,22 @@
 // The bank's ISO 20022 endpoints: pain.001 in, pain.002 out (acknowledgement and on request),
-// camt.053 statements. The bank's rules live in messages.ts and the store; this file is the wire.
+// camt.053 statements, acmt.023 identification verification answered with acmt.024. The bank's rules
+// live in messages.ts, identification.ts and the store; this file is the wire.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../../lib/logger';
+import { randomUUID } from 'node:crypto';
+import { parseAcmt023 } from '../../lib/iso20022/acmt023';
+import { buildAcmt024 } from '../../lib/iso20022/acmt024';
 import { buildCamt053 } from '../../lib/iso20022/camt053';
 import { parsePain001 } from '../../lib/iso20022/pain001';
 import { Iso20022Error, XmlSyntaxError } from '../../lib/iso20022/xml';
+import { checkCreditors, readCreditorIdentities } from './creditor-identity';
 import type { FaultInjector } from './faults';
+import type { AccountHolderBook } from './holders';
 import type { FaultHooks } from './http-faults';
+import { requestProblems, verifyAll } from './identification';
 import { toRequest } from './messages';
+import { HOLDER_BANK_CODE } from '../shared/account-holders';
 import { rejectionXml } from './reports';
 import type { BankStore } from './store';
 
@@ -16,6 +24,8 @@ export interface IsoRouteDeps {
   store: BankStore;
   faults: FaultInjector;
   hooks: FaultHooks;
+  /** Who holds the bank's accounts: for acmt.023 and for payments that name their creditor. */
+  holders: AccountHolderBook;
   onReceived?: (messageId: string) => void;
   log: Logger;
 }
@@ -55,7 +65,8 @@ export function isoRoutes(app: FastifyInstance, deps: IsoRouteDeps): void {
         log.warn('message rejected', { messageId: readMessageId(req.body), reason: parsed.rejection.code });
         return xml(reply, 422, rejectionXml(readMessageId(req.body), parsed.rejection));
       }
-      request = parsed.value;
+      // A creditor named in Cdtr/Id must hold the account; such items are refused at acceptance if not.
+      request = await checkCreditors(parsed.value, readCreditorIdentities(req.body), deps.holders);
     } catch (err) {
       if (err instanceof XmlSyntaxError) return reply.code(400).send(invalid({ body: err.message }));
       if (!(err instanceof Iso20022Error)) throw err;
@@ -80,6 +91,37 @@ export function isoRoutes(app: FastifyInstance, deps: IsoRouteDeps): void {
         }
         return xml(reply, 202, result.ack);
     }
+  });
+
+  // Identification verification: read-only, so a resend is simply answered again. Every verification
+  // is answered (Vrfctn true or false with its reason); a document the bank cannot read is 400 naming where.
+  app.post('/v1/acmt023', { config: { endpoint: 'verify' } }, async (req, reply) => {
+    if (typeof req.body !== 'string')
+      return reply.code(400).send(invalid({ body: 'expected an acmt.023 document (Content-Type: application/xml)' }));
+    let request;
+    try {
+      request = parseAcmt023(req.body);
+    } catch (err) {
+      if (err instanceof XmlSyntaxError) return reply.code(400).send(invalid({ body: err.message }));
+      if (err instanceof Iso20022Error) return reply.code(400).send(invalid({ [err.element]: err.problem }));
+      throw err;
+    }
+    const problems = requestProblems(request);
+    if (problems) return reply.code(400).send(invalid(problems));
+    const reports = verifyAll(await deps.holders.get(), request);
+    // Counts only: who was asked about is personal data.
+    const verified = reports.filter((r) => r.verified).length;
+    log.info('identification verified', { messageId: request.messageId, verifications: reports.length, verified });
+    const answer = buildAcmt024({
+      messageId: `IVR${randomUUID().replaceAll('-', '')}`,
+      createdAt: new Date().toISOString(),
+      assigner: { agent: HOLDER_BANK_CODE },
+      assignee: request.assigner,
+      originalMessageId: request.messageId,
+      originalCreatedAt: request.createdAt,
+      reports,
+    });
+    return xml(reply, 200, answer);
   });
 
   app.get<{ Params: { msgId: string } }>('/v1/pain002/:msgId', { config: { endpoint: 'status' } }, async (req, reply) => {

@@ -2,6 +2,7 @@
 // once the bank's own rules hold (control totals, unique keys, amounts its ledger can book).
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
+import type { PersonIdentifier } from '../../lib/iso20022/acmt023';
 import type { Pain001 } from '../../lib/iso20022/pain001';
 import { ledgerAmount } from '../shared/ledger-amount';
 
@@ -19,6 +20,10 @@ export interface CreditTransferItem {
   amount: string;
   currency: string;
   creditor: { bankCode: string; accountNumber: string };
+  /** Cdtr/Id/PrvtId/Othr, when the payment names its creditor (creditor-identity.ts). */
+  creditorIdentity?: PersonIdentifier;
+  /** ExternalStatusReason1Code the bank refuses this creditor with (identification.ts), if it does. */
+  identityRejection?: string;
 }
 
 export interface CreditTransferRequest {
@@ -92,7 +97,16 @@ export function requestHash(r: CreditTransferRequest): string {
     r.messageId,
     r.paymentInformationId,
     r.debtorAccount,
-    r.items.map((i) => [i.endToEndId, i.amount, i.currency, i.creditor.bankCode, i.creditor.accountNumber]),
+    // The creditor's identity is part of the instruction when given (left out otherwise, so the hashes of
+    // messages without one are what they always were).
+    r.items.map((i) => [
+      i.endToEndId,
+      i.amount,
+      i.currency,
+      i.creditor.bankCode,
+      i.creditor.accountNumber,
+      ...(i.creditorIdentity ? [i.creditorIdentity.scheme, i.creditorIdentity.id] : []),
+    ]),
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -112,9 +112,14 @@ function sameAsOriginal(item: CreditTransferItem, o: Original): boolean {
   );
 }
 
-/** The reason an item is rejected at acceptance, if it is: AM05 for a changed resend, AC01 by fault. */
+/**
+ * The reason an item is rejected at acceptance, if it is: AM05 for a changed resend (a resend that repeats
+ * its original reports the original's outcome), the bank's refusal of a named creditor (AC01, AC04, AC06,
+ * BE01: creditor-identity.ts), AC01 by fault.
+ */
 function rejectedAtAcceptance(r: Row, faults: FaultInjector): string | null {
   if (r.original) return sameAsOriginal(r.item, r.original) ? null : 'AM05';
+  if (r.item.identityRejection) return r.item.identityRejection;
   return faults.rejectsAtAcceptance(r.item.endToEndId) ? 'AC01' : null;
 }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
 import { FaultInjector, loggableFaults, parseFaultConfig } from './faults';
+import { AccountHolderBook } from './holders';
 import { installFaultHooks } from './http-faults';
 import { isoRoutes } from './iso-routes';
 import type { BankStore } from './store';
@@ -14,6 +15,8 @@ export interface BankServerDeps {
   store: BankStore;
   /** Shared with the processor; PUT /v1/admin/faults replaces its configuration. */
   faults?: FaultInjector;
+  /** Who holds the bank's accounts; default: the REGISTRY_* population, generated on first use (holders.ts). */
+  holders?: AccountHolderBook;
   /** Told after each new message is persisted (wire to BankProcessor.kick). */
   onReceived?: (messageId: string) => void;
   logger?: Logger;
@@ -41,8 +44,9 @@ export function buildBankServer(deps: BankServerDeps): FastifyInstance {
   // pain.001 arrives as text; parsing it is the codec's job, which names what is wrong.
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  const holders = deps.holders ?? AccountHolderBook.fromEnv(process.env, log);
   const hooks = installFaultHooks(app, faults);
-  isoRoutes(app, { store, faults, hooks, log, ...(deps.onReceived ? { onReceived: deps.onReceived } : {}) });
+  isoRoutes(app, { store, faults, hooks, holders, log, ...(deps.onReceived ? { onReceived: deps.onReceived } : {}) });
 
   app.get<{ Params: { endToEndId: string } }>('/v1/items/:endToEndId', { config: { endpoint: 'status' } }, async (req, reply) => {
     const item = await store.item(req.params.endToEndId);

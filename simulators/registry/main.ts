@@ -1,30 +1,16 @@
 // Registry simulator entry point: generate the synthetic population, serve it on 127.0.0.1.
-import { z } from 'zod';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
-import { DEFAULT_DIRTY_SHARE, generatePopulation } from './population';
+import { populationOptionsFromEnv } from '../shared/population-env';
+import { generatePopulation } from './population';
 import { buildRegistryServer } from './server';
-
-// Simulator-only settings, so they live here rather than in lib/config.ts.
-const SimEnv = z.object({
-  // A million persons take about 450 MB of heap; several million may need a larger --max-old-space-size.
-  REGISTRY_POPULATION: z.coerce.number().int().min(1).max(5_000_000).default(1000),
-  REGISTRY_SEED: z.coerce.number().int().min(0).max(0xffff_ffff).default(42),
-  REGISTRY_COUNTRY: z.enum(['BR', 'AR']).default('BR'),
-  // Share of persons whose registry record is dirty (typo, surnames first, no accents, registered twice).
-  REGISTRY_DIRTY_SHARE: z.coerce.number().min(0).max(1).default(DEFAULT_DIRTY_SHARE),
-});
 
 const log = createLogger('registry-sim');
 
 async function main(): Promise<void> {
   const { REGISTRY_SIM_PORT: port } = loadConfig();
-  const parsed = SimEnv.safeParse(process.env);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${fields}`);
-  }
-  const { REGISTRY_POPULATION: size, REGISTRY_SEED: seed, REGISTRY_COUNTRY: country, REGISTRY_DIRTY_SHARE: dirtyShare } = parsed.data;
+  // Simulator-only settings, so they live beside the simulators rather than in lib/config.ts.
+  const { size, seed, country, dirtyShare } = populationOptionsFromEnv(process.env);
 
   const started = performance.now();
   const population = generatePopulation({ seed, size, country, dirtyShare });
