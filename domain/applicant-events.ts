@@ -9,11 +9,14 @@ export type ApplicantEvent =
   | { kind: 'APPEAL_DECIDED'; status: 'ENROLLED' }
   | { kind: 'APPEAL_DECIDED'; status: 'REJECTED'; reasonCodes: ReasonCode[] }
   /** Someone applied again with this application's national ID (on that day): told at most once a day. */
-  | { kind: 'IDENTITY_ATTEMPT'; on: string /* YYYY-MM-DD */ };
+  | { kind: 'IDENTITY_ATTEMPT'; on: string /* YYYY-MM-DD */ }
+  /** A one-time code (its row's ID is the key: each code is its own message). */
+  | { kind: 'CODE'; codeId: string; code: string };
 
 /** The event's idempotency key within an application: a retried step never sends a second message. */
 export function eventKey(event: ApplicantEvent): string {
   if (event.kind === 'APPEAL_RECEIVED') return 'appeal:received';
   if (event.kind === 'IDENTITY_ATTEMPT') return `identity-attempt:${event.on}`;
+  if (event.kind === 'CODE') return `code:${event.codeId}`;
   return `${event.kind === 'DECISION' ? 'decision' : 'appeal'}:${event.status}`;
 }

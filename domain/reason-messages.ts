@@ -11,7 +11,8 @@ export const isLanguage = (value: string): value is Language => (LANGUAGES as re
 export const APPLICATION_STATUSES = ['RECEIVED', 'VERIFYING', 'ENROLLED', 'REJECTED', 'NEEDS_REVIEW', 'APPEALED'] as const;
 export type ApplicationStatusCode = (typeof APPLICATION_STATUSES)[number];
 export type Facts = Record<string, string | number>;
-type SmsKey = 'ENROLLED' | 'NEEDS_REVIEW' | 'REJECTED' | 'APPEAL_RECEIVED' | 'APPEAL_ENROLLED' | 'APPEAL_REJECTED' | 'IDENTITY_ATTEMPT';
+type SmsKey =
+  'ENROLLED' | 'NEEDS_REVIEW' | 'REJECTED' | 'APPEAL_RECEIVED' | 'APPEAL_ENROLLED' | 'APPEAL_REJECTED' | 'IDENTITY_ATTEMPT' | 'CODE';
 
 interface Texts {
   locale: string;
@@ -71,6 +72,7 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: revisamos su apelación y su solicitud {number} sigue sin aprobarse. {reasons} Puede ver los detalles en {url} con su número de solicitud y su fecha de nacimiento.',
       IDENTITY_ATTEMPT:
         '{program}: hoy alguien intentó presentar otra solicitud con su número de documento. No se cambió nada de su solicitud {number}. Si no fue usted, llame al programa.',
+      CODE: '{program}: su código para la solicitud {number} es {code}. Vence en 10 minutos. No lo comparta con nadie: el programa nunca se lo pedirá por teléfono.',
     },
     status: {
       RECEIVED: 'Recibimos su solicitud. Pronto comprobaremos sus datos en el registro social.',
@@ -129,6 +131,7 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: analisamos seu recurso e seu pedido {number} continua não aprovado. {reasons} Veja os detalhes em {url} com o número do pedido e sua data de nascimento.',
       IDENTITY_ATTEMPT:
         '{program}: hoje alguém tentou fazer outro pedido com o número do seu documento. Nada mudou no seu pedido {number}. Se não foi você, ligue para o programa.',
+      CODE: '{program}: seu código para o pedido {number} é {code}. Ele vence em 10 minutos. Não o passe para ninguém: o programa nunca vai pedir o código por telefone.',
     },
     status: {
       RECEIVED: 'Recebemos seu pedido. Em breve vamos conferir seus dados no cadastro social.',
@@ -184,6 +187,7 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: we reviewed your appeal and your application {number} is still not approved. {reasons} See the details at {url} with your application number and date of birth.',
       IDENTITY_ATTEMPT:
         '{program}: today someone tried to submit another application with your ID number. Nothing changed in your application {number}. If it was not you, call the program.',
+      CODE: '{program}: your code for application {number} is {code}. It expires in 10 minutes. Do not share it with anyone: the program will never ask for it by phone.',
     },
     status: {
       RECEIVED: 'We received your application. We will soon check your details in the social registry.',
@@ -275,6 +279,7 @@ export function smsBody(event: ApplicantEvent, lang: Language, ctx: SmsContext):
   const base = { program, number: ctx.applicationNumber, url: ctx.statusUrl ?? '/status' };
   if (event.kind === 'APPEAL_RECEIVED') return render(t.sms.APPEAL_RECEIVED, base);
   if (event.kind === 'IDENTITY_ATTEMPT') return render(t.sms.IDENTITY_ATTEMPT, base);
+  if (event.kind === 'CODE') return render(t.sms.CODE, { ...base, code: event.code });
   if (event.status !== 'REJECTED') return render(t.sms[event.kind === 'DECISION' ? event.status : 'APPEAL_ENROLLED'], base);
   const template = event.kind === 'DECISION' ? t.sms.REJECTED : t.sms.APPEAL_REJECTED;
   const date = event.kind === 'DECISION' ? formatDate(event.appealDeadline, lang) : undefined;

@@ -11,7 +11,7 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { accountKey, nationalIdHash, phoneHash } from '../lib/pii';
 import { groundTruth, type Person } from '../simulators/registry/population';
-import { fileAppeal } from '../web/services/appeals';
+import { fileAppeal, requestAppealCode } from '../web/services/appeals';
 import { decideReview } from '../web/services/reviews';
 import { claimDecisionBatch } from '../workers/decision-dispatcher';
 import { ApplicationReviewWorkflow, DecisionBatchWorkflow } from '../workflows';
@@ -29,7 +29,13 @@ const queues = testQueues();
 const log = createLogger('test', 'error');
 let registry: Awaited<ReturnType<typeof startRegistry>>;
 let temporal: TestTemporal;
-const web = () => ({ db, temporal: temporal.client, log, config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue } });
+const web = () => ({
+  db,
+  temporal: temporal.client,
+  log,
+  queues: queues.queues,
+  config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue },
+});
 
 beforeAll(async () => {
   registry = await startRegistry(600, 7, 0.2); // dirty: typos, swapped names, missing accents, duplicates
@@ -121,8 +127,11 @@ const decideOne = async (app: { id: string; programId: string }) => {
   return outcome(app.id);
 };
 const status = async (id: string) => (await db.application.findUniqueOrThrow({ where: { id } })).status;
+/** The messages an application was sent, by event (one-time codes as "code"). */
 const notified = async (id: string) =>
-  (await db.notification.findMany({ where: { applicationId: id }, orderBy: { createdAt: 'asc' } })).map((n) => n.eventKey);
+  (await db.notification.findMany({ where: { applicationId: id }, orderBy: { createdAt: 'asc' } })).map((n) =>
+    n.eventKey.startsWith('code:') ? 'code' : n.eventKey,
+  );
 const reviewHandle = (applicationId: string, kind: 'DUPLICATE' | 'APPEAL') =>
   temporal.client.workflow.getHandle(applicationReviewWorkflowId(applicationId, kind));
 
@@ -396,9 +405,21 @@ describe('appeals: a workflow started by the appeal', () => {
     return { app: stored, dob: rich.dateOfBirth };
   }
 
+  /** Appeals as the applicant does: asks for the code, reads it in the SMS, sends it with the statement. */
+  async function appeal(number: string, dob: string, statement: string) {
+    const asked = await requestAppealCode(web(), number, dob);
+    if (asked.kind !== 'code_sent') return asked;
+    const app = await db.application.findUniqueOrThrow({ where: { number } });
+    const sms = await db.notification.findFirstOrThrow({
+      where: { applicationId: app.id, eventKey: { startsWith: 'code:' } },
+      orderBy: { createdAt: 'desc' },
+    });
+    return fileAppeal(web(), number, dob, statement, /\b(\d{6})\b/.exec(sms.body)![1]!);
+  }
+
   it('takes an appeal within the window to review; upheld, it is final and cannot be appealed again', async () => {
     const { app, dob } = await rejected();
-    expect(await fileAppeal(web(), app.number, dob, 'My income dropped this month')).toEqual({ kind: 'filed' });
+    expect(await appeal(app.number, dob, 'My income dropped this month')).toEqual({ kind: 'filed' });
     const task = await db.reviewTask.findFirstOrThrow({ where: { applicationId: app.id, kind: 'APPEAL' } });
     expect(task.statement).toBe('My income dropped this month');
     const handle = reviewHandle(app.id, 'APPEAL');
@@ -406,8 +427,8 @@ describe('appeals: a workflow started by the appeal', () => {
     await decideReview(web(), task.id, randomReviewer(), 'REJECT', 'the registry income is current');
     expect(await handle.result()).toEqual({ status: 'REJECTED', reasonCodes: ['APPEAL_REJECTED'] });
     await recordHistory(handle, 'application-review-appeal-upheld');
-    expect(await fileAppeal(web(), app.number, dob, 'again')).toMatchObject({ kind: 'not_appealable' });
-    expect(await notified(app.id)).toEqual(['decision:REJECTED', 'appeal:received', 'appeal:REJECTED']);
+    expect(await appeal(app.number, dob, 'again')).toMatchObject({ kind: 'not_appealable' });
+    expect(await notified(app.id)).toEqual(['decision:REJECTED', 'code', 'appeal:received', 'appeal:REJECTED']);
   });
 
   it('enrols when the reviewer grants an appeal whose workflow never started: the decision starts it', async () => {
@@ -425,8 +446,8 @@ describe('appeals: a workflow started by the appeal', () => {
   it('refuses an appeal after the window (its date), and with a wrong date of birth', async () => {
     const { app, dob } = await rejected();
     await db.application.update({ where: { id: app.id }, data: { appealDeadline: new Date(Date.now() - 1000) } });
-    expect(await fileAppeal(web(), app.number, dob, 'too late')).toEqual({ kind: 'not_appealable', reason: 'window_closed' });
-    expect(await fileAppeal(web(), app.number, '1900-01-01', 'wrong date')).toEqual({ kind: 'not_found' });
+    expect(await appeal(app.number, dob, 'too late')).toEqual({ kind: 'not_appealable', reason: 'window_closed' });
+    expect(await appeal(app.number, '1900-01-01', 'wrong date')).toEqual({ kind: 'not_found' });
     expect(await status(app.id)).toBe('REJECTED');
     await expect(reviewHandle(app.id, 'APPEAL').describe()).rejects.toThrow(/not found/i);
   });

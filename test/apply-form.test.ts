@@ -292,7 +292,26 @@ describe('GET/POST /status and the appeal', () => {
     has(shown.body, 'Puede apelar hasta el');
     expect(shown.body).toContain('action="/status/appeal?lang=es"');
 
-    const appeal = await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement: 'Mi hijo ya no trabaja.' });
+    // First the statement: a code goes by SMS to the application's phone, and nothing is filed until it comes back.
+    const statement = 'Mi hijo ya no trabaja.';
+    const asked = await post('appeal-code', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement });
+    expect(asked.statusCode).toBe(200);
+    has(asked.body, 'Le enviamos un código por SMS al teléfono que termina en 4321');
+    expect(asked.body).toContain('name="code"');
+    expect(asked.body).toContain(statement);
+    expect(await web.db.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: 'REJECTED' });
+    const code = await lastCode(app.id);
+    const wrong = await post('appeal', '/status/appeal', {
+      number,
+      dateOfBirth: '1985-03-14',
+      statement,
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect(wrong.statusCode).toBe(400);
+    has(wrong.body, 'El código no es correcto.');
+    expect(await web.db.reviewTask.count({ where: { applicationId: app.id } })).toBe(0);
+
+    const appeal = await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement, code });
     expect([appeal.statusCode, appeal.body]).toEqual([200, expect.stringContaining('Recibimos su apelación')]);
     expect(await web.db.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: 'APPEALED' });
     expect(await web.db.reviewTask.findMany({ where: { applicationId: app.id } })).toMatchObject([
@@ -320,10 +339,19 @@ describe('GET/POST /status and the appeal', () => {
   });
 });
 
+/** The code in the latest SMS sent to an application: what the applicant reads on their phone. */
+async function lastCode(applicationId: string): Promise<string> {
+  const sms = await web.db.notification.findFirstOrThrow({
+    where: { applicationId, eventKey: { startsWith: 'code:' } },
+    orderBy: { createdAt: 'desc' },
+  });
+  return /\b(\d{6})\b/.exec(sms.body)![1]!;
+}
+
 describe('page weight', () => {
   it('keeps every page under 30 KB including its CSS', () => {
     expect([...sizes.keys()]).toEqual(
-      expect.arrayContaining(['form', 'form-errors', 'done', 'status-form', 'status', 'appeal', '404', 'index']),
+      expect.arrayContaining(['form', 'form-errors', 'done', 'status-form', 'status', 'appeal-code', 'appeal', '404', 'index']),
     );
     for (const [name, bytes] of sizes) expect(bytes, name).toBeLessThan(30 * 1024);
   });

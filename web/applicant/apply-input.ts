@@ -48,6 +48,7 @@ export const ERROR_FIELDS = [
   'msisdn',
   'consent',
   'number',
+  'code',
   '_',
 ] as const;
 export type ErrorField = (typeof ERROR_FIELDS)[number];

@@ -71,6 +71,34 @@ ${view.canAppeal ? appealForm(t, lang, view, dateOfBirthIso) : ''}
 }
 
 /** A short answer page (appeal filed, refused, …): a heading, a sentence, the way back. */
+/** What the second step of an appeal carries from the first: the application, and the statement as typed. */
+export interface AppealDraft {
+  number: string;
+  dateOfBirth: string;
+  statement: string;
+}
+
+/**
+ * The appeal's second step: the code sent by SMS, the statement still editable, and a way to ask for a
+ * new code (a second form: no JavaScript).
+ */
+export function appealCodeForm(t: Translate, lang: Language, draft: AppealDraft, note: string, error?: string): Html {
+  const f: Form = { t, v: emptyForm(), errors: new Map(), country: 'BR' };
+  const d = described(f, 'code', error, t('hint.code'));
+  const errors: FieldError[] = error ? [{ field: 'code', anchor: 'code', message: error }] : [];
+  const hidden = html`<input type="hidden" name="number" value="${draft.number}"><input type="hidden" name="dateOfBirth" value="${draft.dateOfBirth}">`;
+  return html`${errorSummary(t, errors)}<h1>${t('appeal.title')}</h1><p>${note}</p>
+<form method="post" action="/status/appeal?lang=${lang}" novalidate>${hidden}
+<div class="f"><label for="code">${t('label.code')}</label>${d.text}<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required aria-describedby="${d.ids}"${attr(!!error, 'aria-invalid', 'true')} class="${error ? 'short err' : 'short'}"></div>
+<div class="f"><label for="statement">${t('label.statement')}</label><span class="hint" id="statement-hint">${t('hint.statement')}</span>
+<textarea id="statement" name="statement" rows="6" maxlength="2000" aria-describedby="statement-hint">${draft.statement}</textarea></div>
+<button type="submit">${t('appeal.submit')}</button>
+</form>
+<form method="post" action="/status/appeal?lang=${lang}" novalidate>${hidden}<input type="hidden" name="statement" value="${draft.statement}">
+<button type="submit">${t('appeal.code.resend')}</button>
+</form>`;
+}
+
 export function messagePage(t: Translate, title: string, text: string): Html {
   return html`<h1>${title}</h1><p>${text}</p><p><a href="/status">${t('status.another')}</a></p>`;
 }

@@ -2,14 +2,14 @@
 // in a POST body: a date of birth never goes in a URL (history, proxies, referrers). Every answer that
 // shows an application is no-store. "Not found" is one generic answer for either wrong value.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { fileAppeal, lookupApplication } from '../services/appeals';
+import { fileAppeal, lookupApplication, requestAppealCode } from '../services/appeals';
 import type { WebContext } from '../http/context';
 import type { Language, Translate } from './i18n';
 import { dateProblem, isoDate, type FieldError } from './apply-input';
 import { applicantScope, pageLanguage, sendPage } from './http';
 import { field } from '../http/form';
 import { guardedByBirthDate } from '../http/birth-date-guard';
-import { lookupForm, messagePage, statusView, type LookupValues } from './status-page';
+import { appealCodeForm, lookupForm, messagePage, statusView, type AppealDraft, type LookupValues } from './status-page';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -57,17 +57,27 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
       return page(reply, lang, t, 200, statusView(t, lang, view, dateOfBirth));
     });
 
+    // An appeal takes two steps: the statement (a code goes by SMS to the application's phone), then the code.
     scope.post('/status/appeal', async (request, reply) => {
       const { lang, t } = pageLanguage(request, reply);
-      const number = field(request.body, 'number').trim().slice(0, 20);
-      const dateOfBirth = field(request.body, 'dateOfBirth');
-      const statement = field(request.body, 'statement').slice(0, 2000);
+      const draft: AppealDraft = {
+        number: field(request.body, 'number').trim().slice(0, 20),
+        dateOfBirth: field(request.body, 'dateOfBirth'),
+        statement: field(request.body, 'statement').slice(0, 2000),
+      };
+      const code = field(request.body, 'code').trim();
+      const { number, dateOfBirth } = draft;
       const [y = '', m = '', d = ''] = dateOfBirth.split('-');
+      const codePage = (status: number, note: string, error?: string) =>
+        page(reply, lang, t, status, appealCodeForm(t, lang, draft, note, error), t('appeal.title'));
+      if (code && !/^\d{6}$/.test(code)) return codePage(400, t('appeal.intro'), t('err.code'));
       const result =
         number && ISO_DATE.test(dateOfBirth)
           ? ((await guardedByBirthDate(ctx.limits, request.ip, number, 'appeal', async () => {
-              const filed = await fileAppeal(ctx, number, dateOfBirth, statement);
-              return filed.kind === 'not_found' ? null : filed;
+              const outcome = code
+                ? await fileAppeal(ctx, number, dateOfBirth, draft.statement, code)
+                : await requestAppealCode(ctx, number, dateOfBirth, () => ctx.limits.consume('appealCodePerNumber', number.toUpperCase()));
+              return outcome.kind === 'not_found' ? null : outcome;
             })) ?? { kind: 'not_found' as const })
           : { kind: 'not_found' as const };
       switch (result.kind) {
@@ -91,6 +101,10 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
             messagePage(t, t('appeal.title'), t(result.reason === 'window_closed' ? 'appeal.closed' : 'appeal.notRejected')),
             t('appeal.title'),
           );
+        case 'code_sent':
+          return codePage(200, t('appeal.code.sent', { ending: result.phoneEnding }));
+        case 'code_refused':
+          return codePage(400, t('appeal.intro'), t(`err.code.${result.reason}`));
         case 'not_found':
           return page(reply, lang, t, 404, lookupForm(t, lang, { number, dobDay: d, dobMonth: m, dobYear: y }, [], true));
       }

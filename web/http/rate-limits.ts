@@ -33,6 +33,8 @@ export const LIMITS = {
   wrongBirthDatePerNumber: { points: 5, seconds: 3600, blockSeconds: 3600, field: 'dateOfBirth' },
   appealPerIp: { points: 20, seconds: 3600, field: 'number' },
   appealPerNumber: { points: 10, seconds: 86_400, field: 'number' },
+  /** Codes sent by SMS for an appeal: each costs an SMS and a new chance, so a few an hour. */
+  appealCodePerNumber: { points: 3, seconds: 3600, field: 'code' },
   intakePerIp: { points: 120, seconds: 60, field: 'body' },
   intakePerPhone: { points: 10, seconds: 86_400, field: 'phone' },
   signInGlobal: { points: 600, seconds: 60, field: 'username' },

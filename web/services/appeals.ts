@@ -8,6 +8,7 @@ import type { RuleResult } from '../../domain/eligibility';
 import { appealFiledSignal } from '../../workflows/definitions';
 import { applicationReviewWorkflowId } from '../../workflows/ids';
 import type { ServiceContext } from './context';
+import { checkCode, sendCode, type CodeCheck } from './one-time-codes';
 
 export interface ApplicationStatusView {
   applicationNumber: string;
@@ -23,7 +24,7 @@ export interface ApplicationStatusView {
   language: string;
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config'>;
+type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config' | 'queues'>;
 
 const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
 
@@ -60,12 +61,51 @@ export async function lookupApplication(
 }
 
 export type AppealResult =
-  { kind: 'filed' | 'already_appealed' } | { kind: 'not_found' } | { kind: 'not_appealable'; reason: 'not_rejected' | 'window_closed' };
+  | { kind: 'filed' | 'already_appealed' }
+  | { kind: 'not_found' }
+  | { kind: 'not_appealable'; reason: 'not_rejected' | 'window_closed' }
+  /** The one-time code was not given back right (or is spent): nothing filed. */
+  | { kind: 'code_refused'; reason: Exclude<CodeCheck, 'ok'> };
 
-export async function fileAppeal(ctx: Ctx, applicationNumber: string, dateOfBirth: string, statement: string): Promise<AppealResult> {
+/** Why an application cannot be appealed now, if it cannot. */
+function notAppealable(app: { status: string; appealDeadline: Date | null }): AppealResult | null {
+  if (app.status === 'APPEALED') return { kind: 'already_appealed' };
+  if (app.status !== 'REJECTED') return { kind: 'not_appealable', reason: 'not_rejected' };
+  if (!app.appealDeadline || app.appealDeadline <= new Date()) return { kind: 'not_appealable', reason: 'window_closed' };
+  return null;
+}
+
+/**
+ * The first step of an appeal: a one-time code to the application's phone, so that a leaked number and
+ * birth date are not enough to appeal in someone's name. Returns the phone's last four digits.
+ */
+export async function requestAppealCode(
+  ctx: Ctx,
+  applicationNumber: string,
+  dateOfBirth: string,
+  /** The edge's limit on codes sent, counted only once a code would go (it throws to refuse). */
+  beforeSending: () => Promise<void> = () => Promise.resolve(),
+): Promise<AppealResult | { kind: 'code_sent'; phoneEnding: string }> {
+  const app = await findByNumberAndBirthDate(ctx, applicationNumber, dateOfBirth);
+  if (!app) return { kind: 'not_found' };
+  const refused = notAppealable(app);
+  if (refused) return refused;
+  await beforeSending();
+  return { kind: 'code_sent', phoneEnding: await sendCode(ctx, app.id, 'APPEAL') };
+}
+
+export async function fileAppeal(
+  ctx: Ctx,
+  applicationNumber: string,
+  dateOfBirth: string,
+  statement: string,
+  code: string,
+): Promise<AppealResult> {
   const app = await findByNumberAndBirthDate(ctx, applicationNumber, dateOfBirth);
   if (!app) return { kind: 'not_found' };
   if (app.status === 'APPEALED') return { kind: 'already_appealed' };
+  const checked = await checkCode(ctx, app.id, 'APPEAL', code);
+  if (checked !== 'ok') return { kind: 'code_refused', reason: checked };
   const filed = await ctx.db.$transaction(async (tx) => {
     // Only a rejection inside its window moves.
     const moved = await tx.application.updateMany({

@@ -122,6 +122,15 @@ export const es = {
   'appeal.already': 'Ya recibimos una apelación para esta solicitud. Una persona del programa la está revisando.',
   'appeal.closed': 'El plazo para apelar ya terminó, así que no podemos recibir la apelación.',
   'appeal.notRejected': 'Esta solicitud no fue rechazada, así que no hay nada que apelar.',
+  'appeal.code.sent':
+    'Le enviamos un código por SMS al teléfono que termina en {ending}. Escríbalo aquí para enviar su apelación. Vence en 10 minutos.',
+  'label.code': 'Código que recibió por SMS',
+  'hint.code': 'Son 6 números.',
+  'err.code': 'Escriba los 6 números del código que recibió por SMS.',
+  'err.code.wrong': 'El código no es correcto.',
+  'err.code.expired': 'El código venció o ya se usó. Pida uno nuevo.',
+  'err.code.too_many': 'Se escribió un código equivocado demasiadas veces. Pida uno nuevo.',
+  'appeal.code.resend': 'Enviarme un código nuevo',
 
   'notFound.title': 'No encontramos este programa',
   'notFound.body': 'Revise el enlace que recibió, o elija el programa en la lista.',

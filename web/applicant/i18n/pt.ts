@@ -120,6 +120,15 @@ export const pt: Catalog = {
   'appeal.already': 'Já recebemos um recurso para este pedido. Uma pessoa do programa está revendo.',
   'appeal.closed': 'O prazo para recorrer já terminou, então não podemos receber o recurso.',
   'appeal.notRejected': 'Este pedido não foi recusado, então não há do que recorrer.',
+  'appeal.code.sent':
+    'Enviamos um código por SMS para o telefone que termina em {ending}. Digite-o aqui para enviar seu recurso. Ele vence em 10 minutos.',
+  'label.code': 'Código que você recebeu por SMS',
+  'hint.code': 'São 6 números.',
+  'err.code': 'Digite os 6 números do código que você recebeu por SMS.',
+  'err.code.wrong': 'O código não está correto.',
+  'err.code.expired': 'O código venceu ou já foi usado. Peça um novo.',
+  'err.code.too_many': 'Foi digitado um código errado vezes demais. Peça um novo.',
+  'appeal.code.resend': 'Enviar um código novo',
 
   'notFound.title': 'Não encontramos este programa',
   'notFound.body': 'Confira o link que você recebeu, ou escolha o programa na lista.',

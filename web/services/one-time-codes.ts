@@ -1,0 +1,68 @@
+// One-time codes by SMS to an application's phone: whoever types the code back holds that phone. A code
+// is six random digits, kept only as a keyed hash, valid for CODE_TTL_MS and for MAX_WRONG_TRIES wrong
+// tries, used once; sending a new one replaces the old (only the newest counts). How often codes may be
+// sent is the edge's to limit (web/http/rate-limits.ts: appealCodePerNumber), like every other limit.
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { notificationData, queueNotifications } from '../../activities/notification';
+import type { ServiceContext } from './context';
+
+/** What a code allows. */
+export type CodePurpose = 'APPEAL';
+export const CODE_TTL_MS = 10 * 60_000;
+export const MAX_WRONG_TRIES = 5;
+
+export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'too_many';
+
+type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'config'>;
+
+const digest = (ctx: Ctx, codeId: string, code: string) =>
+  createHmac('sha256', ctx.config.PII_HASH_KEY).update(`code:${codeId}:${code}`).digest();
+
+/** Sends a new code for this purpose to the application's phone; returns the phone's last four digits. */
+export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePurpose): Promise<string> {
+  const { db } = ctx;
+  const app = await db.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    select: { id: true, number: true, phone: true, language: true, ruleResults: true, program: { select: { name: true } } },
+  });
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const codeId = randomUUID();
+  const message = notificationData({ ...app, programName: app.program.name }, { kind: 'CODE', codeId, code });
+  const notificationId = randomUUID();
+  await db.$transaction([
+    // Only the newest code counts: older ones of the purpose are spent.
+    db.oneTimeCode.updateMany({ where: { applicationId, purpose, usedAt: null }, data: { usedAt: new Date() } }),
+    db.oneTimeCode.create({
+      data: {
+        id: codeId,
+        applicationId,
+        purpose,
+        codeHash: digest(ctx, codeId, code).toString('hex'),
+        expiresAt: new Date(Date.now() + CODE_TTL_MS),
+      },
+    }),
+    db.notification.create({ data: { id: notificationId, ...message } }),
+  ]);
+  await queueNotifications(ctx.queues.notifications, [notificationId]);
+  return app.phone.slice(-4);
+}
+
+/**
+ * Checks a code typed back, and uses it up when right. Each try is counted before it is compared (one
+ * conditional update), so concurrent guesses cannot outrun the limit.
+ */
+export async function checkCode(ctx: Ctx, applicationId: string, purpose: CodePurpose, typed: string): Promise<CodeCheck> {
+  const { db } = ctx;
+  const latest = await db.oneTimeCode.findFirst({ where: { applicationId, purpose }, orderBy: { createdAt: 'desc' } });
+  if (!latest || latest.usedAt || latest.expiresAt <= new Date()) return 'expired';
+  const counted = await db.oneTimeCode.updateMany({
+    where: { id: latest.id, usedAt: null, attempts: { lt: MAX_WRONG_TRIES } },
+    data: { attempts: { increment: 1 } },
+  });
+  if (counted.count === 0) return 'too_many';
+  const expected = Buffer.from(latest.codeHash, 'hex');
+  const given = digest(ctx, latest.id, typed.trim());
+  if (!timingSafeEqual(expected, given)) return 'wrong';
+  const used = await db.oneTimeCode.updateMany({ where: { id: latest.id, usedAt: null }, data: { usedAt: new Date() } });
+  return used.count === 1 ? 'ok' : 'expired';
+}
