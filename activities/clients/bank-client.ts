@@ -6,7 +6,8 @@ import { parseCamt053, type Camt053Statement, type CreditDebit } from '../../lib
 import { buildPain001, type Pain001Transaction } from '../../lib/iso20022/pain001';
 import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
 import { requestXml } from './http';
-import type { RailBatch, RailBatchReport, RailClient, RailItemStatus } from './rail';
+import { verifyBankAccounts } from './bank-verification';
+import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemStatus } from './rail';
 
 /** The provider name this bank's batches, events and statement lines are recorded under. */
 export const BANK_PROVIDER = 'bank-sim';
@@ -123,7 +124,7 @@ export function toPain001(batch: RailBatch, debtorAgent: string): string {
   });
 }
 
-export interface BankClient extends RailClient {
+export interface BankClient extends RailClient, AccountVerifier {
   /** One page (from 1) of the camt.053 of an account for one business day (YYYY-MM-DD), entries in booking order. */
   statement(account: string, date: string, page: number): Promise<BankStatement>;
 }
@@ -157,6 +158,8 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
         'BankRejectedMessage',
       );
     },
+
+    verifyAccounts: (checks) => verifyBankAccounts(baseUrl, debtorAgent, checks, timeoutMs),
 
     async statement(account: string, date: string, page: number): Promise<BankStatement> {
       const query = new URLSearchParams({ account, date, page: String(page) });

@@ -17,11 +17,13 @@ interface RequestInit {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** How errors name the request, when its path holds personal data (an MSISDN): else the path. */
+  label?: string;
 }
 
 /** Sends and reads the whole body under one timeout; a slow body counts as a timeout too. */
 async function send(url: string, init: RequestInit & { body?: string }): Promise<HttpResponse<string>> {
-  const where = `${init.method ?? 'GET'} ${new URL(url).pathname}`;
+  const where = `${init.method ?? 'GET'} ${init.label ?? new URL(url).pathname}`;
   const signal = AbortSignal.timeout(init.timeoutMs ?? 10_000);
   let res: Response;
   let text: string;

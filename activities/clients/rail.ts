@@ -50,3 +50,30 @@ export interface RailClient {
   /** Sends the batch. Throws a retryable error on network errors, timeouts and 5xx; non-retryable on 4xx. */
   submitBatch(batch: RailBatch): Promise<void>;
 }
+
+/** An account to check with its rail before money goes to it, and the person who should hold it. */
+export interface AccountCheck {
+  /** The caller's reference (an application or a payment instruction), reported back. */
+  ref: string;
+  account: RailAccount;
+  holder: { nationalId: string; name: string };
+}
+
+/**
+ * What the rail said of an account: held by the person (VERIFIED), by them but under a name the rail
+ * finds different (NAME_DIFFERS: a second signal, for a person to look at), by someone else, not open
+ * (closed, dormant or blocked), or not an account it has.
+ */
+export type AccountCheckOutcome = 'VERIFIED' | 'NAME_DIFFERS' | 'HOLDER_MISMATCH' | 'NOT_OPEN' | 'UNKNOWN_ACCOUNT';
+
+export interface AccountCheckResult {
+  ref: string;
+  outcome: AccountCheckOutcome;
+  /** The rail's own code, kept as it said it (acmt.024 Rsn/Cd, the wallet's sub-status). */
+  railReason?: string;
+}
+
+/** A rail that can check accounts before paying them, many per call. */
+export interface AccountVerifier {
+  verifyAccounts(checks: AccountCheck[]): Promise<AccountCheckResult[]>;
+}

@@ -4,7 +4,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { requestJson } from './http';
-import type { RailBatch, RailBatchReport, RailClient, RailItemReport } from './rail';
+import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemReport } from './rail';
+import { verifyWallets } from './wallet-verification';
 
 /** The provider name this wallet's batches, events and settlement lines are recorded under. */
 export const WALLET_PROVIDER = 'wallet-sim';
@@ -58,7 +59,7 @@ export interface WalletSettlementReport {
   total: string;
 }
 
-export interface WalletClient extends RailClient {
+export interface WalletClient extends RailClient, AccountVerifier {
   /** One page (from 1) of the provider's settlement report: credits from `account` completed on `date` (YYYY-MM-DD, UTC). */
   settlement(account: string, date: string, page: number): Promise<WalletSettlementReport>;
 }
@@ -83,6 +84,8 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
 
   return {
     provider: WALLET_PROVIDER,
+
+    verifyAccounts: (checks) => verifyWallets(baseUrl, checks, readTimeoutMs),
 
     async findBatch(ref: string): Promise<RailBatchReport | null> {
       const state = await get<RequestState>(`/v1/requeststates?correlationId=${encodeURIComponent(ref)}`, 'a request-state lookup');
