@@ -2,20 +2,15 @@
 // it answers identification verification (acmt.023 → acmt.024) and refuses a payment whose named creditor
 // (pain.001 Cdtr/Id) does not hold the account, with ISO's reason codes, never revealing the real holder.
 import Decimal from 'decimal.js';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../lib/config';
 import { buildAcmt023, type IdentificationVerification } from '../lib/iso20022/acmt023';
 import { parseAcmt024 } from '../lib/iso20022/acmt024';
 import { buildPain001 } from '../lib/iso20022/pain001';
 import { parsePain002 } from '../lib/iso20022/pain002';
 import { AccountHolderBook } from '../simulators/bank/holders';
-import { BankProcessor } from '../simulators/bank/processor';
-import { buildBankServer } from '../simulators/bank/server';
-import { BankStore } from '../simulators/bank/store';
 import { generatePopulation, type Person } from '../simulators/registry/population';
 import { accountDirt, accountHolders, bankAccountNumberOf, HOLDER_BANK_CODE, type AccountDirt } from '../simulators/shared/account-holders';
-import { entryCounts, itemStatuses, settledReport, type TestBank } from './support/bank';
+import { entryCounts, itemStatuses, settledReport, startBank, type TestBank } from './support/bank';
 import { uid } from './support/util';
 
 const population = generatePopulation({ seed: 42, size: 200, country: 'BR' });
@@ -40,28 +35,11 @@ let bank: TestBank;
 let loads = 0;
 
 beforeAll(async () => {
-  const pool = new pg.Pool({ connectionString: loadConfig().BANK_SIM_DATABASE_URL, max: 5 });
-  const store = new BankStore(pool, { instanceId: uid('bank-ident') });
-  await store.migrate();
   const book = new AccountHolderBook(() => {
     loads += 1;
     return holders;
   });
-  const processor = new BankProcessor(store, { pollIntervalMs: 20, callbackSecret: loadConfig().BANK_CALLBACK_SECRET });
-  const app = buildBankServer({ store, holders: book, onReceived: () => processor.kick() });
-  await app.ready();
-  processor.start();
-  bank = {
-    pool,
-    store,
-    processor,
-    app,
-    async close() {
-      await processor.stop();
-      await app.close();
-      await pool.end();
-    },
-  };
+  bank = await startBank(uid('bank-ident'), { holders: book, faults: { settleDelayMs: 0 } });
 });
 afterAll(async () => bank?.close());
 

@@ -1,33 +1,13 @@
 // Applying with someone else's national ID (leaked IDs are cheap) must reveal nothing of their application:
 // the answer is the one a new applicant gets, nothing of theirs changes, and they are told by SMS on the
 // phone of their application. An Idempotency-Key replays the original answer only to the same body.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { application, randomCpf } from './support/application';
-import { createProgram } from './support/fixtures';
 import { uid } from './support/util';
-import { startTestWeb, type TestWeb } from './support/web';
+import { useIntakeWeb } from './support/intake-web';
 
-let web: TestWeb;
-const programIds: string[] = [];
-beforeAll(async () => {
-  web = await startTestWeb();
-});
-afterAll(async () => {
-  // Leave nothing in RECEIVED: no dispatcher serves this file's task queue.
-  await web.db.application.updateMany({
-    where: { programId: { in: programIds }, status: 'RECEIVED' },
-    data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
-  });
-  await web.close();
-});
-
-const newProgram = async () => {
-  const program = await createProgram(web.db);
-  programIds.push(program.id);
-  return program;
-};
-const submit = (code: string, body: unknown, headers: Record<string, string> = {}) =>
-  web.app.inject({ method: 'POST', url: `/api/v1/programs/${code}/applications`, payload: body as object, headers });
+const intake = useIntakeWeb();
+const { newProgram, submit } = intake;
 
 /** Someone else's details around the victim's national ID. */
 const impostor = (nationalId: string) =>
@@ -44,12 +24,15 @@ async function ownerApplication(code: string) {
   const res = await submit(code, owner);
   expect(res.statusCode).toBe(201);
   const { applicationNumber } = res.json<{ applicationNumber: string }>();
-  const stored = await web.db.application.findUniqueOrThrow({ where: { number: applicationNumber }, include: { paymentAccount: true } });
+  const stored = await intake.web.db.application.findUniqueOrThrow({
+    where: { number: applicationNumber },
+    include: { paymentAccount: true },
+  });
   return { owner, number: applicationNumber, stored };
 }
 
 const identityMessages = (applicationId: string) =>
-  web.db.notification.findMany({ where: { applicationId, eventKey: { startsWith: 'identity-attempt:' } } });
+  intake.web.db.notification.findMany({ where: { applicationId, eventKey: { startsWith: 'identity-attempt:' } } });
 
 describe('applying with a national ID that already has an application', () => {
   it('answers as to a new applicant, reveals no number or status, changes nothing, and texts the owner once a day', async () => {
@@ -66,7 +49,7 @@ describe('applying with a national ID that already has an application', () => {
     expect(res.body).not.toContain(number);
     // The number given leads nowhere: it is not the owner's, and no application has it.
     for (const dateOfBirth of ['1990-01-01', stored.dateOfBirth.toISOString().slice(0, 10)]) {
-      const lookup = await web.app.inject({
+      const lookup = await intake.web.app.inject({
         method: 'POST',
         url: '/api/v1/applications/status',
         payload: { applicationNumber: answer.applicationNumber, dateOfBirth },
@@ -74,8 +57,8 @@ describe('applying with a national ID that already has an application', () => {
       expect(lookup.statusCode).toBe(404);
     }
 
-    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
-    const after = await web.db.application.findUniqueOrThrow({ where: { id: stored.id }, include: { paymentAccount: true } });
+    expect(await intake.web.db.application.count({ where: { programId: program.id } })).toBe(1);
+    const after = await intake.web.db.application.findUniqueOrThrow({ where: { id: stored.id }, include: { paymentAccount: true } });
     expect(after).toMatchObject({ fullName: stored.fullName, phone: stored.phone, status: 'RECEIVED' });
     expect(after.paymentAccount).toMatchObject({
       bankCode: stored.paymentAccount!.bankCode,
@@ -87,8 +70,8 @@ describe('applying with a national ID that already has an application', () => {
     expect(sms).toMatchObject({ recipient: stored.phone, status: 'QUEUED' });
     expect(sms!.body).toContain(number);
     expect(sms!.body).not.toContain('Impostor');
-    expect((await web.queues.notifications.getJobs()).some((j) => j.data.notificationIds.includes(sms!.id))).toBe(true);
-    const audit = await web.db.auditEvent.findMany({ where: { entityId: stored.id, action: 'application.repeat_attempt' } });
+    expect((await intake.web.queues.notifications.getJobs()).some((j) => j.data.notificationIds.includes(sms!.id))).toBe(true);
+    const audit = await intake.web.db.auditEvent.findMany({ where: { entityId: stored.id, action: 'application.repeat_attempt' } });
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit[0]!.details)).not.toContain('Impostor');
 
@@ -104,7 +87,7 @@ describe('applying with a national ID that already has an application', () => {
     const body = application({ nationalId: randomCpf() });
     const responses = await Promise.all(Array.from({ length: 10 }, () => submit(program.code, body)));
     expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
-    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
+    expect(await intake.web.db.application.count({ where: { programId: program.id } })).toBe(1);
   });
 
   it('gives the web form the same page as a new applicant, without the owner’s number', async () => {
@@ -127,7 +110,7 @@ describe('applying with a national ID that already has an application', () => {
       msisdn: '',
       consent: 'yes',
     };
-    const res = await web.app.inject({
+    const res = await intake.web.app.inject({
       method: 'POST',
       url: `/apply/${program.code}`,
       payload: new URLSearchParams(form).toString(),
@@ -137,7 +120,7 @@ describe('applying with a national ID that already has an application', () => {
     const location = String(res.headers.location);
     expect(location).not.toContain(number);
     expect(location).not.toContain('e=1');
-    const done = await web.app.inject({ method: 'GET', url: location });
+    const done = await intake.web.app.inject({ method: 'GET', url: location });
     expect(done.statusCode).toBe(200);
     expect(done.body).not.toContain(number);
   });
@@ -159,7 +142,12 @@ describe('Idempotency-Key', () => {
     const key = uid('key');
     const owner = application({ nationalId: randomCpf() });
     const first = (await submit(program.code, owner, { 'idempotency-key': key })).json<{ applicationNumber: string }>();
-    const before = await web.db.auditEvent.count();
+    // Audit entries of the program's applications (other test files write theirs at the same time).
+    const audited = async () => {
+      const apps = await intake.web.db.application.findMany({ where: { programId: program.id }, select: { id: true } });
+      return intake.web.db.auditEvent.count({ where: { entityId: { in: apps.map((a) => a.id) } } });
+    };
+    const before = await audited();
 
     for (const other of [impostor(owner.nationalId as string), application({ nationalId: randomCpf() })]) {
       const res = await submit(program.code, other, { 'idempotency-key': key });
@@ -167,7 +155,7 @@ describe('Idempotency-Key', () => {
       expect(res.json()).toMatchObject({ fields: { 'Idempotency-Key': expect.any(String) as string } });
       expect(res.body).not.toContain(first.applicationNumber);
     }
-    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
-    expect(await web.db.auditEvent.count()).toBe(before);
+    expect(await intake.web.db.application.count({ where: { programId: program.id } })).toBe(1);
+    expect(await audited()).toBe(before);
   });
 });

@@ -1,32 +1,11 @@
 // Intake over HTTP: persist, acknowledge; one application per person; 4xx naming the field, nothing written.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { application } from './support/application';
-import { createProgram } from './support/fixtures';
 import { uid } from './support/util';
-import { startTestWeb, type TestWeb } from './support/web';
+import { useIntakeWeb } from './support/intake-web';
 
-let web: TestWeb;
-const programIds: string[] = [];
-beforeAll(async () => {
-  web = await startTestWeb();
-});
-afterAll(async () => {
-  // Leave nothing in RECEIVED: nothing would ever decide these (no dispatcher serves this file's task queue).
-  await web.db.application.updateMany({
-    where: { programId: { in: programIds }, status: 'RECEIVED' },
-    data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
-  });
-  await web.close();
-});
-
-const newProgram = async () => {
-  const program = await createProgram(web.db);
-  programIds.push(program.id);
-  return program;
-};
-
-const submit = (code: string, body: unknown, headers: Record<string, string> = {}) =>
-  web.app.inject({ method: 'POST', url: `/api/v1/programs/${code}/applications`, payload: body as object, headers });
+const intake = useIntakeWeb();
+const { newProgram, submit } = intake;
 
 describe('POST /api/v1/programs/:code/applications', () => {
   it('persists the application with its account, waiting for a decision batch, and acknowledges with a number', async () => {
@@ -36,14 +15,14 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const body = res.json<{ applicationNumber: string; status: string }>();
     expect(body).toMatchObject({ status: 'RECEIVED', applicationNumber: expect.stringMatching(/^BR-[0-9A-HJKMNP-TV-Z]{8}$/) as string });
 
-    const stored = await web.db.application.findUniqueOrThrow({
+    const stored = await intake.web.db.application.findUniqueOrThrow({
       where: { number: body.applicationNumber },
       include: { paymentAccount: true },
     });
     expect(stored).toMatchObject({ nationalId: '52998224725', status: 'RECEIVED', declaredMonthlyIncome: expect.anything() as unknown });
     expect(stored.paymentAccount).toMatchObject({ rail: 'BANK', bankCode: '001', accountNumber: '12345678' });
     // The row is the queue entry: the dispatchers of this web's task queue claim it for a batch.
-    expect(stored).toMatchObject({ decisionQueue: web.taskQueue, decisionBatchId: null });
+    expect(stored).toMatchObject({ decisionQueue: intake.web.taskQueue, decisionBatchId: null });
   });
 
   it('answers the same person applying again without its key as a new applicant, and texts them their number', async () => {
@@ -52,8 +31,8 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const again = await submit(program.code, application({ nationalId: '52998224725', fullName: 'Maria J. da Silva' }));
     expect(again.statusCode).toBe(201);
     expect(again.json<{ applicationNumber: string }>().applicationNumber).not.toBe(first.applicationNumber);
-    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(1);
-    const [sms] = await web.db.notification.findMany({ where: { application: { number: first.applicationNumber } } });
+    expect(await intake.web.db.application.count({ where: { programId: program.id } })).toBe(1);
+    const [sms] = await intake.web.db.notification.findMany({ where: { application: { number: first.applicationNumber } } });
     expect(sms!.body).toContain(first.applicationNumber);
   });
 
@@ -89,13 +68,13 @@ describe('POST /api/v1/programs/:code/applications', () => {
       error: 'invalid_request',
       fields: { [field]: expect.any(String) as string },
     });
-    expect(await web.db.application.count({ where: { programId: program.id } })).toBe(0);
-    expect(await web.db.paymentAccount.count({ where: { application: { programId: program.id } } })).toBe(0);
+    expect(await intake.web.db.application.count({ where: { programId: program.id } })).toBe(0);
+    expect(await intake.web.db.paymentAccount.count({ where: { application: { programId: program.id } } })).toBe(0);
   });
 
   it('answers 400 to a body that is not JSON and 404 to an unknown program', async () => {
     const program = await newProgram();
-    const bad = await web.app.inject({
+    const bad = await intake.web.app.inject({
       method: 'POST',
       url: `/api/v1/programs/${program.code}/applications`,
       payload: '{"nationalId":',
@@ -108,9 +87,10 @@ describe('POST /api/v1/programs/:code/applications', () => {
   it('tells the status only to the application number with its date of birth, without personal data', async () => {
     const program = await newProgram();
     const { applicationNumber } = (await submit(program.code, application())).json<{ applicationNumber: string }>();
-    const status = (body: unknown) => web.app.inject({ method: 'POST', url: '/api/v1/applications/status', payload: body as object });
+    const status = (body: unknown) =>
+      intake.web.app.inject({ method: 'POST', url: '/api/v1/applications/status', payload: body as object });
     // The number alone (all a leaked SMS or a shoulder-surfer has) tells nothing.
-    expect((await web.app.inject({ url: `/api/v1/applications/${applicationNumber}` })).statusCode).toBe(404);
+    expect((await intake.web.app.inject({ url: `/api/v1/applications/${applicationNumber}` })).statusCode).toBe(404);
     const wrong = await status({ applicationNumber, dateOfBirth: '1986-03-14' });
     expect(wrong.statusCode).toBe(404);
     expect(wrong.body).not.toContain('RECEIVED');

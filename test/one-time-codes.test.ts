@@ -1,41 +1,28 @@
 // One-time codes by SMS (web/services/one-time-codes.ts): right once, wrong a few times at most, dead after
 // ten minutes or when a newer one is sent, kept only as a hash; and the appeal page sends a few an hour.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { checkCode, MAX_WRONG_TRIES, sendCode } from '../web/services/one-time-codes';
 import { application, randomCpf } from './support/application';
-import { createProgram } from './support/fixtures';
-import { startTestWeb, type TestWeb } from './support/web';
+import { useIntakeWeb } from './support/intake-web';
 
-let web: TestWeb;
+const intake = useIntakeWeb();
 /** The services' context. */
-const ctx = () => ({ db: web.db, queues: web.queues, config: loadConfig() });
-const programIds: string[] = [];
-beforeAll(async () => {
-  web = await startTestWeb();
-});
-afterAll(async () => {
-  await web.db.application.updateMany({
-    where: { programId: { in: programIds }, status: 'RECEIVED' },
-    data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
-  });
-  await web.close();
-});
+const ctx = () => ({ db: intake.web.db, queues: intake.web.queues, config: loadConfig() });
 
 async function newApplication() {
-  const program = await createProgram(web.db);
-  programIds.push(program.id);
-  const res = await web.app.inject({
+  const program = await intake.newProgram();
+  const res = await intake.web.app.inject({
     method: 'POST',
     url: `/api/v1/programs/${program.code}/applications`,
     payload: application({ nationalId: randomCpf() }),
   });
-  return web.db.application.findUniqueOrThrow({ where: { number: res.json<{ applicationNumber: string }>().applicationNumber } });
+  return intake.web.db.application.findUniqueOrThrow({ where: { number: res.json<{ applicationNumber: string }>().applicationNumber } });
 }
 
 /** The code in the latest SMS: what the applicant reads. */
 async function smsCode(applicationId: string): Promise<string> {
-  const sms = await web.db.notification.findFirstOrThrow({
+  const sms = await intake.web.db.notification.findFirstOrThrow({
     where: { applicationId, eventKey: { startsWith: 'code:' } },
     orderBy: { createdAt: 'desc' },
   });
@@ -48,9 +35,9 @@ describe('one-time codes', () => {
     const app = await newApplication();
     expect(await sendCode(ctx(), app.id, 'APPEAL')).toBe(app.phone.slice(-4));
     const code = await smsCode(app.id);
-    const [stored] = await web.db.oneTimeCode.findMany({ where: { applicationId: app.id } });
+    const [stored] = await intake.web.db.oneTimeCode.findMany({ where: { applicationId: app.id } });
     expect(stored!.codeHash).not.toContain(code);
-    expect((await web.db.notification.findFirstOrThrow({ where: { applicationId: app.id } })).recipient).toBe(app.phone);
+    expect((await intake.web.db.notification.findFirstOrThrow({ where: { applicationId: app.id } })).recipient).toBe(app.phone);
     expect(await checkCode(ctx(), app.id, 'APPEAL', code)).toBe('ok');
     expect(await checkCode(ctx(), app.id, 'APPEAL', code)).toBe('expired');
   });
@@ -69,7 +56,7 @@ describe('one-time codes', () => {
     const app = await newApplication();
     await sendCode(ctx(), app.id, 'APPEAL');
     const first = await smsCode(app.id);
-    await web.db.oneTimeCode.updateMany({ where: { applicationId: app.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await intake.web.db.oneTimeCode.updateMany({ where: { applicationId: app.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await checkCode(ctx(), app.id, 'APPEAL', first)).toBe('expired');
 
     await sendCode(ctx(), app.id, 'APPEAL');
@@ -80,7 +67,7 @@ describe('one-time codes', () => {
 
   it('sends at most 3 appeal codes an hour for an application number', async () => {
     const app = await newApplication();
-    await web.db.application.update({
+    await intake.web.db.application.update({
       where: { id: app.id },
       data: {
         status: 'REJECTED',
@@ -90,7 +77,7 @@ describe('one-time codes', () => {
       },
     });
     const ask = () =>
-      web.app.inject({
+      intake.web.app.inject({
         method: 'POST',
         url: '/status/appeal',
         payload: new URLSearchParams({
@@ -103,6 +90,6 @@ describe('one-time codes', () => {
     const answers = [];
     for (let i = 0; i < 4; i += 1) answers.push((await ask()).statusCode);
     expect(answers).toEqual([200, 200, 200, 429]);
-    expect(await web.db.oneTimeCode.count({ where: { applicationId: app.id } })).toBe(3);
+    expect(await intake.web.db.oneTimeCode.count({ where: { applicationId: app.id } })).toBe(3);
   });
 });

@@ -12,6 +12,7 @@ import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
 import { readPain002Notification } from '../../lib/iso20022/pain002-notification';
 import { FaultInjector, type FaultConfigInput } from '../../simulators/bank/faults';
 import { BankProcessor, type ProcessorOptions } from '../../simulators/bank/processor';
+import type { AccountHolderBook } from '../../simulators/bank/holders';
 import { buildBankServer } from '../../simulators/bank/server';
 import { BankStore } from '../../simulators/bank/store';
 import { startReceiver, type Receiver } from './receiver';
@@ -30,6 +31,8 @@ export type BankOptions = Omit<ProcessorOptions, 'faults' | 'callbackSecret'> & 
   faults?: FaultConfigInput;
   /** The key the bank signs its callbacks with (default: the configured one, which receivers check). */
   callbackSecret?: string;
+  /** Who holds the bank's accounts (default: the registry population of the environment's settings). */
+  holders?: AccountHolderBook;
 };
 
 /** A bank on the test database (settling after 50 ms unless the faults say otherwise); its processor runs unless `start: false`. */
@@ -39,7 +42,12 @@ export async function startBank(instanceId: string, options: BankOptions = {}): 
   await store.migrate();
   const faults = new FaultInjector({ settleDelayMs: 50, ...options.faults });
   const processor = new BankProcessor(store, { pollIntervalMs: 20, callbackSecret: loadConfig().BANK_CALLBACK_SECRET, ...options, faults });
-  const app = buildBankServer({ store, faults, onReceived: () => processor.kick() });
+  const app = buildBankServer({
+    store,
+    faults,
+    onReceived: () => processor.kick(),
+    ...(options.holders ? { holders: options.holders } : {}),
+  });
   await app.ready();
   if (options.start !== false) processor.start();
   return {
