@@ -6,6 +6,12 @@ import tseslint from 'typescript-eslint';
 
 /** An import of one of these folders from a sibling or deeper (`../web/x`, `../../admin/x`). */
 const folders = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+/**
+ * An import of a sibling folder inside web/ (`../admin/x` from `web/api/`): one level up only, so that
+ * web/rails (the callback routes) is told apart from the top-level rails/ (`../../rails/x`). Web's
+ * folders are flat.
+ */
+const webFolders = (...names) => `^\\.\\./(${names.join('|')})(/|$)`;
 
 /** no-restricted-imports with these regex patterns; type-only imports pass where `types` says so. */
 const restrict = (patterns) => ({
@@ -49,7 +55,12 @@ export default tseslint.config(
   },
   {
     files: ['lib/**/*.ts'],
-    rules: restrict([[folders('web', 'workers', 'activities', 'workflows', 'simulators'), 'lib/ is shared plumbing.']]),
+    rules: restrict([[folders('web', 'workers', 'activities', 'workflows', 'simulators', 'rails'), 'lib/ is shared plumbing.']]),
+  },
+  {
+    // A rail is the outside world as Amparo speaks to it: its client and codecs, on lib/ and domain/ only.
+    files: ['rails/**/*.ts'],
+    rules: restrict([[folders('web', 'workers', 'activities', 'workflows', 'simulators'), 'rails/ import lib/ and domain/ only.']]),
   },
   {
     files: ['simulators/**/*.ts'],
@@ -60,29 +71,29 @@ export default tseslint.config(
     files: ['web/services/**/*.ts'],
     rules: restrict([
       ['^fastify$|^@fastify/', 'web/services/ know no HTTP: return results or throw a Refusal.'],
-      [folders('http', 'api', 'admin', 'applicant', 'rails'), 'web/services/ know no HTTP and no audience.'],
+      [webFolders('http', 'api', 'admin', 'applicant', 'rails'), 'web/services/ know no HTTP and no audience.'],
     ]),
   },
   {
     files: ['web/http/**/*.ts'],
     ignores: ['web/http/server.ts'],
-    rules: restrict([[folders('api', 'admin', 'applicant', 'rails'), 'web/http/ serves every audience and depends on none.']]),
+    rules: restrict([[webFolders('api', 'admin', 'applicant', 'rails'), 'web/http/ serves every audience and depends on none.']]),
   },
   {
     files: ['web/api/**/*.ts'],
-    rules: restrict([[folders('admin', 'applicant', 'rails'), 'web/api/ depends on http/ and services/ only.']]),
+    rules: restrict([[webFolders('admin', 'applicant', 'rails'), 'web/api/ depends on http/ and services/ only.']]),
   },
   {
     files: ['web/admin/**/*.ts'],
-    rules: restrict([[folders('api', 'applicant', 'rails'), 'web/admin/ depends on http/ and services/ only.']]),
+    rules: restrict([[webFolders('api', 'applicant', 'rails'), 'web/admin/ depends on http/ and services/ only.']]),
   },
   {
     files: ['web/applicant/**/*.ts'],
-    rules: restrict([[folders('api', 'admin', 'rails'), 'web/applicant/ depends on http/ and services/ only.']]),
+    rules: restrict([[webFolders('api', 'admin', 'rails'), 'web/applicant/ depends on http/ and services/ only.']]),
   },
   {
     files: ['web/rails/**/*.ts'],
-    rules: restrict([[folders('api', 'admin', 'applicant'), 'web/rails/ depends on http/ and services/ only.']]),
+    rules: restrict([[webFolders('api', 'admin', 'applicant'), 'web/rails/ depends on http/ and services/ only.']]),
   },
   {
     files: ['eslint.config.js'],

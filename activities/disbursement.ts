@@ -10,7 +10,7 @@ import type { Db } from '../lib/db';
 import { post, statusMovement } from '../lib/ledger';
 import { TRANSITIONS } from '../domain/payment-transitions';
 import { formatAmount, money } from '../domain/money';
-import type { RailBatchReport, RailClient } from './clients/rail';
+import type { RailBatchReport, RailClient } from '../rails/rail';
 import { keepAlive } from './keep-alive';
 import { batchTotalsChanged, loadOutgoingItems, outgoingTotals } from './outgoing-items';
 

@@ -5,9 +5,10 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { NotificationJob } from '../lib/queues';
 import { createApplicationActivities } from './application';
-import { BANK_PROVIDER, createBankClient } from './clients/bank-client';
+import { RAILS, railByProvider } from '../rails';
+import { bankRail } from '../rails/bank';
+import { walletRail } from '../rails/wallet';
 import { createRegistryClient } from './clients/registry-client';
-import { createWalletClient, WALLET_PROVIDER } from './clients/wallet-client';
 import { createCycleActivities } from './cycle';
 import { createDecisionBatchActivities } from './decision-batch';
 import { createDisbursementActivities } from './disbursement';
@@ -28,11 +29,11 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const registry = createRegistryClient(deps.config.REGISTRY_SIM_URL);
-  const bank = createBankClient(deps.config.BANK_SIM_URL, { timeoutMs: deps.config.RAIL_TIMEOUT_MS });
-  const wallet = createWalletClient(deps.config.WALLET_SIM_URL, { timeoutMs: deps.config.RAIL_TIMEOUT_MS });
-  const rails = { [BANK_PROVIDER]: bank, [WALLET_PROVIDER]: wallet };
-  // Where each rail sends its notifications (they only make the batch workflow pull the rail's report).
-  const callbackPath: Record<string, string> = { [BANK_PROVIDER]: 'bank', [WALLET_PROVIDER]: 'wallet' };
+  // Every registered rail's client, by the provider its batches are recorded under.
+  const rails = Object.fromEntries(RAILS.map((r) => [r.provider, r.client(deps.config)]));
+  // Statements are still read per rail (the bank's camt.053, the wallet's settlement report).
+  const bank = bankRail.client(deps.config);
+  const wallet = walletRail.client(deps.config);
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   const statusUrl = `${deps.config.PUBLIC_URL}/status`;
   return {
@@ -44,7 +45,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDisbursementActivities({
       db: deps.db,
       rails,
-      callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${callbackPath[provider]}`,
+      // Where a rail sends its notifications (they only make the batch workflow pull the rail's report).
+      callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${railByProvider(provider)?.callbackPath ?? provider}`,
     }),
     ...createStatementActivities({ db: deps.db, bank, wallet }),
     ...createRailReportActivities({ db: deps.db, rails }),

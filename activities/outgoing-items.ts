@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
-import type { RailOutgoingItem } from './clients/rail';
+import type { RailOutgoingItem } from '../rails/rail';
 
 export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOutgoingItem[]> {
   const rows = await db.$queryRaw<

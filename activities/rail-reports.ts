@@ -5,8 +5,8 @@
 // finished cycle costs one query.
 import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../lib/db';
-import { RailUnavailableError } from './clients/http';
-import type { RailClient } from './clients/rail';
+import { RailUnavailableError } from '../lib/http-client';
+import type { RailClient } from '../rails/rail';
 
 /** Batches asked at the same time: the rails answer slowly, one at a time would take minutes at 1M. */
 const CONCURRENT_BATCHES = 4;

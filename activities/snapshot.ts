@@ -11,12 +11,13 @@ import { formatAmount, money } from '../domain/money';
 import { paymentKey } from '../domain/payment-key';
 import { ScheduleSchema, waves } from '../domain/schedule';
 import type { PaymentCycle, Program } from '../generated/prisma/client';
-import { BANK_PROVIDER } from './clients/bank-client';
-import { WALLET_PROVIDER } from './clients/wallet-client';
+import { RAILS as REGISTERED_RAILS, railFor } from '../rails';
+import type { RailId } from '../rails/rail';
 
-type Rail = 'BANK' | 'WALLET';
-const RAILS: Rail[] = ['BANK', 'WALLET'];
-export const PROVIDER: Record<Rail, string> = { BANK: BANK_PROVIDER, WALLET: WALLET_PROVIDER };
+type Rail = RailId;
+/** The rails a cycle pays through, in the order their batches are numbered. */
+const RAILS: Rail[] = REGISTERED_RAILS.map((r) => r.rail);
+
 const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
 
 interface Row {
@@ -52,7 +53,7 @@ async function writeBatch(
   await db.$transaction([
     db.$executeRaw`
       INSERT INTO payment_batch (id, cycle_id, seq, wave, pay_on, rail, provider, message_id, status, item_count, total_amount, currency)
-      VALUES (${batchId}::uuid, ${cycle.id}::uuid, ${seq}, ${group.wave}, ${group.payOn}::date, ${group.rail}::"PaymentRail", ${PROVIDER[group.rail]},
+      VALUES (${batchId}::uuid, ${cycle.id}::uuid, ${seq}, ${group.wave}, ${group.payOn}::date, ${group.rail}::"PaymentRail", ${railFor(group.rail).provider},
               ${batchId.replace(/-/g, '')}, 'CREATED', ${rows.length}, ${total}::numeric, ${cycle.currency})`,
     db.$executeRaw`
       INSERT INTO payment_instruction (id, payment_key, cycle_id, batch_id, beneficiary_id, payment_account_id, entitlement_version, amount, currency, status)

@@ -5,8 +5,8 @@
 // past day read to its end is final and not read again.
 import { Context, heartbeat, log } from '@temporalio/activity';
 import type { Db } from '../lib/db';
-import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from './clients/bank-client';
-import { WALLET_PROVIDER, type WalletClient, type WalletSettlementReport } from './clients/wallet-client';
+import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from '../rails/bank/client';
+import { WALLET_PROVIDER, type WalletClient, type WalletSettlementReport } from '../rails/wallet/client';
 import { CAMT053_PARTS, checkStatementLines, SETTLEMENT_PARTS, type FundingAccounts, type ReceivedLine } from './statement-line-rules';
 
 /** A statement line as stored; no personal data (the wallet's msisdn and the creditor account are dropped). */

@@ -1,7 +1,7 @@
 // A credit reversed after it was paid (POST /v1/admin/reversals): booked once back to the debtor account,
 // on its camt.053 as a CRDT entry with RvslInd and the credit's EndToEndId, in the balances and the summary.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBankClient } from '../activities/clients/bank-client';
+import { createBankClient } from '../rails/bank/client';
 import { parseCamt053 } from '../lib/iso20022/camt053';
 import type { LedgerSummary } from '../simulators/bank/messages';
 import type { Reversal } from '../simulators/bank/reversal';

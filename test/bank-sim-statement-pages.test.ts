@@ -2,7 +2,7 @@
 // balance on the last, and the rail's client reads them all, even while bookings and reversals go on.
 import Decimal from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBankClient } from '../activities/clients/bank-client';
+import { createBankClient } from '../rails/bank/client';
 import { parseCamt053 } from '../lib/iso20022/camt053';
 import { STATEMENT_PAGE_SIZE } from '../simulators/bank/statement';
 import { settledReport, startBank, submit, transfer, type TestBank } from './support/bank';

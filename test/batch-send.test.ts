@@ -5,7 +5,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RailBatch, RailClient } from '../activities/clients/rail';
+import type { RailBatch, RailClient } from '../rails/rail';
 import { createCycleActivities } from '../activities/cycle';
 import { createDisbursementActivities } from '../activities/disbursement';
 import { loadConfig } from '../lib/config';

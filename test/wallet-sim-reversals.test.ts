@@ -3,7 +3,7 @@
 // entry exactly once while batches settle concurrently on the same account.
 import Decimal from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWalletClient } from '../activities/clients/wallet-client';
+import { createWalletClient } from '../rails/wallet/client';
 import type { Completion, GsmaError, LedgerSummary } from '../simulators/wallet/messages';
 import type { WalletReversal } from '../simulators/wallet/reversal';
 import { SETTLEMENT_PAGE_SIZE, type SettlementReport } from '../simulators/wallet/settlement';

@@ -1,6 +1,6 @@
 // Client of the social registry (the registry simulator's API).
 import { ApplicationFailure } from '@temporalio/activity';
-import { requestJson } from './http';
+import { requestJson } from '../../lib/http-client';
 
 export interface RegistryMember {
   nationalId: string;

@@ -2,7 +2,7 @@
 // only makes the batch workflow pull the bank's status report. So a forged or repeated callback cannot mark
 // anything paid, and only the bank's signed ones get in at all (signed-bodies.ts).
 import type { FastifyInstance } from 'fastify';
-import { BANK_PROVIDER } from '../../activities/clients/bank-client';
+import { BANK_PROVIDER } from '../../rails/bank/client';
 import { parseBankCallback } from '../../schema/bank-callback';
 import type { WebContext } from '../http/context';
 import { invalid } from '../services/refusal';

@@ -3,7 +3,7 @@
 // pull the provider's completions and rejections. A forged, repeated or stale one cannot mark anything
 // paid, and only the provider's signed ones get in at all (signed-bodies.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WALLET_PROVIDER } from '../../activities/clients/wallet-client';
+import { WALLET_PROVIDER } from '../../rails/wallet/client';
 import { WalletCallbackInput, walletCallbackInput } from '../../schema/wallet-callback';
 import type { WebContext } from '../http/context';
 import { validInput } from '../services/refusal';

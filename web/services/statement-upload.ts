@@ -8,7 +8,7 @@
 // they are stored and shown, and change no class. On confirmation the cycles they concern are reconciled.
 import { parseCamt053 } from '../../lib/iso20022/camt053';
 import type { Db } from '../../lib/db';
-import { statementEntries } from '../../activities/clients/bank-client';
+import { statementEntries } from '../../rails/bank/client';
 import { checkStatementLines, type ReceivedLine, type RefusedLine } from '../../activities/statement-line-rules';
 import {
   bankStatementLines,

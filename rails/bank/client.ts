@@ -5,9 +5,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { parseCamt053, type Camt053Statement, type CreditDebit } from '../../lib/iso20022/camt053';
 import { buildPain001, type Pain001Transaction } from '../../lib/iso20022/pain001';
 import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
-import { requestXml } from './http';
-import { verifyBankAccounts } from './bank-verification';
-import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemStatus } from './rail';
+import { requestXml } from '../../lib/http-client';
+import { verifyBankAccounts } from './verification';
+import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemStatus } from '../rail';
 
 /** The provider name this bank's batches, events and statement lines are recorded under. */
 export const BANK_PROVIDER = 'bank-sim';

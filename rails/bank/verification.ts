@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { buildAcmt023, NATIONAL_ID_SCHEME } from '../../lib/iso20022/acmt023';
 import { parseAcmt024, VERIFICATION_REASONS as R, type VerificationReport } from '../../lib/iso20022/acmt024';
-import { requestXml } from './http';
-import type { AccountCheck, AccountCheckOutcome, AccountCheckResult } from './rail';
+import { requestXml } from '../../lib/http-client';
+import type { AccountCheck, AccountCheckOutcome, AccountCheckResult } from '../rail';
 
 const VERIFICATIONS_PER_MESSAGE = 1000;
 

@@ -3,9 +3,9 @@
 // requestingOrganisationTransactionReference is the payment key, so a resend is recognised by the provider.
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
-import { requestJson } from './http';
-import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemReport } from './rail';
-import { verifyWallets } from './wallet-verification';
+import { requestJson } from '../../lib/http-client';
+import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemReport } from '../rail';
+import { verifyWallets } from './verification';
 
 /** The provider name this wallet's batches, events and settlement lines are recorded under. */
 export const WALLET_PROVIDER = 'wallet-sim';

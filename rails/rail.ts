@@ -1,5 +1,8 @@
-// What the disbursement activities need from a payment rail, whatever its message standard
-// (the bank speaks ISO 20022 XML, the wallet provider a GSMA-style bulk API). One client per provider.
+// What Amparo needs from a payment rail, whatever its message standard (the bank speaks ISO 20022 XML,
+// the wallet provider a GSMA-style bulk API): one client per rail, each rail a folder under rails/ and a
+// line in rails/index.ts.
+import type { Config } from '../lib/config';
+
 export type RailItemStatus = 'PENDING' | 'PAID' | 'FAILED';
 
 export interface RailItemReport {
@@ -20,6 +23,8 @@ export interface RailBatchReport {
 }
 
 export type RailAccount = { rail: 'BANK'; bankCode: string; accountNumber: string } | { rail: 'WALLET'; msisdn: string };
+/** The kinds of account (PaymentRail): each is paid by one registered rail (rails/index.ts). */
+export type RailId = RailAccount['rail'];
 
 export interface RailOutgoingItem {
   key: string;
@@ -77,3 +82,18 @@ export interface AccountCheckResult {
 export interface AccountVerifier {
   verifyAccounts(checks: AccountCheck[]): Promise<AccountCheckResult[]>;
 }
+
+/** What the registry knows of a rail (rails/index.ts): one per folder under rails/. */
+export interface RailPlugin<C extends RailClient & AccountVerifier = RailClient & AccountVerifier> {
+  /** The kind of account it pays. */
+  readonly rail: RailId;
+  /** Name its batches, events and statement lines are recorded under. */
+  readonly provider: string;
+  /** Where it sends its notifications: /callbacks/<callbackPath>. */
+  readonly callbackPath: string;
+  /** Its client, from the settings. */
+  client(config: RailSettings): C;
+}
+
+/** The settings a rail's client reads. */
+export type RailSettings = Pick<Config, 'BANK_SIM_URL' | 'WALLET_SIM_URL'> & Partial<Pick<Config, 'RAIL_TIMEOUT_MS'>>;

@@ -3,8 +3,8 @@
 // holder's name decides, compared with the tolerance the registry check uses (accents, order, typos).
 import { ApplicationFailure } from '@temporalio/activity';
 import { nameSimilarity, NAME_MATCH_THRESHOLD } from '../../domain/name-match';
-import { requestJson } from './http';
-import type { AccountCheck, AccountCheckResult } from './rail';
+import { requestJson } from '../../lib/http-client';
+import type { AccountCheck, AccountCheckResult } from '../rail';
 
 const LOOKUPS_AT_ONCE = 16;
 
