@@ -6,8 +6,6 @@ import type { Db } from '../lib/db';
 import type { NotificationJob } from '../lib/queues';
 import { createApplicationActivities } from './application';
 import { RAILS, railByProvider } from '../rails';
-import { bankRail } from '../rails/bank';
-import { walletRail } from '../rails/wallet';
 import { createRegistryClient } from './clients/registry-client';
 import { createCycleActivities } from './cycle';
 import { createDecisionBatchActivities } from './decision-batch';
@@ -31,9 +29,6 @@ export function createActivities(deps: ActivityDeps) {
   const registry = createRegistryClient(deps.config.REGISTRY_SIM_URL);
   // Every registered rail's client, by the provider its batches are recorded under.
   const rails = Object.fromEntries(RAILS.map((r) => [r.provider, r.client(deps.config)]));
-  // Statements are still read per rail (the bank's camt.053, the wallet's settlement report).
-  const bank = bankRail.client(deps.config);
-  const wallet = walletRail.client(deps.config);
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   const statusUrl = `${deps.config.PUBLIC_URL}/status`;
   return {
@@ -48,7 +43,7 @@ export function createActivities(deps: ActivityDeps) {
       // Where a rail sends its notifications (they only make the batch workflow pull the rail's report).
       callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${railByProvider(provider)?.callbackPath ?? provider}`,
     }),
-    ...createStatementActivities({ db: deps.db, bank, wallet }),
+    ...createStatementActivities({ db: deps.db, rails }),
     ...createRailReportActivities({ db: deps.db, rails }),
     ...createReconciliationActivities({ db: deps.db }),
   };

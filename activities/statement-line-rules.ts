@@ -8,27 +8,7 @@ import Decimal from 'decimal.js';
 import { minorUnits } from '../domain/money';
 import { existingInstant } from '../lib/calendar';
 import { isIso4217 } from '../lib/iso4217';
-import type { StatementLine } from './statements';
-
-/** How a file names the parts of a line, for refusals: camt.053 elements, settlement report properties. */
-export interface LineParts {
-  amount: string;
-  currency: string;
-  booked: string;
-  account: string;
-}
-
-export const CAMT053_PARTS: LineParts = { amount: 'Amt', currency: 'Amt.Ccy', booked: 'BookgDt', account: 'Acct' };
-export const SETTLEMENT_PARTS: LineParts = { amount: 'amount', currency: 'currency', booked: 'completedAt', account: 'account' };
-
-/** A statement line as the rail or the file wrote it, before any of it is trusted. */
-export interface ReceivedLine extends Omit<StatementLine, 'bookedAt'> {
-  /** Where the line is in its file or page, as a refusal names it: `Stmt[0].Ntry[3]`, `entries.3`. */
-  at: string;
-  parts: LineParts;
-  /** The booking date (YYYY-MM-DD) or date-time (ISO 8601) as written. */
-  booked: string;
-}
+import type { LineParts, ReceivedLine, StatementLine } from '../rails/statement-lines';
 
 /** The accounts lines may be of, each with the currencies of the programs that pay from it. */
 export type FundingAccounts = ReadonlyMap<string, ReadonlySet<string>>;

@@ -1,71 +1,12 @@
-// Imports what the rails say they paid for a cycle: the bank's camt.053 statements and the wallet
-// provider's settlement reports, one business day at a time, from the day the cycle's first batch left
+// Imports what the rails say they paid for a cycle (each rail reads its own statements into lines:
+// rails/<rail>/statement.ts), one business day at a time, from the day the cycle's first batch left
 // to today. Lines are keyed by the rail's own entry reference, so importing a day again adds nothing.
 // statement_day remembers how far each day was read: today's next import starts at its last page, and a
 // past day read to its end is final and not read again.
 import { Context, heartbeat, log } from '@temporalio/activity';
 import type { Db } from '../lib/db';
-import { BANK_PROVIDER, type BankClient, type BankStatementEntry } from '../rails/bank/client';
-import { WALLET_PROVIDER, type WalletClient, type WalletSettlementReport } from '../rails/wallet/client';
-import { CAMT053_PARTS, checkStatementLines, SETTLEMENT_PARTS, type FundingAccounts, type ReceivedLine } from './statement-line-rules';
-
-/** A statement line as stored; no personal data (the wallet's msisdn and the creditor account are dropped). */
-export interface StatementLine {
-  provider: string;
-  entryRef: string;
-  account: string;
-  endToEndId: string;
-  /** PAYMENT (money out for the key) or REVERSAL (it came back). */
-  kind: 'PAYMENT' | 'REVERSAL';
-  amount: string;
-  currency: string;
-  bookedAt: Date;
-}
-
-/**
- * The lines of a camt.053 that concern our payments: debits out, and reversals (RvslInd) of them, each of
- * the account of its own statement, booked on its booking date or else on `date` (the statement's day).
- */
-export function bankStatementLines(provider: string, date: string, entries: BankStatementEntry[]): ReceivedLine[] {
-  return entries.flatMap((e) => {
-    const kind = e.creditDebit === 'DBIT' && !e.reversal ? 'PAYMENT' : e.creditDebit === 'CRDT' && e.reversal ? 'REVERSAL' : null;
-    // A line without EndToEndId (a fee, a deposit) is not ours to match.
-    if (!kind || !e.endToEndId || !e.entryRef) return [];
-    return [
-      {
-        at: e.at,
-        parts: CAMT053_PARTS,
-        provider,
-        entryRef: e.entryRef,
-        account: e.account,
-        endToEndId: e.endToEndId,
-        kind,
-        amount: e.amount,
-        currency: e.currency,
-        booked: e.bookingDateTime ?? e.bookingDate ?? date,
-      },
-    ];
-  });
-}
-
-/** A settlement report's entry as reconciliation needs it (an uploaded file carries no msisdn). */
-export type SettlementEntry = Omit<WalletSettlementReport['entries'][number], 'msisdn'>;
-
-/** The lines of a wallet settlement report: transfers out of the account and their reversals. */
-export function walletSettlementLines(provider: string, report: { account: string; entries: SettlementEntry[] }): ReceivedLine[] {
-  return report.entries.map((e, i) => ({
-    at: `entries.${i}`,
-    parts: SETTLEMENT_PARTS,
-    provider,
-    entryRef: e.transactionReference,
-    account: report.account,
-    endToEndId: e.requestingOrganisationTransactionReference,
-    kind: e.type === 'reversal' ? 'REVERSAL' : 'PAYMENT',
-    amount: e.amount,
-    currency: e.currency,
-    booked: e.completedAt,
-  }));
-}
+import type { ReceivedLine, StatementLine, StatementSource } from '../rails/statement-lines';
+import { checkStatementLines, type FundingAccounts } from './statement-line-rules';
 
 /** The accounts statement lines may be of, with the currencies of the programs paying from each. */
 export async function fundingAccounts(db: Db, accounts: string[]): Promise<FundingAccounts> {
@@ -127,22 +68,9 @@ export function statementDays(from: Date, to: Date): string[] {
   return days;
 }
 
-export function createStatementActivities(deps: { db: Db; bank: BankClient; wallet: WalletClient }) {
+/** `rails`: each registered rail's statements, by the provider its batches are recorded under. */
+export function createStatementActivities(deps: { db: Db; rails: Readonly<Record<string, StatementSource>> }) {
   const { db } = deps;
-
-  type Page = { lines: ReceivedLine[]; entries: number; lastPage: boolean };
-
-  // Each line keeps the account of the statement or report that carried it: one of another account than
-  // the one asked for is refused below, not booked to ours.
-  async function bankLines(account: string, date: string, page: number): Promise<Page> {
-    const { entries, lastPage } = await deps.bank.statement(account, date, page);
-    return { lines: bankStatementLines(BANK_PROVIDER, date, entries), entries: entries.length, lastPage };
-  }
-
-  async function walletLines(account: string, date: string, page: number): Promise<Page> {
-    const report = await deps.wallet.settlement(account, date, page);
-    return { lines: walletSettlementLines(WALLET_PROVIDER, report), entries: report.entries.length, lastPage: report.lastPage };
-  }
 
   /**
    * A rail's line that breaks the rules of statement-line-rules.ts is not stored, so it can raise no break;
@@ -190,8 +118,8 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
         ]),
       );
       for (const { provider, _min } of batches.sort((a, b) => a.provider.localeCompare(b.provider))) {
-        const read = provider === BANK_PROVIDER ? bankLines : provider === WALLET_PROVIDER ? walletLines : null;
-        if (!read || !_min.submittedAt) continue;
+        const rail = deps.rails[provider];
+        if (!rail || !_min.submittedAt) continue;
         if (resume && provider < resume.provider) continue;
         for (const date of statementDays(_min.submittedAt, new Date())) {
           if (resume && provider === resume.provider && date < resume.date) continue;
@@ -204,7 +132,7 @@ export function createStatementActivities(deps: { db: Db; bank: BankClient; wall
           let fullPages = page - 1;
           let firstRefusedPage: number | null = null;
           for (;;) {
-            const { lines, entries, lastPage } = await read(account, date, page);
+            const { lines, entries, lastPage } = await rail.statementLines(account, date, page);
             const kept = keepRailLines(lines, accounts, { cycleId, date, page });
             imported += await storeStatementLines(db, kept.accepted, 'RAIL');
             refused += kept.refused;

@@ -2,6 +2,7 @@
 // the wallet provider a GSMA-style bulk API): one client per rail, each rail a folder under rails/ and a
 // line in rails/index.ts.
 import type { Config } from '../lib/config';
+import type { StatementFile, StatementSource } from './statement-lines';
 
 export type RailItemStatus = 'PENDING' | 'PAID' | 'FAILED';
 
@@ -84,7 +85,10 @@ export interface AccountVerifier {
 }
 
 /** What the registry knows of a rail (rails/index.ts): one per folder under rails/. */
-export interface RailPlugin<C extends RailClient & AccountVerifier = RailClient & AccountVerifier> {
+/** Everything Amparo asks of a rail's client: batches, account checks, statements. */
+export type FullRailClient = RailClient & AccountVerifier & StatementSource;
+
+export interface RailPlugin<C extends FullRailClient = FullRailClient> {
   /** The kind of account it pays. */
   readonly rail: RailId;
   /** Name its batches, events and statement lines are recorded under. */
@@ -93,6 +97,8 @@ export interface RailPlugin<C extends RailClient & AccountVerifier = RailClient 
   readonly callbackPath: string;
   /** Its client, from the settings. */
   client(config: RailSettings): C;
+  /** Reads a statement file finance uploaded (its own format: a camt.053, a settlement report). */
+  readStatementFile(body: unknown): StatementFile;
 }
 
 /** The settings a rail's client reads. */

@@ -7,8 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBankClient } from '../rails/bank/client';
-import type { WalletClient } from '../rails/wallet/client';
+import { BANK_PROVIDER, createBankClient } from '../rails/bank/client';
 import { createStatementActivities } from '../activities/statements';
 import { buildCamt053, type Camt053Entry } from '../lib/iso20022/camt053';
 import { createProgram } from './support/fixtures';
@@ -197,7 +196,7 @@ describe("a rail's own statement", () => {
     await new Promise<void>((resolve) => bank.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(bank.address() as AddressInfo).port}`;
-      const activities = createStatementActivities({ db: web.db, bank: createBankClient(url), wallet: {} as WalletClient });
+      const activities = createStatementActivities({ db: web.db, rails: { [BANK_PROVIDER]: createBankClient(url) } });
       const env = new MockActivityEnvironment();
 
       expect(await env.run(() => activities.importStatements(c.cycleId))).toMatchObject({ imported: 1, refused: 2 });

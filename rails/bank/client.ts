@@ -2,10 +2,12 @@
 // statements. The batch ref is the pain.001 MsgId and every payment key its EndToEndId, so the bank
 // recognises a resend; still, after any ambiguous failure the rail asks (findBatch) before sending again.
 import { ApplicationFailure } from '@temporalio/activity';
-import { parseCamt053, type Camt053Statement, type CreditDebit } from '../../lib/iso20022/camt053';
+import { parseCamt053, type Camt053Statement } from '../../lib/iso20022/camt053';
 import { buildPain001, type Pain001Transaction } from '../../lib/iso20022/pain001';
 import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
 import { requestXml } from '../../lib/http-client';
+import type { StatementSource } from '../statement-lines';
+import { bankStatementLines, statementEntries, type BankStatementEntry } from './statement';
 import { verifyBankAccounts } from './verification';
 import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemStatus } from '../rail';
 
@@ -19,53 +21,12 @@ export interface BankClientOptions {
   debtorAgent?: string;
 }
 
-/** One line of a camt.053 statement, flattened for reconciliation. */
-export interface BankStatementEntry {
-  /** Where it is in its message, zero-based: `Stmt[0].Ntry[3]`, to name it when it is refused. */
-  at: string;
-  /** The account of the statement that carried it (Stmt/Acct). */
-  account: string;
-  entryRef?: string;
-  endToEndId?: string;
-  messageId?: string;
-  amount: string;
-  currency: string;
-  creditDebit: CreditDebit;
-  reversal: boolean;
-  bookingDate?: string;
-  /** The booking date-time as written, when the bank gave one. */
-  bookingDateTime?: string;
-  creditorAccount?: string;
-}
-
 export interface BankStatement {
   entries: BankStatementEntry[];
   /** False while the bank has more pages of this day (GrpHdr/MsgPgntn/LastPgInd). */
   lastPage: boolean;
   /** The statements as the bank sent them (one per currency), with their OPBD / CLBD balances. */
   statements: Camt053Statement[];
-}
-
-/**
- * A camt.053 statement's entries, one per transaction (an entry may batch several), for reconciliation.
- * `index` is the statement's place in its message (flatMap passes it).
- */
-export function statementEntries(s: Camt053Statement, index = 0): BankStatementEntry[] {
-  return s.entries.flatMap((e, j) => {
-    const details = e.details.length ? e.details : [{}];
-    return details.map((d) => ({
-      at: `Stmt[${index}].Ntry[${j}]`,
-      account: s.account,
-      ...(e.reference ? { entryRef: e.reference } : {}),
-      ...d,
-      amount: e.amount,
-      currency: e.currency,
-      creditDebit: e.creditDebit,
-      reversal: e.reversal ?? false,
-      ...(e.bookingDate ? { bookingDate: e.bookingDate } : {}),
-      ...(e.bookingDateTime ? { bookingDateTime: e.bookingDateTime } : {}),
-    }));
-  });
 }
 
 // The simulator runs without personal data: no beneficiary name leaves the rail.
@@ -124,7 +85,7 @@ export function toPain001(batch: RailBatch, debtorAgent: string): string {
   });
 }
 
-export interface BankClient extends RailClient, AccountVerifier {
+export interface BankClient extends RailClient, AccountVerifier, StatementSource {
   /** One page (from 1) of the camt.053 of an account for one business day (YYYY-MM-DD), entries in booking order. */
   statement(account: string, date: string, page: number): Promise<BankStatement>;
 }
@@ -132,6 +93,16 @@ export interface BankClient extends RailClient, AccountVerifier {
 export function createBankClient(baseUrl: string, opts: BankClientOptions = {}): BankClient {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const debtorAgent = opts.debtorAgent ?? 'SIMBANK';
+
+  async function statement(account: string, date: string, page: number): Promise<BankStatement> {
+    const query = new URLSearchParams({ account, date, page: String(page) });
+    const res = await requestXml(`${baseUrl}/v1/camt053?${query.toString()}`, { timeoutMs });
+    if (res.status !== 200) throw new Error(`bank answered HTTP ${res.status} to a statement request`);
+    const { statements, pagination } = parseCamt053(res.body);
+    const entries = statements.flatMap(statementEntries);
+    // A statement without MsgPgntn is complete in one message.
+    return { entries, statements, lastPage: pagination?.lastPage ?? true };
+  }
 
   return {
     provider: BANK_PROVIDER,
@@ -161,15 +132,14 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
 
     verifyAccounts: (checks) => verifyBankAccounts(baseUrl, debtorAgent, checks, timeoutMs),
 
-    async statement(account: string, date: string, page: number): Promise<BankStatement> {
-      const query = new URLSearchParams({ account, date, page: String(page) });
-      const res = await requestXml(`${baseUrl}/v1/camt053?${query.toString()}`, { timeoutMs });
-      if (res.status !== 200) throw new Error(`bank answered HTTP ${res.status} to a statement request`);
-      const { statements, pagination } = parseCamt053(res.body);
-      const entries = statements.flatMap(statementEntries);
-      // A statement without MsgPgntn is complete in one message.
-      return { entries, statements, lastPage: pagination?.lastPage ?? true };
+    // Each line keeps the account of the statement that carried it: one of another account than the one
+    // asked for is refused by the import, not booked to ours.
+    async statementLines(account: string, date: string, page: number) {
+      const { entries, lastPage } = await statement(account, date, page);
+      return { lines: bankStatementLines(BANK_PROVIDER, date, entries), entries: entries.length, lastPage };
     },
+
+    statement,
   };
 }
 

@@ -5,6 +5,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { requestJson } from '../../lib/http-client';
 import type { AccountVerifier, RailBatch, RailBatchReport, RailClient, RailItemReport } from '../rail';
+import type { StatementSource } from '../statement-lines';
+import { walletSettlementLines } from './statement';
 import { verifyWallets } from './verification';
 
 /** The provider name this wallet's batches, events and settlement lines are recorded under. */
@@ -59,7 +61,7 @@ export interface WalletSettlementReport {
   total: string;
 }
 
-export interface WalletClient extends RailClient, AccountVerifier {
+export interface WalletClient extends RailClient, AccountVerifier, StatementSource {
   /** One page (from 1) of the provider's settlement report: credits from `account` completed on `date` (YYYY-MM-DD, UTC). */
   settlement(account: string, date: string, page: number): Promise<WalletSettlementReport>;
 }
@@ -82,10 +84,22 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
     );
   }
 
+  async function settlement(account: string, date: string, page: number): Promise<WalletSettlementReport> {
+    const query = new URLSearchParams({ account, date, page: String(page) });
+    const report = await get<WalletSettlementReport>(`/v1/settlement?${query.toString()}`, 'a settlement request');
+    if (!report) throw new Error('wallet has no settlement endpoint');
+    return report;
+  }
+
   return {
     provider: WALLET_PROVIDER,
 
     verifyAccounts: (checks) => verifyWallets(baseUrl, checks, readTimeoutMs),
+
+    async statementLines(account: string, date: string, page: number) {
+      const report = await settlement(account, date, page);
+      return { lines: walletSettlementLines(WALLET_PROVIDER, report), entries: report.entries.length, lastPage: report.lastPage };
+    },
 
     async findBatch(ref: string): Promise<RailBatchReport | null> {
       const state = await get<RequestState>(`/v1/requeststates?correlationId=${encodeURIComponent(ref)}`, 'a request-state lookup');
@@ -156,11 +170,6 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
       throw rejected(batch.ref, `HTTP ${res.status} ${res.body?.errorCategory ?? ''}/${res.body?.errorCode ?? ''} ${params}`.trim());
     },
 
-    async settlement(account: string, date: string, page: number): Promise<WalletSettlementReport> {
-      const query = new URLSearchParams({ account, date, page: String(page) });
-      const report = await get<WalletSettlementReport>(`/v1/settlement?${query.toString()}`, 'a settlement request');
-      if (!report) throw new Error('wallet has no settlement endpoint');
-      return report;
-    },
+    settlement,
   };
 }

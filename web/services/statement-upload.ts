@@ -1,24 +1,17 @@
-// Statement files uploaded by finance: a bank's camt.053 (XML) or a wallet provider's settlement report
-// (JSON). Every line is checked before any is stored, by the rules every statement line meets
+// Statement files uploaded by finance, each in its rail's format (a bank's camt.053, a wallet provider's
+// settlement report), read by the rail (rails/<rail>/statement.ts). Every line is checked before any is stored, by the rules every statement line meets
 // (activities/statement-line-rules.ts: amount, date, currency, account), and all are stored in one
 // statement, so a bad file writes nothing and its refusal names each line at fault. Lines already
 // imported (same rail, same entry reference) are skipped, so uploading a file twice, or a file the rail's
 // API also served, adds nothing. A file typed or edited by hand could make a payment look paid or failed,
 // so its lines are evidence only once a second finance user confirms the upload (four eyes): until then
 // they are stored and shown, and change no class. On confirmation the cycles they concern are reconciled.
-import { parseCamt053 } from '../../lib/iso20022/camt053';
 import type { Db } from '../../lib/db';
-import { statementEntries } from '../../rails/bank/client';
-import { checkStatementLines, type ReceivedLine, type RefusedLine } from '../../activities/statement-line-rules';
-import {
-  bankStatementLines,
-  fundingAccounts,
-  storeStatementLines,
-  walletSettlementLines,
-  type StatementLine,
-} from '../../activities/statements';
-import { SettlementReportFile } from '../../schema/reconciliation';
-import { parseInput, type FieldErrors } from '../../schema/fields';
+import { railByProvider } from '../../rails';
+import type { StatementLine } from '../../rails/statement-lines';
+import { checkStatementLines, type RefusedLine } from '../../activities/statement-line-rules';
+import { fundingAccounts, storeStatementLines } from '../../activities/statements';
+import type { FieldErrors } from '../../schema/fields';
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../lib/audit';
 import type { MoneyDecision } from '../../generated/prisma/client';
@@ -38,29 +31,6 @@ export interface UploadResult {
 
 /** A refusal lists at most this many lines' problems (a file of 100,000 bad lines needs no answer that long). */
 const MAX_NAMED = 100;
-
-function camt053Lines(provider: string, xml: string): ReceivedLine[] {
-  let doc;
-  try {
-    doc = parseCamt053(xml);
-  } catch (err) {
-    throw invalid({ file: `not a camt.053 statement: ${err instanceof Error ? err.message : 'unreadable'}` });
-  }
-  return doc.statements.flatMap((s, i) => {
-    s.entries.forEach((e, j) => {
-      // Without its entry reference a line cannot be told apart from the same line sent again.
-      if (!e.reference && e.details[0]?.endToEndId) throw invalid({ [`Stmt[${i}].Ntry[${j}].NtryRef`]: 'every entry needs its reference' });
-    });
-    // A line without its own booking date is booked at the start of the statement's period, as written.
-    return bankStatementLines(provider, s.fromDateTime ?? s.createdAt, statementEntries(s, i));
-  });
-}
-
-function settlementLines(provider: string, body: unknown): ReceivedLine[] {
-  const parsed = parseInput(SettlementReportFile, body);
-  if (!parsed.ok) throw invalid(parsed.fields);
-  return walletSettlementLines(provider, parsed.value);
-}
 
 /** Each refused line's problems by field, the first MAX_NAMED of them, and how many more there are. */
 function refusalFields(refused: RefusedLine[]): FieldErrors {
@@ -90,9 +60,14 @@ export async function uploadStatement(
   input: { provider: string; contentType: string; body: unknown; actor: string },
 ): Promise<UploadResult> {
   const { provider, contentType, body } = input;
-  const received =
-    provider === 'bank-sim' ? (typeof body === 'string' ? camt053Lines(provider, body) : null) : settlementLines(provider, body);
-  if (!received) throw refuse('unsupported_media_type', { file: `a ${provider} statement is sent as application/xml, not ${contentType}` });
+  const rail = railByProvider(provider);
+  if (!rail) throw invalid({ provider: 'not a rail Amparo pays through' });
+  // Each rail reads its own file format (rails/<rail>/statement.ts).
+  const file = rail.readStatementFile(body);
+  if (file.kind === 'unsupported')
+    throw refuse('unsupported_media_type', { file: `a ${provider} statement is sent as ${file.expected}, not ${contentType}` });
+  if (file.kind === 'invalid') throw invalid(file.fields);
+  const received = file.lines;
   const accounts = await fundingAccounts(db, [...new Set(received.map((l) => l.account))]);
   // A file none of whose lines is of a program's account is the wrong file, not a file with wrong lines.
   if (received.length > 0 && accounts.size === 0) throw refuse('unknown_account', { account: 'no program pays from this account' });
