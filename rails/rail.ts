@@ -99,6 +99,31 @@ export interface RailPlugin<C extends FullRailClient = FullRailClient> {
   client(config: RailSettings): C;
   /** Reads a statement file finance uploaded (its own format: a camt.053, a settlement report). */
   readStatementFile(body: unknown): StatementFile;
+  /** How its notifications arrive at /callbacks/<callbackPath>, and how one is read (once its signature is checked). */
+  readonly callback: RailCallback;
+}
+
+/** A rail's notification as kept (provider_event): it only ever makes the batch workflow ask the rail again. */
+export interface RailNotification {
+  eventId: string;
+  kind: string;
+  /** The batch's reference at the rail (pain.001 MsgId, X-CorrelationID). */
+  messageId: string;
+  /** What the notification claims, kept for the record only. */
+  payload: Record<string, string | number | null | undefined>;
+}
+
+export interface RailCallback {
+  methods: ReadonlyArray<'POST' | 'PUT'>;
+  contentTypes: string[];
+  /** How the signed body is decoded before `read`: kept as text (XML read as a stream) or parsed as JSON. */
+  body: 'text' | 'json';
+  /** The setting holding the key it signs with. */
+  secret: 'BANK_CALLBACK_SECRET' | 'WALLET_CALLBACK_SECRET';
+  read(
+    headers: Record<string, unknown>,
+    body: unknown,
+  ): { ok: true; notification: RailNotification } | { ok: false; fields: Record<string, string> };
 }
 
 /** The settings a rail's client reads. */

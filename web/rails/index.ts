@@ -1,10 +1,8 @@
 // What the rails send us: their notifications, which only ever make a batch workflow ask the rail again.
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
-import { callbackRoutes } from './bank-callbacks';
-import { walletCallbackRoutes } from './wallet-callbacks';
+import { callbackRoutes } from './callbacks';
 
 export function railRoutes(app: FastifyInstance, ctx: WebContext): void {
   callbackRoutes(app, ctx);
-  walletCallbackRoutes(app, ctx);
 }
