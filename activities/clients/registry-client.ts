@@ -54,15 +54,6 @@ const SEARCH_TIMEOUT_MS = 30_000;
 
 export function createRegistryClient(baseUrl: string) {
   return {
-    /** The person and their household, or null when the registry does not know the national ID. */
-    async findPerson(nationalId: string): Promise<RegistryRecord | null> {
-      const res = await requestJson<RegistryRecord>(`${baseUrl}/v1/persons/${encodeURIComponent(nationalId)}`);
-      if (res.status === 404) return null;
-      // Any other 4xx means our request is wrong: asking again cannot help.
-      if (res.status !== 200) throw ApplicationFailure.nonRetryable(`registry answered HTTP ${res.status}`, 'RegistryRefusedRequest');
-      return res.body;
-    },
-
     /**
      * Many lookups in one request (the registry takes up to 2000): each search's record by its
      * reference ID, null when the registry does not know the national ID or it is not one.
