@@ -3,7 +3,7 @@
 // tries, used once; sending a new one replaces the old (only the newest counts). How often codes may be
 // sent is the edge's to limit (web/http/rate-limits.ts: appealCodePerNumber), like every other limit.
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { notificationData, queueNotifications } from '../../activities/notification';
+import { createNotificationActivities } from '../../activities/notification';
 import type { ServiceContext } from './context';
 
 /** What a code allows. */
@@ -21,14 +21,9 @@ const digest = (ctx: Ctx, codeId: string, code: string) =>
 /** Sends a new code for this purpose to the application's phone; returns the phone's last four digits. */
 export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePurpose): Promise<string> {
   const { db } = ctx;
-  const app = await db.application.findUniqueOrThrow({
-    where: { id: applicationId },
-    select: { id: true, number: true, phone: true, language: true, ruleResults: true, program: { select: { name: true } } },
-  });
+  const { phone } = await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { phone: true } });
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const codeId = randomUUID();
-  const message = notificationData({ ...app, programName: app.program.name }, { kind: 'CODE', codeId, code });
-  const notificationId = randomUUID();
   await db.$transaction([
     // Only the newest code counts: older ones of the purpose are spent.
     db.oneTimeCode.updateMany({ where: { applicationId, purpose, usedAt: null }, data: { usedAt: new Date() } }),
@@ -41,10 +36,14 @@ export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePur
         expiresAt: new Date(Date.now() + CODE_TTL_MS),
       },
     }),
-    db.notification.create({ data: { id: notificationId, ...message } }),
   ]);
-  await queueNotifications(ctx.queues.notifications, [notificationId]);
-  return app.phone.slice(-4);
+  // The same path as every message to an applicant (its own event: the code's ID).
+  await createNotificationActivities({ db, notifications: ctx.queues.notifications }).notifyApplicant(applicationId, {
+    kind: 'CODE',
+    codeId,
+    code,
+  });
+  return phone.slice(-4);
 }
 
 /**
