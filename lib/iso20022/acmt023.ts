@@ -7,17 +7,15 @@
 // Our profile: the party is a person identified by one PrvtId/Othr (Id with SchmeNm/Cd, e.g. NIDN for a
 // national identity number, ExternalPersonIdentification1Code), with their name as a second signal; the
 // account is Acct/Id/Othr/Id and its bank, when given, Agt/FinInstnId/ClrSysMmbId/MmbId, as in pain.001.
+import { privateIdElement, readPrivateId, type PersonIdentifier } from './person-identifier';
 import { buildDocument, DATE_TIME, parseDocument, type Node } from './xml';
+
+// Its callers (the bank's verification) name the scheme and the identifier by this message.
+export { NATIONAL_ID_SCHEME, type PersonIdentifier } from './person-identifier';
 
 export const ACMT023_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:acmt.023.001.03';
 export const ACMT023_NAME = 'acmt.023.001.03';
 const TYPE = 'acmt.023';
-
-/** A person's identifier under a scheme (ExternalPersonIdentification1Code: NIDN national identity number, TXID, ...). */
-export interface PersonIdentifier {
-  id: string;
-  scheme: string;
-}
 
 /** Who asks or answers (Party40Choice): a party by name, or an agent by its clearing-system member id. */
 export type Participant = { party: string } | { agent: string };
@@ -40,15 +38,8 @@ export interface Acmt023 {
   verifications: IdentificationVerification[];
 }
 
-/** The national ID scheme code Amparo identifies beneficiaries with. */
-export const NATIONAL_ID_SCHEME = 'NIDN';
-
-const SCHEME_CODE = { pattern: /^[A-Z0-9]{1,4}$/, what: 'a scheme code (up to 4 letters or digits)' };
 const id35 = { max: 35 };
 const name140 = { max: 140 };
-
-/** Pty/Id/PrvtId/Othr as a builder value. */
-export const privateIdElement = (p: PersonIdentifier) => ({ PrvtId: { Othr: { Id: p.id, SchmeNm: { Cd: p.scheme } } } });
 
 const memberAgent = (memberId: string) => ({ FinInstnId: { ClrSysMmbId: { MmbId: memberId } } });
 
@@ -73,12 +64,6 @@ export function buildAcmt023(m: Acmt023): string {
       })),
     },
   });
-}
-
-/** A party's Id/PrvtId/Othr (exactly one): its Id and SchmeNm/Cd. Shared by every message naming a person. */
-export function readPrivateId(partyId: Node): PersonIdentifier {
-  const othr = partyId.child('PrvtId').child('Othr');
-  return { id: othr.get('Id', id35), scheme: othr.get('SchmeNm/Cd', SCHEME_CODE) };
 }
 
 /** Party40Choice: Pty/Nm, or Agt by ClrSysMmbId/MmbId (or BICFI, or Othr/Id). */

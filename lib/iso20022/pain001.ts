@@ -1,5 +1,6 @@
 // pain.001.001.09 CustomerCreditTransferInitiation: what the rail sends the bank. One PmtInf per message
 // (one debtor account, one execution date); amounts are the exact decimal text, never numbers.
+import { privateIdElement, readPrivateId, type PersonIdentifier } from './person-identifier';
 import { amountElement, buildDocument, DATE, DATE_TIME, parseDocument, type Node } from './xml';
 
 export const PAIN001_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.09';
@@ -11,7 +12,13 @@ export interface Pain001Transaction {
   currency: string;
   /** CdtrAgt/FinInstnId/ClrSysMmbId/MmbId: the creditor's bank code. */
   creditorAgent: string;
+  /** Cdtr/Nm (Max140Text). */
   creditorName: string;
+  /**
+   * Cdtr/Id/PrvtId/Othr: who the creditor is (a national ID under its scheme), for the bank to check
+   * against the account's holder. Absent in older messages.
+   */
+  creditorId?: PersonIdentifier;
   creditorAccount: string;
   remittanceInformation?: string;
 }
@@ -64,7 +71,8 @@ export function buildPain001(m: Pain001): string {
           PmtId: { EndToEndId: t.endToEndId },
           Amt: { InstdAmt: amountElement(t.amount, t.currency) },
           CdtrAgt: { FinInstnId: { ClrSysMmbId: { MmbId: t.creditorAgent } } },
-          Cdtr: { Nm: t.creditorName },
+          // PartyIdentification135: Nm before Id.
+          Cdtr: { Nm: t.creditorName, Id: t.creditorId === undefined ? undefined : privateIdElement(t.creditorId) },
           CdtrAcct: othrId(t.creditorAccount),
           RmtInf: t.remittanceInformation === undefined ? undefined : { Ustrd: t.remittanceInformation },
         })),
@@ -110,12 +118,14 @@ export function parsePain001(xml: string): Pain001 {
 function transaction(tx: Node): Pain001Transaction {
   const { amount, currency } = tx.amount('Amt/InstdAmt');
   const remittance = tx.opt('RmtInf')?.getOpt('Ustrd', name140);
+  const creditorId = tx.opt('Cdtr')?.opt('Id');
   return {
     endToEndId: tx.get('PmtId/EndToEndId', id35),
     amount,
     currency,
     creditorAgent: tx.get('CdtrAgt/FinInstnId/ClrSysMmbId/MmbId', id35),
     creditorName: tx.get('Cdtr/Nm', name140),
+    ...(creditorId ? { creditorId: readPrivateId(creditorId) } : {}),
     creditorAccount: tx.get('CdtrAcct/Id/Othr/Id', account34),
     ...(remittance === undefined ? {} : { remittanceInformation: remittance }),
   };

@@ -4,7 +4,8 @@
 // verification report allows it and never a reason to refuse a payment. Nothing of the real holder (name,
 // ID) is ever reported: only codes.
 import { nameSimilarity, namesMatch } from '../../domain/name-match';
-import { NATIONAL_ID_SCHEME, type Acmt023, type PersonIdentifier } from '../../lib/iso20022/acmt023';
+import type { Acmt023 } from '../../lib/iso20022/acmt023';
+import { NATIONAL_ID_SCHEME, type PersonIdentifier } from '../../lib/iso20022/person-identifier';
 import { VERIFICATION_REASONS, type VerificationReport } from '../../lib/iso20022/acmt024';
 import { HOLDER_BANK_CODE } from '../shared/account-holders';
 import type { HolderMap } from './holders';

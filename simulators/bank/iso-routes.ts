@@ -10,7 +10,7 @@ import { buildAcmt024 } from '../../lib/iso20022/acmt024';
 import { buildCamt053 } from '../../lib/iso20022/camt053';
 import { parsePain001 } from '../../lib/iso20022/pain001';
 import { Iso20022Error, XmlSyntaxError } from '../../lib/iso20022/xml';
-import { checkCreditors, readCreditorIdentities } from './creditor-identity';
+import { checkCreditors } from './creditor-identity';
 import type { FaultInjector } from './faults';
 import type { AccountHolderBook } from './holders';
 import type { FaultHooks } from './http-faults';
@@ -66,7 +66,7 @@ export function isoRoutes(app: FastifyInstance, deps: IsoRouteDeps): void {
         return xml(reply, 422, rejectionXml(readMessageId(req.body), parsed.rejection));
       }
       // A creditor named in Cdtr/Id must hold the account; such items are refused at acceptance if not.
-      request = await checkCreditors(parsed.value, readCreditorIdentities(req.body), deps.holders);
+      request = await checkCreditors(parsed.value, deps.holders);
     } catch (err) {
       if (err instanceof XmlSyntaxError) return reply.code(400).send(invalid({ body: err.message }));
       if (!(err instanceof Iso20022Error)) throw err;

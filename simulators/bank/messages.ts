@@ -2,7 +2,7 @@
 // once the bank's own rules hold (control totals, unique keys, amounts its ledger can book).
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
-import type { PersonIdentifier } from '../../lib/iso20022/acmt023';
+import type { PersonIdentifier } from '../../lib/iso20022/person-identifier';
 import type { Pain001 } from '../../lib/iso20022/pain001';
 import { ledgerAmount } from '../shared/ledger-amount';
 
@@ -83,6 +83,7 @@ export function toRequest(
         amount: ledgerAmount(t.amount),
         currency: t.currency,
         creditor: { bankCode: t.creditorAgent, accountNumber: t.creditorAccount },
+        ...(t.creditorId ? { creditorIdentity: t.creditorId } : {}),
       })),
     },
   };
