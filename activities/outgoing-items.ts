@@ -1,7 +1,8 @@
-// A batch's items as the rail receives them: key, amount, currency and where to pay. One query, so a
-// batch of thousands of payments costs one round trip. Account details are read here and leave only
-// towards the rail. Only instructions still SUBMITTED leave: one a resolution has since marked FAILED
-// (so that a re-issue may pay it) or PAID must never be sent by a retried batch.
+// A batch's items as the rail receives them: key, amount, currency, where to pay and who should hold that
+// account (the beneficiary's name and national ID, from the application they were enrolled from). One
+// query, so a batch of thousands of payments costs one round trip. Account details and the person are
+// read here and leave only towards the rail. Only instructions still SUBMITTED leave: one a resolution
+// has since marked FAILED (so that a re-issue may pay it) or PAID must never be sent by a retried batch.
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
@@ -17,10 +18,14 @@ export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOu
       bank_code: string | null;
       account_number: string | null;
       msisdn: string | null;
+      national_id: string;
+      full_name: string;
     }>
   >`
-    SELECT i.payment_key AS key, i.amount::text AS amount, i.currency, a.rail::text AS rail, a.bank_code, a.account_number, a.msisdn
+    SELECT i.payment_key AS key, i.amount::text AS amount, i.currency, a.rail::text AS rail, a.bank_code, a.account_number, a.msisdn,
+           ap.national_id, ap.full_name
       FROM payment_instruction i JOIN payment_account a ON a.id = i.payment_account_id
+      JOIN beneficiary b ON b.id = i.beneficiary_id JOIN application ap ON ap.id = b.application_id
      WHERE i.batch_id = ${batchId}::uuid AND i.status = 'SUBMITTED'
      ORDER BY i.payment_key`;
   return rows.map((r) => ({
@@ -31,6 +36,7 @@ export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOu
       r.rail === 'BANK'
         ? { rail: 'BANK', bankCode: r.bank_code ?? '', accountNumber: r.account_number ?? '' }
         : { rail: 'WALLET', msisdn: r.msisdn ?? '' },
+    holder: { nationalId: r.national_id, name: r.full_name },
   }));
 }
 

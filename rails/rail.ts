@@ -32,6 +32,12 @@ export interface RailOutgoingItem {
   amount: string; // exact decimal with the currency's minor units
   currency: string;
   account: RailAccount;
+  /**
+   * Who should hold the account: the beneficiary as enrolled (their application's full name and national
+   * ID), for the rail to check against the account's holder. Personal data: it goes to the rail and
+   * nowhere else (never in logs, errors or workflow payloads).
+   */
+  holder: { nationalId: string; name: string };
 }
 
 export interface RailBatch {

@@ -11,12 +11,16 @@ import { createDb } from '../lib/db';
 import { createUser } from '../lib/users';
 import { removeQueues } from '../scripts/queues-cleanup';
 import { stackEnv, startStack, type Stack } from '../scripts/stack';
+import { populationOptionsFromEnv } from '../simulators/shared/population-env';
 import { expectNoAxeViolations, launchChromium } from './support/browser';
 import { createProgram, enrollBeneficiaries } from './support/fixtures';
+import { enrolPopulationHouseholds } from './support/population-households';
 import { uid } from './support/util';
 
 const PASSWORD = 'a long enough test password';
 const HOUSEHOLDS = 30;
+/** The stack's registry population, whose persons the households are (the rails know who holds what). */
+const POPULATION = 50;
 const VIEWPORT = { width: 1280, height: 900 };
 // The stack's processes read the same environment: vitest points DATABASE_URL at the test database.
 const db = createDb(loadConfig().DATABASE_URL, 2);
@@ -34,12 +38,18 @@ beforeAll(async () => {
   // The browser first: when Chromium is missing, no process of the stack is left running.
   browser = await launchChromium();
   stack = await startStack(
-    await stackEnv(process.env, { REGISTRY_POPULATION: '50', TEMPORAL_TASK_QUEUE: uid('cycle-browser'), QUEUE_PREFIX: queuePrefix }),
+    await stackEnv(process.env, {
+      REGISTRY_POPULATION: String(POPULATION),
+      TEMPORAL_TASK_QUEUE: uid('cycle-browser'),
+      QUEUE_PREFIX: queuePrefix,
+    }),
   );
   base = stack.urls.web;
   // Three batches of 10: progress is watched per batch as well as overall.
   program = await createProgram(db, { batchSize: 10 });
-  await enrollBeneficiaries(db, program.id, HOUSEHOLDS);
+  await enrolPopulationHouseholds(db, program.id, HOUSEHOLDS, {
+    population: { ...populationOptionsFromEnv(process.env), size: POPULATION },
+  });
   maker.id = (await createUser(db, maker.username, 'ADMIN', PASSWORD)).id;
   approver.id = (await createUser(db, approver.username, 'APPROVER', PASSWORD)).id;
 }, 300_000);

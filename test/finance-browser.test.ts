@@ -19,7 +19,8 @@ import { paymentCycleWorkflowId, reconciliationWatchWorkflowId } from '../workfl
 import { testQueues } from './support/activities';
 import { testLimits, testSeenSignatures } from './support/web';
 import { expectNoAxeViolations, launchChromium } from './support/browser';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { approvedCycle, createProgram } from './support/fixtures';
+import { enrolPopulationHouseholds } from './support/population-households';
 import { startRails, type RailsHarness } from './support/rails-harness';
 import { uid, waitFor } from './support/util';
 
@@ -59,7 +60,7 @@ beforeAll(async () => {
 
   // Six households at 99.99 BRL, half by bank and half by wallet, paid and reconciled by the workflows.
   const program = await createProgram(db, { batchSize: 3, baseAmount: '99.99' });
-  await enrollBeneficiaries(db, program.id, 6, { msisdn: (i) => (i % 2 === 0 ? `+55119${String(30_000_000 + i)}` : null) });
+  await enrolPopulationHouseholds(db, program.id, 6, { wallet: (i) => i % 2 === 0 });
   cycleId = (await approvedCycle(db, program.id)).id;
   const result = await rails.temporal.client.workflow.execute(PaymentCycleWorkflow, {
     workflowId: paymentCycleWorkflowId(cycleId),

@@ -10,11 +10,13 @@ import { createLogger } from '../lib/logger';
 import { approveCycle } from '../web/services/cycles';
 import { approveDecision } from '../web/services/decisions';
 import { prepareReissue } from '../web/services/reissues';
+import { bankAccountNumberOf, HOLDER_BANK_CODE } from '../simulators/shared/account-holders';
 import { PaymentCycleWorkflow } from '../workflows';
 import { cancelCycleSignal, cycleProgressQuery, pauseCycleSignal, resumeCycleSignal } from '../workflows/definitions';
 import { paymentCycleWorkflowId } from '../workflows/ids';
 import { entryCounts, type TestBank } from './support/bank';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { approvedCycle, createProgram } from './support/fixtures';
+import { enrolPopulationHouseholds } from './support/population-households';
 import { startRails, type RailsHarness } from './support/rails-harness';
 import { recordHistory, type TestTemporal } from './support/temporal';
 import { waitFor } from './support/util';
@@ -22,15 +24,13 @@ import { creditCounts, type TestWallet } from './support/wallet';
 
 const config = loadConfig();
 const db = createDb(config.DATABASE_URL, 5);
-const CLOSED_ACCOUNT = '999000002';
-const UNKNOWN_WALLET = '+5511990000008';
 let rails: RailsHarness;
 let bank: TestBank;
 let wallet: TestWallet;
 let temporal: TestTemporal;
 
 beforeAll(async () => {
-  rails = await startRails(db, { bankFaults: { closedAccounts: [CLOSED_ACCOUNT] }, walletFaults: { unknownWallets: [UNKNOWN_WALLET] } });
+  rails = await startRails(db);
   ({ bank, wallet, temporal } = rails);
 }, 60_000);
 afterAll(async () => {
@@ -48,7 +48,7 @@ const start = (cycleId: string) =>
 /** Nine households in three batches, the cycle paused by signal before any batch starts. */
 async function startPaused() {
   const program = await createProgram(db, { batchSize: 3 });
-  await enrollBeneficiaries(db, program.id, 9);
+  await enrolPopulationHouseholds(db, program.id, 9);
   const cycle = await approvedCycle(db, program.id);
   const handle = await start(cycle.id);
   await handle.signal(pauseCycleSignal);
@@ -96,7 +96,7 @@ describe('a staggered schedule', () => {
         },
       },
     });
-    await enrollBeneficiaries(db, program.id, 10); // ID last digit = i % 10: five per wave
+    await enrolPopulationHouseholds(db, program.id, 10); // ID last digit = i % 10: five per wave
     const cycle = await approvedCycle(db, program.id);
     const handle = await start(cycle.id);
     const waiting = await waitFor(async () => {
@@ -119,10 +119,10 @@ describe('a staggered schedule', () => {
 describe('re-issue of failed payments', () => {
   it('pays a failed entitlement again, to a corrected account or the other rail, approved by a second person, once', async () => {
     const program = await createProgram(db, { batchSize: 5 });
-    // 0-2 by bank (1 closed), 3-5 by wallet (4 unknown).
-    await enrollBeneficiaries(db, program.id, 6, {
-      accountNumber: (i) => (i === 1 ? CLOSED_ACCOUNT : String(710_000_000 + i)),
-      msisdn: (i) => (i < 3 ? null : i === 4 ? UNKNOWN_WALLET : `+55119${String(20_000_000 + i)}`),
+    // 0-2 by bank (1 closed), 3-5 by wallet (4 unknown to the provider); each one's other account is open.
+    const { persons } = await enrolPopulationHouseholds(db, program.id, 6, {
+      wallet: (i) => i >= 3,
+      dirt: (i) => (i === 1 ? 'closed' : i === 4 ? 'unknown' : 'none'),
     });
     const cycle = await approvedCycle(db, program.id);
     expect((await (await start(cycle.id)).result()).progress).toMatchObject({ paid: 4, failed: 2 });
@@ -142,8 +142,12 @@ describe('re-issue of failed payments', () => {
     await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: paid.id }] })).rejects.toMatchObject({ kind: 'conflict' });
     const reissue = await prepareReissue(ctx, cycle.id, maker, {
       items: [
-        { instructionId: closed.id, account: { rail: 'BANK', bankCode: '001', accountNumber: '720000001' } },
-        { instructionId: unknown.id, account: { rail: 'BANK', bankCode: '001', accountNumber: '720000002' } }, // wallet → bank
+        // A corrected account at another bank, and the wallet's household to its own (open) bank account.
+        { instructionId: closed.id, account: { rail: 'BANK', bankCode: '237', accountNumber: '720000001' } },
+        {
+          instructionId: unknown.id,
+          account: { rail: 'BANK', bankCode: HOLDER_BANK_CODE, accountNumber: bankAccountNumberOf(persons[4]!.nationalId) },
+        }, // wallet → bank
       ],
     });
     await expect(prepareReissue(ctx, cycle.id, maker, { items: [{ instructionId: closed.id }] })).rejects.toMatchObject({

@@ -11,7 +11,8 @@ import { stackEnv, startStack, type Stack } from '../scripts/stack';
 import { PaymentCycleWorkflow } from '../workflows';
 import { paymentCycleWorkflowId } from '../workflows/ids';
 import { entryCounts } from './support/bank';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { approvedCycle, createProgram } from './support/fixtures';
+import { enrolPopulationHouseholds } from './support/population-households';
 import { uid, waitFor } from './support/util';
 
 const config = loadConfig();
@@ -46,7 +47,7 @@ afterAll(async () => {
 describe('a cycle through crashes', () => {
   it('pays every household exactly once when the worker and the bank are killed mid-batch', async () => {
     const program = await createProgram(db, { batchSize: 15 });
-    await enrollBeneficiaries(db, program.id, 120);
+    await enrolPopulationHouseholds(db, program.id, 120);
     const cycle = await approvedCycle(db, program.id);
     const handle = await client.workflow.start(PaymentCycleWorkflow, {
       workflowId: paymentCycleWorkflowId(cycle.id),

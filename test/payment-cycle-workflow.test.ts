@@ -1,6 +1,6 @@
 // PaymentCycleWorkflow → DisbursementBatchWorkflows → ReconciliationWorkflow on the real Temporal server,
-// the test database and the rail simulators (every household here is paid by bank). The bank's own
-// ledger is the judge: one credit per payment key.
+// the test database and the rail simulators (every household here is paid by bank, a registry population
+// person paid to their own account). The bank's own ledger is the judge: one credit per payment key.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
@@ -11,7 +11,8 @@ import type { PaymentCycleInput } from '../workflows/payment-cycle';
 import { disbursementBatchWorkflowId, paymentCycleWorkflowId, reconciliationWorkflowId } from '../workflows/ids';
 import { entryCounts, type BankOptions, type TestBank } from './support/bank';
 import { startRails, type RailsHarness } from './support/rails-harness';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { approvedCycle, createProgram } from './support/fixtures';
+import { enrolPopulationHouseholds } from './support/population-households';
 import { recordHistory, type TestTemporal } from './support/temporal';
 
 const config = loadConfig();
@@ -21,7 +22,7 @@ let bank: TestBank;
 let temporal: TestTemporal;
 
 beforeAll(async () => {
-  rails = await startRails(db, { bankFaults: { closedAccounts: ['999000001'] } });
+  rails = await startRails(db);
   ({ bank, temporal } = rails);
 }, 60_000);
 afterAll(async () => {
@@ -60,7 +61,7 @@ const keysOf = async (cycleId: string) =>
 describe('PaymentCycleWorkflow', () => {
   it('pays every beneficiary exactly once across batches, driven by bank callbacks, and reconciles to the cent', async () => {
     const program = await createProgram(db, { batchSize: 10, baseAmount: '600.10' });
-    await enrollBeneficiaries(db, program.id, 35);
+    await enrolPopulationHouseholds(db, program.id, 35);
     const cycle = await approvedCycle(db, program.id);
     // A 10-minute poll: only the callback → signal path can finish this test in time.
     const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 600_000 } }, 'payment-cycle');
@@ -87,7 +88,8 @@ describe('PaymentCycleWorkflow', () => {
 
   it("records the bank's reason for a failed payment and keeps control totals whole", async () => {
     const program = await createProgram(db, { batchSize: 10 });
-    await enrollBeneficiaries(db, program.id, 12, { accountNumber: (i) => (i === 3 ? '999000001' : String(700_000_000 + i)) });
+    // Household 3's account is closed at the bank (the registry population's, as the bank holds it).
+    await enrolPopulationHouseholds(db, program.id, 12, { dirt: (i) => (i === 3 ? 'closed' : 'none') });
     const cycle = await approvedCycle(db, program.id);
     const result = await runCycle(cycle.id, { batch: { pollIntervalMs: 200 } });
 
@@ -105,7 +107,7 @@ describe('PaymentCycleWorkflow', () => {
   it('finishes by polling when every callback is lost', async () => {
     await withOwnBank({ lostCallbackRate: 1 }, async (ownBank, worker) => {
       const program = await createProgram(db, { batchSize: 5 });
-      await enrollBeneficiaries(db, program.id, 8);
+      await enrolPopulationHouseholds(db, program.id, 8);
       const cycle = await approvedCycle(db, program.id);
       const result = await worker.client.workflow.execute(PaymentCycleWorkflow, {
         workflowId: paymentCycleWorkflowId(cycle.id),
@@ -120,7 +122,7 @@ describe('PaymentCycleWorkflow', () => {
   it('moves what the bank never confirms to needs-attention at the deadline, its money still in transit', async () => {
     await withOwnBank({ settleDelayMs: 3_600_000 }, async (_bank, worker) => {
       const program = await createProgram(db, { batchSize: 5 });
-      await enrollBeneficiaries(db, program.id, 6);
+      await enrolPopulationHouseholds(db, program.id, 6);
       const cycle = await approvedCycle(db, program.id);
       const result = await worker.client.workflow.execute(PaymentCycleWorkflow, {
         workflowId: paymentCycleWorkflowId(cycle.id),
@@ -139,7 +141,7 @@ describe('PaymentCycleWorkflow', () => {
 
   it('continues as new between groups of batches without losing progress', async () => {
     const program = await createProgram(db, { batchSize: 3 });
-    await enrollBeneficiaries(db, program.id, 13);
+    await enrolPopulationHouseholds(db, program.id, 13);
     const cycle = await approvedCycle(db, program.id);
     const handle = await temporal.client.workflow.start(PaymentCycleWorkflow, {
       workflowId: paymentCycleWorkflowId(cycle.id),
@@ -155,7 +157,7 @@ describe('PaymentCycleWorkflow', () => {
 
   it('sends nothing when the snapshot exceeds the approved envelope', async () => {
     const program = await createProgram(db);
-    await enrollBeneficiaries(db, program.id, 5);
+    await enrolPopulationHouseholds(db, program.id, 5);
     const cycle = await approvedCycle(db, program.id, { count: 4, amount: '2400.00' });
     const result = await runCycle(cycle.id);
 
@@ -170,7 +172,7 @@ describe('PaymentCycleWorkflow', () => {
 
   it('refuses to send a batch that would exceed the approved control totals', async () => {
     const program = await createProgram(db, { batchSize: 10 });
-    await enrollBeneficiaries(db, program.id, 4);
+    await enrolPopulationHouseholds(db, program.id, 4);
     const cycle = await approvedCycle(db, program.id);
     const { activities } = rails;
     const env = new MockActivityEnvironment();
@@ -190,7 +192,7 @@ describe('PaymentCycleWorkflow', () => {
 
   it('does not pay twice when a send reached the bank but its answer was lost', async () => {
     const program = await createProgram(db, { batchSize: 10 });
-    await enrollBeneficiaries(db, program.id, 6);
+    await enrolPopulationHouseholds(db, program.id, 6);
     const cycle = await approvedCycle(db, program.id);
     const { activities } = rails;
     const env = new MockActivityEnvironment();

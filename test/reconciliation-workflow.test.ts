@@ -11,7 +11,8 @@ import { createDb } from '../lib/db';
 import { mulberry32 } from '../simulators/shared/prng';
 import { PaymentCycleWorkflow } from '../workflows';
 import { paymentCycleWorkflowId, reconciliationWatchWorkflowId } from '../workflows/ids';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { approvedCycle, createProgram } from './support/fixtures';
+import { enrolPopulationHouseholds } from './support/population-households';
 import { startRails, type RailsHarness } from './support/rails-harness';
 import { recordHistory } from './support/temporal';
 import { waitFor } from './support/util';
@@ -53,10 +54,7 @@ async function injectFaults(seed: number) {
 
 async function payCycle(households: number, extra: { watchPollIntervalMs?: number } = {}) {
   const program = await createProgram(db, { batchSize: 5, baseAmount: '99.99' });
-  await enrollBeneficiaries(db, program.id, households, {
-    msisdn: (i) => (i % 2 === 0 ? `+55119${String(20_000_000 + i)}` : null),
-    dependants: (i) => i % 3,
-  });
+  await enrolPopulationHouseholds(db, program.id, households, { wallet: (i) => i % 2 === 0, dependants: (i) => i % 3 });
   const cycle = await approvedCycle(db, program.id);
   const result = await rails.temporal.client.workflow.execute(PaymentCycleWorkflow, {
     workflowId: paymentCycleWorkflowId(cycle.id),

@@ -4,6 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { parseCamt053, type Camt053Statement } from '../../lib/iso20022/camt053';
 import { buildPain001, type Pain001Transaction } from '../../lib/iso20022/pain001';
+import { NATIONAL_ID_SCHEME } from '../../lib/iso20022/person-identifier';
 import { parsePain002, type Pain002 } from '../../lib/iso20022/pain002';
 import { requestXml } from '../../lib/http-client';
 import type { StatementSource } from '../statement-lines';
@@ -29,8 +30,18 @@ export interface BankStatement {
   statements: Camt053Statement[];
 }
 
-// The simulator runs without personal data: no beneficiary name leaves the rail.
-const CREDITOR_NAME = 'BENEFICIARY';
+/**
+ * Cdtr/Nm is Max140Text and an application's name may be longer: cut rather than refused (the national ID
+ * decides who is paid). Counted as the bank's parser counts, in UTF-16 units, never splitting a character.
+ */
+function creditorName(name: string): string {
+  let cut = '';
+  for (const ch of name) {
+    if (cut.length + ch.length > 140) break;
+    cut += ch;
+  }
+  return cut;
+}
 
 /** ACSC / ACCC: the creditor is paid; RJCT: it will not be; everything else is still on its way. */
 function itemStatus(txSts: string): RailItemStatus {
@@ -60,7 +71,9 @@ export function toPain001(batch: RailBatch, debtorAgent: string): string {
       amount: item.amount,
       currency: item.currency,
       creditorAgent: item.account.bankCode,
-      creditorName: CREDITOR_NAME,
+      // The beneficiary as enrolled, for the bank to check against the account's holder (BE01 if not theirs).
+      creditorName: creditorName(item.holder.name),
+      creditorId: { id: item.holder.nationalId, scheme: NATIONAL_ID_SCHEME },
       creditorAccount: item.account.accountNumber,
     };
   });

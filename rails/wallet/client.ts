@@ -66,6 +66,9 @@ export interface WalletClient extends RailClient, AccountVerifier, StatementSour
   settlement(account: string, date: string, page: number): Promise<WalletSettlementReport>;
 }
 
+/** GSMA ID Types: the national registration number (CPF, CUIL) Amparo knows its beneficiaries by. */
+const RECIPIENT_ID_TYPE = 'nationalregistration';
+
 /** Non-retryable: sending the same batch again cannot succeed; a person must look at it. */
 const rejected = (ref: string, why: string) => ApplicationFailure.nonRetryable(`wallet batch ${ref}: ${why}`, 'WalletRejectedBatch');
 
@@ -142,6 +145,12 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
           type: 'disbursement',
           debitParty: [{ key: 'accountid', value: batch.debtorAccount }],
           creditParty: [{ key: 'msisdn', value: item.account.msisdn }],
+          // GSMA's KYC of the recipient: the beneficiary as enrolled, for the provider to check against the
+          // wallet's holder (a national ID is a 'nationalregistration' idDocument).
+          recipientKyc: {
+            subjectName: { fullName: item.holder.name },
+            idDocument: [{ idType: RECIPIENT_ID_TYPE, idNumber: item.holder.nationalId }],
+          },
           requestingOrganisationTransactionReference: item.key,
         };
       });

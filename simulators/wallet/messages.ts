@@ -36,6 +36,29 @@ const CreditParty = Party.superRefine((parties, ctx) => {
   }
 });
 
+/**
+ * GSMA's KYC Information, as much of it as this provider reads: the subject's name and identity documents
+ * (idType from GSMA's ID Types: nationalregistration, passport, ...). Its other fields are let through unread.
+ */
+const Kyc = z.object({
+  subjectName: z.object({ fullName: z.string().max(256).optional() }).optional(),
+  idDocument: z
+    .array(z.object({ idType: z.string().min(1).max(32), idNumber: z.string().min(1).max(64).optional() }))
+    .max(10)
+    .optional(),
+});
+
+/** The recipient a transaction names: its KYC's first identity document that carries a number. */
+export interface RecipientId {
+  type: string;
+  number: string;
+}
+
+function recipientIdOf(kyc: z.output<typeof Kyc> | undefined): RecipientId | undefined {
+  const doc = kyc?.idDocument?.find((d) => d.idNumber !== undefined);
+  return doc?.idNumber === undefined ? undefined : { type: doc.idType, number: doc.idNumber };
+}
+
 const Transaction = z
   .object({
     amount: Amount,
@@ -43,15 +66,21 @@ const Transaction = z
     type: z.literal('disbursement', { error: "must be 'disbursement'" }),
     debitParty: DebitParty,
     creditParty: CreditParty,
+    /** Who the client means to pay: checked against the wallet's holder (recipient-check.ts). */
+    recipientKyc: Kyc.optional(),
     requestingOrganisationTransactionReference: z.string().min(1).max(64),
   })
-  .transform((t) => ({
-    reference: t.requestingOrganisationTransactionReference,
-    amount: t.amount,
-    currency: t.currency,
-    debitAccount: t.debitParty.find((p) => p.key === 'accountid')?.value ?? '',
-    msisdn: t.creditParty.find((p) => p.key === 'msisdn')?.value ?? '',
-  }));
+  .transform((t) => {
+    const recipientId = recipientIdOf(t.recipientKyc);
+    return {
+      reference: t.requestingOrganisationTransactionReference,
+      amount: t.amount,
+      currency: t.currency,
+      debitAccount: t.debitParty.find((p) => p.key === 'accountid')?.value ?? '',
+      msisdn: t.creditParty.find((p) => p.key === 'msisdn')?.value ?? '',
+      ...(recipientId ? { recipientId } : {}),
+    };
+  });
 
 const BatchBody = z
   .object({
@@ -164,7 +193,16 @@ export function requestHash(r: BatchRequest): string {
     r.batchTitle,
     r.batchDescription ?? null,
     r.scheduledStartDate ?? null,
-    r.transactions.map((t) => [t.reference, t.amount, t.currency, t.debitAccount, t.msisdn]),
+    // The recipient's identity is part of the instruction when given (left out otherwise, so the hashes of
+    // transactions without one are what they always were).
+    r.transactions.map((t) => [
+      t.reference,
+      t.amount,
+      t.currency,
+      t.debitAccount,
+      t.msisdn,
+      ...(t.recipientId ? [t.recipientId.type, t.recipientId.number] : []),
+    ]),
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -221,8 +259,15 @@ export interface Rejection {
   rejectionDate: string;
 }
 
+/** accountDormant and recipientIdMismatch: a transaction that names its recipient (recipient-check.ts). */
 export type RejectionReason =
-  'unknownWallet' | 'accountClosed' | 'kycLimitExceeded' | 'duplicateTransactionReference' | 'transactionNotAccepted';
+  | 'unknownWallet'
+  | 'accountClosed'
+  | 'accountDormant'
+  | 'recipientIdMismatch'
+  | 'kycLimitExceeded'
+  | 'duplicateTransactionReference'
+  | 'transactionNotAccepted';
 
 export interface LedgerSummary {
   account: string;

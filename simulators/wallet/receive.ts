@@ -4,7 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { PoolClient } from 'pg';
-import { requestHash, type AsyncResponse, type BatchRequest, type ReceiveResult, type WalletTransaction } from './messages';
+import {
+  requestHash,
+  type AsyncResponse,
+  type BatchRequest,
+  type ReceiveResult,
+  type RejectionReason,
+  type WalletTransaction,
+} from './messages';
 
 /** How often a client may poll the request state (GSMA pollLimit). */
 export const POLL_LIMIT = 100;
@@ -34,16 +41,21 @@ export const asyncResponse = (batchId: string, serverCorrelationId: string, call
   pollLimit: POLL_LIMIT,
 });
 
+/** Why the provider will not credit a transaction's wallet (recipient-check.ts), or null. */
+export type RecipientJudge = (t: WalletTransaction) => RejectionReason | null;
+
 /**
  * Runs inside the caller's transaction; writes nothing on a replay or a conflict. `refused` decides
  * partial acceptance: a refused transaction is rejected at once and does not claim its reference
- * (the provider never took it), so a later resend is judged afresh.
+ * (the provider never took it), so a later resend is judged afresh. `judge`'s reason is kept with each
+ * original transaction and applied when the provider tries to credit it (settle.ts).
  */
 export async function receiveBatch(
   c: PoolClient,
   instanceId: string,
   req: BatchRequest,
   refused: (reference: string) => boolean,
+  judge: RecipientJudge = () => null,
 ): Promise<ReceiveResult> {
   const hash = requestHash(req);
   const batchId = randomUUID();
@@ -83,7 +95,7 @@ export async function receiveBatch(
   const refusedRows = unheld.filter((r) => refused(r.t.reference));
   // Sorted so concurrent receipts take the unique-index locks in the same order (no deadlock).
   const fresh = unheld.filter((r) => !refusedRows.includes(r)).sort((a, b) => (a.t.reference < b.t.reference ? -1 : 1));
-  const claimed = await insertTxns(c, batchId, instanceId, fresh, 'original');
+  const claimed = await insertTxns(c, batchId, instanceId, fresh, 'original', judge);
   const lost = fresh.filter((r) => !claimed.has(r.t.reference));
   // Another batch claimed these references between our lookup and our insert: duplicates too.
   if (lost.length > 0) await attachOriginals(c, instanceId, lost);
@@ -123,15 +135,22 @@ const sameAsOriginal = (t: WalletTransaction, o: Original): boolean =>
   new Decimal(t.amount).eq(o.amount) && t.currency === o.currency && t.debitAccount === o.debit_account && t.msisdn === o.msisdn;
 
 /** Bulk insert; returns the references actually inserted (originals may lose a race). */
-async function insertTxns(c: PoolClient, batchId: string, instanceId: string, rows: Row[], kind: Kind): Promise<Set<string>> {
+async function insertTxns(
+  c: PoolClient,
+  batchId: string,
+  instanceId: string,
+  rows: Row[],
+  kind: Kind,
+  judge: RecipientJudge = () => null,
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const { rows: inserted } = await c.query<{ reference: string }>(
     `INSERT INTO wallet_txn (batch_id, instance_id, position, reference, debit_account, msisdn, amount, currency,
-                             is_original, duplicate_of_txn, conflicts_original, status, rejection_reason, rejected_at)
+                             is_original, duplicate_of_txn, conflicts_original, status, rejection_reason, rejected_at, recipient_rejection)
      SELECT $1, $2, t.position, t.reference, t.debit, t.msisdn, t.amount, t.currency, $3, t.dup, t.conflict,
-            $4::text, $5::text, CASE WHEN $4::text = 'rejected' THEN now() END
-       FROM unnest($6::int[], $7::text[], $8::text[], $9::text[], $10::numeric[], $11::text[], $12::bigint[], $13::boolean[])
-            WITH ORDINALITY AS t(position, reference, debit, msisdn, amount, currency, dup, conflict, n)
+            $4::text, $5::text, CASE WHEN $4::text = 'rejected' THEN now() END, t.recipient
+       FROM unnest($6::int[], $7::text[], $8::text[], $9::text[], $10::numeric[], $11::text[], $12::bigint[], $13::boolean[], $14::text[])
+            WITH ORDINALITY AS t(position, reference, debit, msisdn, amount, currency, dup, conflict, recipient, n)
       ORDER BY t.n
      ${kind === 'original' ? 'ON CONFLICT (instance_id, reference) WHERE is_original DO NOTHING' : ''}
      RETURNING reference`,
@@ -149,6 +168,8 @@ async function insertTxns(c: PoolClient, batchId: string, instanceId: string, ro
       rows.map((r) => r.t.currency),
       rows.map((r) => (kind === 'duplicate' ? (r.original?.id ?? null) : null)),
       rows.map((r) => (kind === 'duplicate' && r.original ? !sameAsOriginal(r.t, r.original) : false)),
+      // Only an original is credited: a duplicate reports its original's outcome, a refused one is rejected already.
+      rows.map((r) => (kind === 'original' ? judge(r.t) : null)),
     ],
   );
   return new Set(inserted.map((r) => r.reference));

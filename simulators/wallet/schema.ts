@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS wallet_txn (
 );
 -- One original per reference: concurrent batches carrying the same reference cannot both claim it.
 CREATE UNIQUE INDEX IF NOT EXISTS wallet_txn_original ON wallet_txn (instance_id, reference) WHERE is_original;
+-- Why the wallet's holder check refuses a transaction that names its recipient (recipient-check.ts),
+-- judged at receipt and applied when the provider tries to credit it.
+ALTER TABLE wallet_txn ADD COLUMN IF NOT EXISTS recipient_rejection text;
 CREATE INDEX IF NOT EXISTS wallet_txn_batch ON wallet_txn (batch_id, position);
 
 -- One row per credit to a wallet. Deliberately no unique key on the transaction or its reference:

@@ -7,6 +7,7 @@ import { registerAccountLookups } from './account-lookup';
 import { FaultState } from './faults';
 import { errorParameters, formatError, parseBatchRequest, type GsmaError } from './messages';
 import { populationOptionsFromEnv } from '../shared/population-env';
+import { recipientRejection } from './recipient-check';
 import type { WalletStore } from './store';
 import { WalletAccounts } from './wallet-accounts';
 import { simulatorApp, type ErrorBodies } from '../shared/http-app';
@@ -17,7 +18,7 @@ export interface WalletServerDeps {
   faults?: FaultState;
   /** Told after each new batch is persisted (wire to WalletProcessor.kick). */
   onReceived?: (batchId: string) => void;
-  /** Who holds which wallet (account look-ups); default: the registry population of REGISTRY_*, built on first use. */
+  /** Who holds which wallet (account look-ups, payments naming their recipient); default: the registry population of REGISTRY_*, built on first use. */
   accounts?: WalletAccounts;
   logger?: Logger;
 }
@@ -59,6 +60,8 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
   const faults = deps.faults ?? new FaultState();
   const log = deps.logger ?? createLogger('wallet-sim');
   const app = simulatorApp({ log, errors: gsmaErrors, bodyLimit: 16 * 1024 * 1024 });
+  // Who holds which wallet: for the look-ups and for payments that name their recipient. Built on first use.
+  const accounts = deps.accounts ?? WalletAccounts.fromPopulation(populationOptionsFromEnv(process.env), log);
   const withheld = new Set<{ destroy(): void }>();
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(notFound('resource')));
   // A withheld answer must not keep the server from closing.
@@ -82,7 +85,11 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
     const parsed = parseBatchRequest(req.headers, req.body);
     if (!parsed.ok) return reply.code(400).send(parsed.error);
     const { correlationId } = parsed.value;
-    const result = await store.receive(parsed.value, (reference) => faults.refusedAtAcceptance(reference));
+    const result = await store.receive(
+      parsed.value,
+      (reference) => faults.refusedAtAcceptance(reference),
+      (t) => recipientRejection(accounts, t),
+    );
     if (result.kind === 'conflict') {
       log.warn('X-CorrelationID reused with a different body', { correlationId });
       return reply.code(409).send({
@@ -174,7 +181,6 @@ export function buildWalletServer(deps: WalletServerDeps): FastifyInstance {
   });
 
   // GSMA account name and status look-ups (account-lookup.ts), behind their own faults.
-  const accounts = deps.accounts ?? WalletAccounts.fromPopulation(populationOptionsFromEnv(process.env), log);
   registerAccountLookups(app, { accounts, faults, gate: (reply) => gate('accounts', reply) });
 
   app.get('/v1/admin/faults', () => faults.current);

@@ -64,13 +64,15 @@ export async function settleBatch(c: PoolClient, batchId: string, rules: SettleR
       WHERE d.batch_id = $1 AND d.status = 'pending' AND o.id = d.duplicate_of_txn AND o.status <> 'pending'`,
     [batchId],
   );
-  // Permanent per-wallet failures, checked when the provider tries to credit.
+  // Permanent per-wallet failures, checked when the provider tries to credit: the drill's lists, then the
+  // holder check of a transaction that names its recipient (recipient-check.ts), then the KYC tier.
   await run(
     `UPDATE wallet_txn t SET rejected_at = now(), status = 'rejected',
             rejection_reason = CASE WHEN t.msisdn = ANY($2::text[]) THEN 'unknownWallet'
-                                    WHEN t.msisdn = ANY($3::text[]) THEN 'accountClosed' ELSE 'kycLimitExceeded' END
+                                    WHEN t.msisdn = ANY($3::text[]) THEN 'accountClosed'
+                                    WHEN t.recipient_rejection IS NOT NULL THEN t.recipient_rejection ELSE 'kycLimitExceeded' END
       WHERE t.batch_id = $1 AND t.status = 'pending' AND t.is_original
-        AND (t.msisdn = ANY($2::text[]) OR t.msisdn = ANY($3::text[])
+        AND (t.msisdn = ANY($2::text[]) OR t.msisdn = ANY($3::text[]) OR t.recipient_rejection IS NOT NULL
              OR t.amount > coalesce((SELECT k.lim FROM unnest($4::text[], $5::numeric[]) AS k(msisdn, lim) WHERE k.msisdn = t.msisdn), $6::numeric))`,
     [
       batchId,

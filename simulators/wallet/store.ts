@@ -16,7 +16,7 @@ import { summary, transaction, type WalletTransactionView } from './reports';
 import { reverseTransfer, type WalletReversalResult } from './reversal';
 import { settlement, type SettlementResult } from './settlement';
 import { notificationOutbox, type Notification } from './outbox';
-import { receiveBatch } from './receive';
+import { receiveBatch, type RecipientJudge } from './receive';
 import { WALLET_SCHEMA } from './schema';
 import { settleBatch, type SettleOutcome, type SettleRules } from './settle';
 import type { Outbox } from '../shared/outbox-table';
@@ -74,8 +74,8 @@ export class WalletStore extends SimulatorStore {
     this.outbox = notificationOutbox(pool, this.instanceId);
   }
 
-  receive(req: BatchRequest, refused: (reference: string) => boolean): Promise<ReceiveResult> {
-    return this.tx((c) => receiveBatch(c, this.instanceId, req, refused));
+  receive(req: BatchRequest, refused: (reference: string) => boolean, judge?: RecipientJudge): Promise<ReceiveResult> {
+    return this.tx((c) => receiveBatch(c, this.instanceId, req, refused, judge));
   }
 
   async dueBatches(olderThanMs: number, limit: number): Promise<string[]> {
