@@ -24,6 +24,20 @@ export const StatusLookupInput = z
   })
   .strict();
 
+/** Confirming an application's phone: the code sent to it by SMS, typed back (web/services/phone-verification.ts). */
+export const PhoneVerificationInput = z
+  .object({
+    applicationNumber: z.string().trim().toUpperCase().regex(APPLICATION_NUMBER, 'the application number, e.g. BR-7K2M9QXA'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'the 6 digits of the code sent by SMS'),
+  })
+  .strict();
+
+/** Asking for a new code to confirm an application's phone. */
+export const PhoneCodeResendInput = PhoneVerificationInput.pick({ applicationNumber: true }).strict();
+
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321');
 
 const PaymentMethod = z.discriminatedUnion('rail', [

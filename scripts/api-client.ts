@@ -70,12 +70,38 @@ export class AmparoApi {
   }
 
   submitApplication(programCode: string, application: unknown, idempotencyKey?: string) {
-    return this.request<{ applicationNumber?: string; status?: string; error?: string; fields?: Record<string, string> }>(
+    return this.request<{
+      applicationNumber?: string;
+      status?: string;
+      phoneVerification?: 'required' | 'verified';
+      phoneEnding?: string;
+      error?: string;
+      fields?: Record<string, string>;
+    }>('POST', `/api/v1/programs/${programCode}/applications`, application, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+  }
+
+  /** The code sent by SMS to an application's phone, typed back. */
+  verifyPhone(applicationNumber: string, code: string) {
+    return this.request<{ applicationNumber?: string; phoneVerification?: string; error?: string; fields?: Record<string, string> }>(
       'POST',
-      `/api/v1/programs/${programCode}/applications`,
-      application,
-      idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+      '/api/v1/applications/phone-verification',
+      { applicationNumber, code },
     );
+  }
+
+  /** A new code to an application's phone (202 whatever the number). */
+  resendPhoneCode(applicationNumber: string) {
+    return this.request<{ applicationNumber?: string }>('POST', '/api/v1/applications/phone-verification/resend', { applicationNumber });
+  }
+
+  /**
+   * Confirms an application's phone as its applicant does: reads the code in the SMS the gateway received for
+   * that phone (the SMS simulator at smsUrl, where the phone's inbox is), and types it back. Waits for the SMS.
+   */
+  async confirmPhone(smsUrl: string, applicationNumber: string, phone: string, timeoutMs = 120_000): Promise<void> {
+    const code = await smsCode(smsUrl, applicationNumber, phone, timeoutMs);
+    const res = await this.verifyPhone(applicationNumber, code);
+    if (res.status !== 200) throw new Error(`phone not confirmed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   createProgram(program: unknown) {
@@ -100,5 +126,24 @@ export class AmparoApi {
 
   getCycle(id: string) {
     return this.expect<CycleView>([200], 'GET', `/api/v1/cycles/${id}`);
+  }
+}
+
+/**
+ * The code of the latest SMS to this phone about this application, once the SMS gateway (the SMS simulator,
+ * where the phone's inbox is) has it: what the applicant reads.
+ */
+export async function smsCode(smsUrl: string, applicationNumber: string, phone: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${smsUrl}/v1/messages?${new URLSearchParams({ to: phone, limit: '1000' }).toString()}`);
+    if (!res.ok) throw new Error(`SMS gateway: HTTP ${res.status}`);
+    const { messages } = (await res.json()) as { messages: Array<{ body: string }> };
+    // The code is the message's six digits once the application number (which may hold digits) is taken out.
+    const codes = messages.map((m) => m.body.includes(applicationNumber) && /\b(\d{6})\b/.exec(m.body.replace(applicationNumber, ''))?.[1]);
+    const code = codes.filter((c) => typeof c === 'string').pop();
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`no code by SMS for ${applicationNumber} in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

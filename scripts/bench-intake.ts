@@ -1,6 +1,8 @@
 // Intake benchmark (not a test): starts the stack over a large registry with several processes of each
 // kind, submits applications over HTTP as a crowd of phones behind a load balancer would (round robin over
-// the web processes) while the decisions are being made, and prints acceptance throughput, acknowledgement
+// the web processes), each applicant then confirming their phone with the code the SMS gateway received (a
+// second crowd, as people read their SMS apart from the form), while the decisions are being made, and
+// prints acceptance throughput, acknowledgement
 // latency, decisions/s end to end, the decision counts, the CPU each process and service used per 1,000
 // applications, and each process's peak memory. Linux only (CPU and memory are read from /proc).
 // Usage: npm run bench:intake -- [--applications 100000] [--registry 1000000] [--concurrency 64]
@@ -134,9 +136,13 @@ try {
   const failures: string[] = [];
   const submitStart = performance.now();
   let submitEnd: number | undefined;
+  /** Applications accepted, waiting for their applicant to type back the code (nothing is decided before). */
+  const toConfirm: Array<{ number: string; phone: string; web: string }> = [];
+  let confirmed = 0;
   const submitOne = async (i: number) => {
     const url = `${webs[i % webs.length]}/api/v1/programs/${programCode}/applications`;
-    const body = JSON.stringify(applicationFor(persons[i]!, i));
+    const application = applicationFor(persons[i]!, i);
+    const body = JSON.stringify(application);
     const start = performance.now();
     let answer: string;
     try {
@@ -145,8 +151,11 @@ try {
       const text = await res.text();
       latencies[answered++] = performance.now() - start;
       answer = `HTTP ${res.status}`;
-      if (res.status === 200 || res.status === 201) accepted++;
-      else if (failures.length < 5) failures.push(`${answer}: ${text.slice(0, 300)}`);
+      if (res.status === 200 || res.status === 201) {
+        accepted++;
+        const { applicationNumber } = JSON.parse(text) as { applicationNumber: string };
+        toConfirm.push({ number: applicationNumber, phone: application.phone, web: webs[(i + 1) % webs.length]! });
+      } else if (failures.length < 5) failures.push(`${answer}: ${text.slice(0, 300)}`);
     } catch (err) {
       answer = 'no answer';
       if (failures.length < 5) failures.push(`${answer}: ${String(err)}`);
@@ -158,6 +167,22 @@ try {
       while (next < total && !interrupted) await submitOne(next++);
     }),
   ).then(() => void (submitEnd = performance.now()));
+  // The applicants reading their SMS: each confirms through another web process than the one that took the form.
+  void Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!interrupted && (submitEnd === undefined || confirmed < toConfirm.length)) {
+        const next = toConfirm[confirmed];
+        if (!next) {
+          await sleep(20);
+          continue;
+        }
+        confirmed++;
+        await new AmparoApi(next.web).confirmPhone(stack!.urls.sms, next.number, next.phone).catch((err: Error) => {
+          if (failures.length < 5) failures.push(`phone not confirmed: ${err.message}`);
+        });
+      }
+    }),
+  );
 
   // Decisions are polled while the crowd submits: the pipeline runs during the submission, not after it.
   let decided = 0;
@@ -189,8 +214,8 @@ try {
       const interval = secs(mark.at, now);
       const submitting =
         mark.answered < total
-          ? `submitted ${answered}/${total}, accepted ${((accepted - mark.accepted) / interval).toFixed(0)}/s (ack p50 ${ms(quantile(window, 0.5))}, p99 ${ms(quantile(window, 0.99))}); `
-          : '';
+          ? `submitted ${answered}/${total}, accepted ${((accepted - mark.accepted) / interval).toFixed(0)}/s (ack p50 ${ms(quantile(window, 0.5))}, p99 ${ms(quantile(window, 0.99))}), phones confirmed ${confirmed}; `
+          : `phones confirmed ${confirmed}/${accepted}; `;
       log(`${submitting}decided ${decided} (${((decided - mark.decided) / interval).toFixed(0)}/s), open ${open}`);
       Object.assign(mark, { at: now, answered, accepted, decided });
     }
@@ -200,7 +225,8 @@ try {
   const client = process.cpuUsage(clientBefore);
   const peakMb = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMb(pid)]));
   const { applications: counts, rejectionReasons: reasons } = await stats.programStats(programCode);
-  // The SMS gateway is slower than deciding: messages still queued are sent after, outside the CPU figures.
+  // Every application's code went by SMS before its decision; the decisions' messages may still be queued
+  // (the SMS gateway is slower than deciding): those are sent after, outside the CPU figures.
   const [sms = { sent: 0, written: 0 }] = await db.$queryRaw<Array<{ sent: number; written: number }>>`
     SELECT count(*) FILTER (WHERE n.status = 'SENT')::int AS sent, count(*)::int AS written
     FROM notification n JOIN application a ON a.id = n.application_id JOIN program p ON p.id = a.program_id WHERE p.code = ${programCode}`;

@@ -1,5 +1,5 @@
-// The walking skeleton end to end, over HTTP: a program is created, registry persons apply, the rail
-// decides, a cycle is prepared by one user and approved by another, paid through the bank and the mobile
+// The walking skeleton end to end, over HTTP: a program is created, registry persons apply and confirm their
+// phones with the code the SMS gateway received, the rail decides, a cycle is prepared by one user and approved by another, paid through the bank and the mobile
 // wallet, reconciled. The demo prints the summary; the end-to-end test asserts on it and on the rails' own ledgers.
 import Decimal from 'decimal.js';
 import { ageOn } from '../domain/eligibility';
@@ -10,7 +10,8 @@ import { applicationFor, fetchRegistryPersons, unknownPersonCpf } from './applic
 
 export interface ScenarioOptions {
   db: Db;
-  urls: { web: string; registry: string; bank: string; wallet: string };
+  /** sms: the SMS gateway, where each applicant reads the code that confirms their phone. */
+  urls: { web: string; registry: string; bank: string; wallet: string; sms: string };
   /** How many registry persons to consider as applicants (adults among them apply). */
   persons: number;
   baseAmount?: string;
@@ -95,6 +96,8 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
 
   const intakeStarted = Date.now();
   const counts = { sent: 0, created: 0, returnedExisting: 0, refused: 0 };
+  /** The applications stored, with the phone each one's code went to. */
+  const received: Array<{ number: string; phone: string }> = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -102,17 +105,29 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
         const app = applications[next++]!;
         const res = await api.submitApplication(programCode, app.body, app.key);
         counts.sent += 1;
-        if (res.status === 201) counts.created += 1;
-        else if (res.status === 200) counts.returnedExisting += 1;
+        if (res.status === 201) {
+          counts.created += 1;
+          received.push({ number: res.body.applicationNumber!, phone: app.body.phone });
+        } else if (res.status === 200) counts.returnedExisting += 1;
         else if (res.status === 400) counts.refused += 1;
         else throw new Error(`intake answered HTTP ${res.status}: ${JSON.stringify(res.body)}`);
         if (counts.sent % 200 === 0) say(`applications submitted ${counts.sent}/${applications.length}`);
       }
     }),
   );
+  // Each applicant types back the code their phone received: until then nothing is decided.
+  let confirmed = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (confirmed < received.length) {
+        const { number, phone } = received[confirmed++]!;
+        await api.confirmPhone(opts.urls.sms, number, phone);
+      }
+    }),
+  );
   const intakeSeconds = (Date.now() - intakeStarted) / 1000;
   say(
-    `applications submitted ${counts.sent}: ${counts.created} new, ${counts.returnedExisting} resubmissions, ${counts.refused} refused (${Math.round(counts.sent / intakeSeconds)}/s)`,
+    `applications submitted ${counts.sent}: ${counts.created} new (phones confirmed), ${counts.returnedExisting} resubmissions, ${counts.refused} refused (${Math.round(counts.sent / intakeSeconds)}/s)`,
   );
 
   const admin = api.as(maker.token);

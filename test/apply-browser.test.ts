@@ -1,6 +1,8 @@
 // The applicant's side in a real browser (Debian's Chromium via playwright-core) against the whole
 // stack: with JavaScript off, a registry person fills the form on a 320 px screen, gets field errors
-// in Spanish, fixes them, applies, and later reads the rail's decision on the status page.
+// in Spanish, fixes them, applies, confirms their phone with the code the SMS gateway received (a wrong
+// code first), and later reads the rail's decision on the status page. The code step is also read in
+// Portuguese and English.
 // A separate JavaScript-enabled context runs axe-core on the same pages (JS only for the audit).
 // Needs /usr/bin/chromium: scripts/ensure-chromium.sh installs it.
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -12,7 +14,7 @@ import { reasonSentence } from '../domain/reason-messages';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createUser } from '../lib/users';
-import { AmparoApi } from '../scripts/api-client';
+import { AmparoApi, smsCode } from '../scripts/api-client';
 import { fetchRegistryPersons, type RegistryPersonSummary } from '../scripts/applicants';
 import { removeQueues } from '../scripts/queues-cleanup';
 import { stackEnv, startStack, type Stack } from '../scripts/stack';
@@ -26,7 +28,7 @@ let stack: Stack;
 let browser: Browser;
 let programCode: string;
 let person: RegistryPersonSummary & { trueName?: string };
-const applied = { number: '', day: '', month: '', year: '' };
+const applied = { number: '', day: '', month: '', year: '', phone: '' };
 
 beforeAll(async () => {
   stack = await startStack(
@@ -97,7 +99,8 @@ describe('the application form in Chromium', () => {
     await page.fill('#dobDay', applied.day);
     await page.fill('#dobMonth', applied.month);
     await page.fill('#dobYear', applied.year);
-    await page.fill('#phone', `11 9${String(Date.now()).slice(-8)}`);
+    applied.phone = `+55119${String(Date.now()).slice(-8)}`;
+    await page.fill('#phone', `11 ${applied.phone.slice(5, 10)}-${applied.phone.slice(10)}`);
     await page.fill('#municipality', person.municipality.name);
     await page.fill('#householdSize', '1');
     await page.fill('#dependantsUnder18', '0');
@@ -127,6 +130,20 @@ describe('the application form in Chromium', () => {
     expect(applied.number).toMatch(/^BR-[0-9A-Z]{8}$/);
     expect(await page.innerText('main')).toContain('Qué pasa ahora');
 
+    // The code step: nothing is checked until the phone is confirmed. A wrong code first, then the SMS's.
+    expect(await page.innerText('#confirm-title')).toBe('Confirme su celular');
+    const code = await smsCode(stack.urls.sms, applied.number, applied.phone, 60_000);
+    await page.fill('#code', code === '000000' ? '111111' : '000000');
+    await page.click('#confirm-title ~ form button[type=submit] >> nth=0');
+    await expect.poll(() => page.locator('[role=alert]').innerText()).toContain('El código no es correcto.');
+    expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
+    await page.fill('#code', code);
+    await page.click('#confirm-title ~ form button[type=submit] >> nth=0');
+    await page.waitForURL(/\/done\?n=.*&v=1/);
+    expect(await page.innerText('main')).toContain('Su celular está confirmado.');
+    expect(await page.locator('#code').count()).toBe(0);
+    expect(page.url()).not.toContain(code);
+
     // Later: the status page, until the rail has decided (either way is fine).
     let text = '';
     await expect
@@ -153,6 +170,35 @@ describe('the application form in Chromium', () => {
     }
     expect(csp).toEqual([]);
   }, 240_000);
+
+  it.each([
+    ['pt', 'Confirme o seu celular', 'O código não está correto.', 'Mandamos um código novo por SMS.'],
+    ['en', 'Confirm your mobile phone', 'The code is not right.', 'We sent a new code by SMS.'],
+  ])(
+    'shows the code step in %s with JavaScript off: a wrong code refused in words, a new code asked for',
+    async (lang, title, wrong, resent) => {
+      const page = await noJs.newPage();
+      const csp = cspErrors(page);
+      // A number whose code step was done (the flow above) answers like any other: the page is the same.
+      await page.goto(`${stack.urls.web}/apply/${programCode}/done?n=${applied.number}&lang=${lang}`);
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      expect(await page.innerText('#confirm-title')).toBe(title);
+      await page.fill('#code', '12345');
+      await page.click('#confirm-title ~ form button[type=submit] >> nth=0');
+      await expect
+        .poll(() => page.locator('[role=alert]').innerText())
+        .toContain(lang === 'pt' ? 'Digite os 6 números' : 'Type the 6 digits');
+      await page.fill('#code', '000000');
+      await page.click('#confirm-title ~ form button[type=submit] >> nth=0');
+      await expect
+        .poll(() => page.locator('[role=alert]').innerText())
+        .toMatch(new RegExp(`${wrong}|${lang === 'pt' ? 'venceu' : 'expired'}`));
+      await page.click('#confirm-title ~ form button[type=submit] >> nth=1');
+      await expect.poll(() => page.innerText('main')).toContain(resent);
+      expect(csp).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('accessibility (axe-core, in a JavaScript-enabled context used only for the audit)', () => {
@@ -169,7 +215,7 @@ describe('accessibility (axe-core, in a JavaScript-enabled context used only for
     expect(await page.evaluate('document.documentElement.scrollWidth'), `${name} width`).toBeLessThanOrEqual(SMALL_PHONE.width);
   }
 
-  it('reports no violations on the form, the form with errors, the status lookup and the decision', async () => {
+  it('reports no violations on the form, the form with errors, the code step (es, pt, en), the status lookup and the decision', async () => {
     expect(applied.number).not.toBe(''); // the browser flow above applied first
     const page = await audit.newPage();
     await page.goto(`${stack.urls.web}/apply/${programCode}`);
@@ -177,8 +223,17 @@ describe('accessibility (axe-core, in a JavaScript-enabled context used only for
     await page.click('button[type=submit]');
     await page.waitForSelector('[role=alert]');
     await axe(page, 'form with errors');
-    await page.goto(`${stack.urls.web}/apply/${programCode}/done?n=${applied.number}`);
+    await page.goto(`${stack.urls.web}/apply/${programCode}/done?n=${applied.number}&v=1`);
     await axe(page, 'confirmation');
+    // The code step, as asked for and with a refused code, in each language.
+    for (const lang of ['es', 'pt', 'en']) {
+      await page.goto(`${stack.urls.web}/apply/${programCode}/done?n=${applied.number}&lang=${lang}`);
+      await axe(page, `code step (${lang})`);
+      await page.fill('#code', '12');
+      await page.click('#confirm-title ~ form button[type=submit] >> nth=0');
+      await page.waitForSelector('[role=alert]');
+      await axe(page, `code step with an error (${lang})`);
+    }
     await page.goto(`${stack.urls.web}/status`);
     await axe(page, 'status lookup');
     await lookUp(page);

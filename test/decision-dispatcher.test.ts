@@ -25,7 +25,7 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-/** `count` accepted applications of a new program on a task queue of their own (no worker: nothing decides them). */
+/** `count` accepted applications (their phones confirmed) of a new program on a task queue of their own (no worker: nothing decides them). */
 async function waiting(count: number) {
   const program = await createProgram(db);
   const taskQueue = uid('dispatch-tq');
@@ -44,6 +44,7 @@ async function waiting(count: number) {
       dependantsUnder18: 0,
       declaredMonthlyIncome: '0.00',
       decisionQueue: taskQueue,
+      phoneVerifiedAt: new Date(),
     })),
   });
   const opts: DispatcherOptions = { db, temporal, taskQueue, log: createLogger('test', 'error'), programIds: [program.id] };

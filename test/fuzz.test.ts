@@ -29,7 +29,16 @@ const sessions: Array<{ role: string; cookie: string; csrf: string; userId: stri
 
 beforeAll(async () => {
   // Rate limits stay on, far above what the fuzzer sends: their refusals are 4xx, but they would hide the routes.
-  const lifted = ['intakePerIp', 'intakePerPhone', 'statusLookupPerIp', 'statusLookupPerNumber', 'appealPerIp', 'appealPerNumber']
+  const lifted = [
+    'intakePerIp',
+    'intakePerPhone',
+    'statusLookupPerIp',
+    'statusLookupPerNumber',
+    'appealPerIp',
+    'appealPerNumber',
+    'phoneVerifyPerNumber',
+    'phoneCodePerNumber',
+  ]
     .map((name) => `${name}=1000000/60`)
     .join(',');
   web = await startTestWeb({ rateLimits: lifted });
@@ -137,6 +146,60 @@ describe('the intake API', () => {
     );
     expect([...answered].filter((s) => s < 300).length, 'some inputs are taken').toBeGreaterThan(0);
     expect(answered.has(400), 'some inputs are refused by validation').toBe(true);
+  });
+});
+
+describe('the phone code step', () => {
+  // A real application waiting for its code, so that some inputs reach it; what a refusal must not change.
+  let number = '';
+  const written = () =>
+    web.db.oneTimeCode.count({ where: { application: { programId: program.id } } }).then(async (codes) => {
+      const verified = await web.db.application.count({ where: { programId: program.id, phoneVerifiedAt: { not: null } } });
+      return codes * 1000 + verified;
+    });
+  beforeAll(async () => {
+    const res = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/programs/${program.code}/applications`,
+      payload: { ...VALID_APPLICATION, nationalId: '111.444.777-35' },
+    });
+    number = res.json<{ applicationNumber: string }>().applicationNumber;
+  });
+
+  it('answers any JSON body to confirm a phone or send a new code without a 5xx, and a refused one writes nothing', async () => {
+    const body = fc.oneof(
+      mutated({ applicationNumber: number, code: '000000' }, ['applicationNumber', 'code']).map((b) => JSON.stringify(b)),
+      fc.string({ unit: 'binary', maxLength: 100 }),
+      fc.constantFrom('[]', 'null', '{"__proto__":{"x":1}}', JSON.stringify({ applicationNumber: number.toLowerCase(), code: ' 000000 ' })),
+    );
+    const url = fc.constantFrom('/api/v1/applications/phone-verification', '/api/v1/applications/phone-verification/resend');
+    await fc.assert(
+      fc.asyncProperty(body, url, async (payload, to) => {
+        await holds(() => web.app.inject({ method: 'POST', url: to, headers: { 'content-type': 'application/json' }, payload }), written);
+      }),
+      settings,
+    );
+    expect(answered.has(400), 'some inputs are refused by validation').toBe(true);
+  });
+
+  it('answers any form to the code step without a 5xx', async () => {
+    const values = fc.record({ number: fc.oneof(fc.constant(number), hostileString), code: hostileString, resend: hostileString });
+    await fc.assert(
+      fc.asyncProperty(values, fc.constantFrom('es', 'pt', 'en', 'xx'), async (v, lang) => {
+        await holds(
+          () =>
+            web.app.inject({
+              method: 'POST',
+              url: `/apply/${program.code}/confirm?lang=${lang}`,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              payload: new URLSearchParams(v).toString(),
+            }),
+          written,
+        );
+      }),
+      settings,
+    );
+    expect(answered.has(400), 'some codes are refused').toBe(true);
   });
 });
 

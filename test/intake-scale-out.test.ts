@@ -54,14 +54,17 @@ beforeAll(async () => {
   });
   programId = (await db.program.findUniqueOrThrow({ where: { code } })).id;
   const persons = await fetchRegistryPersons(stack.urls.registry, APPLICANTS);
-  // Round robin over both web servers, 24 at a time, as a load balancer would spread a crowd.
+  // Round robin over both web servers, 24 at a time, as a load balancer would spread a crowd; each applicant
+  // then confirms their phone with the code from the SMS, through the other web server.
   let next = 0;
   await Promise.all(
     Array.from({ length: 24 }, async () => {
       while (next < persons.length) {
         const i = next++;
-        const res = await new AmparoApi(stack.urls.webs[i % 2]!).submitApplication(code, applicationFor(persons[i]!, i));
+        const body = applicationFor(persons[i]!, i);
+        const res = await new AmparoApi(stack.urls.webs[i % 2]!).submitApplication(code, body);
         if (res.status !== 201) throw new Error(`application ${i}: HTTP ${res.status}`);
+        await new AmparoApi(stack.urls.webs[(i + 1) % 2]!).confirmPhone(stack.urls.sms, res.body.applicationNumber!, body.phone);
       }
     }),
   );

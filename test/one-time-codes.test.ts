@@ -35,9 +35,10 @@ describe('one-time codes', () => {
     const app = await newApplication();
     expect(await sendCode(ctx(), app.id, 'APPEAL')).toBe(app.phone.slice(-4));
     const code = await smsCode(app.id);
-    const [stored] = await intake.web.db.oneTimeCode.findMany({ where: { applicationId: app.id } });
+    const [stored] = await intake.web.db.oneTimeCode.findMany({ where: { applicationId: app.id, purpose: 'APPEAL' } });
     expect(stored!.codeHash).not.toContain(code);
-    expect((await intake.web.db.notification.findFirstOrThrow({ where: { applicationId: app.id } })).recipient).toBe(app.phone);
+    const sms = await intake.web.db.notification.findMany({ where: { applicationId: app.id } });
+    expect(sms.map((n) => n.recipient)).toEqual([app.phone, app.phone]); // the phone's code at intake, then the appeal's
     expect(await checkCode(ctx(), app.id, 'APPEAL', code)).toBe('ok');
     expect(await checkCode(ctx(), app.id, 'APPEAL', code)).toBe('expired');
   });
@@ -90,6 +91,6 @@ describe('one-time codes', () => {
     const answers = [];
     for (let i = 0; i < 4; i += 1) answers.push((await ask()).statusCode);
     expect(answers).toEqual([200, 200, 200, 429]);
-    expect(await intake.web.db.oneTimeCode.count({ where: { applicationId: app.id } })).toBe(3);
+    expect(await intake.web.db.oneTimeCode.count({ where: { applicationId: app.id, purpose: 'APPEAL' } })).toBe(3);
   });
 });

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../lib/logger';
-import { applicationInput } from '../schema/application';
+import { applicationInput, PhoneCodeResendInput, PhoneVerificationInput } from '../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
 import { ProgramInput } from '../schema/program';
 import { applicationRoutes } from '../web/api/applications';
@@ -134,6 +134,18 @@ const BODIES = [
       consent: true,
       language: 'pt',
     },
+  },
+  {
+    name: 'PhoneVerificationInput',
+    path: '/api/v1/applications/phone-verification',
+    schema: PhoneVerificationInput as z.ZodType,
+    valid: { applicationNumber: 'BR-7K2M9QXA', code: '042917' },
+  },
+  {
+    name: 'PhoneCodeResendInput',
+    path: '/api/v1/applications/phone-verification/resend',
+    schema: PhoneCodeResendInput as z.ZodType,
+    valid: { applicationNumber: 'BR-7K2M9QXA' },
   },
   {
     name: 'CycleApprovalInput',

@@ -1,4 +1,5 @@
-// The decision dispatcher: claims applications waiting in PostgreSQL (status RECEIVED) in batches and starts
+// The decision dispatcher: claims applications waiting in PostgreSQL (status RECEIVED, the phone confirmed:
+// web/services/phone-verification.ts; until then an application does not count) in batches and starts
 // a DecisionBatchWorkflow for each. Any number of dispatchers may run (one per queue worker): they take
 // turns under an advisory lock, so an application is claimed once and the window of batches under way
 // (DECISION_BATCHES_IN_FLIGHT, per task queue) holds across all of them. A batch claimed but not started (a crash between
@@ -49,12 +50,13 @@ export async function claimDecisionBatch(opts: DispatcherOptions): Promise<{ id:
       WHERE task_queue = ${taskQueue} AND finished_at IS NULL AND created_at > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${STUCK_AFTER_S})`;
     if (open >= (opts.batchesInFlight ?? DECISION_BATCHES_IN_FLIGHT)) return null;
     const batchSize = opts.batchSize ?? DECISION_BATCH_SIZE;
-    // Full, or the oldest has waited long enough? (A short range of the partial index of waiting applications.)
+    // Full, or the oldest has waited long enough? (A short range of the partial index of waiting applications,
+    // application_waiting_idx: its predicate is these two conditions, so it holds only what a claim may take.)
     const [{ waiting, due } = { waiting: 0, due: false }] = await tx.$queryRaw<Array<{ waiting: number; due: boolean }>>`
       SELECT count(*)::int AS waiting,
         COALESCE(min(created_at) <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${(opts.fillWithinMs ?? 0) / 1000}), false) AS due
       FROM (SELECT created_at FROM application
-            WHERE status = 'RECEIVED' AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
+            WHERE status = 'RECEIVED' AND phone_verified_at IS NOT NULL AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
             ORDER BY created_at, id LIMIT ${batchSize}) w`;
     if (waiting === 0 || (waiting < batchSize && !due)) return null;
     const id = randomUUID();
@@ -63,7 +65,7 @@ export async function claimDecisionBatch(opts: DispatcherOptions): Promise<{ id:
     const size = await tx.$executeRaw`
       UPDATE application a SET status = 'VERIFYING', decision_batch_id = ${id}::uuid
       FROM (SELECT id FROM application
-            WHERE status = 'RECEIVED' AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
+            WHERE status = 'RECEIVED' AND phone_verified_at IS NOT NULL AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
             ORDER BY created_at, id LIMIT ${batchSize}
             FOR UPDATE SKIP LOCKED) picked
       WHERE a.id = picked.id`;

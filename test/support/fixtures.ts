@@ -61,6 +61,7 @@ export async function enrollBeneficiaries(db: Db, programId: string, count: numb
       dependantsUnder18: 1,
       declaredMonthlyIncome: '300.00',
       status: 'ENROLLED' as const,
+      phoneVerifiedAt: new Date(),
     })),
   });
   await db.paymentAccount.createMany({
@@ -139,6 +140,7 @@ export async function probableDuplicateReview(db: Db) {
     dependantsUnder18: 2,
     declaredMonthlyIncome: '1200.00',
     phone: '+5511987654321',
+    phoneVerifiedAt: new Date(),
   });
   const candidate = await db.application.create({
     data: {

@@ -10,6 +10,23 @@ export interface IntakeWeb {
   newProgram: () => ReturnType<typeof createProgram>;
   /** An application to a program's intake API. */
   submit: (code: string, body: unknown, headers?: Record<string, string>) => Promise<Awaited<ReturnType<TestWeb['app']['inject']>>>;
+  /** The code in the latest SMS asking to confirm an application's phone: what the applicant reads. */
+  phoneCode: (applicationNumber: string) => Promise<string>;
+  /** Confirms an application's phone as its applicant does: the code from the SMS, typed back. */
+  confirmPhone: (applicationNumber: string) => Promise<void>;
+}
+
+/**
+ * The code in the latest SMS of an application's phone verification, as the notification (the SMS) says it;
+ * these servers run no SMS sender, so the notification row is what the phone would show.
+ */
+export async function phoneCode(db: TestWeb['db'], applicationNumber: string): Promise<string> {
+  const { id: applicationId } = await db.application.findUniqueOrThrow({ where: { number: applicationNumber }, select: { id: true } });
+  const code = await db.oneTimeCode.findFirstOrThrow({ where: { applicationId, purpose: 'PHONE' }, orderBy: { createdAt: 'desc' } });
+  const sms = await db.notification.findUniqueOrThrow({
+    where: { applicationId_eventKey: { applicationId, eventKey: `code:${code.id}` } },
+  });
+  return /\b(\d{6})\b/.exec(sms.body.replace(applicationNumber, ''))![1]!;
 }
 
 /** Registers the file's beforeAll / afterAll and returns the server's handle. */
@@ -39,6 +56,15 @@ export function useIntakeWeb(): IntakeWeb {
     },
     submit: (code, body, headers = {}) =>
       intake.web.app.inject({ method: 'POST', url: `/api/v1/programs/${code}/applications`, payload: body as object, headers }),
+    phoneCode: (applicationNumber) => phoneCode(intake.web.db, applicationNumber),
+    confirmPhone: async (applicationNumber) => {
+      const res = await intake.web.app.inject({
+        method: 'POST',
+        url: '/api/v1/applications/phone-verification',
+        payload: { applicationNumber, code: await phoneCode(intake.web.db, applicationNumber) },
+      });
+      if (res.statusCode !== 200) throw new Error(`phone not confirmed: HTTP ${res.statusCode} ${res.body}`);
+    },
   };
   return intake;
 }

@@ -1,18 +1,30 @@
-// The intake JSON API (the web form in web/applicant/apply-routes.ts shares web/services/intake.ts).
+// The intake JSON API (the web form in web/applicant/apply-routes.ts shares web/services/intake.ts), and
+// the phone's confirmation: the code sent by SMS typed back, or a new code (web/services/phone-verification.ts).
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
 import { invalid, notFound, refuse, validInput } from '../services/refusal';
 import { lookupApplication } from '../services/appeals';
 import { guardedByBirthDate } from '../http/birth-date-guard';
-import { StatusLookupInput } from '../../schema/application';
+import { PhoneCodeResendInput, PhoneVerificationInput, StatusLookupInput } from '../../schema/application';
 import { submitApplication } from '../services/intake';
+import { confirmPhone, resendPhoneCode, type CodeRefusal } from '../services/phone-verification';
+import { decoyCodes } from '../http/decoy-codes';
 import { limitIntake } from '../http/rate-limits';
 
+/** Why a code was refused, for the field `code` (the pages say the same in the applicant's language). */
+export const CODE_REFUSED: Record<CodeRefusal, string> = {
+  wrong: 'not the code sent: check the SMS and type it again',
+  expired: 'expired or already used: ask for a new code',
+  too_many: 'typed wrong too many times: ask for a new code',
+};
+
 export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const decoys = decoyCodes(ctx.limits);
+
   app.post<{ Params: { code: string } }>('/api/v1/programs/:code/applications', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     await limitIntake(ctx.limits, request.ip, (request.body as { phone?: unknown } | null)?.phone);
-    const result = await submitApplication(ctx, request.params.code, request.body, Array.isArray(key) ? key.join(',') : key);
+    const result = await submitApplication(ctx, decoys, request.params.code, request.body, Array.isArray(key) ? key.join(',') : key);
     switch (result.kind) {
       case 'program_not_found':
         throw notFound('program_not_found', 'code');
@@ -25,6 +37,26 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
       case 'created':
         return reply.code(201).send(result.ack);
     }
+  });
+
+  // The phone's code, typed back. Counted per address (as intake) and per number (every number alike: one
+  // without a live code would otherwise take guesses without end). The answers are those of a real number
+  // for any number, so they tell no one which numbers exist.
+  app.post('/api/v1/applications/phone-verification', async (request) => {
+    const { applicationNumber, code } = validInput(PhoneVerificationInput, request.body);
+    await ctx.limits.consume('intakePerIp', request.ip);
+    await ctx.limits.consume('phoneVerifyPerNumber', applicationNumber);
+    const result = await confirmPhone(ctx, decoys, applicationNumber, code);
+    if (result.kind === 'refused') throw invalid({ code: CODE_REFUSED[result.reason] });
+    return { applicationNumber, phoneVerification: 'verified' };
+  });
+
+  // A new code to the application's phone, replacing the last: a few an hour per number.
+  app.post('/api/v1/applications/phone-verification/resend', async (request, reply) => {
+    const { applicationNumber } = validInput(PhoneCodeResendInput, request.body);
+    await ctx.limits.consume('intakePerIp', request.ip);
+    await resendPhoneCode(ctx, decoys, applicationNumber, () => ctx.limits.consume('phoneCodePerNumber', applicationNumber));
+    return reply.code(202).send({ applicationNumber });
   });
 
   // Status by application number and date of birth, in the body (never in a URL), counted as the status

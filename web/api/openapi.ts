@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../generated/prisma/client';
-import { applicationInput, StatusLookupInput } from '../../schema/application';
+import { applicationInput, PhoneCodeResendInput, PhoneVerificationInput, StatusLookupInput } from '../../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
 import { BreakResolutionInput, SettlementReportFile, StatementUploadQuery } from '../../schema/reconciliation';
 import { ProgramInput } from '../../schema/program';
@@ -24,7 +24,17 @@ const ErrorBody = z.object({
     .optional()
     .meta({ description: 'For bad input: each wrong field (dotted path) with what it should be.' }),
 });
-const ApplicationAck = z.object({ applicationNumber: z.string(), status: z.string() });
+const ApplicationAck = z.object({
+  applicationNumber: z.string(),
+  status: z.string(),
+  phoneVerification: z.enum(['required', 'verified']).meta({
+    description:
+      'required: a code was sent by SMS to the phone; the application is not checked until it is typed back (POST /api/v1/applications/phone-verification)',
+  }),
+  phoneEnding: z.string().meta({ description: 'The last four digits of the phone the code went to, as given' }),
+});
+const PhoneVerified = z.object({ applicationNumber: z.string(), phoneVerification: z.literal('verified') });
+const PhoneCodeRequested = z.object({ applicationNumber: z.string() });
 const ProgramCreated = z.object({ id: z.uuid(), code: z.string() });
 const CycleLaunched = z.object({ id: z.uuid(), workflowId: z.string() });
 const CycleControlRequested = z.object({ id: z.uuid(), requested: z.enum(['pause', 'resume', 'cancel']) });
@@ -95,12 +105,15 @@ const CycleSummary = z
 const RailTotals = z.object({
   provider: z.string(),
   currency: z.string(),
-  balanced: z.boolean().meta({ description: 'instructed = paid + failed + pending + breaks, in count and amount' }),
+  balanced: z.boolean().meta({ description: 'instructed = paid + failed + pending + breaks + heldBack, in count and amount' }),
   instructed: Totals,
   paid: Totals,
   failed: Totals,
   pending: Totals,
   breaks: Totals,
+  heldBack: Totals.meta({
+    description: 'held back before their batch left (account not confirmed by the rail, identity disputed): never sent, still owed',
+  }),
   notInstructed: Totals,
   statement: Totals,
 });
@@ -196,6 +209,10 @@ export const OPENAPI_SCHEMAS = {
   ProgramInput,
   ApplicationInput: applicationInput('BR'),
   StatusLookupInput,
+  PhoneVerificationInput,
+  PhoneCodeResendInput,
+  PhoneVerified,
+  PhoneCodeRequested,
   CycleApprovalInput,
   ReissueInput,
   ErrorBody,
@@ -245,6 +262,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflicts with the current state',
   415: 'A body of another media type was expected',
   422: 'Well formed, but not allowed in this state or for this item',
+  429: 'Too many attempts: Retry-After says when to try again',
 };
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: SchemaName) => ({ 'application/json': { schema: ref(name) } });
@@ -304,8 +322,31 @@ const PATHS: Record<string, Record<string, Operation>> = {
       idempotencyKey: true,
       errors: [400, 404, 409],
       description:
-        "The national ID's check digits are those of the program's country (CPF in BR, CUIL/CUIT in AR); dates must be real and not in the future. A program holds one application per national ID: another submission with an ID that has one gets the answer a new applicant gets and reveals nothing of it (its owner is told by SMS). A repeat with the same Idempotency-Key and the same content gets the original answer (200); the same key with other content is refused (409).",
+        "The national ID's check digits are those of the program's country (CPF in BR, CUIL/CUIT in AR); dates must be real and not in the future. The phone (and a wallet) must have one of the program's country calling codes (400 naming the field otherwise). A code goes by SMS to the phone: the application is checked only once the code is typed back (phone-verification). A program holds one application per national ID: another submission with an ID that has one gets the answer a new applicant gets and reveals nothing of it (the owner is told by SMS, once their phone is confirmed); an application whose phone was not confirmed within an hour gives its ID to the next submission. A repeat with the same Idempotency-Key and the same content gets the original answer (200); the same key with other content is refused (409).",
       ok: { status: 201, description: 'Received: the application number to follow it with', schema: 'ApplicationAck' },
+    },
+  },
+  '/api/v1/applications/phone-verification': {
+    post: {
+      summary: "Confirm an application's phone with the code sent to it by SMS",
+      body: 'PhoneVerificationInput',
+      description:
+        'A code lives 10 minutes and takes 5 wrong tries; only the newest counts. A code refused is a 400 naming the field code: not the code sent, expired or already used, or typed wrong too many times (then ask for a new one). Any number gets the answers a real one would, so they tell no one which numbers exist. Counted per address and per number (429).',
+      ok: { status: 200, description: 'The phone is confirmed: the application will be checked', schema: 'PhoneVerified' },
+      errors: [400, 429],
+    },
+  },
+  '/api/v1/applications/phone-verification/resend': {
+    post: {
+      summary: "A new code by SMS to an application's phone, replacing the last",
+      body: 'PhoneCodeResendInput',
+      description: 'At most 3 an hour per application number (429 after). The same answer for any number.',
+      ok: {
+        status: 202,
+        description: 'Accepted: a new code goes to the phone of the application, if it waits for one',
+        schema: 'PhoneCodeRequested',
+      },
+      errors: [400, 429],
     },
   },
   '/api/v1/applications/status': {

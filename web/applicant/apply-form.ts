@@ -13,6 +13,8 @@ export interface ProgramView {
   name: string;
   country: Country;
   currency: string;
+  /** Country calling codes of the phones the program sends to and the wallets it pays (domain/phone.ts). */
+  callingCodes: string[];
 }
 
 export interface Form {

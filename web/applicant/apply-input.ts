@@ -164,8 +164,15 @@ export function formFieldErrors(byInput: FieldErrors): FieldErrors {
 export const anchorOf = (f: ErrorField): string =>
   f === 'dateOfBirth' ? 'dobDay' : f === 'rail' ? 'rail-BANK' : f === '_' ? 'nationalId' : f;
 
+/** A number as the intake schema takes it (schema/application.ts): wrong there only for its calling code. */
+const E164 = /^\+[1-9]\d{7,14}$/;
+
 function messageKey(f: ErrorField, v: FormValues, country: Country): MessageKey {
   switch (f) {
+    case 'phone':
+    case 'msisdn':
+      // Well formed but refused: the country calling code is not one the program sends to or pays.
+      return E164.test(normalizePhone(v[f], country)) ? `err.${f}.country` : `err.${f}`;
     case 'nationalId': {
       if (!v.nationalId.trim()) return 'err.nationalId.required';
       const result = validateNationalId(country, v.nationalId);
@@ -186,13 +193,22 @@ function messageKey(f: ErrorField, v: FormValues, country: Country): MessageKey 
   }
 }
 
-/** The intake's errors (keyed by API path, in English) as one localized message per question, in form order. */
-export function localizeErrors(fields: FieldErrors, v: FormValues, country: Country, t: Translate): FieldError[] {
+/**
+ * The intake's errors (keyed by API path, in English) as one localized message per question, in form order.
+ * `callingCodes`: the program's (domain/phone.ts acceptedCallingCodes), named when a number is of another country.
+ */
+export function localizeErrors(
+  fields: FieldErrors,
+  v: FormValues,
+  program: { country: Country; callingCodes: readonly string[] },
+  t: Translate,
+): FieldError[] {
+  const { country } = program;
   const wrong = new Set(Object.keys(fields).map((path) => PATHS[path] ?? '_'));
   // zod skips the schema's cross-field rule while other fields are wrong; show it in the same round.
   const [size, under] = [count(v.householdSize), count(v.dependantsUnder18)];
   if (typeof size === 'number' && typeof under === 'number' && under >= size) wrong.add('dependantsUnder18');
-  const vars = countryVars(country);
+  const vars = { ...countryVars(country), codes: program.callingCodes.map((cc) => `+${cc}`).join(', ') };
   return ERROR_FIELDS.filter((f) => wrong.has(f)).map((f) => ({
     field: f,
     anchor: anchorOf(f),

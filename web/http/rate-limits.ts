@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { CODE_TTL_MS, MAX_WRONG_TRIES } from '../services/one-time-codes';
 import { Refusal } from '../services/refusal';
 
 interface Limit {
@@ -35,6 +36,19 @@ export const LIMITS = {
   appealPerNumber: { points: 10, seconds: 86_400, field: 'number' },
   /** Codes sent by SMS for an appeal: each costs an SMS and a new chance, so a few an hour. */
   appealCodePerNumber: { points: 3, seconds: 3600, field: 'code' },
+  /** New codes asked for to confirm an application's phone (the first comes with the application). */
+  phoneCodePerNumber: { points: 3, seconds: 3600, field: 'applicationNumber' },
+  /**
+   * Codes typed to confirm a phone, right or wrong, per number: a live code takes MAX_WRONG_TRIES wrong ones,
+   * but a number without one (verified, decided, unknown) would otherwise take guesses without end.
+   */
+  phoneVerifyPerNumber: { points: 30, seconds: 3600, field: 'code' },
+  /**
+   * Not limits but the state of decoy codes (web/http/decoy-codes.ts), as one-time codes keep theirs: a code
+   * "sent" to a number no application waits on lives CODE_TTL_MS and takes MAX_WRONG_TRIES wrong tries.
+   */
+  decoyCodeLive: { points: 1, seconds: CODE_TTL_MS / 1000, field: 'code' },
+  decoyCodeTries: { points: MAX_WRONG_TRIES, seconds: CODE_TTL_MS / 1000, field: 'code' },
   intakePerIp: { points: 120, seconds: 60, field: 'body' },
   intakePerPhone: { points: 10, seconds: 86_400, field: 'phone' },
   signInGlobal: { points: 600, seconds: 60, field: 'username' },
@@ -50,6 +64,8 @@ export interface RateLimits {
   consume(name: LimitName, key: string): Promise<void>;
   /** Forgets a key's attempts (a right answer proves who is asking). */
   reset(name: LimitName, key: string): Promise<void>;
+  /** The attempts counted against the key in its current window (0 when none). */
+  consumed(name: LimitName, key: string): Promise<number>;
 }
 
 /** How long to wait, in words: "45 seconds", "1 minute", "60 minutes". */
@@ -101,6 +117,9 @@ export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: 
     },
     async reset(name, key) {
       await limiters[name].limiter.delete(hashed(key));
+    },
+    async consumed(name, key) {
+      return (await limiters[name].limiter.get(hashed(key)))?.consumedPoints ?? 0;
     },
   };
 }

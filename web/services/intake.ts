@@ -4,6 +4,8 @@
 // A repeat: the same Idempotency-Key with the same content gets the original answer (another content, a
 // refusal); the same national ID without it gets a new applicant's answer and reveals nothing of the existing
 // application, whose owner is told (web/services/repeat-application.ts).
+// A new application sends a code by SMS to its phone and waits until the applicant types it back
+// (web/services/phone-verification.ts): the answer says so, with the phone's last digits.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Program } from '../../generated/prisma/client';
 import { accountKey, nationalIdHash, phoneHash, requestHash } from '../../lib/pii';
@@ -12,7 +14,8 @@ import { acceptedCallingCodes, hasCallingCode } from '../../domain/phone';
 import { applicationInput, type ApplicationInput } from '../../schema/application';
 import { parseInput, type FieldErrors } from '../../schema/fields';
 import { insertApplication, type NewApplication } from './application-inserts';
-import { answerRepeat } from './repeat-application';
+import { answerRepeat, lapseUnverified } from './repeat-application';
+import { startPhoneVerification, type DecoyCodes } from './phone-verification';
 import type { ServiceContext } from './context';
 
 // Crockford base32 without I, L, O, U: easy to read aloud and type on a phone.
@@ -22,6 +25,10 @@ const applicationNumber = (country: string) => `${country}-${[...randomBytes(8)]
 export interface Acknowledgement {
   applicationNumber: string;
   status: string;
+  /** 'required' until the applicant types back the code sent by SMS to the phone; nothing is decided before. */
+  phoneVerification: 'required' | 'verified';
+  /** The last four digits of the phone the code went to: the applicant's own, as typed. */
+  phoneEnding: string;
 }
 
 export type IntakeResult =
@@ -31,7 +38,7 @@ export type IntakeResult =
   /** The Idempotency-Key came before with another content. */
   | { kind: 'key_reused' };
 
-type Ctx = Pick<ServiceContext, 'db' | 'config' | 'queues'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config' | 'queues' | 'log'>;
 
 // Programs are read on every application and change rarely: a few seconds of staleness is harmless
 // (only found programs are cached, so a new program is visible at once).
@@ -55,7 +62,17 @@ function outsideProgram(program: Program, input: ApplicationInput): FieldErrors 
   return Object.keys(fields).length ? fields : null;
 }
 
-export async function submitApplication(ctx: Ctx, programCode: string, body: unknown, idempotencyKey?: string): Promise<IntakeResult> {
+/**
+ * `decoys`: the code a neutral answer's number "sends" (web/http/decoy-codes.ts), so its code step answers as
+ * a new applicant's would.
+ */
+export async function submitApplication(
+  ctx: Ctx,
+  decoys: DecoyCodes,
+  programCode: string,
+  body: unknown,
+  idempotencyKey?: string,
+): Promise<IntakeResult> {
   const { db } = ctx;
   const program = await findProgram(db, programCode);
   if (!program) return { kind: 'program_not_found' };
@@ -70,24 +87,36 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
   const key = ctx.config.PII_HASH_KEY;
   const hash = nationalIdHash(key, program.country, input.nationalId);
   const fingerprint = idempotencyKey === undefined ? null : requestHash(key, input);
+  const ack = (applicationNumber: string, status: string, verified = false): Acknowledgement => ({
+    applicationNumber,
+    status,
+    phoneVerification: verified ? 'verified' : 'required',
+    phoneEnding: input.phone.slice(-4),
+  });
 
-  /** What a submission that was not inserted repeats, if anything: its key's application, or its person's. */
+  /**
+   * What a submission that was not inserted repeats, if anything: its key's application, or its person's.
+   * Null: nothing to repeat (a clash of numbers, or the person's application just gave its ID way): insert again.
+   */
   const repeat = async (): Promise<IntakeResult | null> => {
     if (idempotencyKey !== undefined) {
       const sameKey = await db.application.findUnique({ where: { programId_idempotencyKey: { programId: program.id, idempotencyKey } } });
       // (A key stored before fingerprints were kept is taken at its word.)
       if (sameKey)
         return sameKey.requestHash === null || sameKey.requestHash === fingerprint
-          ? { kind: 'existing', ack: { applicationNumber: sameKey.number, status: sameKey.status } }
+          ? { kind: 'existing', ack: ack(sameKey.number, sameKey.status, sameKey.phoneVerifiedAt !== null) }
           : { kind: 'key_reused' };
     }
     const samePerson = await db.application.findUnique({
       where: { programId_nationalIdHash: { programId: program.id, nationalIdHash: hash } },
-      select: { id: true },
+      select: { id: true, phoneVerifiedAt: true },
     });
     if (!samePerson) return null;
-    await answerRepeat(ctx, samePerson.id);
-    return { kind: 'created', ack: { applicationNumber: applicationNumber(program.country), status: 'RECEIVED' } };
+    if (await lapseUnverified(ctx, samePerson.id)) return null;
+    await answerRepeat(ctx, samePerson);
+    const neutral = ack(applicationNumber(program.country), 'RECEIVED');
+    await decoys.send(neutral.applicationNumber);
+    return { kind: 'created', ack: neutral };
   };
 
   // Insert first: for a new applicant (the common case) that is the only statement, shared with the
@@ -118,8 +147,11 @@ export async function submitApplication(ctx: Ctx, programCode: string, body: unk
   });
   // A skipped row is a repeat, or (once in a trillion) a clash of random application numbers: then a new number.
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const number = applicationNumber(program.country);
-    if (await insertApplication(db, row(number))) return { kind: 'created', ack: { applicationNumber: number, status: 'RECEIVED' } };
+    const stored = row(applicationNumber(program.country));
+    if (await insertApplication(db, stored)) {
+      await startPhoneVerification(ctx, stored.id);
+      return { kind: 'created', ack: ack(stored.number, 'RECEIVED') };
+    }
     const repeated = await repeat();
     if (repeated) return repeated;
   }

@@ -1,13 +1,14 @@
 // One-time codes by SMS to an application's phone: whoever types the code back holds that phone. A code
 // is six random digits, kept only as a keyed hash, valid for CODE_TTL_MS and for MAX_WRONG_TRIES wrong
 // tries, used once; sending a new one replaces the old (only the newest counts). How often codes may be
-// sent is the edge's to limit (web/http/rate-limits.ts: appealCodePerNumber), like every other limit.
+// sent is the edge's to limit (web/http/rate-limits.ts: appealCodePerNumber, phoneCodePerNumber), like every
+// other limit.
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createNotificationActivities } from '../../activities/notification';
 import type { ServiceContext } from './context';
 
-/** What a code allows. */
-export type CodePurpose = 'APPEAL';
+/** What a code allows: an appeal, or confirming the phone of a new application (web/services/phone-verification.ts). */
+export type CodePurpose = 'APPEAL' | 'PHONE';
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_WRONG_TRIES = 5;
 

@@ -70,6 +70,7 @@ export const en: Catalog = {
   'err.dateOfBirth.invalid': 'That date does not exist. Check the day, the month and the year (4 digits).',
   'err.dateOfBirth.future': 'Your date of birth cannot be after today.',
   'err.phone': 'Enter your mobile number with the area code. For example: {example}',
+  'err.phone.country': 'This program only sends messages to numbers starting with {codes}. Enter a mobile number from that country.',
   'err.municipality': 'Enter the name of your municipality.',
   'err.householdSize': 'Enter a number from 1 to 30.',
   'err.dependantsUnder18': 'Enter a number from 0 to 29.',
@@ -79,6 +80,7 @@ export const en: Catalog = {
   'err.bankCode': 'A bank code has 3 to 8 digits.',
   'err.accountNumber': 'An account number has 4 to 20 digits, no dashes.',
   'err.msisdn': 'Enter the wallet number with the area code. For example: {example}',
+  'err.msisdn.country': 'This program only pays wallets whose number starts with {codes}.',
   'err.consent': 'To send the application, tick the box to agree to the privacy notice.',
   'err.form': 'We could not read the form. Check your details and send it again.',
 
@@ -90,6 +92,12 @@ export const en: Catalog = {
   'done.next.1': 'We check your details in the social registry and against the program rules.',
   'done.next.2': 'We will send you a text message (SMS) when there is a decision.',
   'done.next.3': 'If your application is not approved, we will tell you why and you can appeal.',
+  'confirm.title': 'Confirm your mobile phone',
+  'confirm.intro':
+    'We sent a code by SMS to the mobile number you gave. Type it here: we check your application only once you confirm the number. The code expires in 10 minutes.',
+  'confirm.submit': 'Confirm',
+  'confirm.resent': 'We sent a new code by SMS. The previous one no longer works.',
+  'confirm.done': 'Your mobile phone is confirmed. We will now check your application.',
 
   'status.title': 'Check your application',
   'status.intro': 'Enter your application number and your date of birth.',

@@ -71,6 +71,7 @@ export const es = {
   'err.dateOfBirth.invalid': 'Esa fecha no existe. Revise el día, el mes y el año (4 números).',
   'err.dateOfBirth.future': 'La fecha de nacimiento no puede ser después de hoy.',
   'err.phone': 'Escriba su número de celular con código de área. Por ejemplo: {example}',
+  'err.phone.country': 'Este programa solo envía mensajes a números que empiezan con {codes}. Escriba un celular de ese país.',
   'err.municipality': 'Escriba el nombre de su municipio.',
   'err.householdSize': 'Escriba un número de 1 a 30.',
   'err.dependantsUnder18': 'Escriba un número de 0 a 29.',
@@ -80,6 +81,7 @@ export const es = {
   'err.bankCode': 'El código del banco tiene de 3 a 8 números.',
   'err.accountNumber': 'El número de cuenta tiene de 4 a 20 números, sin guiones.',
   'err.msisdn': 'Escriba el número de la billetera con código de área. Por ejemplo: {example}',
+  'err.msisdn.country': 'Este programa solo paga a billeteras cuyo número empieza con {codes}.',
   'err.consent': 'Para enviar la solicitud, marque que acepta el aviso de privacidad.',
   'err.form': 'No pudimos leer el formulario. Revise los datos y envíelo otra vez.',
 
@@ -91,6 +93,12 @@ export const es = {
   'done.next.1': 'Comprobamos sus datos en el registro social y con las reglas del programa.',
   'done.next.2': 'Le enviaremos un mensaje de texto (SMS) cuando haya una decisión.',
   'done.next.3': 'Si la solicitud no se aprueba, le diremos por qué y podrá apelar.',
+  'confirm.title': 'Confirme su celular',
+  'confirm.intro':
+    'Le enviamos un código por SMS al celular que escribió. Escríbalo aquí: revisamos su solicitud solo después de que confirme el número. El código vence en 10 minutos.',
+  'confirm.submit': 'Confirmar',
+  'confirm.resent': 'Le enviamos un código nuevo por SMS. El anterior ya no sirve.',
+  'confirm.done': 'Su celular está confirmado. Ahora revisaremos su solicitud.',
 
   'status.title': 'Estado de mi solicitud',
   'status.intro': 'Escriba su número de solicitud y su fecha de nacimiento.',

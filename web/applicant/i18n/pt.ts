@@ -70,6 +70,7 @@ export const pt: Catalog = {
   'err.dateOfBirth.invalid': 'Essa data não existe. Confira o dia, o mês e o ano (4 números).',
   'err.dateOfBirth.future': 'A data de nascimento não pode ser depois de hoje.',
   'err.phone': 'Escreva o número do seu celular com DDD. Por exemplo: {example}',
+  'err.phone.country': 'Este programa só manda mensagens para números que começam com {codes}. Escreva um celular desse país.',
   'err.municipality': 'Escreva o nome do seu município.',
   'err.householdSize': 'Escreva um número de 1 a 30.',
   'err.dependantsUnder18': 'Escreva um número de 0 a 29.',
@@ -79,6 +80,7 @@ export const pt: Catalog = {
   'err.bankCode': 'O código do banco tem de 3 a 8 números.',
   'err.accountNumber': 'O número da conta tem de 4 a 20 números, sem traços.',
   'err.msisdn': 'Escreva o número da carteira com DDD. Por exemplo: {example}',
+  'err.msisdn.country': 'Este programa só paga carteiras cujo número começa com {codes}.',
   'err.consent': 'Para enviar o pedido, marque que aceita o aviso de privacidade.',
   'err.form': 'Não conseguimos ler o formulário. Confira os dados e envie de novo.',
 
@@ -90,6 +92,12 @@ export const pt: Catalog = {
   'done.next.1': 'Conferimos seus dados no cadastro social e com as regras do programa.',
   'done.next.2': 'Vamos mandar uma mensagem de texto (SMS) quando houver uma decisão.',
   'done.next.3': 'Se o pedido não for aprovado, diremos o porquê e você poderá recorrer.',
+  'confirm.title': 'Confirme o seu celular',
+  'confirm.intro':
+    'Mandamos um código por SMS para o celular que você escreveu. Digite o código aqui: só conferimos o seu pedido depois que você confirmar o número. O código vence em 10 minutos.',
+  'confirm.submit': 'Confirmar',
+  'confirm.resent': 'Mandamos um código novo por SMS. O anterior não vale mais.',
+  'confirm.done': 'O seu celular está confirmado. Já vamos conferir o seu pedido.',
 
   'status.title': 'Situação do meu pedido',
   'status.intro': 'Escreva o número do pedido e a sua data de nascimento.',
