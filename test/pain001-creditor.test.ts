@@ -1,7 +1,7 @@
 // A pain.001 carries what a real bank needs to credit the right person: the creditor's name (Cdtr/Nm) and
 // national ID under its scheme (Cdtr/Id/PrvtId/Othr). The bank simulator checks them against the
 // account's holder and refuses a mismatch with the ISO reason: here through the bank client and the
-// simulator over HTTP, and through a whole cycle that reads the beneficiaries from the database.
+// simulator over HTTP, with items built in the test and with a batch's items read from the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
@@ -11,10 +11,9 @@ import type { RailBatch, RailOutgoingItem } from '../rails/rail';
 import { AccountHolderBook } from '../simulators/bank/holders';
 import { generatePopulation, type Person } from '../simulators/registry/population';
 import { accountDirt, accountHolders, bankAccountNumberOf, HOLDER_BANK_CODE, type AccountDirt } from '../simulators/shared/account-holders';
-import { PaymentCycleWorkflow } from '../workflows';
-import { paymentCycleWorkflowId } from '../workflows/ids';
 import { entryCounts, startBank, type TestBank } from './support/bank';
 import { approvedCycle, createProgram } from './support/fixtures';
+import { outgoingItemsOf } from './support/outgoing-items';
 import { enrolPopulationHouseholds } from './support/population-households';
 import { startRails, type RailsHarness } from './support/rails-harness';
 import { uid, waitFor } from './support/util';
@@ -111,7 +110,7 @@ describe('the bank simulator, paid through the bank client over HTTP', () => {
   });
 });
 
-describe('a cycle whose beneficiaries the bank checks against its account holders', () => {
+describe('a batch read from the database, sent through the bank client', () => {
   const db = createDb(loadConfig().DATABASE_URL, 3);
   let rails: RailsHarness;
   beforeAll(async () => void (rails = await startRails(db)), 60_000);
@@ -120,27 +119,41 @@ describe('a cycle whose beneficiaries the bank checks against its account holder
     await db.$disconnect();
   });
 
-  it("pays the account's holder and records BE01 for a beneficiary who does not hold it, AC04 for a closed account", async () => {
+  it("names each beneficiary as enrolled; the bank pays the account's holder, BE01 for one who does not hold it, AC04 for a closed account", async () => {
     const program = await createProgram(db, { batchSize: 10, baseAmount: '100.00' });
-    // The enrolled person as the registry knows them; the bank's holder of the account differs for household 1.
+    // Registry persons; the bank's holder of household 1's account is someone else, household 2's is closed.
     const dirt: AccountDirt[] = ['none', 'holder_mismatch', 'closed', 'none'];
-    const { beneficiaryIds } = await enrolPopulationHouseholds(db, program.id, dirt.length, { dirt: (i) => dirt[i]! });
+    const { beneficiaryIds, persons } = await enrolPopulationHouseholds(db, program.id, dirt.length, { dirt: (i) => dirt[i]! });
     const cycle = await approvedCycle(db, program.id);
-    const result = await rails.temporal.client.workflow.execute(PaymentCycleWorkflow, {
-      workflowId: paymentCycleWorkflowId(cycle.id),
-      taskQueue: rails.temporal.taskQueue,
-      args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300 } }],
-    });
-    expect(result.progress).toMatchObject({ phase: 'completed', paid: 2, failed: 2 });
+    const [batch] = await outgoingItemsOf(db, rails.activities, cycle.id);
     const instructions = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id } });
-    const byBeneficiary = new Map(instructions.map((i) => [i.beneficiaryId, [i.status, i.failureReason]]));
-    expect(beneficiaryIds.map((id) => byBeneficiary.get(id))).toEqual([
-      ['PAID', null],
+    const beneficiaryOf = new Map(instructions.map((i) => [i.paymentKey, i.beneficiaryId]));
+    const personBy = new Map<string, Person>(beneficiaryIds.map((id, i) => [id, persons[i]!]));
+    const personOf = (key: string) => personBy.get(beneficiaryOf.get(key)!)!;
+    expect(batch!.items.map((i) => i.holder)).toEqual(
+      batch!.items.map((i) => ({ nationalId: personOf(i.key).nationalId, name: personOf(i.key).fullName })),
+    );
+
+    const address = rails.bank.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the bank is not listening on a port');
+    const client = createBankClient(`http://127.0.0.1:${address.port}`);
+    await client.submitBatch({
+      ...railBatch(batch!.items),
+      ref: batch!.messageId,
+      debtorAccount: program.fundingAccount,
+      controlSum: (batch!.items.length * 100).toFixed(2),
+    });
+    const report = await waitFor(async () => {
+      const r = await client.findBatch(batch!.messageId);
+      return r && r.items.length === dirt.length && r.items.every((i) => i.status !== 'PENDING') ? r : null;
+    }, 15_000);
+    const outcome = new Map(report.items.map((i) => [beneficiaryOf.get(i.key), [i.status, i.reasonCode]]));
+    expect(beneficiaryIds.map((id) => outcome.get(id))).toEqual([
+      ['PAID', undefined],
       ['FAILED', 'BE01'],
       ['FAILED', 'AC04'],
-      ['PAID', null],
+      ['PAID', undefined],
     ]);
-    const credits = await entryCounts(rails.bank.pool, program.fundingAccount);
-    expect(credits.size).toBe(2);
-  }, 120_000);
+    expect((await entryCounts(rails.bank.pool, program.fundingAccount)).size).toBe(2);
+  });
 });

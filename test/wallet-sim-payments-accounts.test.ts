@@ -1,7 +1,8 @@
 // Wallet payments follow the provider's own account look-ups: a disbursement that names its recipient
 // (GSMA recipientKyc: subjectName and an idDocument) to a wallet that is closed, dormant, not there, or
 // held by someone else is rejected with the provider's reason, as the status look-up would have said.
-// Through the wallet client and the simulator over HTTP, and through a cycle read from the database.
+// Through the wallet client and the simulator over HTTP, with items built in the test and with a batch's
+// items read from the database.
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +19,8 @@ import { WalletProcessor } from '../simulators/wallet/processor';
 import { buildWalletServer } from '../simulators/wallet/server';
 import { WalletStore } from '../simulators/wallet/store';
 import { WalletAccounts } from '../simulators/wallet/wallet-accounts';
-import { PaymentCycleWorkflow } from '../workflows';
-import { paymentCycleWorkflowId } from '../workflows/ids';
 import { approvedCycle, createProgram } from './support/fixtures';
+import { outgoingItemsOf } from './support/outgoing-items';
 import { enrolPopulationHouseholds } from './support/population-households';
 import { startRails, type RailsHarness } from './support/rails-harness';
 import { uid, waitFor } from './support/util';
@@ -177,7 +177,7 @@ describe('the wallet simulator, paid through the wallet client over HTTP', () =>
   });
 });
 
-describe('a cycle whose wallet beneficiaries the provider checks', () => {
+describe('a batch read from the database, sent through the wallet client', () => {
   const db = createDb(loadConfig().DATABASE_URL, 3);
   let rails: RailsHarness;
   beforeAll(async () => void (rails = await startRails(db)), 60_000);
@@ -186,25 +186,41 @@ describe('a cycle whose wallet beneficiaries the provider checks', () => {
     await db.$disconnect();
   });
 
-  it('pays the open wallets and records the reason of a closed and an unknown one', async () => {
+  it('names each beneficiary as enrolled; the provider credits the open wallets and rejects a closed and an unknown one', async () => {
     const program = await createProgram(db, { batchSize: 10, baseAmount: '100.00' });
     const dirt: AccountDirt[] = ['none', 'closed', 'unknown', 'none'];
-    const { beneficiaryIds } = await enrolPopulationHouseholds(db, program.id, dirt.length, { wallet: () => true, dirt: (i) => dirt[i]! });
-    const cycle = await approvedCycle(db, program.id);
-    const result = await rails.temporal.client.workflow.execute(PaymentCycleWorkflow, {
-      workflowId: paymentCycleWorkflowId(cycle.id),
-      taskQueue: rails.temporal.taskQueue,
-      args: [{ cycleId: cycle.id, batch: { pollIntervalMs: 300 } }],
+    const { beneficiaryIds, persons } = await enrolPopulationHouseholds(db, program.id, dirt.length, {
+      wallet: () => true,
+      dirt: (i) => dirt[i]!,
     });
-    expect(result.progress).toMatchObject({ phase: 'completed', paid: 2, failed: 2 });
+    const cycle = await approvedCycle(db, program.id);
+    const [batch] = await outgoingItemsOf(db, rails.activities, cycle.id);
     const instructions = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id } });
-    const byBeneficiary = new Map(instructions.map((i) => [i.beneficiaryId, [i.status, i.failureReason]]));
-    expect(beneficiaryIds.map((id) => byBeneficiary.get(id))).toEqual([
-      ['PAID', null],
+    const beneficiaryOf = new Map(instructions.map((i) => [i.paymentKey, i.beneficiaryId]));
+    const personBy = new Map<string, Person>(beneficiaryIds.map((id, i) => [id, persons[i]!]));
+    const personOf = (key: string) => personBy.get(beneficiaryOf.get(key)!)!;
+    expect(batch!.items.map((i) => i.holder)).toEqual(
+      batch!.items.map((i) => ({ nationalId: personOf(i.key).nationalId, name: personOf(i.key).fullName })),
+    );
+
+    const client = createWalletClient(rails.wallet.url);
+    await client.submitBatch({
+      ...railBatch(batch!.items),
+      ref: batch!.messageId,
+      debtorAccount: program.fundingAccount,
+      controlSum: (batch!.items.length * 100).toFixed(2),
+    });
+    const report = await waitFor(async () => {
+      const r = await client.findBatch(batch!.messageId);
+      return r && r.batchStatus === 'completed' ? r : null;
+    }, 15_000);
+    const outcome = new Map(report.items.map((i) => [beneficiaryOf.get(i.key), [i.status, i.reasonCode]]));
+    expect(beneficiaryIds.map((id) => outcome.get(id))).toEqual([
+      ['PAID', undefined],
       ['FAILED', 'accountClosed'],
       ['FAILED', 'unknownWallet'],
-      ['PAID', null],
+      ['PAID', undefined],
     ]);
     expect((await creditCounts(rails.wallet.pool, program.fundingAccount)).size).toBe(2);
-  }, 120_000);
+  });
 });
