@@ -10,6 +10,8 @@ export type ApplicantEvent =
   | { kind: 'APPEAL_DECIDED'; status: 'REJECTED'; reasonCodes: ReasonCode[] }
   /** Someone applied again with this application's national ID (on that day): told at most once a day. */
   | { kind: 'IDENTITY_ATTEMPT'; on: string /* YYYY-MM-DD */ }
+  /** A reviewer disputes the applicant's identity: payments are held until they confirm it with the program (once per dispute). */
+  | { kind: 'IDENTITY_DISPUTED'; disputeId: string }
   /** A one-time code (its row's ID is the key: each code is its own message). */
   | { kind: 'CODE'; codeId: string; code: string };
 
@@ -18,5 +20,6 @@ export function eventKey(event: ApplicantEvent): string {
   if (event.kind === 'APPEAL_RECEIVED') return 'appeal:received';
   if (event.kind === 'IDENTITY_ATTEMPT') return `identity-attempt:${event.on}`;
   if (event.kind === 'CODE') return `code:${event.codeId}`;
+  if (event.kind === 'IDENTITY_DISPUTED') return `identity-dispute:${event.disputeId}`;
   return `${event.kind === 'DECISION' ? 'decision' : 'appeal'}:${event.status}`;
 }

@@ -12,7 +12,15 @@ export const APPLICATION_STATUSES = ['RECEIVED', 'VERIFYING', 'ENROLLED', 'REJEC
 export type ApplicationStatusCode = (typeof APPLICATION_STATUSES)[number];
 export type Facts = Record<string, string | number>;
 type SmsKey =
-  'ENROLLED' | 'NEEDS_REVIEW' | 'REJECTED' | 'APPEAL_RECEIVED' | 'APPEAL_ENROLLED' | 'APPEAL_REJECTED' | 'IDENTITY_ATTEMPT' | 'CODE';
+  | 'ENROLLED'
+  | 'NEEDS_REVIEW'
+  | 'REJECTED'
+  | 'APPEAL_RECEIVED'
+  | 'APPEAL_ENROLLED'
+  | 'APPEAL_REJECTED'
+  | 'IDENTITY_ATTEMPT'
+  | 'IDENTITY_DISPUTED'
+  | 'CODE';
 
 interface Texts {
   locale: string;
@@ -72,6 +80,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: revisamos su apelación y su solicitud {number} sigue sin aprobarse. {reasons} Puede ver los detalles en {url} con su número de solicitud y su fecha de nacimiento.',
       IDENTITY_ATTEMPT:
         '{program}: hoy alguien intentó presentar otra solicitud con su número de documento. No se cambió nada de su solicitud {number}. Si no fue usted, llame al programa.',
+      IDENTITY_DISPUTED:
+        '{program}: necesitamos confirmar su identidad para la solicitud {number}. Los pagos quedan en espera hasta entonces. Llame al programa o acuda a una oficina con su documento de identidad.',
       CODE: '{program}: su código para la solicitud {number} es {code}. Vence en 10 minutos. No lo comparta con nadie: el programa nunca se lo pedirá por teléfono.',
     },
     status: {
@@ -131,6 +141,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: analisamos seu recurso e seu pedido {number} continua não aprovado. {reasons} Veja os detalhes em {url} com o número do pedido e sua data de nascimento.',
       IDENTITY_ATTEMPT:
         '{program}: hoje alguém tentou fazer outro pedido com o número do seu documento. Nada mudou no seu pedido {number}. Se não foi você, ligue para o programa.',
+      IDENTITY_DISPUTED:
+        '{program}: precisamos confirmar sua identidade para o pedido {number}. Os pagamentos ficam em espera até lá. Ligue para o programa ou vá a um posto de atendimento com seu documento de identidade.',
       CODE: '{program}: seu código para o pedido {number} é {code}. Ele vence em 10 minutos. Não o passe para ninguém: o programa nunca vai pedir o código por telefone.',
     },
     status: {
@@ -187,6 +199,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: we reviewed your appeal and your application {number} is still not approved. {reasons} See the details at {url} with your application number and date of birth.',
       IDENTITY_ATTEMPT:
         '{program}: today someone tried to submit another application with your ID number. Nothing changed in your application {number}. If it was not you, call the program.',
+      IDENTITY_DISPUTED:
+        '{program}: we need to confirm your identity for application {number}. Payments are on hold until then. Call the program or visit an office with your identity document.',
       CODE: '{program}: your code for application {number} is {code}. It expires in 10 minutes. Do not share it with anyone: the program will never ask for it by phone.',
     },
     status: {
@@ -280,6 +294,7 @@ export function smsBody(event: ApplicantEvent, lang: Language, ctx: SmsContext):
   if (event.kind === 'APPEAL_RECEIVED') return render(t.sms.APPEAL_RECEIVED, base);
   if (event.kind === 'IDENTITY_ATTEMPT') return render(t.sms.IDENTITY_ATTEMPT, base);
   if (event.kind === 'CODE') return render(t.sms.CODE, { ...base, code: event.code });
+  if (event.kind === 'IDENTITY_DISPUTED') return render(t.sms.IDENTITY_DISPUTED, base);
   if (event.status !== 'REJECTED') return render(t.sms[event.kind === 'DECISION' ? event.status : 'APPEAL_ENROLLED'], base);
   const template = event.kind === 'DECISION' ? t.sms.REJECTED : t.sms.APPEAL_REJECTED;
   const date = event.kind === 'DECISION' ? formatDate(event.appealDeadline, lang) : undefined;

@@ -54,6 +54,7 @@ const EVENTS: ApplicantEvent[] = [
   { kind: 'APPEAL_DECIDED', status: 'REJECTED', reasonCodes: [...REASON_CODES] },
   { kind: 'IDENTITY_ATTEMPT', on: '2026-12-07' },
   { kind: 'CODE', codeId: 'c1', code: '042917' },
+  { kind: 'IDENTITY_DISPUTED', disputeId: 'd1' },
 ];
 const CTX = { programName: 'Bolsa Amparo Piloto', applicationNumber: 'AMP-7K2M9Q', facts: FACTS };
 const LEFTOVER = /[{}[\]|]|undefined|NaN|null/;

@@ -6,6 +6,7 @@ import { applicationRoutes } from './applications';
 import { cycleRoutes } from './cycles';
 import { decisionRoutes } from './decisions';
 import { financeReportRoutes } from './finance-reports';
+import { identityDisputeRoutes } from './identity-disputes';
 import { openApiRoutes } from './openapi';
 import { programRoutes } from './programs';
 import { reconciliationRoutes } from './reconciliation';
@@ -19,5 +20,6 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   reconciliationRoutes(app, ctx);
   reviewRoutes(app, ctx);
   decisionRoutes(app, ctx);
+  identityDisputeRoutes(app, ctx);
   openApiRoutes(app);
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Role } from '../../generated/prisma/client';
 import { applicationInput, PhoneCodeResendInput, PhoneVerificationInput, StatusLookupInput } from '../../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
+import { DisputeProposalInput, IdentityDisputeInput } from '../../schema/identity-dispute';
 import { BreakResolutionInput, SettlementReportFile, StatementUploadQuery } from '../../schema/reconciliation';
 import { ProgramInput } from '../../schema/program';
 import { BREAK_CLASSES, BREAK_RESOLUTIONS } from '../../domain/reconciliation-classes';
@@ -169,8 +170,8 @@ const SignOff = z.object({
 });
 const DecisionBody = z.object({
   id: z.uuid(),
-  kind: z.enum(['BREAK_RESOLUTION', 'SIGN_OFF', 'STATEMENT_UPLOAD', 'ACCOUNT_CHANGES']),
-  subjectId: z.uuid().meta({ description: 'The break, cycle or statement upload decided on' }),
+  kind: z.enum(['BREAK_RESOLUTION', 'SIGN_OFF', 'STATEMENT_UPLOAD', 'ACCOUNT_CHANGES', 'IDENTITY_DISPUTE']),
+  subjectId: z.uuid().meta({ description: 'The break, cycle, statement upload or identity dispute decided on' }),
   cycleId: z.uuid().nullable(),
   details: z.record(z.string(), z.unknown()).meta({ description: 'What is proposed: codes and amounts, never personal data' }),
   status: z.enum(DECISION_STATUSES),
@@ -196,6 +197,23 @@ const DecisionApproved = z.object({
   result: z.unknown().meta({ description: 'What the decision did, by kind; for ACCOUNT_CHANGES { cycleId, accountsChanged }' }),
 });
 const DecisionDeclined = z.object({ declined: z.literal(true), id: z.uuid() });
+const IdentityDisputeBody = z.object({
+  id: z.uuid(),
+  applicationId: z.uuid(),
+  beneficiaryId: z.uuid().nullable().meta({ description: 'The household this dispute suspended (null: none was enrolled and active)' }),
+  reason: z.string().meta({ description: "The reviewer's words: kept on the dispute, never in the audit trail" }),
+  status: z.enum(['OPEN', 'LIFTED', 'UPHELD']),
+  openedBy: z.uuid(),
+  openedAt: z.iso.datetime(),
+  closedBy: z.uuid().nullable().meta({ description: 'Who approved how it ended (its proposer is on the decision)' }),
+  closedAt: z.iso.datetime().nullable(),
+});
+const IdentityDisputeOpened = IdentityDisputeBody.extend({
+  applicantNotified: z.boolean().meta({ description: 'False when the SMS could not be queued: the dispute and its hold stand' }),
+});
+const IdentityDisputeView = IdentityDisputeBody.extend({
+  proposal: DecisionBody.nullable().meta({ description: 'How it should end, waiting for a second person' }),
+});
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _accountChangesInStep: Same<z.infer<typeof AccountChangesBody>, AccountChanges> = true;
 const _inStep: [
@@ -238,6 +256,10 @@ export const OPENAPI_SCHEMAS = {
   DeclineInput,
   DecisionApproved,
   DecisionDeclined,
+  IdentityDisputeInput,
+  DisputeProposalInput,
+  IdentityDisputeOpened,
+  IdentityDisputeView,
 } as const satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof OPENAPI_SCHEMAS;
 
@@ -442,6 +464,56 @@ const PATHS: Record<string, Record<string, Operation>> = {
     post: {
       summary: 'Decline a money decision (its proposer may withdraw their own): nothing of it takes effect',
       roles: ['FINANCE', 'APPROVER', 'ADMIN'],
+      body: 'DeclineInput',
+      errors: [400, 404, 409],
+      ok: { status: 200, description: 'Declined', schema: 'DecisionDeclined' },
+    },
+  },
+  '/api/v1/applications/{id}/identity-disputes': {
+    post: {
+      summary:
+        "Dispute an application's identity (its national ID may be someone else's): the household's payments are held and the applicant is asked by SMS to confirm their identity with the program",
+      roles: ['REVIEWER', 'ADMIN'],
+      body: 'IdentityDisputeInput',
+      errors: [400, 404, 409],
+      description:
+        'An enrolled household becomes SUSPENDED: no new cycle takes it, and a batch about to leave holds its payment. Audited as application.identity_disputed, without the reason. One dispute is open per application (409 identity_dispute_open).',
+      ok: { status: 201, description: 'Opened', schema: 'IdentityDisputeOpened' },
+    },
+  },
+  '/api/v1/identity-disputes/{id}': {
+    get: {
+      summary: 'An identity dispute, with the proposal of how it ends that waits for a second person',
+      roles: ['REVIEWER', 'ADMIN'],
+      errors: [400, 404],
+      ok: { status: 200, description: 'The dispute', schema: 'IdentityDisputeView' },
+    },
+  },
+  '/api/v1/identity-disputes/{id}/proposals': {
+    post: {
+      summary: 'Propose how an open dispute ends (LIFT: payments resume; UPHOLD: the household stays suspended), for a second person',
+      roles: ['REVIEWER', 'ADMIN'],
+      body: 'DisputeProposalInput',
+      errors: [400, 404, 409],
+      description:
+        'Whoever opened the dispute may propose. A dispute already closed (identity_dispute_closed) or with a proposal waiting (decision_pending) is 409.',
+      ok: { status: 202, description: 'Proposed: waiting for a second reviewer or administrator', schema: 'DecisionProposed' },
+    },
+  },
+  '/api/v1/identity-dispute-proposals/{id}/approve': {
+    post: {
+      summary: 'Approve how a dispute ends, as the second person: LIFT makes the household ACTIVE again, audited',
+      roles: ['REVIEWER', 'ADMIN'],
+      errors: [400, 404, 409],
+      description:
+        "The id is the proposal's (the decision's). The proposer is refused (403 proposer_cannot_approve); a decision already decided (decision_not_open) or a dispute closed meanwhile (identity_dispute_closed) is 409.",
+      ok: { status: 200, description: 'Approved: result is { disputeId, status, beneficiaryId, reactivated }', schema: 'DecisionApproved' },
+    },
+  },
+  '/api/v1/identity-dispute-proposals/{id}/decline': {
+    post: {
+      summary: 'Decline how a dispute was proposed to end (its proposer may withdraw it): the dispute stays open, the hold with it',
+      roles: ['REVIEWER', 'ADMIN'],
       body: 'DeclineInput',
       errors: [400, 404, 409],
       ok: { status: 200, description: 'Declined', schema: 'DecisionDeclined' },

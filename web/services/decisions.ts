@@ -8,6 +8,7 @@ import { accountChangesEffect } from './account-changes';
 import type { ServiceContext } from './context';
 import { breakResolutionEffect } from './break-resolutions';
 import { approve, decline } from './four-eyes';
+import { identityDisputeEffect } from './identity-disputes';
 import { signOffEffect } from './sign-off';
 import { statementUploadEffect } from './statement-upload';
 import { notFound, Refusal } from './refusal';
@@ -30,6 +31,7 @@ const EFFECTS: Record<DecisionKind, DecisionEffect> = {
   SIGN_OFF: signOffEffect,
   STATEMENT_UPLOAD: statementUploadEffect,
   ACCOUNT_CHANGES: accountChangesEffect,
+  IDENTITY_DISPUTE: identityDisputeEffect,
 };
 
 async function effectOf(ctx: Ctx, id: string, role: Role): Promise<DecisionEffect> {

@@ -17,6 +17,7 @@ const NAMES: Record<DecisionKind, { action: string; what: string }> = {
   SIGN_OFF: { action: 'cycle.sign_off', what: 'this sign-off' },
   STATEMENT_UPLOAD: { action: 'statement.upload', what: 'this statement file' },
   ACCOUNT_CHANGES: { action: 'cycle.account_changes', what: 'these account changes' },
+  IDENTITY_DISPUTE: { action: 'application.identity_dispute', what: 'this end of an identity dispute' },
 };
 
 export interface Proposal {

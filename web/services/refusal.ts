@@ -155,6 +155,21 @@ export const REFUSALS = {
     sentence: 'What was sent is not in a format this address reads: see the content-type field.',
   },
   decision_not_found: { kind: 'not_found', title: 'Decision not found', sentence: 'There is no decision at this address.' },
+  identity_dispute_not_found: {
+    kind: 'not_found',
+    title: 'Dispute not found',
+    sentence: 'There is no identity dispute at this address.',
+  },
+  identity_dispute_open: {
+    kind: 'conflict',
+    title: 'Already disputed',
+    sentence: "This application's identity is already disputed: its payments are held until that dispute is closed.",
+  },
+  identity_dispute_closed: {
+    kind: 'conflict',
+    title: 'Dispute closed',
+    sentence: 'This identity dispute is already closed (perhaps a moment ago), so nothing was recorded.',
+  },
   decision_pending: {
     kind: 'conflict',
     title: 'Already proposed',
