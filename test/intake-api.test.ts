@@ -102,6 +102,7 @@ describe('POST /api/v1/programs/:code/applications', () => {
     expect(res.json()).toEqual({
       applicationNumber,
       status: 'RECEIVED',
+      phoneVerification: 'required',
       reasonCodes: [],
       decidedAt: null,
       appealDeadline: null,

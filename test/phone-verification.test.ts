@@ -301,6 +301,23 @@ describe('the form’s code step (no JavaScript)', () => {
     expect(confirmed.body).not.toContain('/confirm');
   });
 
+  it('leads back to the code step from the status page (and says so in the status API) while the phone is not confirmed', async () => {
+    const program = await newProgram();
+    const ack = await applied(program.code);
+    const look = () =>
+      form({ number: ack.applicationNumber, dobDay: '14', dobMonth: '3', dobYear: '1985' }, '/status?lang=es').then((r) => r.body);
+    const link = `/apply/${program.code}/done?n=${ack.applicationNumber}&amp;lang=es`;
+    expect(await look()).toContain(`<a href="${link}">Confirmar mi celular</a>`);
+    const api = () =>
+      post('/api/v1/applications/status', { applicationNumber: ack.applicationNumber, dateOfBirth: '1985-03-14' }).then((r) =>
+        r.json<{ phoneVerification: string }>(),
+      );
+    expect(await api()).toMatchObject({ phoneVerification: 'required' });
+    await intake.confirmPhone(ack.applicationNumber);
+    expect(await look()).not.toContain('Confirmar mi celular');
+    expect(await api()).toMatchObject({ phoneVerification: 'verified' });
+  });
+
   it('sends a new code from the page', async () => {
     const program = await newProgram();
     const ack = await applied(program.code);

@@ -7,7 +7,7 @@ import { lookupApplication } from '../services/appeals';
 import { guardedByBirthDate } from '../http/birth-date-guard';
 import { PhoneCodeResendInput, PhoneVerificationInput, StatusLookupInput } from '../../schema/application';
 import { submitApplication } from '../services/intake';
-import { confirmPhone, resendPhoneCode, type CodeRefusal } from '../services/phone-verification';
+import { confirmPhone, phoneConfirmation, resendPhoneCode, type CodeRefusal } from '../services/phone-verification';
 import { decoyCodes } from '../http/decoy-codes';
 import { limitIntake } from '../http/rate-limits';
 
@@ -68,6 +68,8 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
     );
     if (!found) throw notFound('application_not_found', 'applicationNumber');
     const { status, reasonCodes, decidedAt, appealDeadline, canAppeal } = found;
-    return { applicationNumber: found.applicationNumber, status, reasonCodes, decidedAt, appealDeadline, canAppeal };
+    // A lost 201 must not strand an application: its owner learns here that the phone still waits for its code.
+    const phoneVerification = (await phoneConfirmation(ctx, found.applicationNumber))?.verified ? 'verified' : 'required';
+    return { applicationNumber: found.applicationNumber, status, phoneVerification, reasonCodes, decidedAt, appealDeadline, canAppeal };
   });
 }

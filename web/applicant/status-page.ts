@@ -53,8 +53,11 @@ function appealForm(t: Translate, lang: Language, view: ApplicationStatusView, d
 </form>`;
 }
 
-/** Everything about one application, for the applicant who proved it is theirs (number + date of birth). */
-export function statusView(t: Translate, lang: Language, view: ApplicationStatusView, dateOfBirthIso: string): Html {
+/**
+ * Everything about one application, for the applicant who proved it is theirs (number + date of birth).
+ * `confirmHref`: where its phone is confirmed, while it is not (nothing is checked before): the form's code step.
+ */
+export function statusView(t: Translate, lang: Language, view: ApplicationStatusView, dateOfBirthIso: string, confirmHref?: string): Html {
   const decided = view.status === 'ENROLLED' || view.status === 'REJECTED';
   const why = view.status === 'ENROLLED' ? [] : reasons(view, lang);
   const deadline = view.appealDeadline && formatDate(iso(view.appealDeadline), lang);
@@ -63,6 +66,7 @@ export function statusView(t: Translate, lang: Language, view: ApplicationStatus
 <dt>${t('label.number')}</dt><dd class="number">${view.applicationNumber}</dd>
 <dt>${t('status.submittedOn')}</dt><dd>${formatDate(iso(view.submittedAt), lang)}</dd></dl>
 <h2>${t('status.now')}</h2><p>${statusExplanation(view.status, lang)}</p>
+${confirmHref ? html`<p class="box"><strong>${t('status.confirmPhone')}</strong> <a href="${confirmHref}">${t('status.confirmPhone.link')}</a></p>` : ''}
 ${decided ? html`<h2>${t('status.decision')}</h2><p><strong>${t(`status.decision.${view.status as 'ENROLLED' | 'REJECTED'}`)}</strong>${view.decidedAt ? html` ${t('status.decidedOn', { date: formatDate(iso(view.decidedAt), lang) })}` : ''}</p>` : ''}
 ${why.length ? html`<h2>${t('status.reasons')}</h2><ul>${why.map((s) => html`<li>${s}</li>`)}</ul>` : ''}
 ${view.status === 'REJECTED' && deadline ? html`<p><strong>${view.canAppeal ? t('status.deadline', { date: deadline }) : t('status.windowClosed', { date: deadline })}</strong></p>` : ''}

@@ -3,6 +3,7 @@
 // shows an application is no-store. "Not found" is one generic answer for either wrong value.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { fileAppeal, lookupApplication, requestAppealCode } from '../services/appeals';
+import { phoneConfirmation } from '../services/phone-verification';
 import type { WebContext } from '../http/context';
 import type { Language, Translate } from './i18n';
 import { dateProblem, isoDate, type FieldError } from './apply-input';
@@ -54,7 +55,13 @@ export function statusRoutes(app: FastifyInstance, ctx: WebContext): void {
         lookupApplication(ctx, v.number, dateOfBirth),
       );
       if (!view) return page(reply, lang, t, 404, lookupForm(t, lang, v, [], true));
-      return page(reply, lang, t, 200, statusView(t, lang, view, dateOfBirth));
+      // Waiting for its phone to be confirmed: the way back to the code step (from the confirmation page).
+      const phone = view.status === 'RECEIVED' ? await phoneConfirmation(ctx, view.applicationNumber) : null;
+      const confirmHref =
+        phone && !phone.verified
+          ? `/apply/${encodeURIComponent(phone.programCode)}/done?${new URLSearchParams({ n: view.applicationNumber, lang }).toString()}`
+          : undefined;
+      return page(reply, lang, t, 200, statusView(t, lang, view, dateOfBirth, confirmHref));
     });
 
     // An appeal takes two steps: the statement (a code goes by SMS to the application's phone), then the code.

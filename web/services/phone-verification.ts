@@ -37,6 +37,21 @@ async function waitingFor(ctx: Ctx, applicationNumber: string): Promise<{ id: st
 }
 
 /**
+ * Whether an application's phone is confirmed, and its program (where the form's code step is): only for
+ * someone who proved the application is theirs (number and date of birth: the status page and API).
+ */
+export async function phoneConfirmation(
+  ctx: Pick<Ctx, 'db'>,
+  applicationNumber: string,
+): Promise<{ verified: boolean; programCode: string } | null> {
+  const app = await ctx.db.application.findUnique({
+    where: { number: normalized(applicationNumber) },
+    select: { phoneVerifiedAt: true, program: { select: { code: true } } },
+  });
+  return app && { verified: app.phoneVerifiedAt !== null, programCode: app.program.code };
+}
+
+/**
  * The first code of a new application, right after it is stored. Should it not go (the queue unreachable),
  * the application stays stored and the applicant asks for another: intake still answers.
  */

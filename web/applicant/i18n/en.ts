@@ -117,6 +117,8 @@ export const en: Catalog = {
   'status.deadline': 'You can appeal until {date}.',
   'status.windowClosed': 'The time to appeal ended on {date}.',
   'status.another': 'Check another application',
+  'status.confirmPhone': 'You have not confirmed your mobile phone yet: we check the application only once you do.',
+  'status.confirmPhone.link': 'Confirm my mobile phone',
 
   'appeal.title': 'Appeal the decision',
   'appeal.intro': 'If you think the decision is wrong, tell us why. A person from the program will look at your case again.',

@@ -118,6 +118,8 @@ export const es = {
   'status.deadline': 'Puede apelar hasta el {date}.',
   'status.windowClosed': 'El plazo para apelar terminó el {date}.',
   'status.another': 'Consultar otra solicitud',
+  'status.confirmPhone': 'Todavía no confirmó su celular: revisamos la solicitud solo después de que lo confirme.',
+  'status.confirmPhone.link': 'Confirmar mi celular',
 
   'appeal.title': 'Apelar la decisión',
   'appeal.intro': 'Si cree que la decisión es un error, cuéntenos por qué. Una persona del programa revisará su caso.',

@@ -117,6 +117,8 @@ export const pt: Catalog = {
   'status.deadline': 'Você pode recorrer até {date}.',
   'status.windowClosed': 'O prazo para recorrer terminou em {date}.',
   'status.another': 'Consultar outro pedido',
+  'status.confirmPhone': 'Você ainda não confirmou o seu celular: só conferimos o pedido depois que você confirmar.',
+  'status.confirmPhone.link': 'Confirmar meu celular',
 
   'appeal.title': 'Recorrer da decisão',
   'appeal.intro': 'Se você acha que a decisão está errada, conte para nós por quê. Uma pessoa do programa vai rever o seu caso.',
