@@ -104,6 +104,20 @@ describe('confirming the phone with a code', () => {
     await intake.web.db.application.update({ where: { id: app.id }, data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] } });
   });
 
+  it('takes the right code twice (a double click, a retry), and no other once the phone is confirmed', async () => {
+    const program = await newProgram();
+    const ack = await applied(program.code);
+    const code = await intake.phoneCode(ack.applicationNumber);
+    const [first, second] = await Promise.all([verify(ack.applicationNumber, code), verify(ack.applicationNumber, code)]);
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect(
+      await intake.web.db.auditEvent.count({
+        where: { entityId: (await stored(ack.applicationNumber)).id, action: 'application.phone_verified' },
+      }),
+    ).toBe(1);
+    expect(refusal(await verify(ack.applicationNumber, other(code)))).toEqual([400, ['code']]);
+  });
+
   it('refuses a wrong code, naming the code, and leaves the phone unconfirmed', async () => {
     const program = await newProgram();
     const ack = await applied(program.code);

@@ -8,7 +8,7 @@ import { createNotificationActivities } from '../../activities/notification';
 import type { ServiceContext } from './context';
 
 /** What a code allows: an appeal, or confirming the phone of a new application (web/services/phone-verification.ts). */
-export type CodePurpose = 'APPEAL' | 'PHONE';
+export type CodePurpose = 'APPEAL' | 'PHONE' | 'ACCOUNT';
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_WRONG_TRIES = 5;
 
@@ -65,4 +65,15 @@ export async function checkCode(ctx: Ctx, applicationId: string, purpose: CodePu
   if (!timingSafeEqual(expected, given)) return 'wrong';
   const used = await db.oneTimeCode.updateMany({ where: { id: latest.id, usedAt: null }, data: { usedAt: new Date() } });
   return used.count === 1 ? 'ok' : 'expired';
+}
+
+/**
+ * Whether a code typed is the purpose's latest, already used and still within its life: the same right code
+ * sent twice (a double click, a retried request) is right both times. Compared only, nothing counted: the
+ * edge counts every code typed for a number.
+ */
+export async function isUsedCode(ctx: Ctx, applicationId: string, purpose: CodePurpose, typed: string): Promise<boolean> {
+  const latest = await ctx.db.oneTimeCode.findFirst({ where: { applicationId, purpose }, orderBy: { createdAt: 'desc' } });
+  if (!latest?.usedAt || latest.expiresAt <= new Date()) return false;
+  return timingSafeEqual(Buffer.from(latest.codeHash, 'hex'), digest(ctx, latest.id, typed.trim()));
 }

@@ -8,7 +8,7 @@
 // wherever no application waits for a code, a decoy code (web/http/decoy-codes.ts) stands in for one.
 import { audit } from '../../lib/audit';
 import type { ServiceContext } from './context';
-import { checkCode, sendCode, type CodeCheck } from './one-time-codes';
+import { checkCode, isUsedCode, sendCode, type CodeCheck } from './one-time-codes';
 
 type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'config' | 'log'>;
 
@@ -63,23 +63,41 @@ export async function startPhoneVerification(ctx: Ctx, applicationId: string): P
   }
 }
 
-/** A code typed back: the phone is confirmed when it is this application's live code. */
-export async function confirmPhone(ctx: Ctx, decoys: DecoyCodes, applicationNumber: string, code: string): Promise<PhoneConfirmation> {
-  const app = await waitingFor(ctx, applicationNumber);
-  if (!app) return { kind: 'refused', reason: await decoys.check(normalized(applicationNumber)) };
-  const checked = await checkCode(ctx, app.id, 'PHONE', code);
-  if (checked !== 'ok') return { kind: 'refused', reason: checked };
-  const confirmed = await ctx.db.$transaction(async (tx) => {
+/** Marks the phone confirmed, once (audited once): true when it is, by this call or a concurrent one. */
+async function markVerified(ctx: Ctx, applicationId: string): Promise<boolean> {
+  return ctx.db.$transaction(async (tx) => {
     // Only while it waits: an application that gave its national ID way meanwhile stays as it is.
     const moved = await tx.application.updateMany({
-      where: { id: app.id, status: 'RECEIVED', phoneVerifiedAt: null },
+      where: { id: applicationId, status: 'RECEIVED', phoneVerifiedAt: null },
       data: { phoneVerifiedAt: new Date() },
     });
-    if (moved.count === 1)
-      await audit(tx, { actor: 'applicant', action: 'application.phone_verified', entityType: 'application', entityId: app.id });
-    return moved.count === 1;
+    if (moved.count === 1) {
+      await audit(tx, { actor: 'applicant', action: 'application.phone_verified', entityType: 'application', entityId: applicationId });
+      return true;
+    }
+    const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { phoneVerifiedAt: true } });
+    return app.phoneVerifiedAt !== null;
   });
-  return confirmed ? { kind: 'verified' } : { kind: 'refused', reason: 'expired' };
+}
+
+/**
+ * A code typed back: the phone is confirmed when it is this application's live code. The code that confirmed
+ * it stays right while it lives (a double click, a retry: the sender gets the same answer twice).
+ */
+export async function confirmPhone(ctx: Ctx, decoys: DecoyCodes, applicationNumber: string, code: string): Promise<PhoneConfirmation> {
+  const number = normalized(applicationNumber);
+  const app = await ctx.db.application.findUnique({ where: { number }, select: { id: true, status: true, phoneVerifiedAt: true } });
+  if (app && app.status === 'RECEIVED' && app.phoneVerifiedAt === null) {
+    const checked = await checkCode(ctx, app.id, 'PHONE', code);
+    // A refusal may be the same right code used a moment ago by a concurrent request (expired, or too many
+    // when it was spent between the read and the count).
+    const right = checked === 'ok' || (await isUsedCode(ctx, app.id, 'PHONE', code));
+    if (!right) return { kind: 'refused', reason: checked };
+    return (await markVerified(ctx, app.id)) ? { kind: 'verified' } : { kind: 'refused', reason: 'expired' };
+  }
+  if (app?.phoneVerifiedAt && (await isUsedCode(ctx, app.id, 'PHONE', code))) return { kind: 'verified' };
+  // No code waits here (confirmed, decided, set aside, or no such application): a decoy answers.
+  return { kind: 'refused', reason: await decoys.check(number) };
 }
 
 /**
