@@ -65,6 +65,20 @@ export function enrolmentFacts(facts: RegistryFacts, nationalId: string, today: 
   };
 }
 
+/**
+ * A household enrolled while its identity is disputed (web/services/identity-disputes.ts) starts SUSPENDED,
+ * and the dispute takes it as the beneficiary its lifting makes ACTIVE again.
+ */
+export async function suspendIfDisputed(tx: Prisma.TransactionClient, applicationIds: string[]): Promise<void> {
+  await tx.$executeRaw`
+    WITH disputed AS (
+      UPDATE identity_dispute d SET beneficiary_id = b.id FROM beneficiary b
+       WHERE b.application_id = d.application_id AND d.status = 'OPEN' AND d.beneficiary_id IS NULL
+         AND d.application_id = ANY(${applicationIds}::uuid[])
+      RETURNING b.id)
+    UPDATE beneficiary SET status = 'SUSPENDED' WHERE id IN (SELECT id FROM disputed)`;
+}
+
 export function createApplicationActivities(deps: { db: Db; today: () => string }) {
   const { db } = deps;
 
@@ -103,6 +117,7 @@ export function createApplicationActivities(deps: { db: Db; today: () => string 
             where: { id: applicationId },
             data: { status: 'ENROLLED', reasonCodes: [], decidedAt: new Date(), appealDeadline: null },
           });
+          await suspendIfDisputed(tx, [applicationId]);
           await audit(tx, {
             actor: ACTOR,
             action: 'application.enrolled',

@@ -1,5 +1,5 @@
 // Control totals of a reconciliation run, per rail and currency, exact to the cent (decimal.js):
-//   instructed (from the batches' own control totals) = paid + failed + pending + in-break (per item),
+//   instructed (from the batches' own control totals) = paid + failed + pending + in-break + held back (per item),
 // and the cycle's ledger agrees with the instructions' statuses (paid, in transit). Two independent
 // counts of the same money: an item lost, counted twice or moved without its ledger entry shows here.
 import Decimal from 'decimal.js';
@@ -20,6 +20,8 @@ export interface RailTotals {
   failed: Total;
   pending: Total;
   breaks: Total;
+  /** Held back before their batch left (the rail did not confirm the account, or the identity is disputed): never sent, still owed. */
+  heldBack: Total;
   /** Statement lines we never instructed (outside the equation: they were never ours to count). */
   notInstructed: Total;
   /** Statement lines for this rail's keys and their net amount (payments minus reversals). */
@@ -43,6 +45,9 @@ export interface Expected {
   currency: string;
   count: number;
   amount: string;
+  /** Instructions held back before their batch left: in the batches' totals, never sent. */
+  heldCount: number;
+  heldAmount: string;
   /** Instructions PAID and SUBMITTED/NEEDS_ATTENTION by amount, and the ledger's balances for the same. */
   paidByStatus: string;
   inTransitByStatus: string;
@@ -74,7 +79,8 @@ export function controlTotals(
     const failed = pick((c) => c === 'FAILED');
     const pending = pick((c) => c === 'PENDING');
     const breaks = pick((c) => isBreakClass(c) && c !== 'NOT_INSTRUCTED');
-    const parts = [paid, failed, pending, breaks];
+    const heldBack = { count: exp?.heldCount ?? 0, amount: fmt(new Decimal(exp?.heldAmount ?? 0)) };
+    const parts = [paid, failed, pending, breaks, heldBack];
     const sumCount = parts.reduce((n, t) => n + t.count, 0);
     const sumAmount = parts.reduce((s, t) => s.plus(t.amount), new Decimal(0));
     const ledgerPaid = new Decimal(exp?.ledgerPaid ?? 0);
@@ -88,6 +94,7 @@ export function controlTotals(
       failed,
       pending,
       breaks,
+      heldBack,
       notInstructed: pick((c) => c === 'NOT_INSTRUCTED'),
       statement: {
         count: mine.reduce((n, r) => n + r.statement_lines, 0),

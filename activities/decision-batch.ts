@@ -6,13 +6,15 @@ import type { Queue } from 'bullmq';
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma, type Db } from '../lib/db';
 import type { NotificationJob } from '../lib/queues';
-import { evaluateEligibility, RuleSetSchema, type Rule } from '../domain/eligibility';
+import { evaluateEligibility } from '../domain/eligibility';
 import type { ApplicantEvent } from '../domain/applicant-events';
 import type { ReasonCode } from '../domain/reason-codes';
+import { accountCheckReason, type AccountCheckOutcome } from '../domain/account-check';
 import type { RegistryClient } from './clients/registry-client';
-import { enrolmentFacts, registryFacts, verification, type Assessment, type RegistryFacts } from './application';
+import { enrolmentFacts, registryFacts, suspendIfDisputed, verification, type Assessment, type RegistryFacts } from './application';
 import { duplicateCandidates, exactDuplicates, type Candidate } from './deduplication';
 import { notificationData, queueNotifications } from './notification';
+import { latestRuleSets } from './rule-sets';
 
 const ACTOR = 'system:decision-batch';
 const DAY_MS = 24 * 3600_000;
@@ -37,6 +39,8 @@ interface BatchApplication {
   assessment: Assessment | null;
   payment_account_id: string;
   account_key: string;
+  /** The rail's answer on the account (activities/account-checks.ts); null if it was not asked. */
+  check_outcome: AccountCheckOutcome | null;
   program_name: string;
   appeal_window_days: number;
 }
@@ -44,6 +48,8 @@ interface BatchApplication {
 interface Decision {
   app: BatchApplication;
   status: 'ENROLLED' | 'REJECTED' | 'NEEDS_REVIEW';
+  /** Who a NEEDS_REVIEW waits for: a reviewer (probable duplicate) or the applicant's account (ACCOUNT). */
+  review?: 'DUPLICATE' | 'ACCOUNT';
   reasonCodes: ReasonCode[];
   assessment: Assessment;
   ruleSetId: string | null;
@@ -64,20 +70,12 @@ export function createDecisionBatchActivities(deps: {
 }) {
   const { db, registry } = deps;
 
-  /** The latest rule set of each program, parsed once per batch. */
-  async function ruleSets(programIds: string[]): Promise<Map<string, { id: string; rules: Rule[] }>> {
-    const rows = await db.$queryRaw<Array<{ id: string; program_id: string; rules: unknown }>>`
-      SELECT DISTINCT ON (program_id) id, program_id, rules FROM rule_set
-      WHERE program_id = ANY(${programIds}::uuid[]) ORDER BY program_id, version DESC`;
-    return new Map(rows.map((r) => [r.program_id, { id: r.id, rules: RuleSetSchema.parse(r.rules) }]));
-  }
-
   /** Rules in code, then exact duplicates (against the program, then within the batch), then probable ones. */
   async function decide(
     tx: Prisma.TransactionClient,
     apps: BatchApplication[],
   ): Promise<{ decisions: Decision[]; candidates: Candidate[] }> {
-    const sets = await ruleSets([...new Set(apps.map((a) => a.program_id))]);
+    const sets = await latestRuleSets(tx, [...new Set(apps.map((a) => a.program_id))]);
     const decisions: Decision[] = apps.map((app) => {
       const verdict = { app, reasonCodes: [] as ReasonCode[], ruleSetId: null as string | null, ruleResults: null as unknown };
       // Refused by the registry check: the assessment was written then.
@@ -127,7 +125,16 @@ export function createDecisionBatchActivities(deps: {
       rejectedHere,
     );
     const toReview = new Set(candidates.filter((c) => c.kind === 'PROBABLE_PERSON').map((c) => c.applicationId));
-    for (const d of eligible()) if (toReview.has(d.app.id)) Object.assign(d, { status: 'NEEDS_REVIEW', assessment: { outcome: 'REVIEW' } });
+    for (const d of eligible()) {
+      // An account its rail did not confirm is not paid without a look; the reviewer of a probable
+      // duplicate sees its reason too. Not asked (a batch started before accounts were checked): decided as before.
+      const accountReason = d.app.check_outcome ? accountCheckReason(d.app.check_outcome) : null;
+      const reasonCodes: ReasonCode[] = accountReason ? [accountReason] : [];
+      if (toReview.has(d.app.id))
+        Object.assign(d, { status: 'NEEDS_REVIEW', review: 'DUPLICATE', reasonCodes, assessment: { outcome: 'REVIEW' } });
+      else if (accountReason)
+        Object.assign(d, { status: 'NEEDS_REVIEW', review: 'ACCOUNT', reasonCodes, assessment: { outcome: 'REVIEW' } });
+    }
     return { decisions, candidates };
   }
 
@@ -152,6 +159,10 @@ export function createDecisionBatchActivities(deps: {
         payment_account_id uuid, account_key text, dependants int, id_last_digit int)
       ON CONFLICT DO NOTHING
       RETURNING application_id`;
+    await suspendIfDisputed(
+      tx,
+      inserted.map((r) => r.application_id),
+    );
     const won = new Set(inserted.map((r) => r.application_id));
     const lost = enrolling.filter((d) => !won.has(d.app.id));
     if (lost.length === 0) return;
@@ -198,7 +209,7 @@ export function createDecisionBatchActivities(deps: {
     });
     const review = decisions.filter((d) => d.status === 'NEEDS_REVIEW');
     await tx.reviewTask.createMany({
-      data: review.map((d) => ({ applicationId: d.app.id, kind: 'DUPLICATE' as const })),
+      data: review.map((d) => ({ applicationId: d.app.id, kind: d.review ?? 'DUPLICATE' })),
       skipDuplicates: true,
     });
     const action = { ENROLLED: 'application.enrolled', REJECTED: 'application.rejected', NEEDS_REVIEW: 'application.sent_to_review' };
@@ -207,16 +218,20 @@ export function createDecisionBatchActivities(deps: {
     const audit = decisions.map((d) => ({
       entity_id: d.app.id,
       action: action[d.status],
-      details: d.status === 'REJECTED' ? { reasonCodes: d.reasonCodes } : {},
+      details: d.reasonCodes.length > 0 ? { reasonCodes: d.reasonCodes } : {},
     }));
     await tx.$executeRaw`
       INSERT INTO audit_event (at, actor, action, entity_type, entity_id, details)
       SELECT ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${ACTOR}, v.action, 'application', v.entity_id, v.details
       FROM jsonb_to_recordset(${rowsJson(audit)}::jsonb) AS v(entity_id text, action text, details jsonb)`;
-    const event = (d: Decision): ApplicantEvent =>
-      d.status === 'REJECTED'
-        ? { kind: 'DECISION', status: 'REJECTED', reasonCodes: d.reasonCodes, appealDeadline: deadline(d)!.toISOString() }
-        : { kind: 'DECISION', status: d.status };
+    const event = (d: Decision): ApplicantEvent => {
+      if (d.status === 'REJECTED')
+        return { kind: 'DECISION', status: 'REJECTED', reasonCodes: d.reasonCodes, appealDeadline: deadline(d)!.toISOString() };
+      // The applicant can act on this one: give another account.
+      if (d.review === 'ACCOUNT')
+        return { kind: 'ACCOUNT_NOT_CONFIRMED', reasonCodes: d.reasonCodes, account: d.app.account_key.slice(0, 16) };
+      return { kind: 'DECISION', status: d.status };
+    };
     const messages = decisions.map((d) =>
       notificationData(
         {
@@ -263,13 +278,16 @@ export function createDecisionBatchActivities(deps: {
       return { verified: rows.length - refused, refused };
     },
 
-    /** Decides the batch in one transaction; returns the applications waiting for a person (this run's or an earlier one's). */
-    async decideBatch(batchId: string): Promise<{ toReview: string[] }> {
+    /**
+     * Decides the batch in one transaction; returns the applications waiting for a reviewer (toReview) or
+     * for their account (accountReview), this run's or an earlier one's.
+     */
+    async decideBatch(batchId: string): Promise<{ toReview: string[]; accountReview: string[] }> {
       await db.$transaction(
         async (tx) => {
           const apps = await tx.$queryRaw<BatchApplication[]>`
             SELECT a.id, a.number, a.program_id, a.national_id, a.national_id_hash, a.phone, a.language, a.registry_facts, a.assessment,
-              pa.id AS payment_account_id, pa.account_key, p.name AS program_name, p.appeal_window_days
+              pa.id AS payment_account_id, pa.account_key, pa.check_outcome::text AS check_outcome, p.name AS program_name, p.appeal_window_days
             FROM application a JOIN payment_account pa ON pa.application_id = a.id JOIN program p ON p.id = a.program_id
             WHERE a.decision_batch_id = ${batchId}::uuid AND a.status = 'VERIFYING'
             ORDER BY a.created_at, a.id
@@ -281,10 +299,11 @@ export function createDecisionBatchActivities(deps: {
         },
         { timeout: 60_000, maxWait: 10_000 },
       );
-      const review = await db.$queryRaw<Array<{ application_id: string }>>`
-        SELECT application_id FROM review_task
-        WHERE application_id IN (${inBatch(batchId)}) AND kind = 'DUPLICATE' AND status = 'OPEN'`;
-      return { toReview: review.map((r) => r.application_id) };
+      const review = await db.$queryRaw<Array<{ application_id: string; kind: string }>>`
+        SELECT application_id, kind::text FROM review_task
+        WHERE application_id IN (${inBatch(batchId)}) AND kind IN ('DUPLICATE', 'ACCOUNT') AND status = 'OPEN'`;
+      const of = (kind: string) => review.filter((r) => r.kind === kind).map((r) => r.application_id);
+      return { toReview: of('DUPLICATE'), accountReview: of('ACCOUNT') };
     },
 
     /** Queues the batch's messages not yet sent (queued once each: the job ID is the notification's). */
@@ -307,7 +326,7 @@ export function createDecisionBatchActivities(deps: {
         rejected: count('REJECTED', 'APPEALED'),
         toReview: (
           await db.$queryRaw<Array<{ n: number }>>`
-            SELECT count(*)::int AS n FROM review_task WHERE application_id IN (${inBatch(batchId)}) AND kind = 'DUPLICATE'`
+            SELECT count(*)::int AS n FROM review_task WHERE application_id IN (${inBatch(batchId)}) AND kind IN ('DUPLICATE', 'ACCOUNT')`
         )[0]!.n,
       };
       const batch = await db.decisionBatch.update({

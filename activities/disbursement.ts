@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { audit } from '../lib/audit';
-import type { Db } from '../lib/db';
+import type { Db, Prisma } from '../lib/db';
 import { post, statusMovement } from '../lib/ledger';
 import { TRANSITIONS } from '../domain/payment-transitions';
 import { formatAmount, money } from '../domain/money';
@@ -30,6 +30,29 @@ export interface BatchProgress {
   pending: number;
   needsAttention: number;
   cancelled: number;
+  /** Held back before the batch left (activities/pre-payment-check.ts). */
+  held?: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * What of a batch leaves: its control totals less the payments held back before it left. The approved
+ * totals stay as they are; the held ones are their own term wherever the money is counted.
+ */
+export async function leavingTotals(
+  db: Db | Tx,
+  batch: { id: string; itemCount: number; totalAmount: Decimal.Value },
+): Promise<{ itemCount: number; totalAmount: Decimal }> {
+  const held = await db.paymentInstruction.aggregate({
+    where: { batchId: batch.id, status: 'HELD' },
+    _count: true,
+    _sum: { amount: true },
+  });
+  return {
+    itemCount: batch.itemCount - held._count,
+    totalAmount: new Decimal(batch.totalAmount.toString()).minus(held._sum.amount?.toString() ?? 0),
+  };
 }
 
 // How the rail's word and the send move an instruction: domain/payment-transitions.ts decides, not this file.
@@ -61,6 +84,7 @@ export function createDisbursementActivities(deps: {
       needsAttention: count('NEEDS_ATTENTION'),
       pending: count('CREATED') + count('SUBMITTED'),
       cancelled: count('CANCELLED'),
+      held: count('HELD'),
     };
     return { batchId, itemCount: rows.reduce((n, r) => n + r._count, 0), ...p };
   }
@@ -80,8 +104,10 @@ export function createDisbursementActivities(deps: {
         where: { cycleId: batch.cycleId, status: { notIn: ['CREATED', 'CANCELLED'] } },
         _sum: { itemCount: true, totalAmount: true },
       });
+      // Within the envelope as approved: the batches' totals, held payments included (they stay owed).
       const count = (sent._sum.itemCount ?? 0) + batch.itemCount;
       const amount = new Decimal(sent._sum.totalAmount?.toString() ?? '0').plus(batch.totalAmount.toString());
+      const leaving = await leavingTotals(tx, batch);
       if (
         !cycle ||
         cycle.approved_count === null ||
@@ -108,7 +134,7 @@ export function createDisbursementActivities(deps: {
         currency: batch.currency,
         cycleId: batch.cycleId,
         batchId,
-        movements: statusMovement('CREATED', SEND.to, batch.provider, batch.totalAmount.toString()),
+        movements: statusMovement('CREATED', SEND.to, batch.provider, leaving.totalAmount.toString()),
       });
       return true;
     });
@@ -170,7 +196,8 @@ export function createDisbursementActivities(deps: {
           await applyReport({ ...batch, programId: batch.cycle.programId }, known);
         } else {
           const items = await loadOutgoingItems(db, batch.id);
-          const sending = outgoingTotals(batch, items);
+          const leaving = await leavingTotals(db, batch);
+          const sending = outgoingTotals(leaving, items);
           if (!sending.matches) {
             await audit(db, {
               actor: ACTOR,
@@ -179,14 +206,14 @@ export function createDisbursementActivities(deps: {
               entityId: batch.id,
               details: { reason: 'BatchTotalsChanged', sending: sending.count, sendingAmount: sending.amount.toFixed(2) },
             });
-            throw batchTotalsChanged(batch.seq, sending, batch);
+            throw batchTotalsChanged(batch.seq, sending, leaving);
           }
           await rail.submitBatch({
             ref: batch.messageId,
             debtorAccount: batch.cycle.program.fundingAccount,
             callbackUrl: deps.callbackUrl(batch.provider),
-            count: batch.itemCount,
-            controlSum: formatAmount(money(batch.totalAmount.toString(), batch.currency)),
+            count: leaving.itemCount,
+            controlSum: formatAmount(money(leaving.totalAmount, batch.currency)),
             currency: batch.currency,
             executionDate: (batch.payOn ?? new Date()).toISOString().slice(0, 10),
             items,

@@ -4,13 +4,16 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { NotificationJob } from '../lib/queues';
+import { createAccountCheckActivities } from './account-checks';
 import { createApplicationActivities } from './application';
 import { RAILS, railByProvider } from '../rails';
+import type { FullRailClient, RailId } from '../rails/rail';
 import { createRegistryClient } from './clients/registry-client';
 import { createCycleActivities } from './cycle';
 import { createDecisionBatchActivities } from './decision-batch';
 import { createDisbursementActivities } from './disbursement';
 import { createNotificationActivities } from './notification';
+import { createPrePaymentCheckActivities } from './pre-payment-check';
 import { createRailReportActivities } from './rail-reports';
 import { createReconciliationActivities } from './reconciliation';
 import { createReviewActivities } from './review';
@@ -18,7 +21,8 @@ import { createStatementActivities } from './statements';
 
 export interface ActivityDeps {
   db: Db;
-  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL'> & Partial<Pick<Config, 'RAIL_TIMEOUT_MS'>>;
+  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL'> &
+    Partial<Pick<Config, 'RAIL_TIMEOUT_MS' | 'PRE_PAYMENT_ACCOUNT_CHECK'>>;
   /** Where applicant notifications are queued for the SMS gateway. */
   notifications: Queue<NotificationJob>;
   /** Today's date (YYYY-MM-DD) for age rules; injectable so tests can pin it. */
@@ -29,11 +33,14 @@ export function createActivities(deps: ActivityDeps) {
   const registry = createRegistryClient(deps.config.REGISTRY_SIM_URL);
   // Every registered rail's client, by the provider its batches are recorded under.
   const rails = Object.fromEntries(RAILS.map((r) => [r.provider, r.client(deps.config)]));
+  // The same clients by the kind of account they pay, for account checks.
+  const byRail = Object.fromEntries(RAILS.map((r) => [r.rail, rails[r.provider]!])) as Record<RailId, FullRailClient>;
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   const statusUrl = `${deps.config.PUBLIC_URL}/status`;
   return {
     ...createDecisionBatchActivities({ db: deps.db, registry, notifications: deps.notifications, today, statusUrl }),
     ...createApplicationActivities({ db: deps.db, today }),
+    ...createAccountCheckActivities({ db: deps.db, verifiers: byRail, today }),
     ...createReviewActivities({ db: deps.db }),
     ...createNotificationActivities({ db: deps.db, notifications: deps.notifications, statusUrl }),
     ...createCycleActivities({ db: deps.db }),
@@ -43,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
       // Where a rail sends its notifications (they only make the batch workflow pull the rail's report).
       callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${railByProvider(provider)?.callbackPath ?? provider}`,
     }),
+    ...createPrePaymentCheckActivities({ db: deps.db, rails, enabled: deps.config.PRE_PAYMENT_ACCOUNT_CHECK !== 'off' }),
     ...createStatementActivities({ db: deps.db, rails }),
     ...createRailReportActivities({ db: deps.db, rails }),
     ...createReconciliationActivities({ db: deps.db }),

@@ -8,7 +8,12 @@ import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
 import type { RailOutgoingItem } from '../rails/rail';
 
-export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOutgoingItem[]> {
+/** `status` CREATED: the items about to leave, as the pre-payment check asks the rail about them. */
+export async function loadOutgoingItems(
+  db: Db,
+  batchId: string,
+  status: 'SUBMITTED' | 'CREATED' = 'SUBMITTED',
+): Promise<RailOutgoingItem[]> {
   const rows = await db.$queryRaw<
     Array<{
       key: string;
@@ -26,7 +31,7 @@ export async function loadOutgoingItems(db: Db, batchId: string): Promise<RailOu
            ap.national_id, ap.full_name
       FROM payment_instruction i JOIN payment_account a ON a.id = i.payment_account_id
       JOIN beneficiary b ON b.id = i.beneficiary_id JOIN application ap ON ap.id = b.application_id
-     WHERE i.batch_id = ${batchId}::uuid AND i.status = 'SUBMITTED'
+     WHERE i.batch_id = ${batchId}::uuid AND i.status = ${status}::"InstructionStatus"
      ORDER BY i.payment_key`;
   return rows.map((r) => ({
     key: r.key,

@@ -59,7 +59,7 @@ export function createRailReportActivities(deps: { db: Db; rails: Record<string,
         SELECT pb.id, pb.message_id, pb.provider FROM payment_batch pb
          WHERE pb.cycle_id = ${cycleId}::uuid AND pb.submitted_at IS NOT NULL
            AND EXISTS (SELECT 1 FROM payment_instruction pi LEFT JOIN rail_report rr ON rr.payment_key = pi.payment_key
-                        WHERE pi.batch_id = pb.id AND pi.status <> 'CANCELLED' AND (rr.status IS NULL OR rr.status IN ('PENDING', 'UNKNOWN')))
+                        WHERE pi.batch_id = pb.id AND pi.status NOT IN ('CANCELLED', 'HELD') AND (rr.status IS NULL OR rr.status IN ('PENDING', 'UNKNOWN')))
          ORDER BY pb.seq`;
       let changed = 0;
       let done = 0;

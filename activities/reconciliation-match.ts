@@ -27,10 +27,10 @@ async function classifyBatches(tx: Tx, batchIds: string[], deadline: Date): Prom
   // input, the joins below look each key up by index instead of sorting a million statement lines per page.
   await tx.$executeRaw`
     CREATE TEMP TABLE recon_ours ON COMMIT DROP AS
-    -- A batch's instructions (a re-issue's payments belong to the re-issue cycle's batches); CANCELLED never left.
+    -- A batch's instructions (a re-issue's payments belong to the re-issue cycle's batches); CANCELLED and HELD never left.
     SELECT pi.payment_key, pi.amount, pi.currency, pi.status::text AS our_status, pb.provider, pb.submitted_at
       FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
-     WHERE pi.batch_id = ANY(${batchIds}::uuid[]) AND pi.status <> 'CANCELLED'`;
+     WHERE pi.batch_id = ANY(${batchIds}::uuid[]) AND pi.status NOT IN ('CANCELLED', 'HELD')`;
   await tx.$executeRaw`ANALYZE recon_ours`;
   // The class is the domain's rules as SQL (domain/reconciliation-classes.ts): static text, never input.
   await tx.$executeRawUnsafe(

@@ -62,6 +62,8 @@ export function createReconciliationActivities(deps: { db: Db }) {
           FROM payment_batch WHERE cycle_id = ${cycleId}::uuid AND status <> 'CANCELLED' GROUP BY provider, currency),
       statuses AS (
         SELECT pb.provider, pi.currency,
+               count(*) FILTER (WHERE pi.status = 'HELD')::int AS held_count,
+               coalesce(sum(pi.amount) FILTER (WHERE pi.status = 'HELD'), 0)::text AS held_amount,
                coalesce(sum(pi.amount) FILTER (WHERE pi.status = 'PAID'), 0)::text AS paid,
                coalesce(sum(pi.amount) FILTER (WHERE pi.status IN ('SUBMITTED', 'NEEDS_ATTENTION')), 0)::text AS in_transit
           FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
@@ -74,7 +76,8 @@ export function createReconciliationActivities(deps: { db: Db }) {
           FROM journal_entry e JOIN payment_batch pb ON pb.id = e.batch_id
           JOIN journal_line l ON l.entry_id = e.id JOIN ledger_account a ON a.id = l.account_id
          WHERE e.cycle_id = ${cycleId}::uuid GROUP BY pb.provider, l.currency)
-      SELECT b.provider, b.currency, b.count, b.amount, coalesce(s.paid, '0') AS "paidByStatus", coalesce(s.in_transit, '0') AS "inTransitByStatus",
+      SELECT b.provider, b.currency, b.count, b.amount, coalesce(s.held_count, 0) AS "heldCount", coalesce(s.held_amount, '0') AS "heldAmount",
+             coalesce(s.paid, '0') AS "paidByStatus", coalesce(s.in_transit, '0') AS "inTransitByStatus",
              coalesce(g.paid, '0') AS "ledgerPaid", coalesce(g.in_transit, '0') AS "ledgerInTransit"
         FROM batches b LEFT JOIN statuses s ON s.provider = b.provider AND s.currency = b.currency
         LEFT JOIN ledger g ON g.provider = b.provider AND g.currency = b.currency`;

@@ -4,23 +4,47 @@
 import { audit } from '../lib/audit';
 import type { Db } from '../lib/db';
 import type { ReasonCode } from '../domain/reason-codes';
+import type { ReviewKind } from '../domain/review-kinds';
+import { accountCheckReason } from '../domain/account-check';
 
 const ACTOR = 'system:application-review';
 const DAY_MS = 24 * 3600_000;
 
-export type ReviewKind = 'DUPLICATE' | 'APPEAL';
+export type { ReviewKind };
 
 export function createReviewActivities(deps: { db: Db }) {
   const { db } = deps;
 
   return {
-    /** The reviewer's decision on a task, or null while it is open. */
+    /**
+     * The reviewer's decision on a task, or null while it is open. An account case is also decided by its
+     * rail: once it confirms an account the applicant gave, the household is enrolled.
+     */
     async reviewOutcome(applicationId: string, kind: ReviewKind): Promise<'ENROLL' | 'REJECT' | null> {
       const task = await db.reviewTask.findUnique({
         where: { applicationId_kind: { applicationId, kind } },
-        select: { status: true, decision: true },
+        select: { status: true, decision: true, application: { select: { paymentAccount: { select: { checkOutcome: true } } } } },
       });
-      return task?.status === 'DECIDED' ? task.decision : null;
+      if (task?.status === 'DECIDED') return task.decision;
+      if (kind !== 'ACCOUNT' || task?.application.paymentAccount?.checkOutcome !== 'VERIFIED') return null;
+      // Closed by the rail's answer, so it leaves the reviewers' queue (no reviewer: nobody decided it).
+      await db.reviewTask.updateMany({
+        where: { applicationId, kind, status: 'OPEN' },
+        data: {
+          status: 'DECIDED',
+          decision: 'ENROLL',
+          comment: 'The rail confirmed the account the applicant gave.',
+          decidedAt: new Date(),
+        },
+      });
+      return 'ENROLL';
+    },
+
+    /** The account's reason, told when a reviewer turns down an account case (REVIEW_REJECTED if the rail confirmed it). */
+    async accountReasonCodes(applicationId: string): Promise<ReasonCode[]> {
+      const account = await db.paymentAccount.findUnique({ where: { applicationId }, select: { checkOutcome: true } });
+      const reason = account?.checkOutcome ? accountCheckReason(account.checkOutcome) : null;
+      return [reason ?? 'REVIEW_REJECTED'];
     },
 
     /** Rejects and opens the program's appeal window. Run again (one workflow: runs never overlap), it returns the first deadline. */

@@ -10,6 +10,8 @@ export type ApplicantEvent =
   | { kind: 'APPEAL_DECIDED'; status: 'REJECTED'; reasonCodes: ReasonCode[] }
   /** Someone applied again with this application's national ID (on that day): told at most once a day. */
   | { kind: 'IDENTITY_ATTEMPT'; on: string /* YYYY-MM-DD */ }
+  /** The rail did not confirm the account given (domain/account-check.ts); `account` is its key, so each account given is told once. */
+  | { kind: 'ACCOUNT_NOT_CONFIRMED'; reasonCodes: ReasonCode[]; account: string }
   /** A reviewer disputes the applicant's identity: payments are held until they confirm it with the program (once per dispute). */
   | { kind: 'IDENTITY_DISPUTED'; disputeId: string }
   /** A one-time code (its row's ID is the key: each code is its own message). */
@@ -21,5 +23,6 @@ export function eventKey(event: ApplicantEvent): string {
   if (event.kind === 'IDENTITY_ATTEMPT') return `identity-attempt:${event.on}`;
   if (event.kind === 'CODE') return `code:${event.codeId}`;
   if (event.kind === 'IDENTITY_DISPUTED') return `identity-dispute:${event.disputeId}`;
+  if (event.kind === 'ACCOUNT_NOT_CONFIRMED') return `account:${event.account}`;
   return `${event.kind === 'DECISION' ? 'decision' : 'appeal'}:${event.status}`;
 }

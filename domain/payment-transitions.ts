@@ -8,7 +8,7 @@
 // the rail's word or a statement line that it did pay.
 import type { BreakClass, BreakResolution } from './reconciliation-classes';
 
-export const INSTRUCTION_STATUSES = ['CREATED', 'SUBMITTED', 'PAID', 'FAILED', 'NEEDS_ATTENTION', 'CANCELLED'] as const;
+export const INSTRUCTION_STATUSES = ['CREATED', 'SUBMITTED', 'PAID', 'FAILED', 'NEEDS_ATTENTION', 'CANCELLED', 'HELD'] as const;
 export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
 
 /** What the rail's own status report says of a payment (rail_report): UNKNOWN, it has no record of it. */
@@ -25,6 +25,8 @@ export const HELD_IN: Record<InstructionStatus, LedgerRole> = {
   PAID: 'paid',
   FAILED: 'payable',
   CANCELLED: 'budget',
+  // Never left: owed to the household until a re-issue pays it to an account its rail confirms.
+  HELD: 'payable',
 };
 
 /** What is known of one payment when a person or the rail would change it. */
@@ -75,8 +77,15 @@ export interface Transition {
 export const TRANSITIONS = {
   /** The batch is reserved within the cycle's approved control totals and leaves. */
   send: { from: ['CREATED'], to: 'SUBMITTED', requires: [], evidence: "the batch is reserved within the cycle's approved control totals" },
+  /** Its rail did not confirm the account (or the identity is disputed) as the batch was about to leave. */
+  holdBack: {
+    from: ['CREATED'],
+    to: 'HELD',
+    requires: [],
+    evidence: "the rail did not confirm the account is open and the beneficiary's, or the beneficiary's identity is disputed",
+  },
   /** The cycle was cancelled before the batch left. */
-  cancel: { from: ['CREATED'], to: 'CANCELLED', requires: [], evidence: 'the cycle was cancelled before the batch left' },
+  cancel: { from: ['CREATED', 'HELD'], to: 'CANCELLED', requires: [], evidence: 'the cycle was cancelled before the batch left' },
   railPaid: { from: ['SUBMITTED', 'NEEDS_ATTENTION'], to: 'PAID', requires: [], evidence: "the rail's own report says it paid" },
   railFailed: { from: ['SUBMITTED', 'NEEDS_ATTENTION'], to: 'FAILED', requires: [], evidence: "the rail's own report says it failed" },
   /** Still in flight at the deadline: a person must look, it is never left "sent". */
@@ -98,8 +107,13 @@ export const TRANSITIONS = {
   },
   /** Resolutions REQUEST_RETURN and WRITE_OFF: money left beyond what we instructed (the excess moves, not the payment). */
   excess: { from: INSTRUCTION_STATUSES, to: null, requires: [], evidence: 'a statement shows more money out than we instructed' },
-  /** A failed payment is paid again by a new instruction of a re-issue cycle (which starts at CREATED). */
-  reissue: { from: ['FAILED'], to: null, requires: [NOT_PAID_AGAIN, NO_PAYMENT_LINE], evidence: 'failed, not paid again, no payment line' },
+  /** A failed or held payment is paid again by a new instruction of a re-issue cycle (which starts at CREATED). */
+  reissue: {
+    from: ['FAILED', 'HELD'],
+    to: null,
+    requires: [NOT_PAID_AGAIN, NO_PAYMENT_LINE],
+    evidence: 'failed or held back, not paid again, no payment line',
+  },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;

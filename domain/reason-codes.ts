@@ -15,11 +15,19 @@ export const REASON_CODES = [
   'CONFLICTING_BENEFIT', // facts: benefits (comma-separated)
   'OUTSIDE_TARGET_AREA', // facts: municipality (code)
   'VULNERABILITY_TOO_LOW', // facts: score, minimum
+  // Intake
+  'PHONE_NOT_VERIFIED', // the phone was not confirmed with its code in time, and a new application took the ID's place
   // Deduplication
   'DUPLICATE_PERSON', // this national ID is already enrolled in the program
   'DUPLICATE_HOUSEHOLD', // the applicant's household is already enrolled
   'ACCOUNT_IN_USE', // the bank account or wallet already receives payments for another household
   'PHONE_SHARED_TOO_OFTEN', // facts: count, maximum
+  // The account, checked with its rail (domain/account-check.ts)
+  'ACCOUNT_HOLDER_MISMATCH', // the rail says the account belongs to someone else
+  'ACCOUNT_CLOSED', // the rail says the account is closed, dormant or blocked
+  'ACCOUNT_UNKNOWN', // the rail has no such account
+  'ACCOUNT_NAME_DIFFERS', // the account is the applicant's, under a name the rail finds different
+  'IDENTITY_DISPUTED', // a reviewer doubts the applicant is who they say: payments wait
   // People's decisions
   'REVIEW_REJECTED', // a reviewer rejected a probable duplicate
   'APPEAL_REJECTED', // a reviewer upheld the rejection on appeal

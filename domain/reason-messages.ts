@@ -19,6 +19,7 @@ type SmsKey =
   | 'APPEAL_ENROLLED'
   | 'APPEAL_REJECTED'
   | 'IDENTITY_ATTEMPT'
+  | 'ACCOUNT_NOT_CONFIRMED'
   | 'IDENTITY_DISPUTED'
   | 'CODE';
 
@@ -57,9 +58,18 @@ const TEXTS: Record<Language, Texts> = {
       OUTSIDE_TARGET_AREA: 'Su municipio[ ({municipality})] no está entre los lugares donde funciona el programa.',
       VULNERABILITY_TOO_LOW:
         'El puntaje de necesidad de su hogar en el registro social[ ({score})] está por debajo del mínimo del programa[ ({minimum})].',
+      PHONE_NOT_VERIFIED:
+        'No confirmó su teléfono con el código que le enviamos a tiempo, y se presentó una nueva solicitud con su documento.',
       DUPLICATE_PERSON: 'Usted ya está inscrito en este programa, y cada persona puede estar inscrita una sola vez.',
       DUPLICATE_HOUSEHOLD: 'Su hogar ya está inscrito en este programa, y cada hogar recibe el pago una sola vez.',
       ACCOUNT_IN_USE: 'La cuenta o billetera que indicó ya recibe los pagos de otro hogar, y cada hogar necesita su propia cuenta.',
+      ACCOUNT_HOLDER_MISMATCH:
+        'El banco o la billetera dice que la cuenta que indicó es de otra persona, y el programa solo paga en cuentas a su nombre.',
+      ACCOUNT_CLOSED: 'El banco o la billetera dice que la cuenta que indicó está cerrada o inactiva, y así no puede recibir pagos.',
+      ACCOUNT_UNKNOWN: 'El banco o la billetera no encuentra la cuenta que indicó. Revise el número.',
+      IDENTITY_DISPUTED: 'Hay dudas sobre la identidad de quien pidió este beneficio, y los pagos esperan a que el programa la confirme.',
+      ACCOUNT_NAME_DIFFERS:
+        'El nombre de la cuenta que indicó no es el que escribió en la solicitud. Una persona del programa lo revisará.',
       PHONE_SHARED_TOO_OFTEN:
         'Su número de teléfono se usó en más solicitudes de las que permite el programa[ ({count}; máximo {maximum})].',
       REVIEW_REJECTED:
@@ -80,6 +90,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: revisamos su apelación y su solicitud {number} sigue sin aprobarse. {reasons} Puede ver los detalles en {url} con su número de solicitud y su fecha de nacimiento.',
       IDENTITY_ATTEMPT:
         '{program}: hoy alguien intentó presentar otra solicitud con su número de documento. No se cambió nada de su solicitud {number}. Si no fue usted, llame al programa.',
+      ACCOUNT_NOT_CONFIRMED:
+        '{program}: no pudimos confirmar la cuenta que indicó en la solicitud {number}. {reasons} Puede indicar otra cuenta en {url} con su número de solicitud y su fecha de nacimiento.',
       IDENTITY_DISPUTED:
         '{program}: necesitamos confirmar su identidad para la solicitud {number}. Los pagos quedan en espera hasta entonces. Llame al programa o acuda a una oficina con su documento de identidad.',
       CODE: '{program}: su código para la solicitud {number} es {code}. Vence en 10 minutos. No lo comparta con nadie: el programa nunca se lo pedirá por teléfono.',
@@ -117,10 +129,19 @@ const TEXTS: Record<Language, Texts> = {
       OUTSIDE_TARGET_AREA: 'Seu município[ ({municipality})] não está entre os lugares atendidos pelo programa.',
       VULNERABILITY_TOO_LOW:
         'A pontuação de necessidade da sua família no cadastro social[ ({score})] está abaixo do mínimo do programa[ ({minimum})].',
+      PHONE_NOT_VERIFIED:
+        'Você não confirmou seu telefone com o código que enviamos a tempo, e um novo pedido foi feito com o seu documento.',
       DUPLICATE_PERSON: 'Você já está inscrito neste programa, e cada pessoa só pode ser inscrita uma vez.',
       DUPLICATE_HOUSEHOLD: 'Sua família já está inscrita neste programa, e cada família recebe o pagamento uma só vez.',
       ACCOUNT_IN_USE:
         'A conta ou carteira digital que você informou já recebe os pagamentos de outra família, e cada família precisa da sua própria conta.',
+      ACCOUNT_HOLDER_MISMATCH:
+        'O banco ou a carteira diz que a conta que você informou é de outra pessoa, e o programa só paga em contas no seu nome.',
+      ACCOUNT_CLOSED:
+        'O banco ou a carteira diz que a conta que você informou está encerrada ou inativa e assim não pode receber pagamentos.',
+      ACCOUNT_UNKNOWN: 'O banco ou a carteira não encontra a conta que você informou. Confira o número.',
+      IDENTITY_DISPUTED: 'Há dúvidas sobre a identidade de quem pediu este benefício, e os pagamentos aguardam a confirmação do programa.',
+      ACCOUNT_NAME_DIFFERS: 'O nome da conta que você informou não é o que você escreveu no pedido. Uma pessoa do programa vai verificar.',
       PHONE_SHARED_TOO_OFTEN: 'Seu número de telefone foi usado em mais pedidos do que o programa permite[ ({count}; máximo {maximum})].',
       REVIEW_REJECTED:
         'Uma pessoa do programa analisou seu pedido porque ele se parece com o de outra pessoa inscrita, e decidiu não aprovar.',
@@ -141,6 +162,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: analisamos seu recurso e seu pedido {number} continua não aprovado. {reasons} Veja os detalhes em {url} com o número do pedido e sua data de nascimento.',
       IDENTITY_ATTEMPT:
         '{program}: hoje alguém tentou fazer outro pedido com o número do seu documento. Nada mudou no seu pedido {number}. Se não foi você, ligue para o programa.',
+      ACCOUNT_NOT_CONFIRMED:
+        '{program}: não conseguimos confirmar a conta que você informou no pedido {number}. {reasons} Você pode informar outra conta em {url} com o número do pedido e a data de nascimento.',
       IDENTITY_DISPUTED:
         '{program}: precisamos confirmar sua identidade para o pedido {number}. Os pagamentos ficam em espera até lá. Ligue para o programa ou vá a um posto de atendimento com seu documento de identidade.',
       CODE: '{program}: seu código para o pedido {number} é {code}. Ele vence em 10 minutos. Não o passe para ninguém: o programa nunca vai pedir o código por telefone.',
@@ -176,10 +199,17 @@ const TEXTS: Record<Language, Texts> = {
       CONFLICTING_BENEFIT: 'Your household already gets another benefit that cannot be combined with this program[ ({benefits})].',
       OUTSIDE_TARGET_AREA: 'Your municipality[ ({municipality})] is not one of the areas the program covers.',
       VULNERABILITY_TOO_LOW: "Your household's need score in the social registry[ ({score})] is below the program's minimum[ ({minimum})].",
+      PHONE_NOT_VERIFIED: 'Your phone was not confirmed in time with the code we sent, and a new application was made with your ID.',
       DUPLICATE_PERSON: 'You are already enrolled in this program, and each person can be enrolled only once.',
       DUPLICATE_HOUSEHOLD: 'Your household is already enrolled in this program, and each household is paid only once.',
       ACCOUNT_IN_USE:
         'The account or wallet you gave already receives payments for another household, and each household needs its own account.',
+      ACCOUNT_HOLDER_MISMATCH:
+        'The bank or wallet says the account you gave belongs to someone else, and the program only pays into accounts in your name.',
+      ACCOUNT_CLOSED: 'The bank or wallet says the account you gave is closed or inactive, so it cannot receive payments.',
+      ACCOUNT_UNKNOWN: 'The bank or wallet cannot find the account you gave. Please check the number.',
+      IDENTITY_DISPUTED: 'There are doubts about the identity of the person who applied, and payments wait until the program confirms it.',
+      ACCOUNT_NAME_DIFFERS: 'The name on the account you gave is not the name on your application. A program officer will check it.',
       PHONE_SHARED_TOO_OFTEN: 'Your phone number was used on more applications than the program allows[ ({count}; at most {maximum})].',
       REVIEW_REJECTED:
         "A program officer checked your application because it looks like another enrolled person's, and decided not to approve it.",
@@ -199,6 +229,8 @@ const TEXTS: Record<Language, Texts> = {
         '{program}: we reviewed your appeal and your application {number} is still not approved. {reasons} See the details at {url} with your application number and date of birth.',
       IDENTITY_ATTEMPT:
         '{program}: today someone tried to submit another application with your ID number. Nothing changed in your application {number}. If it was not you, call the program.',
+      ACCOUNT_NOT_CONFIRMED:
+        '{program}: we could not confirm the account you gave for application {number}. {reasons} You can give another account at {url} with your application number and date of birth.',
       IDENTITY_DISPUTED:
         '{program}: we need to confirm your identity for application {number}. Payments are on hold until then. Call the program or visit an office with your identity document.',
       CODE: '{program}: your code for application {number} is {code}. It expires in 10 minutes. Do not share it with anyone: the program will never ask for it by phone.',
@@ -295,8 +327,11 @@ export function smsBody(event: ApplicantEvent, lang: Language, ctx: SmsContext):
   if (event.kind === 'IDENTITY_ATTEMPT') return render(t.sms.IDENTITY_ATTEMPT, base);
   if (event.kind === 'CODE') return render(t.sms.CODE, { ...base, code: event.code });
   if (event.kind === 'IDENTITY_DISPUTED') return render(t.sms.IDENTITY_DISPUTED, base);
-  if (event.status !== 'REJECTED') return render(t.sms[event.kind === 'DECISION' ? event.status : 'APPEAL_ENROLLED'], base);
-  const template = event.kind === 'DECISION' ? t.sms.REJECTED : t.sms.APPEAL_REJECTED;
+  if (event.kind !== 'ACCOUNT_NOT_CONFIRMED' && event.status !== 'REJECTED')
+    return render(t.sms[event.kind === 'DECISION' ? event.status : 'APPEAL_ENROLLED'], base);
+  const template = { DECISION: t.sms.REJECTED, APPEAL_DECIDED: t.sms.APPEAL_REJECTED, ACCOUNT_NOT_CONFIRMED: t.sms.ACCOUNT_NOT_CONFIRMED }[
+    event.kind
+  ];
   const date = event.kind === 'DECISION' ? formatDate(event.appealDeadline, lang) : undefined;
   const codes = [...new Set(event.reasonCodes)];
   const compose = (sentences: string[], more: boolean) => {

@@ -38,6 +38,11 @@ const EnvSchema = z.object({
   WALLET_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_wallet'),
   /** Per request to a rail; a send that times out may still have been committed (the rail is asked before a resend). */
   RAIL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * Check every account with its rail right before its batch leaves, holding back what it does not confirm
+   * (activities/pre-payment-check.ts). "off" leaves only the check at enrolment (the cycle benchmark compares).
+   */
+  PRE_PAYMENT_ACCOUNT_CHECK: z.enum(['on', 'off']).default('on'),
   /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
   PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
   /**

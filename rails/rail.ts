@@ -1,6 +1,7 @@
 // What Amparo needs from a payment rail, whatever its message standard (the bank speaks ISO 20022 XML,
 // the wallet provider a GSMA-style bulk API): one client per rail, each rail a folder under rails/ and a
 // line in rails/index.ts.
+import type { AccountCheckOutcome } from '../domain/account-check';
 import type { Config } from '../lib/config';
 import type { StatementFile, StatementSource } from './statement-lines';
 
@@ -71,12 +72,7 @@ export interface AccountCheck {
   holder: { nationalId: string; name: string };
 }
 
-/**
- * What the rail said of an account: held by the person (VERIFIED), by them but under a name the rail
- * finds different (NAME_DIFFERS: a second signal, for a person to look at), by someone else, not open
- * (closed, dormant or blocked), or not an account it has.
- */
-export type AccountCheckOutcome = 'VERIFIED' | 'NAME_DIFFERS' | 'HOLDER_MISMATCH' | 'NOT_OPEN' | 'UNKNOWN_ACCOUNT';
+export type { AccountCheckOutcome };
 
 export interface AccountCheckResult {
   ref: string;

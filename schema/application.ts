@@ -40,7 +40,8 @@ export const PhoneCodeResendInput = PhoneVerificationInput.pick({ applicationNum
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +5511987654321');
 
-const PaymentMethod = z.discriminatedUnion('rail', [
+/** Where a household is paid: a bank account or a mobile wallet. */
+export const PaymentMethod = z.discriminatedUnion('rail', [
   z
     .object({
       rail: z.literal('BANK'),
@@ -98,3 +99,19 @@ function buildSchema(country: Country) {
 }
 
 export type ApplicationInput = z.infer<ReturnType<typeof applicationInput>>;
+
+/** Asking for a code to give another account (the first step): the application, proven by the birth date. */
+export const AccountCodeInput = StatusLookupInput;
+
+/** Another account, for one its rail did not confirm: proven by the birth date and the code sent by SMS. */
+export const AccountReplacementInput = z
+  .object({
+    applicationNumber: z.string().trim().toUpperCase().regex(APPLICATION_NUMBER, 'the application number, e.g. BR-7K2M9QXA'),
+    dateOfBirth: birthDate,
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'the 6 digits of the code sent by SMS'),
+    payment: PaymentMethod,
+  })
+  .strict();

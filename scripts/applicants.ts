@@ -1,5 +1,6 @@
 // Applicants for demos and tests: real people of the registry simulator, applying as they would.
-import { generateCpf } from '../domain/national-id';
+import { generateCpf, type Country } from '../domain/national-id';
+import { bankAccountNumberOf, HOLDER_BANK_CODE, walletMsisdnOf } from '../simulators/shared/account-holders';
 
 export interface RegistryPersonSummary {
   nationalId: string;
@@ -38,9 +39,14 @@ export const SAMPLE_APPLICATION = {
   consent: true,
 } as const;
 
-/** A complete, valid application for a registry person; bank details are synthetic and stable per index. */
-export function applicationFor(person: RegistryPersonSummary, index: number) {
-  const phone = `+55119${String(10_000_000 + index).slice(-8)}`;
+/**
+ * A complete, valid application for a registry person, paid to their own account: the bank account or
+ * wallet the simulated rails hold for them (simulators/shared/account-holders.ts), and their mobile number
+ * is their wallet's. A few of those accounts are dirty (closed, someone else's, unknown), as real ones are:
+ * the rails say so when Amparo checks them.
+ */
+export function applicationFor(person: RegistryPersonSummary, index: number, country: Country = 'BR') {
+  const phone = walletMsisdnOf(person.nationalId, country);
   return {
     nationalId: person.nationalId,
     fullName: person.trueName ?? person.fullName,
@@ -52,7 +58,9 @@ export function applicationFor(person: RegistryPersonSummary, index: number) {
     declaredMonthlyIncome: person.monthlyIncome,
     // Every third household chose a mobile wallet (its phone), the others a bank account.
     payment:
-      index % 3 === 2 ? { rail: 'WALLET', msisdn: phone } : { rail: 'BANK', bankCode: '001', accountNumber: String(100_000_000 + index) },
+      index % 3 === 2
+        ? { rail: 'WALLET', msisdn: phone }
+        : { rail: 'BANK', bankCode: HOLDER_BANK_CODE, accountNumber: bankAccountNumberOf(person.nationalId) },
     consent: true,
   };
 }

@@ -2,8 +2,11 @@
 // database, starts its own stack (faults optional, at both rails), runs PaymentCycleWorkflow and prints
 // the time per phase, payments/s, each process's peak memory, and whether anyone was paid twice or lost.
 // Exit code 0 = no payment credited twice, none lost.
+// Households are persons of the registry simulator's population, paid to their own accounts, some of them
+// dirty (closed, someone else's, unknown): with the pre-payment check on, those are held back before their
+// batch leaves; off, they leave and their rails refuse them. Compare the two for what the check costs.
 // Usage: npm run bench:cycle -- [--beneficiaries 10000] [--wallet-share 0.3] [--batch-size 1000]
-//          [--faults '{"errorRate":{"submit":0.05},"duplicateCallbackRate":0.2}']
+//          [--faults '{"errorRate":{"submit":0.05},"duplicateCallbackRate":0.2}'] [--pre-payment-check on|off]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -16,6 +19,8 @@ import type { ReconciliationWorkflow } from '../workflows/reconciliation';
 import { reverseAndReconcile } from './bench-breaks';
 import { removeQueues } from './queues-cleanup';
 import { seedCycle, type SeededCycle } from './seed-beneficiaries';
+import { generatePopulation } from '../simulators/registry/population';
+import { populationOptionsFromEnv } from '../simulators/shared/population-env';
 import { stackEnv, startStack, type Stack } from './stack';
 
 const { values } = parseArgs({
@@ -26,6 +31,7 @@ const { values } = parseArgs({
     faults: { type: 'string', default: '{}' },
     /** Paid bank credits the bank reverses after the cycle (then reconciled again): breaks at scale. */
     reversals: { type: 'string', default: '0' },
+    'pre-payment-check': { type: 'string', default: 'on' },
   },
 });
 const total = Number(values.beneficiaries);
@@ -59,7 +65,13 @@ function sampleMemory(pids: Record<string, number>): void {
 }
 
 const run = `cyc-${Date.now().toString(36)}`;
+const prePaymentCheck = values['pre-payment-check'];
+if (prePaymentCheck !== 'on' && prePaymentCheck !== 'off') throw new Error('--pre-payment-check must be on or off');
+// The simulators' population: one person per household (the same settings make the same persons everywhere).
+const populationOptions = { ...populationOptionsFromEnv(process.env), size: total };
 const env = await stackEnv(process.env, {
+  REGISTRY_POPULATION: String(total),
+  PRE_PAYMENT_ACCOUNT_CHECK: prePaymentCheck,
   QUEUE_PREFIX: `amparo-bench-${run}`,
   TEMPORAL_TASK_QUEUE: `amparo-bench-${run}`,
   BANK_SIM_FAULTS: values.faults,
@@ -72,7 +84,15 @@ let terminateWorkflow: (() => Promise<unknown>) | undefined;
 try {
   log(`seeding ${total} enrolled households (${Math.round(walletShare * 100)}% wallets), batch size ${batchSize}`);
   const seedStart = performance.now();
-  const seeded = await seedCycle(config.DATABASE_URL, { run, beneficiaries: total, walletShare, batchSize });
+  const persons = generatePopulation(populationOptions).persons;
+  const seeded = await seedCycle(config.DATABASE_URL, {
+    run,
+    beneficiaries: total,
+    walletShare,
+    batchSize,
+    persons,
+    country: populationOptions.country,
+  });
   const seedSeconds = secs(seedStart);
   log(
     `seeded program ${seeded.programCode} in ${seedSeconds.toFixed(1)} s: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; cycle approved for ${seeded.count} / ${seeded.amount} BRL`,
@@ -166,7 +186,7 @@ try {
   const rows: Array<[string, string]> = [
     [
       'Households',
-      `${total}: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; batch size ${batchSize}; faults ${values.faults}`,
+      `${total}: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; batch size ${batchSize}; faults ${values.faults}; pre-payment check ${prePaymentCheck}`,
     ],
     ['Seed', `${seedSeconds.toFixed(1)} s`],
     ['Snapshot', `${secs(start, snapshotEnd).toFixed(1)} s (workflow start until the phase left 'snapshot')`],
@@ -181,7 +201,7 @@ try {
     [
       'Control totals',
       rec
-        ? `${rec.balanced ? 'balanced' : 'NOT BALANCED'}: ${rec.totals.map((t) => `${t.provider} ${t.currency} instructed ${t.instructed.count}/${t.instructed.amount} = paid ${t.paid.count}/${t.paid.amount} + failed ${t.failed.count}/${t.failed.amount} + pending ${t.pending.count}/${t.pending.amount} + breaks ${t.breaks.count}/${t.breaks.amount}`).join('; ')}`
+        ? `${rec.balanced ? 'balanced' : 'NOT BALANCED'}: ${rec.totals.map((t) => `${t.provider} ${t.currency} instructed ${t.instructed.count}/${t.instructed.amount} = paid ${t.paid.count}/${t.paid.amount} + failed ${t.failed.count}/${t.failed.amount} + pending ${t.pending.count}/${t.pending.amount} + breaks ${t.breaks.count}/${t.breaks.amount} + held back ${t.heldBack.count}/${t.heldBack.amount}`).join('; ')}`
         : 'none',
     ],
     ['Breaks', rec ? `${rec.breaks.count} ${JSON.stringify(rec.breaksByClass)}` : 'none'],
@@ -206,7 +226,7 @@ try {
     ],
     [
       'Lost',
-      `${check.lost}: ${check.open} not PAID/FAILED, ${check.paidUncredited} PAID without a credit at their rail, ${check.creditedUnpaid} credited but not PAID`,
+      `${check.lost}: ${check.open} not PAID/FAILED/HELD, ${check.paidUncredited} PAID without a credit at their rail, ${check.creditedUnpaid} credited but not PAID`,
     ],
   ];
   console.log('\n================ Amparo cycle benchmark ================');
@@ -278,7 +298,7 @@ async function verify(seeded: SeededCycle) {
               (SELECT count(*) FROM (SELECT key FROM credited GROUP BY key HAVING count(*) > 1) d)::int AS duplicates,
               (SELECT count(*) FROM (SELECT key FROM credited WHERE rail = 'BANK' GROUP BY key HAVING count(*) > 1) d)::int AS "bankDuplicates",
               (SELECT count(*) FROM (SELECT key FROM credited WHERE rail = 'WALLET' GROUP BY key HAVING count(*) > 1) d)::int AS "walletDuplicates",
-              (SELECT count(*) FROM payment_instruction WHERE cycle_id = $1::uuid AND status NOT IN ('PAID', 'FAILED'))::int AS open,
+              (SELECT count(*) FROM payment_instruction WHERE cycle_id = $1::uuid AND status NOT IN ('PAID', 'FAILED', 'HELD'))::int AS open,
               (SELECT count(*) FROM payment_instruction i JOIN payment_batch b ON b.id = i.batch_id
                 WHERE i.cycle_id = $1::uuid AND i.status = 'PAID'
                   AND NOT EXISTS (SELECT 1 FROM credited c WHERE c.key = i.payment_key AND c.rail = b.rail::text))::int AS "paidUncredited",

@@ -1,10 +1,15 @@
 // Seeds a benchmark program with N enrolled households and an approved payment cycle, straight in the
 // database. Set-based (one INSERT ... SELECT per table over generate_series, in one transaction) because
 // row-by-row inserts or intake would take hours for a million households; this takes seconds.
-// Every value is synthetic (SYN national IDs, "Synthetic Person n", +55119 numbers): no real-looking PII.
+// Household i is person i of the registry simulator's synthetic population, paid to the account the
+// simulated rails hold for them (simulators/shared/account-holders.ts): the rails check who holds each
+// account, so made-up IDs and accounts would all be refused. Some of those accounts are dirty, as real
+// ones are (closed, someone else's, unknown): the pre-payment check holds them, or the rails refuse them.
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import pg from 'pg';
+import type { Country } from '../domain/national-id';
+import { bankAccountNumberOf, walletMsisdnOf } from '../simulators/shared/account-holders';
 
 export interface SeedOptions {
   /** Short unique tag of the run: program code, funding account and row keys derive from it. */
@@ -14,6 +19,9 @@ export interface SeedOptions {
   walletShare: number;
   batchSize: number;
   baseAmount?: string;
+  /** Person i pays household i: at least `beneficiaries` of the population the simulators generate. */
+  persons: ReadonlyArray<{ nationalId: string; fullName: string }>;
+  country: Country;
 }
 
 export interface RailTotal {
@@ -65,8 +73,23 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
     const key = (infix = '') => `$1 || '-${infix}' || lpad(i::text, 10, '0')`;
     // Evenly spread: household i pays by wallet when floor((i+1)·share) > floor(i·share).
     const wallet = `floor((i + 1) * ${Number(o.walletShare)}::float8) > floor(i * ${Number(o.walletShare)}::float8)`;
-    const msisdn = `'+55119' || lpad((i % 100000000)::text, 8, '0')`;
-    const series = `FROM generate_series(0, ${Math.trunc(o.beneficiaries)} - 1) AS i`;
+    const n = Math.trunc(o.beneficiaries);
+    if (o.persons.length < n) throw new Error(`${n} households need ${n} persons; the population has ${o.persons.length}`);
+    // The persons and their accounts, one row per i, in one statement (arrays as parameters).
+    const persons = o.persons.slice(0, n);
+    await client.query(
+      `CREATE TEMP TABLE seed_person ON COMMIT DROP AS
+       SELECT (p.n - 1)::int AS i, p.national_id, p.full_name, p.account_number, p.msisdn
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS p(national_id, full_name, account_number, msisdn, n)`,
+      [
+        persons.map((p) => p.nationalId),
+        persons.map((p) => p.fullName),
+        persons.map((p) => bankAccountNumberOf(p.nationalId)),
+        persons.map((p) => walletMsisdnOf(p.nationalId, o.country)),
+      ],
+    );
+    const msisdn = `sp.msisdn`;
+    const series = `FROM seed_person sp`;
     // Foreign-key triggers check row by row (more than half the time at 1M rows); these keys are consistent
     // by construction and checked set-based below, so a superuser skips the triggers for this transaction.
     const {
@@ -76,14 +99,14 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
     await client.query(
       `INSERT INTO application (id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash,
                                 municipality, household_size, dependants_under_18, declared_monthly_income, status, decided_at)
-       SELECT ${id('a')}, ${key()}, $2::uuid, ${key()}, 'SYN' || lpad(i::text, 11, '0'), 'Synthetic Person ' || i, date '1980-01-01',
+       SELECT ${id('a')}, ${key()}, $2::uuid, ${key()}, sp.national_id, sp.full_name, date '1980-01-01',
               ${msisdn}, ${key()}, 'Synthetic', 2 + i % 4, i % 4, 300.00, 'ENROLLED', CURRENT_TIMESTAMP ${series}`,
       [tag, programId],
     );
     await client.query(
       `INSERT INTO payment_account (id, application_id, rail, bank_code, account_number, msisdn, account_key)
        SELECT ${id('b')}, ${id('a')}, CASE WHEN w THEN 'WALLET' ELSE 'BANK' END::"PaymentRail", CASE WHEN w THEN NULL ELSE '001' END,
-              CASE WHEN w THEN NULL ELSE lpad((500000000 + i)::text, 12, '0') END, CASE WHEN w THEN ${msisdn} END, ${key()}
+              CASE WHEN w THEN NULL ELSE sp.account_number END, CASE WHEN w THEN ${msisdn} END, ${key()}
          ${series}, LATERAL (SELECT ${wallet} AS w) AS r`,
       [tag],
     );

@@ -11,16 +11,21 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { accountKey, nationalIdHash, phoneHash } from '../lib/pii';
 import { groundTruth, type Person } from '../simulators/registry/population';
-import { fileAppeal, requestAppealCode } from '../web/services/appeals';
+import { accountDirt, bankAccountNumberOf, walletMsisdnOf, type AccountDirt } from '../simulators/shared/account-holders';
+import { fileAppeal, lookupApplication, requestAppealCode } from '../web/services/appeals';
+import { giveAnotherAccount, requestAccountCode } from '../web/services/account-replacement';
+import type { AccountDetails } from '../lib/pii';
 import { decideReview } from '../web/services/reviews';
 import { claimDecisionBatch } from '../workers/decision-dispatcher';
 import { ApplicationReviewWorkflow, DecisionBatchWorkflow } from '../workflows';
 import { applicationReviewWorkflowId, decisionBatchWorkflowId } from '../workflows/ids';
 import { testActivities, testQueues } from './support/activities';
+import { startAccountRails, type AccountRails } from './support/account-rails';
 import { createProgram } from './support/fixtures';
 import { startRegistry } from './support/registry';
 import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
 import { uid, waitFor } from './support/util';
+import type { ReviewKind } from '../domain/review-kinds';
 
 const TODAY = '2026-11-22';
 const config = loadConfig();
@@ -28,6 +33,10 @@ const db = createDb(config.DATABASE_URL, 5);
 const queues = testQueues();
 const log = createLogger('test', 'error');
 let registry: Awaited<ReturnType<typeof startRegistry>>;
+let rails: AccountRails;
+let activities: ReturnType<typeof testActivities>;
+/** The person the bank holds under another name: left out of the other tests. */
+let renamed: Person | undefined;
 let temporal: TestTemporal;
 const web = () => ({
   db,
@@ -39,18 +48,26 @@ const web = () => ({
 
 beforeAll(async () => {
   registry = await startRegistry(600, 7, 0.2); // dirty: typos, swapped names, missing accents, duplicates
-  temporal = await startTestWorker(
-    testActivities(queues.queues, { db, config: { ...config, REGISTRY_SIM_URL: registry.url }, today: () => TODAY }),
-  );
+  renamed = households().findLast((h) => h.perCapita.lessThanOrEqualTo(759) && h.adults.length > 0)!.adults[0]!;
+  rails = await startAccountRails(registry.population, { bankNameDiffers: [renamed.nationalId] });
+  activities = testActivities(queues.queues, {
+    db,
+    config: { ...config, REGISTRY_SIM_URL: registry.url, ...rails.urls },
+    today: () => TODAY,
+  });
+  temporal = await startTestWorker(activities);
 });
 afterAll(async () => {
   await temporal?.close();
+  await rails?.close();
   await registry?.close();
   await queues.close();
   await db.$disconnect();
 });
 
 const byId = () => new Map(registry.population.persons.map((p) => [p.nationalId, p]));
+/** The bank confirms this person's own account (the population's dirty accounts are tested on their own). */
+const cleanAccount = (p: Person) => accountDirt(p.nationalId, 'bank') === 'none' && p.nationalId !== renamed?.nationalId;
 const trueName = (p: Person) => groundTruth(registry.population, p).trueName;
 
 /** Adults by household with per-capita income, as the rules will see them. */
@@ -60,7 +77,9 @@ function households() {
     const members = h.memberNationalIds.map((id) => persons.get(id)!);
     return {
       perCapita: new Decimal(h.monthlyIncome).dividedBy(members.length),
-      adults: members.filter((m) => ageOn(m.dateOfBirth, TODAY) >= 18 && !groundTruth(registry.population, m).duplicateOf),
+      adults: members.filter(
+        (m) => ageOn(m.dateOfBirth, TODAY) >= 18 && !groundTruth(registry.population, m).duplicateOf && cleanAccount(m),
+      ),
       minors: members.filter((m) => ageOn(m.dateOfBirth, TODAY) < 16),
     };
   });
@@ -73,10 +92,13 @@ let seq = 0;
 async function apply(
   programId: string,
   person: { nationalId: string; fullName: string; dateOfBirth: string },
-  opts: { phone?: string; account?: string } = {},
+  opts: { phone?: string; account?: string; wallet?: boolean } = {},
 ) {
   const phone = opts.phone ?? `+55119${String(10_000_000 + ++seq).slice(-8)}`;
-  const account = { rail: 'BANK' as const, bankCode: '001', accountNumber: opts.account ?? String(800_000_000 + ++seq) };
+  // Their own account at the bank (or their own wallet), unless the test gives another.
+  const account = opts.wallet
+    ? { rail: 'WALLET' as const, msisdn: walletMsisdnOf(person.nationalId, 'BR') }
+    : { rail: 'BANK' as const, bankCode: '001', accountNumber: opts.account ?? bankAccountNumberOf(person.nationalId) };
   return db.application.create({
     data: {
       number: uid('A').toUpperCase(),
@@ -92,11 +114,12 @@ async function apply(
       dependantsUnder18: 0,
       declaredMonthlyIncome: '0.00',
       decisionQueue: temporal.taskQueue,
+      phoneVerifiedAt: new Date(),
       paymentAccount: { create: { ...account, accountKey: accountKey(config.PII_HASH_KEY, account) } },
     },
   });
 }
-const applyAs = (programId: string, p: Person, opts?: { phone?: string; account?: string }) =>
+const applyAs = (programId: string, p: Person, opts?: { phone?: string; account?: string; wallet?: boolean }) =>
   apply(programId, { ...p, fullName: trueName(p) }, opts);
 
 /** Claims the program's waiting applications as one batch, as a dispatcher does, and runs its workflow. */
@@ -132,7 +155,7 @@ const notified = async (id: string) =>
   (await db.notification.findMany({ where: { applicationId: id }, orderBy: { createdAt: 'asc' } })).map((n) =>
     n.eventKey.startsWith('code:') ? 'code' : n.eventKey,
   );
-const reviewHandle = (applicationId: string, kind: 'DUPLICATE' | 'APPEAL') =>
+const reviewHandle = (applicationId: string, kind: ReviewKind) =>
   temporal.client.workflow.getHandle(applicationReviewWorkflowId(applicationId, kind));
 
 describe('decision batches: verification and rules', () => {
@@ -283,15 +306,15 @@ describe('decision batches: deduplication', () => {
   it('refuses a bank account that already receives payments for another household, and one used twice in a batch', async () => {
     const program = await createProgram(db);
     const [h1, h2, h3] = households().filter((h) => h.perCapita.lessThanOrEqualTo(759) && h.adults.length > 0);
-    const first = await applyAs(program.id, h1!.adults[0]!, { account: '55501234' });
+    const first = await applyAs(program.id, h1!.adults[0]!);
     expect(await decideOne(first)).toMatchObject({ status: 'ENROLLED' });
-    const again = await applyAs(program.id, h2!.adults[0]!, { account: '0055501234' });
-    const shared1 = await applyAs(program.id, h3!.adults[0]!, { account: '77701234' });
+    const again = await applyAs(program.id, h2!.adults[0]!, { account: `00${bankAccountNumberOf(h1!.adults[0]!.nationalId)}` });
+    const shared1 = await applyAs(program.id, h3!.adults[0]!);
     const shared2 = await applyAs(
       program.id,
       households().filter((h) => h.perCapita.lessThanOrEqualTo(759) && h.adults.length > 0)[3]!.adults[0]!,
       {
-        account: '77701234',
+        account: bankAccountNumberOf(h3!.adults[0]!.nationalId),
       },
     );
     await decideWaiting(program.id);
@@ -450,5 +473,168 @@ describe('appeals: a workflow started by the appeal', () => {
     expect(await appeal(app.number, '1900-01-01', 'wrong date')).toEqual({ kind: 'not_found' });
     expect(await status(app.id)).toBe('REJECTED');
     await expect(reviewHandle(app.id, 'APPEAL').describe()).rejects.toThrow(/not found/i);
+  });
+});
+
+describe('accounts checked with their rail at enrolment', () => {
+  /**
+   * An eligible adult (poor household, not a registry duplicate) whose account at this rail has this dirt,
+   * of a household not yet in `used` (one household is enrolled once: the first to apply holds it).
+   */
+  function adultWith(dirt: AccountDirt, rail: 'bank' | 'wallet', used = new Set<string>(), also: (p: Person) => boolean = () => true) {
+    const persons = byId();
+    const found = registry.population.households
+      .filter((h) => !used.has(h.id) && new Decimal(h.monthlyIncome).dividedBy(h.memberNationalIds.length).lessThanOrEqualTo(759))
+      .flatMap((h) => h.memberNationalIds.map((id) => persons.get(id)!))
+      .filter(
+        (p) =>
+          ageOn(p.dateOfBirth, TODAY) >= 18 &&
+          !groundTruth(registry.population, p).duplicateOf &&
+          accountDirt(p.nationalId, rail) === dirt &&
+          also(p) &&
+          p.nationalId !== renamed?.nationalId,
+      );
+    if (!found[0]) throw new Error(`the test population has no eligible adult with a ${dirt} ${rail} account`);
+    used.add(registry.population.households.find((h) => h.memberNationalIds.includes(found[0]!.nationalId))!.id);
+    return found[0];
+  }
+  const renamedHousehold = () => registry.population.households.find((h) => h.memberNationalIds.includes(renamed!.nationalId))!.id;
+  const accountOf = async (applicationId: string) => db.paymentAccount.findUniqueOrThrow({ where: { applicationId } });
+
+  it('sends each account its rail does not confirm to review with its reason, tells the applicant, and enrols the confirmed', async () => {
+    const program = await createProgram(db);
+    const used = new Set([renamedHousehold()]);
+    const cases = [
+      [await applyAs(program.id, adultWith('closed', 'bank', used)), ['ACCOUNT_CLOSED'], 'NOT_OPEN'],
+      [await applyAs(program.id, adultWith('dormant', 'bank', used)), ['ACCOUNT_CLOSED'], 'NOT_OPEN'],
+      [await applyAs(program.id, adultWith('holder_mismatch', 'bank', used)), ['ACCOUNT_HOLDER_MISMATCH'], 'HOLDER_MISMATCH'],
+      [await applyAs(program.id, adultWith('unknown', 'bank', used)), ['ACCOUNT_UNKNOWN'], 'UNKNOWN_ACCOUNT'],
+      [await applyAs(program.id, renamed!), ['ACCOUNT_NAME_DIFFERS'], 'NAME_DIFFERS'],
+      [await applyAs(program.id, adultWith('closed', 'wallet', used), { wallet: true }), ['ACCOUNT_CLOSED'], 'NOT_OPEN'],
+      [
+        await applyAs(program.id, adultWith('holder_mismatch', 'wallet', used), { wallet: true }),
+        ['ACCOUNT_HOLDER_MISMATCH'],
+        'HOLDER_MISMATCH',
+      ],
+      [await applyAs(program.id, adultWith('unknown', 'wallet', used), { wallet: true }), ['ACCOUNT_UNKNOWN'], 'UNKNOWN_ACCOUNT'],
+    ] as const;
+    const confirmed = [
+      await applyAs(program.id, adultWith('none', 'bank', used)),
+      await applyAs(program.id, adultWith('none', 'wallet', used), { wallet: true }),
+    ];
+    const { batchId, summary, handle } = await decideWaiting(program.id);
+    expect(summary).toMatchObject({ enrolled: 2, toReview: cases.length });
+    await recordHistory(handle, 'decision-batch-account-checks');
+    for (const [app, reasonCodes, checked] of cases) {
+      expect(await outcome(app.id), app.nationalId).toEqual({ status: 'NEEDS_REVIEW', reasonCodes });
+      expect((await accountOf(app.id)).checkOutcome).toBe(checked);
+      expect(await db.reviewTask.findUnique({ where: { applicationId_kind: { applicationId: app.id, kind: 'ACCOUNT' } } })).toMatchObject({
+        status: 'OPEN',
+      });
+      expect((await reviewHandle(app.id, 'ACCOUNT').describe()).status.name).toBe('RUNNING');
+      const [sms] = await db.notification.findMany({ where: { applicationId: app.id } });
+      expect(sms!.eventKey).toMatch(/^account:/);
+      expect(sms!.body).toContain('/status');
+    }
+    for (const app of confirmed) {
+      expect(await outcome(app.id)).toEqual({ status: 'ENROLLED', reasonCodes: [] });
+      expect((await accountOf(app.id)).checkOutcome).toBe('VERIFIED');
+    }
+    expect(batchId).toBeTruthy();
+  });
+
+  it("asks the rail once per account: deciding the batch again does not ask again, and a refused applicant's account is not asked", async () => {
+    const program = await createProgram(db);
+    const eligible = await applyAs(program.id, adultWith('none', 'bank'));
+    const refused = await applyAs(program.id, richAdult());
+    const { batchId } = await decideWaiting(program.id);
+    const checkedAt = (await accountOf(eligible.id)).checkedAt;
+    expect(checkedAt).not.toBeNull();
+    expect((await accountOf(refused.id)).checkOutcome).toBeNull();
+    // The step run again (a retried activity) finds nothing left to ask.
+    await db.application.updateMany({ where: { id: { in: [eligible.id, refused.id] } }, data: { status: 'VERIFYING' } });
+    expect(await activities.checkBatchAccounts(batchId)).toEqual({ checked: 0, notConfirmed: 0 });
+    await db.application.update({ where: { id: refused.id }, data: { status: 'REJECTED' } });
+    await db.application.update({ where: { id: eligible.id }, data: { status: 'ENROLLED' } });
+    expect((await accountOf(eligible.id)).checkedAt).toEqual(checkedAt);
+    expect(await outcome(refused.id)).toMatchObject({ status: 'REJECTED' });
+  });
+
+  it('enrols a household whose identity is disputed as SUSPENDED, for the dispute to lift', async () => {
+    const program = await createProgram(db);
+    const app = await applyAs(program.id, adultWith('none', 'bank'));
+    const dispute = await db.identityDispute.create({
+      data: { applicationId: app.id, reason: 'the person called: someone else applied', openedBy: randomReviewer() },
+    });
+    expect(await decideOne(app)).toMatchObject({ status: 'ENROLLED' });
+    const beneficiary = await db.beneficiary.findUniqueOrThrow({ where: { applicationId: app.id } });
+    expect(beneficiary.status).toBe('SUSPENDED');
+    expect((await db.identityDispute.findUniqueOrThrow({ where: { id: dispute.id } })).beneficiaryId).toBe(beneficiary.id);
+  });
+
+  it('enrols once the applicant gives an account its rail confirms, after telling them of one it does not', async () => {
+    const program = await createProgram(db);
+    const used = new Set<string>();
+    const person = adultWith('closed', 'bank', used, (p) => accountDirt(p.nationalId, 'wallet') === 'none');
+    const someoneElse = adultWith('none', 'bank', used);
+    const app = await applyAs(program.id, person);
+    await decideWaiting(program.id);
+    expect(await outcome(app.id)).toEqual({ status: 'NEEDS_REVIEW', reasonCodes: ['ACCOUNT_CLOSED'] });
+    const review = reviewHandle(app.id, 'ACCOUNT');
+    const lookup = await lookupApplication(web(), app.number, person.dateOfBirth);
+    expect(lookup).toMatchObject({ status: 'NEEDS_REVIEW', canGiveAccount: true, canAppeal: false });
+
+    /** As the applicant does: asks for a code, reads it in the SMS, gives the account with it. */
+    const give = async (account: AccountDetails, code?: string) => {
+      expect(await requestAccountCode(web(), app.number, person.dateOfBirth)).toMatchObject({ kind: 'code_sent' });
+      const sms = await db.notification.findFirstOrThrow({
+        where: { applicationId: app.id, eventKey: { startsWith: 'code:' } },
+        orderBy: { createdAt: 'desc' },
+      });
+      return giveAnotherAccount(web(), app.number, person.dateOfBirth, code ?? /\b(\d{6})\b/.exec(sms.body)![1]!, account);
+    };
+    const othersAccount = { rail: 'BANK' as const, bankCode: '001', accountNumber: bankAccountNumberOf(someoneElse.nationalId) };
+    expect(await give(othersAccount, '000000')).toMatchObject({ kind: 'code_refused' });
+    expect(await give(othersAccount)).toEqual({ kind: 'given' });
+    // The rail says whose it is: the applicant is told, and the case still waits.
+    await waitFor(async () => (await notified(app.id)).filter((k) => k.startsWith('account:')).length === 2, 15_000);
+    expect((await accountOf(app.id)).checkOutcome).toBe('HOLDER_MISMATCH');
+    expect(await status(app.id)).toBe('NEEDS_REVIEW');
+
+    expect(await give({ rail: 'WALLET', msisdn: walletMsisdnOf(person.nationalId, 'BR') })).toEqual({ kind: 'given' });
+    expect(await review.result()).toEqual({ status: 'ENROLLED', reasonCodes: [] });
+    await recordHistory(review, 'application-review-account-given');
+    expect((await accountOf(app.id)).checkOutcome).toBe('VERIFIED');
+    expect(await db.beneficiary.count({ where: { applicationId: app.id } })).toBe(1);
+    expect(
+      await db.reviewTask.findUniqueOrThrow({ where: { applicationId_kind: { applicationId: app.id, kind: 'ACCOUNT' } } }),
+    ).toMatchObject({
+      status: 'DECIDED',
+      decision: 'ENROLL',
+      reviewerId: null,
+    });
+    expect((await notified(app.id)).at(-1)).toBe('decision:ENROLLED');
+    expect(await db.auditEvent.count({ where: { entityId: app.id, action: 'application.account_given' } })).toBe(2);
+    // Enrolled: the account is no longer the applicant's to change this way.
+    expect(await requestAccountCode(web(), app.number, person.dateOfBirth)).toEqual({ kind: 'not_waiting' });
+  });
+
+  it("a reviewer who turns an account case down rejects it with the account's reason; one who accepts it enrols", async () => {
+    const program = await createProgram(db);
+    const used = new Set<string>();
+    const down = await applyAs(program.id, adultWith('holder_mismatch', 'bank', used));
+    const accepted = await applyAs(program.id, adultWith('dormant', 'bank', used));
+    await decideWaiting(program.id);
+    for (const [app, decision] of [
+      [down, 'REJECT'],
+      [accepted, 'ENROLL'],
+    ] as const) {
+      const task = await db.reviewTask.findUniqueOrThrow({ where: { applicationId_kind: { applicationId: app.id, kind: 'ACCOUNT' } } });
+      expect(await decideReview(web(), task.id, randomReviewer(), decision, 'called the applicant')).toEqual({ kind: 'decided' });
+    }
+    expect(await reviewHandle(down.id, 'ACCOUNT').result()).toEqual({ status: 'REJECTED', reasonCodes: ['ACCOUNT_HOLDER_MISMATCH'] });
+    const stored = await db.application.findUniqueOrThrow({ where: { id: down.id } });
+    expect(stored.appealDeadline!.getTime()).toBeGreaterThan(Date.now());
+    expect(await reviewHandle(accepted.id, 'ACCOUNT').result()).toEqual({ status: 'ENROLLED', reasonCodes: [] });
   });
 });

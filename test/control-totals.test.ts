@@ -19,6 +19,8 @@ const expected = (over: Partial<Expected> = {}): Expected => ({
   currency: 'BRL',
   count: 6,
   amount: '0.60',
+  heldCount: 0,
+  heldAmount: '0',
   paidByStatus: '0.30',
   inTransitByStatus: '0.10',
   ledgerPaid: '0.30',

@@ -58,6 +58,21 @@ describe('the rail, end to end over HTTP', () => {
     expect(rejectionReasons.DUPLICATE_HOUSEHOLD).toBeGreaterThan(0);
   });
 
+  it("checks every eligible applicant's account with its rail: the dirty ones wait for another account, not enrolled", async () => {
+    const program = await db.program.findUniqueOrThrow({ where: { code: result.programCode } });
+    const waiting = await db.application.findMany({
+      where: { programId: program.id, status: 'NEEDS_REVIEW', reviewTasks: { some: { kind: 'ACCOUNT', status: 'OPEN' } } },
+      select: { reasonCodes: true, paymentAccount: { select: { checkOutcome: true } } },
+    });
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const w of waiting) expect(w.reasonCodes[0]).toMatch(/^ACCOUNT_(CLOSED|HOLDER_MISMATCH|UNKNOWN|NAME_DIFFERS)$/);
+    const enrolled = await db.application.findMany({
+      where: { programId: program.id, status: 'ENROLLED' },
+      select: { paymentAccount: { select: { checkOutcome: true } } },
+    });
+    expect(new Set(enrolled.map((e) => e.paymentAccount?.checkOutcome))).toEqual(new Set(['VERIFIED']));
+  });
+
   it('credits every enrolled household exactly once at its bank or wallet, with its entitlement', async () => {
     const program = await db.program.findUniqueOrThrow({ where: { code: result.programCode } });
     const enrolled = await db.beneficiary.findMany({ where: { programId: program.id }, select: { id: true } });

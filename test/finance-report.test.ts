@@ -248,7 +248,7 @@ describe('CSV files', () => {
     expect(SUMMARY_COLUMNS).toEqual(parseCsv(res.body)[0]);
     const rows = records(res.body);
     expect(rows.every((r) => r.cycle_id === cycleId && r.run_id === runId)).toBe(true);
-    expect(rows.filter((r) => r.provider === PROVIDER)).toHaveLength(7); // quoted, and read back whole
+    expect(rows.filter((r) => r.provider === PROVIDER)).toHaveLength(8); // quoted, and read back whole
     expect(res.body).toContain('"wallet-sim, ""BR"""');
     const bank = (category: string, breakClass = '') =>
       rows.find((r) => r.provider === 'bank-sim' && r.category === category && r.break_class === breakClass);
@@ -278,6 +278,7 @@ describe('CSV files', () => {
         ['failed', 'failed'],
         ['pending', 'pending'],
         ['breaks', 'in_break'],
+        ['heldBack', 'held_back'],
         ['notInstructed', 'not_instructed'],
         ['statement', 'statement'],
       ] as const) {

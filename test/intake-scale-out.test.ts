@@ -96,7 +96,8 @@ describe('intake on two of each process', () => {
     expect(decisions.every((d) => d._count === 1)).toBe(true);
     const messages = await db.notification.groupBy({
       by: ['applicationId'],
-      where: { applicationId: { in: ids }, eventKey: { startsWith: 'decision:' } },
+      // The decision, or (an account its rail did not confirm) the request for another account.
+      where: { applicationId: { in: ids }, OR: [{ eventKey: { startsWith: 'decision:' } }, { eventKey: { startsWith: 'account:' } }] },
       _count: true,
     });
     expect(messages).toHaveLength(APPLICANTS);
@@ -126,8 +127,11 @@ describe('intake on two of each process', () => {
     const running: string[] = [];
     for await (const w of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` }))
       running.push(w.workflowId);
-    const waiting = await db.application.findMany({ where: { programId, status: 'NEEDS_REVIEW' }, select: { id: true } });
-    expect(running.sort()).toEqual(waiting.map((a) => `application-review-${a.id}-duplicate`).sort());
+    const waiting = await db.reviewTask.findMany({
+      where: { application: { programId }, status: 'OPEN' },
+      select: { applicationId: true, kind: true },
+    });
+    expect(running.sort()).toEqual(waiting.map((t) => `application-review-${t.applicationId}-${t.kind.toLowerCase()}`).sort());
     const rejected = await db.application.count({ where: { programId, status: 'REJECTED' } });
     expect(rejected).toBeGreaterThan(50); // rejections have an open appeal window, and no workflow
   });

@@ -12,6 +12,7 @@ import { ProgramInput } from '../schema/program';
 import { applicationRoutes } from '../web/api/applications';
 import { cycleRoutes } from '../web/api/cycles';
 import { DeclineInput, decisionRoutes } from '../web/api/decisions';
+import { identityDisputeRoutes } from '../web/api/identity-disputes';
 import { financeReportRoutes } from '../web/api/finance-reports';
 import { reconciliationRoutes } from '../web/api/reconciliation';
 import { openApiDocument } from '../web/api/openapi';
@@ -63,6 +64,7 @@ async function apiRoutes(): Promise<string[]> {
   reconciliationRoutes(probe, ctx);
   financeReportRoutes(probe, ctx);
   decisionRoutes(probe, ctx);
+  identityDisputeRoutes(probe, ctx);
   await probe.ready();
   await probe.close();
   return routes.sort();

@@ -28,10 +28,16 @@ const FACTS: Record<ReasonCode, Record<string, string | number>> = {
   CONFLICTING_BENEFIT: { benefits: 'BPC,SEGURO_DEFESO' },
   OUTSIDE_TARGET_AREA: { municipality: '3550308' },
   VULNERABILITY_TOO_LOW: { score: '41.5', minimum: 60 },
+  PHONE_NOT_VERIFIED: {},
   DUPLICATE_PERSON: {},
   DUPLICATE_HOUSEHOLD: {},
   ACCOUNT_IN_USE: {},
   PHONE_SHARED_TOO_OFTEN: { count: 4, maximum: 3 },
+  ACCOUNT_HOLDER_MISMATCH: {},
+  ACCOUNT_CLOSED: {},
+  ACCOUNT_UNKNOWN: {},
+  ACCOUNT_NAME_DIFFERS: {},
+  IDENTITY_DISPUTED: {},
   REVIEW_REJECTED: {},
   APPEAL_REJECTED: {},
 };
@@ -55,6 +61,7 @@ const EVENTS: ApplicantEvent[] = [
   { kind: 'IDENTITY_ATTEMPT', on: '2026-12-07' },
   { kind: 'CODE', codeId: 'c1', code: '042917' },
   { kind: 'IDENTITY_DISPUTED', disputeId: 'd1' },
+  { kind: 'ACCOUNT_NOT_CONFIRMED', reasonCodes: ['ACCOUNT_HOLDER_MISMATCH'], account: 'k1' },
 ];
 const CTX = { programName: 'Bolsa Amparo Piloto', applicationNumber: 'AMP-7K2M9Q', facts: FACTS };
 const LEFTOVER = /[{}[\]|]|undefined|NaN|null/;

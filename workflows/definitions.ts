@@ -4,6 +4,9 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 /** An applicant appealed a rejection (recorded in review_task first): sent with signal-with-start, it starts the appeal's review. */
 export const appealFiledSignal = defineSignal('appealFiled');
 
+/** The applicant gave another account (stored first): sent with signal-with-start to its account review. */
+export const accountGivenSignal = defineSignal('accountGiven');
+
 /** A reviewer decided a review task of this application (recorded in review_task first). */
 export const reviewDecidedSignal = defineSignal('reviewDecided');
 

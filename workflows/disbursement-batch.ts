@@ -1,14 +1,14 @@
 // DisbursementBatchWorkflow: send one batch to the bank, then follow its items to a final status.
 // Bank callbacks arrive as signals (callback → BullMQ → signal); a timer polls when callbacks are lost.
 // Its state is counters and IDs; instructions live in PostgreSQL.
-import { ActivityFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BatchProgress } from '../activities/disbursement';
 import { databaseStep, railCall } from './activity-options';
 import { bankReportSignal } from './definitions';
 import { SETTLEMENT_DEADLINE_MS, STATUS_POLL_INTERVAL_MS } from './settings';
 
-const { submitBatch, syncBatchStatus } = proxyActivities<Activities>(railCall);
+const { submitBatch, syncBatchStatus, holdUnconfirmedPayments } = proxyActivities<Activities>(railCall);
 const { finishBatch } = proxyActivities<Activities>(databaseStep);
 
 export interface DisbursementBatchInput {
@@ -26,6 +26,12 @@ export async function DisbursementBatchWorkflow(input: DisbursementBatchInput): 
     newsFromBank = true;
   });
 
+  // The last look before money leaves: what the rail does not confirm is held back (batches started before
+  // this step replay without it). A batch all held has nothing to send.
+  if (patched('hold-unconfirmed-payments')) {
+    const { sending } = await holdUnconfirmedPayments(ref);
+    if (sending === 0) return finishBatch(ref);
+  }
   let progress: BatchProgress;
   try {
     progress = await submitBatch(ref);

@@ -26,7 +26,13 @@ export interface RailsHarness {
 
 export async function startRails(
   db: Db,
-  opts: { bankFaults?: FaultConfigInput; walletFaults?: WalletFaultsInput; railTimeoutMs?: number } = {},
+  opts: {
+    bankFaults?: FaultConfigInput;
+    walletFaults?: WalletFaultsInput;
+    railTimeoutMs?: number;
+    /** 'off' for tests of the rails' own refusals: a dirty account then leaves and the rail fails it. */
+    prePaymentCheck?: 'on' | 'off';
+  } = {},
 ): Promise<RailsHarness> {
   const config = loadConfig();
   const queues = testQueues();
@@ -44,6 +50,7 @@ export async function startRails(
       WALLET_SIM_URL: wallet.url,
       PUBLIC_URL: callbacks.publicUrl,
       RAIL_TIMEOUT_MS: opts.railTimeoutMs ?? config.RAIL_TIMEOUT_MS,
+      PRE_PAYMENT_ACCOUNT_CHECK: opts.prePaymentCheck ?? 'on',
     },
   });
   const temporal = await startTestWorker(activities);

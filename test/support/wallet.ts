@@ -15,6 +15,7 @@ import type { DeliveryOptions } from '../../simulators/shared/outbox-processor';
 import { WalletProcessor } from '../../simulators/wallet/processor';
 import { buildWalletServer } from '../../simulators/wallet/server';
 import { WalletStore } from '../../simulators/wallet/store';
+import type { WalletAccounts } from '../../simulators/wallet/wallet-accounts';
 import { startReceiver, type Receiver } from './receiver';
 import { uid } from './util';
 
@@ -39,6 +40,8 @@ export interface WalletOptions {
   pollIntervalMs?: number;
   /** The key the provider signs its callbacks with (default: the configured one, which receivers check). */
   callbackSecret?: string;
+  /** Who holds which wallet (default: the registry population of the environment's settings). */
+  accounts?: WalletAccounts;
 }
 
 export async function startWallet(instanceId: string, options: WalletOptions = {}): Promise<TestWallet> {
@@ -54,7 +57,13 @@ export async function startWallet(instanceId: string, options: WalletOptions = {
     logger,
     callbackSecret: options.callbackSecret ?? loadConfig().WALLET_CALLBACK_SECRET,
   });
-  const app = buildWalletServer({ store, faults, onReceived: () => processor.kick(), logger });
+  const app = buildWalletServer({
+    store,
+    faults,
+    onReceived: () => processor.kick(),
+    logger,
+    ...(options.accounts ? { accounts: options.accounts } : {}),
+  });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : '';
   if (!options.listen) await app.ready();
   if (options.start !== false) processor.start();

@@ -37,6 +37,7 @@ const ROWS = [
   ['failed', 'Failed'],
   ['pending', 'Pending'],
   ['breaks', 'In break'],
+  ['heldBack', 'Held back (account not confirmed, identity disputed)'],
   ['notInstructed', 'Not instructed (unknown lines)'],
   ['statement', 'On the statement'],
 ] as const;

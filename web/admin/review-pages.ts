@@ -4,6 +4,7 @@
 import type { RuleResult } from '../../domain/eligibility';
 import { isReasonCode } from '../../domain/reason-codes';
 import { reasonSentence } from '../../domain/reason-messages';
+import type { ReviewKind } from '../../domain/review-kinds';
 import { mask } from '../../lib/pii';
 import { attr, html, type Html } from '../http/html';
 import type { openReviewTasks, reviewTask } from '../services/reviews';
@@ -12,7 +13,6 @@ import { errorSummary, hiddenCsrf, isoDate, waited } from './layout';
 
 type QueueTask = Awaited<ReturnType<typeof openReviewTasks>>[number];
 export type Task = NonNullable<Awaited<ReturnType<typeof reviewTask>>>;
-export type ReviewKind = 'DUPLICATE' | 'APPEAL';
 export type DecisionField = 'decision' | 'comment';
 export interface DecisionForm {
   decision: string;
@@ -20,7 +20,11 @@ export interface DecisionForm {
   errors: Partial<Record<DecisionField, string>>;
 }
 
-export const KIND_NAMES: Record<ReviewKind, string> = { DUPLICATE: 'Probable duplicate', APPEAL: 'Appeal' };
+export const KIND_NAMES: Record<ReviewKind, string> = {
+  DUPLICATE: 'Probable duplicate',
+  APPEAL: 'Appeal',
+  ACCOUNT: 'Account not confirmed',
+};
 
 export function queuePage(tasks: QueueTask[], total: number, kind: ReviewKind | undefined, decided: string | undefined): Html {
   const filter = (k: ReviewKind | undefined, label: string) =>
@@ -31,7 +35,7 @@ export function queuePage(tasks: QueueTask[], total: number, kind: ReviewKind | 
   );
   return html`${decided ? html`<div class="notice" role="status"><p>Decision recorded for application <strong>${decided}</strong>.</p></div>` : ''}
 <h1>Review queue</h1>
-<nav aria-label="Filter by kind"><ul class="filters">${filter(undefined, 'All')}${filter('DUPLICATE', 'Probable duplicates')}${filter('APPEAL', 'Appeals')}</ul></nav>
+<nav aria-label="Filter by kind"><ul class="filters">${filter(undefined, 'All')}${filter('DUPLICATE', 'Probable duplicates')}${filter('APPEAL', 'Appeals')}${filter('ACCOUNT', 'Accounts not confirmed')}</ul></nav>
 ${
   tasks.length
     ? html`<div class="scroll" role="region" aria-labelledby="queue-caption" tabindex="0"><table><caption id="queue-caption">${total} open ${total === 1 ? 'task' : 'tasks'}, oldest first${total > tasks.length ? `; the oldest ${tasks.length} shown` : ''}</caption>

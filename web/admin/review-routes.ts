@@ -2,6 +2,7 @@
 // the JSON API: one conditional update, audited, then the workflow is signalled). After a decision the
 // browser is redirected (303) to the queue, so a refresh never posts twice.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isReviewKind } from '../../domain/review-kinds';
 import { parseInput } from '../../schema/fields';
 import { ReviewDecisionInput } from '../../schema/review';
 import type { WebContext } from '../http/context';
@@ -40,7 +41,7 @@ export function adminReviewRoutes(scope: FastifyInstance, ctx: WebContext): void
   };
 
   scope.get<{ Querystring: { kind?: string; decided?: string } }>('/admin/reviews', reviewer, async (request, reply) => {
-    const kind = request.query.kind === 'DUPLICATE' || request.query.kind === 'APPEAL' ? request.query.kind : undefined;
+    const kind = isReviewKind(request.query.kind) ? request.query.kind : undefined;
     // The notice names an application number; anything else in the link is ignored, not echoed.
     const decided =
       typeof request.query.decided === 'string' && /^[\w-]{1,40}$/.test(request.query.decided) ? request.query.decided : undefined;

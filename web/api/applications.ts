@@ -5,7 +5,14 @@ import type { WebContext } from '../http/context';
 import { invalid, notFound, refuse, validInput } from '../services/refusal';
 import { lookupApplication } from '../services/appeals';
 import { guardedByBirthDate } from '../http/birth-date-guard';
-import { PhoneCodeResendInput, PhoneVerificationInput, StatusLookupInput } from '../../schema/application';
+import {
+  AccountCodeInput,
+  AccountReplacementInput,
+  PhoneCodeResendInput,
+  PhoneVerificationInput,
+  StatusLookupInput,
+} from '../../schema/application';
+import { giveAnotherAccount, requestAccountCode } from '../services/account-replacement';
 import { submitApplication } from '../services/intake';
 import { confirmPhone, phoneConfirmation, resendPhoneCode, type CodeRefusal } from '../services/phone-verification';
 import { decoyCodes } from '../http/decoy-codes';
@@ -57,6 +64,33 @@ export function applicationRoutes(app: FastifyInstance, ctx: WebContext): void {
     await ctx.limits.consume('intakePerIp', request.ip);
     await resendPhoneCode(ctx, decoys, applicationNumber, () => ctx.limits.consume('phoneCodePerNumber', applicationNumber));
     return reply.code(202).send({ applicationNumber });
+  });
+
+  // Another account for one its rail did not confirm: a code to the application's phone first, then the code
+  // with the account. Proven and counted as an appeal is (birth date with its lock-out, per address and number).
+  app.post('/api/v1/applications/account-code', async (request, reply) => {
+    const { applicationNumber, dateOfBirth } = validInput(AccountCodeInput, request.body);
+    const result = await guardedByBirthDate(ctx.limits, request.ip, applicationNumber, 'account', async () => {
+      const r = await requestAccountCode(ctx, applicationNumber, dateOfBirth, () =>
+        ctx.limits.consume('accountCodePerNumber', applicationNumber.toUpperCase()),
+      );
+      return r.kind === 'not_found' ? null : r;
+    });
+    if (!result) throw notFound('application_not_found', 'applicationNumber');
+    if (result.kind !== 'code_sent') throw refuse('account_not_waiting', { applicationNumber: 'not waiting for another account' });
+    return reply.code(202).send({ applicationNumber, phoneEnding: result.phoneEnding });
+  });
+
+  app.post('/api/v1/applications/account', async (request, reply) => {
+    const { applicationNumber, dateOfBirth, code, payment } = validInput(AccountReplacementInput, request.body);
+    const result = await guardedByBirthDate(ctx.limits, request.ip, applicationNumber, 'account', async () => {
+      const r = await giveAnotherAccount(ctx, applicationNumber, dateOfBirth, code, payment);
+      return r.kind === 'not_found' ? null : r;
+    });
+    if (!result) throw notFound('application_not_found', 'applicationNumber');
+    if (result.kind === 'not_waiting') throw refuse('account_not_waiting', { applicationNumber: 'not waiting for another account' });
+    if (result.kind === 'code_refused') throw invalid({ code: CODE_REFUSED[result.reason] });
+    return reply.code(202).send({ applicationNumber, account: 'checking' });
   });
 
   // Status by application number and date of birth, in the body (never in a URL), counted as the status

@@ -6,7 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../generated/prisma/client';
-import { applicationInput, PhoneCodeResendInput, PhoneVerificationInput, StatusLookupInput } from '../../schema/application';
+import {
+  AccountCodeInput,
+  AccountReplacementInput,
+  applicationInput,
+  PhoneCodeResendInput,
+  PhoneVerificationInput,
+  StatusLookupInput,
+} from '../../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
 import { DisputeProposalInput, IdentityDisputeInput } from '../../schema/identity-dispute';
 import { BreakResolutionInput, SettlementReportFile, StatementUploadQuery } from '../../schema/reconciliation';
@@ -36,6 +43,11 @@ const ApplicationAck = z.object({
 });
 const PhoneVerified = z.object({ applicationNumber: z.string(), phoneVerification: z.literal('verified') });
 const PhoneCodeRequested = z.object({ applicationNumber: z.string() });
+const AccountCodeSent = z.object({ applicationNumber: z.string(), phoneEnding: z.string() });
+const AccountGiven = z.object({
+  applicationNumber: z.string(),
+  account: z.literal('checking').meta({ description: 'The rail is asked about the new account; the applicant is told by SMS' }),
+});
 const ProgramCreated = z.object({ id: z.uuid(), code: z.string() });
 const CycleLaunched = z.object({ id: z.uuid(), workflowId: z.string() });
 const CycleControlRequested = z.object({ id: z.uuid(), requested: z.enum(['pause', 'resume', 'cancel']) });
@@ -231,6 +243,10 @@ export const OPENAPI_SCHEMAS = {
   PhoneCodeResendInput,
   PhoneVerified,
   PhoneCodeRequested,
+  AccountCodeInput,
+  AccountReplacementInput,
+  AccountCodeSent,
+  AccountGiven,
   CycleApprovalInput,
   ReissueInput,
   ErrorBody,
@@ -369,6 +385,26 @@ const PATHS: Record<string, Record<string, Operation>> = {
         schema: 'PhoneCodeRequested',
       },
       errors: [400, 429],
+    },
+  },
+  '/api/v1/applications/account-code': {
+    post: {
+      summary: "A code by SMS to an application's phone, to give another account for one its rail did not confirm",
+      body: 'AccountCodeInput',
+      description:
+        'Only while the application waits for another account (reason ACCOUNT_CLOSED, ACCOUNT_HOLDER_MISMATCH, ACCOUNT_UNKNOWN or ACCOUNT_NAME_DIFFERS; 409 otherwise). Counted like an appeal: per address and per number, five wrong dates of birth lock the number for an hour, 3 codes an hour.',
+      ok: { status: 202, description: 'A code went to the phone of the application', schema: 'AccountCodeSent' },
+      errors: [400, 404, 409, 429],
+    },
+  },
+  '/api/v1/applications/account': {
+    post: {
+      summary: 'Another account for an application whose account its rail did not confirm',
+      body: 'AccountReplacementInput',
+      description:
+        'With the code sent by SMS (account-code). The account replaces the one given and is checked with its rail; once the rail confirms it, the household is enrolled and told by SMS. A code refused is a 400 naming code.',
+      ok: { status: 202, description: 'Accepted: the rail is asked about the new account', schema: 'AccountGiven' },
+      errors: [400, 404, 409, 429],
     },
   },
   '/api/v1/applications/status': {

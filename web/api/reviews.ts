@@ -1,5 +1,6 @@
 // The reviewers' JSON API (the admin pages use the same web/reviews.ts).
 import type { FastifyInstance } from 'fastify';
+import { isReviewKind, REVIEW_KINDS } from '../../domain/review-kinds';
 import { ReviewDecisionInput } from '../../schema/review';
 import { requireRole, signedIn } from '../http/auth';
 import type { WebContext } from '../http/context';
@@ -11,7 +12,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   app.get<{ Querystring: { kind?: string } }>('/api/v1/reviews', reviewer, async (request) => {
     const kind = request.query.kind;
-    if (kind !== undefined && kind !== 'DUPLICATE' && kind !== 'APPEAL') throw invalid({ kind: 'DUPLICATE or APPEAL' });
+    if (kind !== undefined && !isReviewKind(kind)) throw invalid({ kind: REVIEW_KINDS.join(', ').replace(/, (\w+)$/, ' or $1') });
     return { tasks: await openReviewTasks(ctx, { kind }) };
   });
 

@@ -60,7 +60,8 @@ export function dateOfBirth(f: Form): Html {
   ]}</div></fieldset>`;
 }
 
-function payment(f: Form): Html {
+/** How the household is paid: the form's question, and the status page's for another account. */
+export function payment(f: Form): Html {
   const vars = countryVars(f.country);
   const error = f.errors.get('rail');
   const d = described(f, 'rail', error);

@@ -9,6 +9,7 @@ import { attr, html, type Html } from '../http/html';
 import type { Language, Translate } from './i18n';
 import { dateOfBirth, described, errorSummary, type Form } from './apply-form';
 import { emptyForm, type FieldError } from './apply-input';
+import { accountForm } from './account-page';
 
 export interface LookupValues {
   number: string;
@@ -71,6 +72,7 @@ ${decided ? html`<h2>${t('status.decision')}</h2><p><strong>${t(`status.decision
 ${why.length ? html`<h2>${t('status.reasons')}</h2><ul>${why.map((s) => html`<li>${s}</li>`)}</ul>` : ''}
 ${view.status === 'REJECTED' && deadline ? html`<p><strong>${view.canAppeal ? t('status.deadline', { date: deadline }) : t('status.windowClosed', { date: deadline })}</strong></p>` : ''}
 ${view.canAppeal ? appealForm(t, lang, view, dateOfBirthIso) : ''}
+${view.canGiveAccount ? accountForm(t, lang, { number: view.applicationNumber, dateOfBirth: dateOfBirthIso, rail: '', bankCode: '', accountNumber: '', msisdn: '' }) : ''}
 <p><a href="/status">${t('status.another')}</a></p>`;
 }
 

@@ -9,7 +9,7 @@ export async function guardedByBirthDate<T>(
   limits: RateLimits,
   ip: string,
   number: string,
-  kind: 'statusLookup' | 'appeal',
+  kind: 'statusLookup' | 'appeal' | 'account',
   ask: () => Promise<T | null>,
 ): Promise<T | null> {
   const key = number.trim().toUpperCase();

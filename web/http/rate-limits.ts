@@ -36,6 +36,10 @@ export const LIMITS = {
   appealPerNumber: { points: 10, seconds: 86_400, field: 'number' },
   /** Codes sent by SMS for an appeal: each costs an SMS and a new chance, so a few an hour. */
   appealCodePerNumber: { points: 3, seconds: 3600, field: 'code' },
+  /** Another account for one its rail did not confirm: as an appeal, proven by birth date and a code. */
+  accountPerIp: { points: 20, seconds: 3600, field: 'number' },
+  accountPerNumber: { points: 10, seconds: 86_400, field: 'number' },
+  accountCodePerNumber: { points: 3, seconds: 3600, field: 'code' },
   /** New codes asked for to confirm an application's phone (the first comes with the application). */
   phoneCodePerNumber: { points: 3, seconds: 3600, field: 'applicationNumber' },
   /**

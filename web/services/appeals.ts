@@ -6,9 +6,10 @@ import { audit } from '../../lib/audit';
 import type { ReasonCode } from '../../domain/reason-codes';
 import type { RuleResult } from '../../domain/eligibility';
 import { appealFiledSignal } from '../../workflows/definitions';
-import { applicationReviewWorkflowId } from '../../workflows/ids';
 import type { ServiceContext } from './context';
+import { signalReview } from './review-signal';
 import { checkCode, sendCode, type CodeCheck } from './one-time-codes';
+import { waitsForAccount } from './account-replacement';
 
 export interface ApplicationStatusView {
   applicationNumber: string;
@@ -21,6 +22,8 @@ export interface ApplicationStatusView {
   decidedAt: Date | null;
   appealDeadline: Date | null;
   canAppeal: boolean;
+  /** Its rail did not confirm the account given: the applicant may give another (web/services/account-replacement.ts). */
+  canGiveAccount: boolean;
   language: string;
 }
 
@@ -28,7 +31,8 @@ type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config' | 'queues'>
 
 const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
 
-async function findByNumberAndBirthDate(ctx: Ctx, applicationNumber: string, dateOfBirth: string) {
+/** The application of this number, if the date of birth is its applicant's (also for web/services/account-replacement.ts). */
+export async function findByNumberAndBirthDate(ctx: Pick<Ctx, 'db'>, applicationNumber: string, dateOfBirth: string) {
   const number = applicationNumber.trim().toUpperCase();
   const app = await ctx.db.application.findUnique({
     where: { number },
@@ -56,6 +60,7 @@ export async function lookupApplication(
     decidedAt: app.decidedAt,
     appealDeadline: app.appealDeadline,
     canAppeal: app.status === 'REJECTED' && app.appealDeadline !== null && app.appealDeadline > now,
+    canGiveAccount: app.status === 'NEEDS_REVIEW' && (await waitsForAccount(ctx, app.id)),
     language: app.language,
   };
 }
@@ -118,15 +123,6 @@ export async function fileAppeal(
     return true;
   });
   if (!filed) return { kind: 'not_appealable', reason: app.status === 'REJECTED' ? 'window_closed' : 'not_rejected' };
-  await ctx.temporal.workflow
-    .signalWithStart('ApplicationReviewWorkflow', {
-      workflowId: applicationReviewWorkflowId(app.id, 'APPEAL'),
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      args: [{ applicationId: app.id, kind: 'APPEAL' }],
-      signal: appealFiledSignal,
-    })
-    .catch((err: Error) =>
-      ctx.log.warn("appeal's review not started; the reviewer's decision will start it", { applicationId: app.id, error: err.name }),
-    );
+  await signalReview(ctx, app.id, 'APPEAL', appealFiledSignal, "appeal's review not started; the reviewer's decision will start it");
   return { kind: 'filed' };
 }

@@ -38,7 +38,7 @@ export async function cycleView(ctx: Ctx, id: string) {
     ctx.db.$queryRaw<Array<{ provider: string; reason: string; count: number }>>`
       SELECT pb.provider, coalesce(pi.failure_reason, 'UNKNOWN') AS reason, count(*)::int AS count
         FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
-       WHERE pb.cycle_id = ${cycle.id}::uuid AND pi.status = 'FAILED' GROUP BY 1, 2 ORDER BY 3 DESC`,
+       WHERE pb.cycle_id = ${cycle.id}::uuid AND pi.status IN ('FAILED', 'HELD') GROUP BY 1, 2 ORDER BY 3 DESC`,
     ctx.db.reconciliationRun.findFirst({ where: { cycleId: cycle.id, status: 'COMPLETED' }, orderBy: { finishedAt: 'desc' } }),
     ctx.db.cycleSignOff.findUnique({ where: { cycleId: cycle.id }, select: { signedAt: true } }),
     cycle.kind === 'REISSUE' ? accountChangesOf(ctx.db, cycle.id) : null,

@@ -64,6 +64,7 @@ export const CSV_CATEGORIES: Record<TotalCategory, string> = {
   failed: 'failed',
   pending: 'pending',
   breaks: 'in_break',
+  heldBack: 'held_back',
   notInstructed: 'not_instructed',
   statement: 'statement',
 };

@@ -30,6 +30,8 @@ const RailTotalsJson = z.object({
   failed: Totals,
   pending: Totals,
   breaks: Totals,
+  // Runs from before payments could be held back have none.
+  heldBack: Totals.default({ count: 0, amount: '0' }),
   notInstructed: Totals,
   statement: Totals,
   balanced: z.boolean(),
@@ -42,7 +44,7 @@ const BreakClassJson = z.object({
   amount: Amount,
 });
 
-export const TOTAL_CATEGORIES = ['instructed', 'paid', 'failed', 'pending', 'breaks', 'notInstructed', 'statement'] as const;
+export const TOTAL_CATEGORIES = ['instructed', 'paid', 'failed', 'pending', 'breaks', 'heldBack', 'notInstructed', 'statement'] as const;
 export type TotalCategory = (typeof TOTAL_CATEGORIES)[number];
 /** The run's totals as reconciliation computed them (activities/control-totals.ts); the ledger check is inside `balanced`. */
 export type Count = Total;

@@ -50,7 +50,7 @@ export async function paymentEvidence(
            (SELECT count(*) FROM statement_entry se WHERE se.end_to_end_id = pi.payment_key AND se.provider = pb.provider AND se.kind = 'REVERSAL' AND se.evidence_since IS NOT NULL)::int AS reversals,
            EXISTS (SELECT 1 FROM reissue_item ri WHERE ri.original_instruction_id = pi.id)
              OR EXISTS (SELECT 1 FROM payment_instruction o WHERE o.cycle_id = pi.cycle_id AND o.beneficiary_id = pi.beneficiary_id
-                           AND o.id <> pi.id AND o.status NOT IN ('FAILED', 'CANCELLED')) AS "paidAgain"
+                           AND o.id <> pi.id AND o.status NOT IN ('FAILED', 'CANCELLED', 'HELD')) AS "paidAgain"
       FROM payment_instruction pi JOIN payment_batch pb ON pb.id = pi.batch_id
       LEFT JOIN rail_report rr ON rr.payment_key = pi.payment_key
      WHERE pi.payment_key = ${paymentKey}

@@ -170,6 +170,11 @@ export const REFUSALS = {
     title: 'Dispute closed',
     sentence: 'This identity dispute is already closed (perhaps a moment ago), so nothing was recorded.',
   },
+  account_not_waiting: {
+    kind: 'conflict',
+    title: 'No account to replace',
+    sentence: 'This application is not waiting for another account: its rail confirmed the one given, or the application was decided.',
+  },
   decision_pending: {
     kind: 'conflict',
     title: 'Already proposed',

@@ -1,9 +1,11 @@
-// Re-issue: failed payments of a cycle paid again (to a corrected account, or through the other rail)
-// in a follow-up cycle that is approved like any other. Exactly once per entitlement: only FAILED
-// payments qualify, each at most once, and the database refuses a second live instruction anyway.
+// Re-issue: failed payments of a cycle, and payments held back before their batch left, paid again (to a
+// corrected account, or through the other rail) in a follow-up cycle that is approved like any other.
+// Exactly once per entitlement: only FAILED and HELD payments qualify (domain/payment-transitions.ts),
+// each at most once, and the database refuses a second live instruction anyway.
 // A corrected account is an account change of the household: proposed here for a second person
 // (web/services/account-changes.ts), who must approve it before the re-issue cycle can be approved.
 import { audit } from '../../lib/audit';
+import { TRANSITIONS } from '../../domain/payment-transitions';
 import { Prisma } from '../../lib/db';
 import { accountKey, type AccountDetails } from '../../lib/pii';
 import type { ReissueInput } from '../../schema/cycle';
@@ -13,6 +15,7 @@ import { findCycle, totalOf, type RailTotals } from './cycles';
 import { invalid, refuse } from './refusal';
 
 type Ctx = Pick<ServiceContext, 'db' | 'config'>;
+const REISSUABLE = TRANSITIONS.reissue.from;
 
 export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: string, input: ReissueInput) {
   const parent = await findCycle(ctx, parentCycleId);
@@ -29,8 +32,8 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
   input.items.forEach((item, i) => {
     const original = originals.find((o) => o.id === item.instructionId);
     if (!original) fields[`items.${i}.instructionId`] = 'not a payment of this cycle';
-    else if (original.status !== 'FAILED')
-      fields[`items.${i}.instructionId`] = `only failed payments are re-issued (this one is ${original.status})`;
+    else if (!(REISSUABLE as readonly string[]).includes(original.status))
+      fields[`items.${i}.instructionId`] = `only failed or held payments are re-issued (this one is ${original.status})`;
     else if (original.reissue) fields[`items.${i}.instructionId`] = 'already chosen for a re-issue';
   });
   if (Object.keys(fields).length) throw refuse('not_reissuable', fields);

@@ -11,6 +11,7 @@
 // squatter who never confirms keeps a person out of a program for longer than an hour.
 import { createNotificationActivities } from '../../activities/notification';
 import { audit } from '../../lib/audit';
+import type { ReasonCode } from '../../domain/reason-codes';
 import type { ServiceContext } from './context';
 
 type Ctx = Pick<ServiceContext, 'db' | 'queues'>;
@@ -18,7 +19,7 @@ type Ctx = Pick<ServiceContext, 'db' | 'queues'>;
 /** How long an application whose phone is not confirmed keeps its national ID from a new submission. */
 export const UNVERIFIED_HOLD_MS = 60 * 60_000;
 /** What an application that gave its ID way says, in its reason codes (for staff: it was never decided). */
-export const LAPSED_REASON = 'PHONE_NOT_VERIFIED';
+export const LAPSED_REASON: ReasonCode = 'PHONE_NOT_VERIFIED';
 
 export async function answerRepeat(ctx: Ctx, app: { id: string; phoneVerifiedAt: Date | null }): Promise<void> {
   await audit(ctx.db, { actor: 'applicant', action: 'application.repeat_attempt', entityType: 'application', entityId: app.id });

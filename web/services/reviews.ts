@@ -3,13 +3,14 @@
 // recorded and audited before the case's workflow is told, by signal-with-start: a case whose workflow was
 // never started (a lost start) gets it now, and a lost signal is found by the workflow's periodic check.
 import { audit } from '../../lib/audit';
+import type { ReviewKind } from '../../domain/review-kinds';
 import { reviewDecidedSignal } from '../../workflows/definitions';
-import { applicationReviewWorkflowId } from '../../workflows/ids';
 import type { ServiceContext } from './context';
+import { signalReview } from './review-signal';
 
 type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config'>;
 
-export async function openReviewTasks(ctx: Ctx, opts: { kind?: 'DUPLICATE' | 'APPEAL'; limit?: number } = {}) {
+export async function openReviewTasks(ctx: Ctx, opts: { kind?: ReviewKind; limit?: number } = {}) {
   const tasks = await ctx.db.reviewTask.findMany({
     where: { status: 'OPEN', ...(opts.kind ? { kind: opts.kind } : {}) },
     orderBy: { createdAt: 'asc' },
@@ -105,15 +106,12 @@ export async function decideReview(
     return true;
   });
   if (!decided) return { kind: 'already_decided' };
-  await ctx.temporal.workflow
-    .signalWithStart('ApplicationReviewWorkflow', {
-      workflowId: applicationReviewWorkflowId(task.applicationId, task.kind),
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      args: [{ applicationId: task.applicationId, kind: task.kind }],
-      signal: reviewDecidedSignal,
-    })
-    .catch((err: Error) =>
-      ctx.log.warn('review signal not delivered; the workflow will find the decision on its next check', { taskId, error: err.name }),
-    );
+  await signalReview(
+    ctx,
+    task.applicationId,
+    task.kind,
+    reviewDecidedSignal,
+    'review signal not delivered; the workflow will find the decision on its next check',
+  );
   return { kind: 'decided' };
 }

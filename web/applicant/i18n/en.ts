@@ -139,6 +139,16 @@ export const en: Catalog = {
   'err.code.expired': 'The code has expired or was already used. Ask for a new one.',
   'err.code.too_many': 'A wrong code was typed too many times. Ask for a new one.',
   'appeal.code.resend': 'Send me a new code',
+  'account.title': 'Give another account',
+  'account.intro':
+    'The bank or wallet did not confirm the account you gave. Give another account in your name: we will send you a code by SMS to confirm it is you.',
+  'account.submit': 'Send me the code',
+  'account.code.sent':
+    'We sent a code by SMS to the phone ending in {ending}. Type it here to save the new account. It expires in 10 minutes.',
+  'account.save': 'Save the new account',
+  'account.given': 'We have received the new account',
+  'account.given.body': 'We will confirm it with the bank or wallet and text you the answer about application {number}.',
+  'account.notWaiting': 'This application is not waiting for another account: the account was confirmed or the application was decided.',
 
   'notFound.title': 'We could not find this program',
   'notFound.body': 'Check the link you were given, or choose the program from the list.',

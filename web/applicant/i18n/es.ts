@@ -141,6 +141,17 @@ export const es = {
   'err.code.expired': 'El código venció o ya se usó. Pida uno nuevo.',
   'err.code.too_many': 'Se escribió un código equivocado demasiadas veces. Pida uno nuevo.',
   'appeal.code.resend': 'Enviarme un código nuevo',
+  'account.title': 'Indicar otra cuenta',
+  'account.intro':
+    'El banco o la billetera no confirmó la cuenta que indicó. Indique otra cuenta a su nombre: le enviaremos un código por SMS para confirmar que es usted.',
+  'account.submit': 'Enviarme el código',
+  'account.code.sent':
+    'Enviamos un código por SMS al teléfono que termina en {ending}. Escríbalo aquí para guardar la nueva cuenta. Vence en 10 minutos.',
+  'account.save': 'Guardar la nueva cuenta',
+  'account.given': 'Recibimos la nueva cuenta',
+  'account.given.body':
+    'Vamos a confirmarla con el banco o la billetera. Le enviaremos un SMS con la respuesta sobre la solicitud {number}.',
+  'account.notWaiting': 'Esta solicitud no espera otra cuenta: la cuenta ya fue confirmada o la solicitud ya fue decidida.',
 
   'notFound.title': 'No encontramos este programa',
   'notFound.body': 'Revise el enlace que recibió, o elija el programa en la lista.',

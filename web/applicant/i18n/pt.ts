@@ -139,6 +139,16 @@ export const pt: Catalog = {
   'err.code.expired': 'O código venceu ou já foi usado. Peça um novo.',
   'err.code.too_many': 'Foi digitado um código errado vezes demais. Peça um novo.',
   'appeal.code.resend': 'Enviar um código novo',
+  'account.title': 'Informar outra conta',
+  'account.intro':
+    'O banco ou a carteira não confirmou a conta que você informou. Informe outra conta no seu nome: vamos enviar um código por SMS para confirmar que é você.',
+  'account.submit': 'Enviar o código',
+  'account.code.sent':
+    'Enviamos um código por SMS para o telefone que termina em {ending}. Digite-o aqui para salvar a nova conta. Ele vence em 10 minutos.',
+  'account.save': 'Salvar a nova conta',
+  'account.given': 'Recebemos a nova conta',
+  'account.given.body': 'Vamos confirmá-la com o banco ou a carteira. Enviaremos um SMS com a resposta sobre o pedido {number}.',
+  'account.notWaiting': 'Este pedido não espera outra conta: a conta já foi confirmada ou o pedido já foi decidido.',
 
   'notFound.title': 'Não encontramos este programa',
   'notFound.body': 'Confira o link que você recebeu, ou escolha o programa na lista.',
