@@ -12,7 +12,9 @@ export const BreakResolutionInput = z
 export type BreakResolutionInput = z.infer<typeof BreakResolutionInput>;
 
 export const StatementUploadQuery = z
-  .object({ provider: z.enum(['bank-sim', 'wallet-sim'], { error: 'bank-sim (a camt.053 file) or wallet-sim (a settlement report)' }) })
+  // Which rails exist is the registry's to say (rails/index.ts, checked by web/services/statement-upload.ts):
+  // a new rail is a folder and a line there, not an edit here.
+  .object({ provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'the provider a rail is registered under, e.g. bank-sim') })
   .strict();
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as BRL');

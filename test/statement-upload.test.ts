@@ -74,6 +74,7 @@ describe('POST /api/v1/statements', () => {
 
   it.each([
     ['no provider', '', 'x', 'application/xml', 400, 'provider'],
+    ['a provider no rail is registered under', 'paypal', 'x', 'application/xml', 400, 'provider'],
     ['not XML', 'bank-sim', 'hello', 'application/xml', 400, 'file'],
     ['JSON for the bank', 'bank-sim', '{}', 'application/json', 415, 'file'],
     [

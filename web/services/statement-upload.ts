@@ -7,7 +7,7 @@
 // so its lines are evidence only once a second finance user confirms the upload (four eyes): until then
 // they are stored and shown, and change no class. On confirmation the cycles they concern are reconciled.
 import type { Db } from '../../lib/db';
-import { railByProvider } from '../../rails';
+import { RAILS, railByProvider } from '../../rails';
 import type { StatementLine } from '../../rails/statement-lines';
 import { checkStatementLines, type RefusedLine } from '../../activities/statement-line-rules';
 import { fundingAccounts, storeStatementLines } from '../../activities/statements';
@@ -61,7 +61,7 @@ export async function uploadStatement(
 ): Promise<UploadResult> {
   const { provider, contentType, body } = input;
   const rail = railByProvider(provider);
-  if (!rail) throw invalid({ provider: 'not a rail Amparo pays through' });
+  if (!rail) throw invalid({ provider: `one of ${RAILS.map((r) => r.provider).join(', ')}: the rails Amparo pays through` });
   // Each rail reads its own file format (rails/<rail>/statement.ts).
   const file = rail.readStatementFile(body);
   if (file.kind === 'unsupported')
