@@ -20,6 +20,14 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('amparo'),
+  /**
+   * TLS to Temporal (required in production: lib/startup-checks.ts). 'on' with the system's CAs, or the CA
+   * given; a client certificate and key (both, or neither) for mutual TLS. Files, read at start.
+   */
+  TEMPORAL_TLS: z.enum(['on', 'off']).default('off'),
+  TEMPORAL_TLS_CA_FILE: z.string().optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().optional(),
   WEB_PORT: port.default(3000),
   /** Base URL the rails call back to (bank callbacks land on the web server). */
   PUBLIC_URL: z.string().default('http://127.0.0.1:3000'),
@@ -58,7 +66,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /**
    * 'production' makes what is optional on a developer's machine required: a TOTP second factor for the
-   * staff who move money (ADMIN, APPROVER, FINANCE) when they sign in to the admin pages.
+   * staff who move money (ADMIN, APPROVER, FINANCE) when they sign in to the admin pages, and secret keys,
+   * TLS to Temporal and an https PUBLIC_URL (Secure cookies) before any process starts (lib/startup-checks.ts).
    */
   AMPARO_ENV: z.enum(['development', 'production']).default('development'),
   /**

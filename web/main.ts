@@ -1,5 +1,6 @@
 // Process: the web server.
-import { DEV_BANK_CALLBACK_SECRET, DEV_PII_HASH_KEY, DEV_WALLET_CALLBACK_SECRET, loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/config';
+import { checkStartup } from '../lib/startup-checks';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
@@ -11,14 +12,7 @@ import { buildServer } from './http/server';
 
 const config = loadConfig();
 const log = createLogger('web');
-if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) log.warn('PII_HASH_KEY is the development default: set a secret key outside development');
-// With a published key anyone can sign a callback: it still marks nothing paid, but it gets past the door.
-for (const [name, value, dev] of [
-  ['BANK_CALLBACK_SECRET', config.BANK_CALLBACK_SECRET, DEV_BANK_CALLBACK_SECRET],
-  ['WALLET_CALLBACK_SECRET', config.WALLET_CALLBACK_SECRET, DEV_WALLET_CALLBACK_SECRET],
-] as const) {
-  if (value === dev) log.warn(`${name} is the development default: set the rail's secret key outside development`);
-}
+checkStartup(config, log);
 const db = createDb(config.DATABASE_URL, 20);
 const redis = createRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);

@@ -2,6 +2,7 @@
 // (bank callbacks → signals, notifications → SMS gateway).
 import { Worker } from 'bullmq';
 import { loadConfig } from '../lib/config';
+import { checkStartup } from '../lib/startup-checks';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
@@ -13,6 +14,7 @@ import { BANK_CALLBACK_QUEUE, createQueues, NOTIFICATION_QUEUE } from '../lib/qu
 
 const config = loadConfig();
 const log = createLogger('queue-worker');
+checkStartup(config, log);
 const db = createDb(config.DATABASE_URL, 5);
 const temporal = await createTemporalClient(config);
 const connection = createRedis(config.REDIS_URL);

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
+import { checkStartup } from '../lib/startup-checks';
+import { temporalTls } from '../lib/temporal';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
@@ -10,8 +12,9 @@ import { createQueues } from '../lib/queues';
 
 const config = loadConfig();
 const log = createLogger('temporal-worker');
+checkStartup(config, log);
 const db = createDb(config.DATABASE_URL, 20);
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls: temporalTls(config) });
 const redis = createRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 

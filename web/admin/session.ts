@@ -29,6 +29,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     adminSession?: AdminSession;
   }
+  interface FastifyInstance {
+    /** Staff cookies are Secure whatever the request's protocol (production: web/http/server.ts). */
+    secureCookies: boolean;
+  }
 }
 
 const newToken = () => randomBytes(32).toString('base64url');
@@ -36,7 +40,9 @@ const cookieOptions = (request: FastifyRequest) => ({
   path: '/admin',
   httpOnly: true,
   sameSite: 'strict' as const,
-  secure: request.protocol === 'https',
+  // Secure over HTTPS, and always in production (where PUBLIC_URL must be https: lib/startup-checks.ts), so a
+  // proxy that forgets X-Forwarded-Proto cannot make a browser send the session over plain HTTP.
+  secure: request.protocol === 'https' || request.server.secureCookies,
 });
 
 /** Equal strings, compared in constant time; an empty expected value never matches. */

@@ -24,6 +24,7 @@ export function buildServer(ctx: WebContext): FastifyInstance {
     frameworkErrors: frameworkError,
   };
   const app = Fastify(options);
+  app.decorate('secureCookies', ctx.config.AMPARO_ENV === 'production');
   installErrorHandler(app, ctx.log);
   installTransportSecurity(app);
   installInputChecks(app);

@@ -1,0 +1,37 @@
+// What a process checks before it starts. In production it fails closed: a development key or secret (the
+// hash key that protects national IDs, the rails' callback secrets), Temporal without TLS, or a public
+// address that is not https (staff cookies are Secure) stops it, naming every problem at once. On a
+// developer's machine the same findings are warnings.
+import { DEV_BANK_CALLBACK_SECRET, DEV_PII_HASH_KEY, DEV_WALLET_CALLBACK_SECRET, type Config } from './config';
+import type { Logger } from './logger';
+
+type Checked = Pick<
+  Config,
+  'AMPARO_ENV' | 'PII_HASH_KEY' | 'BANK_CALLBACK_SECRET' | 'WALLET_CALLBACK_SECRET' | 'TEMPORAL_TLS' | 'PUBLIC_URL'
+>;
+
+/** Every setting not fit for production, as sentences naming the setting (whatever AMPARO_ENV says). */
+export function unsafeSettings(config: Checked): string[] {
+  const problems: string[] = [];
+  if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY is the development default: set a secret key');
+  // With a published key anyone can sign a callback: it still marks nothing paid, but it gets past the door.
+  if (config.BANK_CALLBACK_SECRET === DEV_BANK_CALLBACK_SECRET)
+    problems.push("BANK_CALLBACK_SECRET is the development default: set the bank's secret key");
+  if (config.WALLET_CALLBACK_SECRET === DEV_WALLET_CALLBACK_SECRET)
+    problems.push("WALLET_CALLBACK_SECRET is the development default: set the wallet provider's secret key");
+  if (config.TEMPORAL_TLS !== 'on')
+    problems.push('TEMPORAL_TLS is off: reach Temporal over TLS (TEMPORAL_TLS=on; a client certificate and key for mutual TLS)');
+  if (!config.PUBLIC_URL.startsWith('https://'))
+    problems.push('PUBLIC_URL is not https: staff sign in with Secure cookies, which browsers send over HTTPS only');
+  return problems;
+}
+
+/** Throws (production) or warns (development) about the settings unfit for production. */
+export function checkStartup(config: Checked, log: Logger): void {
+  const problems = unsafeSettings(config);
+  if (problems.length === 0) return;
+  if (config.AMPARO_ENV === 'production') throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
+  // Plain HTTP and a local Temporal are what a developer's machine has: only the keys are worth a warning.
+  for (const p of problems.filter((p) => !p.startsWith('TEMPORAL_TLS') && !p.startsWith('PUBLIC_URL')))
+    log.warn(`${p} outside development`);
+}
