@@ -1,4 +1,5 @@
-// The reviewers' JSON API (the admin pages use the same web/reviews.ts).
+// The reviewers' JSON API (the admin pages use the same web/services/reviews.ts), masked as the pages are;
+// an application's personal data unmasked is an administrator's audited read, for a stated purpose.
 import type { FastifyInstance } from 'fastify';
 import { isReviewKind, REVIEW_KINDS } from '../../domain/review-kinds';
 import { ReviewDecisionInput } from '../../schema/review';
@@ -6,6 +7,8 @@ import { requireRole, signedIn } from '../http/auth';
 import type { WebContext } from '../http/context';
 import { invalid, notFound, refuse, validInput } from '../services/refusal';
 import { decideReview, openReviewTasks, reviewTask } from '../services/reviews';
+import { maskedReviewTask, personalData } from '../services/review-view';
+import { PersonalDataReadInput } from '../../schema/personal-data';
 
 export function reviewRoutes(app: FastifyInstance, ctx: WebContext): void {
   const reviewer = { preHandler: requireRole(ctx.db, 'REVIEWER') };
@@ -19,8 +22,19 @@ export function reviewRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get<{ Params: { id: string } }>('/api/v1/reviews/:id', reviewer, async (request) => {
     const task = await reviewTask(ctx, request.params.id);
     if (!task) throw notFound('review_not_found', 'id');
-    return task;
+    return maskedReviewTask(task);
   });
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/applications/:id/personal-data',
+    { preHandler: requireRole(ctx.db, 'ADMIN') },
+    async (request) => {
+      const { purpose } = validInput(PersonalDataReadInput, request.body);
+      const found = await personalData(ctx, request.params.id, signedIn(request).id, purpose);
+      if (!found) throw notFound('application_not_found', 'id');
+      return found;
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/api/v1/reviews/:id/decision', reviewer, async (request) => {
     const input = validInput(ReviewDecisionInput, request.body);
