@@ -138,8 +138,11 @@ describe('the application form in Chromium', () => {
     await expect.poll(() => page.locator('[role=alert]').innerText()).toContain('El código no es correcto.');
     expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
     await page.fill('#code', code);
-    await page.click('#confirm-title ~ form button[type=submit] >> nth=0');
-    await page.waitForURL(/\/done\?n=.*&v=1/);
+    // Navigation waits on the web server, which shares two cores with the whole suite: give it room.
+    await Promise.all([
+      page.waitForURL(/\/done\?n=.*&v=1/, { timeout: 90_000 }),
+      page.click('#confirm-title ~ form button[type=submit] >> nth=0'),
+    ]);
     expect(await page.innerText('main')).toContain('Su celular está confirmado.');
     expect(await page.locator('#code').count()).toBe(0);
     expect(page.url()).not.toContain(code);

@@ -157,11 +157,15 @@ export function createBankClient(baseUrl: string, opts: BankClientOptions = {}):
 }
 
 /** The reason of a refusal: the pain.002's group reason when the bank sent one, else the JSON error. */
+/**
+ * The bank's refusal as codes: its status and reason code. Never its free text (AddtlInf) or its body, which
+ * may echo what was sent (a creditor's name or account) into an error that Temporal keeps and shows.
+ */
 function refusal(body: string): string {
   try {
     const report = parsePain002(body);
-    return `${report.groupStatus ?? ''} ${report.groupReason?.code ?? ''} ${report.groupReason?.additionalInfo ?? ''}`.trim();
+    return `${report.groupStatus ?? ''} ${report.groupReason?.code ?? ''}`.trim() || 'a pain.002 without a status';
   } catch {
-    return body.slice(0, 300);
+    return 'an answer that is not a pain.002';
   }
 }

@@ -175,7 +175,8 @@ export function createWalletClient(baseUrl: string, opts: { timeoutMs?: number }
       });
       if (res.status === 200 || res.status === 202) return;
       // 409: the X-CorrelationID holds another batch (an identical resend gets the original answer instead).
-      const params = (res.body?.errorParameters ?? []).map((p) => `${p.key}: ${p.value}`).join('; ');
+      // Parameter names only: their values may echo what was sent (a phone, a name) into an error Temporal keeps.
+      const params = (res.body?.errorParameters ?? []).map((p) => p.key).join(', ');
       throw rejected(batch.ref, `HTTP ${res.status} ${res.body?.errorCategory ?? ''}/${res.body?.errorCode ?? ''} ${params}`.trim());
     },
 
