@@ -37,26 +37,35 @@ const railAccount = (a: AccountToCheck): RailAccount =>
 export function createAccountCheckActivities(deps: { db: Db; verifiers: Record<RailId, AccountVerifier>; today: () => string }) {
   const { db } = deps;
 
-  /** Asks each rail about its accounts (one call per rail) and keeps every answer on its account. */
+  /**
+   * Asks each rail about its accounts (one call per rail, the rails at the same time: a batch waits for the
+   * slower one, not for both in turn) and keeps every answer on its account.
+   */
   async function check(accounts: AccountToCheck[]): Promise<Map<string, AccountCheckOutcome>> {
-    const outcomes = new Map<string, AccountCheckOutcome>();
     const byRail = new Map<RailId, AccountToCheck[]>();
-    for (const a of accounts) byRail.set(a.rail, (byRail.get(a.rail) ?? []).concat(a));
-    for (const [rail, group] of byRail) {
-      const checks: AccountCheck[] = group.map((a) => ({
-        ref: a.account_id,
-        account: railAccount(a),
-        holder: { nationalId: a.national_id, name: a.full_name },
-      }));
-      const results = await deps.verifiers[rail].verifyAccounts(checks);
-      const rows = results.map((r) => ({ id: r.ref, outcome: r.outcome, reason: r.railReason ?? null }));
-      await db.$executeRaw`
-        UPDATE payment_account pa SET check_outcome = v.outcome::"AccountCheckOutcome", check_reason = v.reason, checked_at = now() AT TIME ZONE 'UTC'
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, outcome text, reason text)
-        WHERE pa.id = v.id`;
-      for (const r of results) outcomes.set(r.ref, r.outcome);
+    for (const a of accounts) {
+      const group = byRail.get(a.rail);
+      if (group) group.push(a);
+      else byRail.set(a.rail, [a]);
     }
-    return outcomes;
+    const answers = await Promise.all(
+      [...byRail].map(([rail, group]) =>
+        deps.verifiers[rail].verifyAccounts(
+          group.map((a): AccountCheck => ({
+            ref: a.account_id,
+            account: railAccount(a),
+            holder: { nationalId: a.national_id, name: a.full_name },
+          })),
+        ),
+      ),
+    );
+    const results = answers.flat();
+    const rows = results.map((r) => ({ id: r.ref, outcome: r.outcome, reason: r.railReason ?? null }));
+    await db.$executeRaw`
+      UPDATE payment_account pa SET check_outcome = v.outcome::"AccountCheckOutcome", check_reason = v.reason, checked_at = now() AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, outcome text, reason text)
+      WHERE pa.id = v.id`;
+    return new Map(results.map((r) => [r.ref, r.outcome]));
   }
 
   return {
