@@ -1,5 +1,6 @@
 // Every setting Amparo reads from the environment, with its default, in one place.
 // Defaults target a developer machine: services on localhost, the `amparo` databases.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 // With its extension: vitest.config.ts loads this file natively, outside tsx.
 import { parseTrustProxy } from './trust-proxy.ts';
@@ -11,6 +12,29 @@ export const DEV_PII_HASH_KEY = 'amparo-dev-only-pii-hash-key';
 /** Development defaults of the rails' callback secrets, shared by the simulators and the web server. */
 export const DEV_BANK_CALLBACK_SECRET = 'amparo-dev-only-bank-callback-secret';
 export const DEV_WALLET_CALLBACK_SECRET = 'amparo-dev-only-wallet-callback-secret';
+/** The development key of what Temporal stores (lib/payload-codec.ts): published here, so production refuses it. */
+export const DEV_TEMPORAL_PAYLOAD_KEYS = 'dev1:YW1wYXJvLWRldi10ZW1wb3JhbC1wYXlsb2Fkcy0zMmI=';
+
+/** A key of Temporal's payloads: its id travels with each payload; the key is a KeyObject, which never prints its bytes. */
+export interface PayloadKey {
+  id: string;
+  key: KeyObject;
+}
+
+/** "id:<base64 of 32 bytes>[,id:...]" as keys, or the problem (naming key ids, never a key). */
+function parsePayloadKeys(text: string): PayloadKey[] | string {
+  const keys: PayloadKey[] = [];
+  for (const entry of text.split(',')) {
+    const [id = '', encoded = '', ...rest] = entry.trim().split(':');
+    // Without its colon, what looks like an id may be a key pasted alone: then nothing of it is repeated.
+    if (!/^[\w.-]{1,40}$/.test(id) || !encoded || rest.length) return 'each key is "id:<base64 of 32 bytes>", comma-separated';
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
+    if (bytes.length !== 32) return `key ${id} is not the base64 of 32 bytes (AES-256)`;
+    if (keys.some((k) => k.id === id)) return `key id ${id} is given twice`;
+    keys.push({ id, key: createSecretKey(bytes) });
+  }
+  return keys;
+}
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo'),
@@ -28,6 +52,22 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CA_FILE: z.string().optional(),
   TEMPORAL_TLS_CERT_FILE: z.string().optional(),
   TEMPORAL_TLS_KEY_FILE: z.string().optional(),
+  /**
+   * Keys that encrypt every payload Amparo gives Temporal (inputs, results, failure messages: lib/payload-codec.ts),
+   * "id:<base64 of 32 bytes>", comma-separated: the first encrypts, every one decrypts. To rotate, put a new key
+   * first and keep the old ones while histories encrypted under them are kept. Set secret ones in production.
+   */
+  TEMPORAL_PAYLOAD_KEYS: z
+    .string()
+    .default(DEV_TEMPORAL_PAYLOAD_KEYS)
+    .transform((text, ctx) => {
+      const parsed = parsePayloadKeys(text);
+      if (typeof parsed !== 'string') return parsed;
+      ctx.issues.push({ code: 'custom', message: parsed, input: '(hidden)' });
+      return z.NEVER;
+    }),
+  /** The Temporal UI allowed to call the codec endpoint from the browser (CORS, web/api/temporal-codec.ts). */
+  TEMPORAL_UI_ORIGIN: z.string().default('http://127.0.0.1:8233'),
   WEB_PORT: port.default(3000),
   /** Base URL the rails call back to (bank callbacks land on the web server). */
   PUBLIC_URL: z.string().default('http://127.0.0.1:3000'),

@@ -1,14 +1,32 @@
 // What a process checks before it starts. In production it fails closed: a development key or secret (the
-// hash key that protects national IDs, the rails' callback secrets), Temporal without TLS, or a public
-// address that is not https (staff cookies are Secure) stops it, naming every problem at once. On a
-// developer's machine the same findings are warnings.
-import { DEV_BANK_CALLBACK_SECRET, DEV_PII_HASH_KEY, DEV_WALLET_CALLBACK_SECRET, type Config } from './config';
+// hash key that protects national IDs, the rails' callback secrets, the key of Temporal's payloads),
+// Temporal without TLS, or a public address that is not https (staff cookies are Secure) stops it, naming
+// every problem at once. On a developer's machine the same findings are warnings.
+import { createSecretKey } from 'node:crypto';
+import {
+  DEV_BANK_CALLBACK_SECRET,
+  DEV_PII_HASH_KEY,
+  DEV_TEMPORAL_PAYLOAD_KEYS,
+  DEV_WALLET_CALLBACK_SECRET,
+  type Config,
+  type PayloadKey,
+} from './config';
 import type { Logger } from './logger';
 
 type Checked = Pick<
   Config,
-  'AMPARO_ENV' | 'PII_HASH_KEY' | 'BANK_CALLBACK_SECRET' | 'WALLET_CALLBACK_SECRET' | 'TEMPORAL_TLS' | 'PUBLIC_URL'
+  | 'AMPARO_ENV'
+  | 'PII_HASH_KEY'
+  | 'BANK_CALLBACK_SECRET'
+  | 'WALLET_CALLBACK_SECRET'
+  | 'TEMPORAL_PAYLOAD_KEYS'
+  | 'TEMPORAL_TLS'
+  | 'PUBLIC_URL'
 >;
+
+const DEV_PAYLOAD_KEY = createSecretKey(Buffer.from(DEV_TEMPORAL_PAYLOAD_KEYS.split(':')[1] ?? '', 'base64'));
+/** The development key among them, under any id: it is published, so what it seals anyone can read. */
+const holdsDevKey = (keys: readonly PayloadKey[]) => keys.some((k) => k.key.equals(DEV_PAYLOAD_KEY));
 
 /** Every setting not fit for production, as sentences naming the setting (whatever AMPARO_ENV says). */
 export function unsafeSettings(config: Checked): string[] {
@@ -19,6 +37,8 @@ export function unsafeSettings(config: Checked): string[] {
     problems.push("BANK_CALLBACK_SECRET is the development default: set the bank's secret key");
   if (config.WALLET_CALLBACK_SECRET === DEV_WALLET_CALLBACK_SECRET)
     problems.push("WALLET_CALLBACK_SECRET is the development default: set the wallet provider's secret key");
+  if (holdsDevKey(config.TEMPORAL_PAYLOAD_KEYS))
+    problems.push('TEMPORAL_PAYLOAD_KEYS holds the development key: set secret keys (id:<base64 of 32 bytes>)');
   if (config.TEMPORAL_TLS !== 'on')
     problems.push('TEMPORAL_TLS is off: reach Temporal over TLS (TEMPORAL_TLS=on; a client certificate and key for mutual TLS)');
   if (!config.PUBLIC_URL.startsWith('https://'))

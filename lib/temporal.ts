@@ -1,8 +1,10 @@
 // One way to reach Temporal from outside workflows: a client on the configured address and namespace,
-// over TLS when configured (required in production: lib/startup-checks.ts).
+// over TLS when configured (required in production: lib/startup-checks.ts), its payloads encrypted
+// (lib/payload-codec.ts).
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { Config } from './config';
+import { temporalDataConverter } from './payload-codec';
 
 type TlsSettings = Pick<Config, 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE'>;
 
@@ -18,8 +20,8 @@ export function temporalTls(config: Partial<TlsSettings>): TLSConfig | undefined
 }
 
 export async function createTemporalClient(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & Partial<TlsSettings>,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_PAYLOAD_KEYS'> & Partial<TlsSettings>,
 ): Promise<Client> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, tls: temporalTls(config) });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 }

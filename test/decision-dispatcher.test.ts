@@ -4,6 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
+import { temporalDataConverter } from '../lib/payload-codec';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { nationalIdHash, phoneHash } from '../lib/pii';
@@ -18,7 +19,7 @@ let connection: Connection;
 let temporal: Client;
 beforeAll(async () => {
   connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 });
 afterAll(async () => {
   await connection?.close();

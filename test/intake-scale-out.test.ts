@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
+import { temporalDataConverter } from '../lib/payload-codec';
 import { createDb } from '../lib/db';
 import { createUser } from '../lib/users';
 import { AmparoApi } from '../scripts/api-client';
@@ -110,7 +111,7 @@ describe('intake on two of each process', () => {
   it('spreads the work: both web servers took applications, both dispatchers claimed batches, both workers ran them', async () => {
     const batches = await db.decisionBatch.findMany({ where: { taskQueue }, select: { id: true, claimedBy: true } });
     expect(new Set(batches.map((b) => b.claimedBy)).size).toBe(2);
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
     const identities = new Set<string>();
     for (const b of batches) {
       const history = await temporal.workflow.getHandle(`decision-batch-${b.id}`).fetchHistory();
@@ -123,7 +124,7 @@ describe('intake on two of each process', () => {
   });
 
   it('keeps no workflow running for a decided application: only the cases waiting for a person', async () => {
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
     const running: string[] = [];
     for await (const w of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` }))
       running.push(w.workflowId);

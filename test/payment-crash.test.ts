@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
+import { temporalDataConverter } from '../lib/payload-codec';
 import { createDb } from '../lib/db';
 import { removeQueues } from '../scripts/queues-cleanup';
 import { stackEnv, startStack, type Stack } from '../scripts/stack';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     }),
   );
   connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();

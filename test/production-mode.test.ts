@@ -3,7 +3,7 @@
 // production whatever the request's protocol. On a developer's machine the same findings only warn.
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../lib/config';
+import { DEV_TEMPORAL_PAYLOAD_KEYS, loadConfig } from '../lib/config';
 import { unsafeSettings } from '../lib/startup-checks';
 import { temporalTls } from '../lib/temporal';
 import { startTestWeb, type TestWeb } from './support/web';
@@ -13,6 +13,7 @@ const SAFE = {
   PII_HASH_KEY: 'a-secret-key-nobody-has-seen-0001',
   BANK_CALLBACK_SECRET: 'a-secret-the-bank-and-we-share-01',
   WALLET_CALLBACK_SECRET: 'a-secret-the-wallet-and-we-share-1',
+  TEMPORAL_PAYLOAD_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
   TEMPORAL_TLS: 'on',
   PUBLIC_URL: 'https://amparo.example.gov',
 };
@@ -45,6 +46,7 @@ describe('production mode', () => {
       'PII_HASH_KEY',
       'BANK_CALLBACK_SECRET',
       'WALLET_CALLBACK_SECRET',
+      'TEMPORAL_PAYLOAD_KEYS',
       'TEMPORAL_TLS',
       'PUBLIC_URL',
     ]);
@@ -58,9 +60,11 @@ describe('production mode', () => {
       const { code, output } = await run(entry, { AMPARO_ENV: 'production', WEB_PORT: '39123', QUEUE_PREFIX: 'amparo-prod-check' });
       expect(code).not.toBe(0);
       expect(code).not.toBeNull();
-      for (const name of ['PII_HASH_KEY', 'BANK_CALLBACK_SECRET', 'TEMPORAL_TLS', 'PUBLIC_URL']) expect(output).toContain(name);
+      for (const name of ['PII_HASH_KEY', 'BANK_CALLBACK_SECRET', 'TEMPORAL_PAYLOAD_KEYS', 'TEMPORAL_TLS', 'PUBLIC_URL'])
+        expect(output).toContain(name);
       // The keys' values are never printed.
       expect(output).not.toContain('amparo-dev-only');
+      expect(output).not.toContain(DEV_TEMPORAL_PAYLOAD_KEYS.split(':')[1]);
     },
     30_000,
   );

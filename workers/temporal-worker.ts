@@ -9,6 +9,7 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
 import { createQueues } from '../lib/queues';
+import { temporalDataConverter } from '../lib/payload-codec';
 
 const config = loadConfig();
 const log = createLogger('temporal-worker');
@@ -23,6 +24,8 @@ const worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+  // Encrypts payloads and failures (lib/payload-codec.ts); its failure converter is bundled with the workflows.
+  dataConverter: temporalDataConverter(config),
   activities: createActivities({ db, config, notifications: queues.notifications }),
   maxConcurrentActivityTaskExecutions: 50,
   // Most application workflows sleep for weeks on an appeal timer: keep a bounded number in memory;

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { register as requireTypeScript } from 'tsx/cjs/api';
 import { loadConfig } from '../../lib/config';
+import { FAILURE_CONVERTER_PATH, temporalDataConverter } from '../../lib/payload-codec';
 import { uid } from './util';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -13,6 +15,18 @@ export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.
 
 let runtimeInstalled = false;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let typeScriptRequirable = false;
+
+/**
+ * The data converter of the processes (lib/payload-codec.ts), for test workers, clients and replays. A worker
+ * require()s its failure converter, a .ts file: tsx does that in the processes (node --import tsx), and
+ * here, where vitest loads only what is imported, its require hook is installed for it.
+ */
+export function testDataConverter() {
+  if (!typeScriptRequirable) requireTypeScript();
+  typeScriptRequirable = true;
+  return temporalDataConverter(loadConfig());
+}
 
 function quietRuntime(): void {
   if (runtimeInstalled) return;
@@ -21,10 +35,14 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
-/** The workflow bundle, built once per test file (webpack takes a few seconds). */
+/** The workflow bundle, built once per test file (webpack takes a few seconds), with the processes' failure converter. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   quietRuntime();
-  return (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }));
+  return (bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  }));
 }
 
 export interface TestTemporal {
@@ -37,17 +55,19 @@ export async function startTestWorker(activities: object): Promise<TestTemporal>
   quietRuntime(); // before the first native connection instantiates the runtime
   const config = loadConfig();
   const taskQueue = uid('test-tq');
+  const dataConverter = testDataConverter();
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    dataConverter,
     activities,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   return {
     client,
     taskQueue,

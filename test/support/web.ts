@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
+import { temporalDataConverter } from '../../lib/payload-codec';
 import { createRedis } from '../../lib/redis';
 import { createUser } from '../../lib/users';
 import { createRateLimits } from '../../web/http/rate-limits';
@@ -47,7 +48,8 @@ export async function startTestWeb(
   const redis = createRedis(config.REDIS_URL);
   const queues = createQueues(redis, uid('amparo-test'));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Encrypted as web/main.ts's client (lib/temporal.ts), with this server's keys.
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
   const limits = testLimits(redis, { prefix: opts.limitsPrefix, overrides: opts.rateLimits });
   const seenSignatures = testSeenSignatures(redis);
   const app = buildServer({ db, queues, temporal, config, log: createLogger('web-test', 'error'), limits, seenSignatures });

@@ -1,5 +1,6 @@
 // The JSON API (/api/v1): intake, programs, cycles, reviews, reconciliation and finance reports, and its
-// OpenAPI description. Refusals become JSON with the status of web/http/errors.ts.
+// OpenAPI description; and the Temporal UI's codec endpoint (/codec). Refusals become JSON with the status
+// of web/http/errors.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../http/context';
 import { applicationRoutes } from './applications';
@@ -11,6 +12,7 @@ import { openApiRoutes } from './openapi';
 import { programRoutes } from './programs';
 import { reconciliationRoutes } from './reconciliation';
 import { reviewRoutes } from './reviews';
+import { temporalCodecRoutes } from './temporal-codec';
 
 export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   programRoutes(app, ctx);
@@ -21,5 +23,6 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   reviewRoutes(app, ctx);
   decisionRoutes(app, ctx);
   identityDisputeRoutes(app, ctx);
+  temporalCodecRoutes(app, ctx);
   openApiRoutes(app);
 }
