@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { createLogger } from '../lib/logger';
 import { applicationInput, PhoneCodeResendInput, PhoneVerificationInput } from '../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
+import { ErasureRequestInput } from '../schema/erasure';
 import { ProgramInput } from '../schema/program';
 import { applicationRoutes } from '../web/api/applications';
 import { cycleRoutes } from '../web/api/cycles';
 import { DeclineInput, decisionRoutes } from '../web/api/decisions';
+import { erasureRoutes } from '../web/api/erasure';
 import { identityDisputeRoutes } from '../web/api/identity-disputes';
 import { financeReportRoutes } from '../web/api/finance-reports';
 import { reconciliationRoutes } from '../web/api/reconciliation';
@@ -65,6 +67,7 @@ async function apiRoutes(): Promise<string[]> {
   financeReportRoutes(probe, ctx);
   decisionRoutes(probe, ctx);
   identityDisputeRoutes(probe, ctx);
+  erasureRoutes(probe, ctx);
   await probe.ready();
   await probe.close();
   return routes.sort();
@@ -166,6 +169,12 @@ const BODIES = [
     path: '/api/v1/decisions/{id}/decline',
     schema: DeclineInput as z.ZodType,
     valid: { reason: 'the new account is not the household’s' },
+  },
+  {
+    name: 'ErasureRequestInput',
+    path: '/api/v1/applications/{id}/erasure',
+    schema: ErasureRequestInput as z.ZodType,
+    valid: { reason: 'DATA_SUBJECT_REQUEST' },
   },
 ];
 

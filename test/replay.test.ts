@@ -22,6 +22,7 @@ describe('recorded workflow histories', () => {
       'PaymentCycleWorkflow',
       'ReconciliationWatchWorkflow',
       'ReconciliationWorkflow',
+      'RetentionWorkflow',
     ]);
   });
 

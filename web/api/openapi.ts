@@ -15,6 +15,7 @@ import {
   StatusLookupInput,
 } from '../../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
+import { ErasureRequestInput } from '../../schema/erasure';
 import { DisputeProposalInput, IdentityDisputeInput } from '../../schema/identity-dispute';
 import { BreakResolutionInput, SettlementReportFile, StatementUploadQuery } from '../../schema/reconciliation';
 import { ProgramInput } from '../../schema/program';
@@ -23,6 +24,7 @@ import { BREAK_COLUMNS, SUMMARY_COLUMNS } from '../services/finance-report-csv';
 import { BREAK_STATUSES, BreakCsvQuery, BreakQuery, type BreakItem, type FinanceReport } from '../services/finance-report';
 import type { SignOffResult } from '../services/sign-off';
 import type { AccountChanges } from '../services/account-changes';
+import type { ErasureDone } from '../services/erasure';
 import { DeclineInput } from './decisions';
 
 const ErrorBody = z.object({
@@ -226,8 +228,14 @@ const IdentityDisputeOpened = IdentityDisputeBody.extend({
 const IdentityDisputeView = IdentityDisputeBody.extend({
   proposal: DecisionBody.nullable().meta({ description: 'How it should end, waiting for a second person' }),
 });
+const ErasureDoneBody = z.object({
+  applicationId: z.uuid(),
+  erasedAt: z.iso.datetime(),
+  alreadyErased: z.boolean().meta({ description: 'True when it had been erased before (by retention or a request): nothing changed' }),
+});
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _accountChangesInStep: Same<z.infer<typeof AccountChangesBody>, AccountChanges> = true;
+const _erasureInStep: Same<z.infer<typeof ErasureDoneBody>, ErasureDone> = true;
 const _inStep: [
   Same<z.infer<typeof FinanceReportBody>, FinanceReport>,
   Same<z.infer<typeof SignOff>, SignOffResult>,
@@ -276,6 +284,8 @@ export const OPENAPI_SCHEMAS = {
   DisputeProposalInput,
   IdentityDisputeOpened,
   IdentityDisputeView,
+  ErasureRequestInput,
+  ErasureDone: ErasureDoneBody,
 } as const satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof OPENAPI_SCHEMAS;
 
@@ -515,6 +525,17 @@ const PATHS: Record<string, Record<string, Operation>> = {
       description:
         'An enrolled household becomes SUSPENDED: no new cycle takes it, and a batch about to leave holds its payment. Audited as application.identity_disputed, without the reason. One dispute is open per application (409 identity_dispute_open).',
       ok: { status: 201, description: 'Opened', schema: 'IdentityDisputeOpened' },
+    },
+  },
+  '/api/v1/applications/{id}/erasure': {
+    post: {
+      summary: "Erase an application's personal data on request, at once, with a reason code",
+      roles: ['ADMIN'],
+      body: 'ErasureRequestInput',
+      errors: [400, 404, 409],
+      description:
+        "Every personal field of the application and of its rows (accounts, reviews, messages, disputes) becomes null; its hashes, codes, amounts and audit trail stay, so its national ID still holds its place in the program. Audited as application.personal_data_erased with the administrator and the reason. Refused (409) while it is being decided (erasure_being_decided), while its household is enrolled (erasure_household_enrolled), or while a payment to it may still move money (erasure_money_in_flight). Asked again, the same answer with alreadyErased: nothing changes. The daily retention run erases the rest by each program's retention.",
+      ok: { status: 200, description: 'Erased (or already erased)', schema: 'ErasureDone' },
     },
   },
   '/api/v1/identity-disputes/{id}': {

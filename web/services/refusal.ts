@@ -170,6 +170,24 @@ export const REFUSALS = {
     title: 'Dispute closed',
     sentence: 'This identity dispute is already closed (perhaps a moment ago), so nothing was recorded.',
   },
+  erasure_being_decided: {
+    kind: 'conflict',
+    title: 'Still being decided',
+    sentence:
+      'This application is still being decided (received, checked, in review or appealed), and that needs its data: erase it once it is decided.',
+  },
+  erasure_household_enrolled: {
+    kind: 'conflict',
+    title: 'Household still enrolled',
+    sentence:
+      "This application's household is enrolled (active, or suspended by an identity dispute), so the program still pays it with this data: it must leave the program before its data can be erased.",
+  },
+  erasure_money_in_flight: {
+    kind: 'conflict',
+    title: 'Money may still move',
+    sentence:
+      'A payment to this household is not settled yet, or failed or was held and may still be paid again: its data is needed until that money has moved or its re-issue has run.',
+  },
   account_not_waiting: {
     kind: 'conflict',
     title: 'No account to replace',
