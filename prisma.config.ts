@@ -3,8 +3,10 @@
 // The adapter is @prisma/adapter-pg 7 under an npm alias: version 6's fails on migrate's catalog queries.
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from 'pg-adapter-migrate';
+import { loadConfig } from './lib/config.ts';
 
-const connectionString = process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/amparo';
+// Migrations run as the tables' owner (DATABASE_OWNER_URL, lib/config.ts), never as the application's role.
+const connectionString = loadConfig().DATABASE_OWNER_URL;
 
 export default defineConfig({
   schema: 'schema/schema.prisma',

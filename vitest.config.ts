@@ -15,6 +15,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     env: {
       DATABASE_URL: testDatabaseUrl(config.DATABASE_URL),
+      DATABASE_OWNER_URL: testDatabaseUrl(config.DATABASE_OWNER_URL),
       BANK_SIM_DATABASE_URL: testDatabaseUrl(config.BANK_SIM_DATABASE_URL),
       SMS_SIM_DATABASE_URL: testDatabaseUrl(config.SMS_SIM_DATABASE_URL),
       WALLET_SIM_DATABASE_URL: testDatabaseUrl(config.WALLET_SIM_DATABASE_URL),

@@ -37,7 +37,18 @@ function parsePayloadKeys(text: string): PayloadKey[] | string {
 }
 
 const EnvSchema = z.object({
-  DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo'),
+  /**
+   * Amparo's database, as the role every process uses (web, workers, scripts): it reads and writes rows and
+   * cannot alter a table or disable a trigger (scripts/database-roles.ts). Tests use the same name + `_test`.
+   */
+  DATABASE_URL: z.string().default('postgresql://amparo_app:amparo_app@127.0.0.1:5432/amparo'),
+  /** The same database as its owner, for migrations only. Default: DATABASE_URL's server and database as amparo_owner. */
+  DATABASE_OWNER_URL: z.string().optional(),
+  /**
+   * A superuser of DATABASE_URL's server, used by `scripts/services.sh up` alone, to create the roles and the
+   * databases. Default: postgres:postgres on DATABASE_URL's server, database `postgres`.
+   */
+  DATABASE_ADMIN_URL: z.string().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix: lets dev and test runs share one Redis without seeing each other's jobs. */
   QUEUE_PREFIX: z.string().default('amparo'),
@@ -75,15 +86,15 @@ const EnvSchema = z.object({
   REGISTRY_SIM_URL: z.string().default('http://127.0.0.1:4001'),
   BANK_SIM_PORT: port.default(4002),
   BANK_SIM_URL: z.string().default('http://127.0.0.1:4002'),
-  BANK_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_bank'),
+  BANK_SIM_DATABASE_URL: z.string().default('postgresql://amparo_bank_sim:amparo_bank_sim@127.0.0.1:5432/amparo_bank'),
   SMS_SIM_PORT: port.default(4003),
   SMS_SIM_URL: z.string().default('http://127.0.0.1:4003'),
   /** The SMS gateway simulator's own message log. */
-  SMS_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_sms'),
+  SMS_SIM_DATABASE_URL: z.string().default('postgresql://amparo_sms_sim:amparo_sms_sim@127.0.0.1:5432/amparo_sms'),
   WALLET_SIM_PORT: port.default(4004),
   WALLET_SIM_URL: z.string().default('http://127.0.0.1:4004'),
   /** The mobile-wallet provider simulator's own ledger. */
-  WALLET_SIM_DATABASE_URL: z.string().default('postgresql://postgres:postgres@127.0.0.1:5432/amparo_wallet'),
+  WALLET_SIM_DATABASE_URL: z.string().default('postgresql://amparo_wallet_sim:amparo_wallet_sim@127.0.0.1:5432/amparo_wallet'),
   /** Per request to a rail; a send that times out may still have been committed (the rail is asked before a resend). */
   RAIL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /**
@@ -125,10 +136,33 @@ const EnvSchema = z.object({
     }),
 });
 
-export type Config = z.infer<typeof EnvSchema>;
+/** The database roles' URLs default to DATABASE_URL's server (README: database roles). */
+const ConfigSchema = EnvSchema.transform((c, ctx) => {
+  try {
+    return {
+      ...c,
+      DATABASE_OWNER_URL: c.DATABASE_OWNER_URL ?? withLogin(c.DATABASE_URL, 'amparo_owner', 'amparo_owner'),
+      DATABASE_ADMIN_URL: c.DATABASE_ADMIN_URL ?? withLogin(c.DATABASE_URL, 'postgres', 'postgres', 'postgres'),
+    };
+  } catch {
+    ctx.issues.push({ code: 'custom', message: 'not a URL', path: ['DATABASE_URL'], input: '(hidden)' });
+    return z.NEVER;
+  }
+});
+
+/** `url` (a database URL) with another user and password, and database if given: the roles' URLs default to DATABASE_URL's server. */
+function withLogin(url: string, user: string, password: string, database?: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  if (database) u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export type Config = z.infer<typeof ConfigSchema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${fields}`);

@@ -85,7 +85,8 @@ try {
   log(`seeding ${total} enrolled households (${Math.round(walletShare * 100)}% wallets), batch size ${batchSize}`);
   const seedStart = performance.now();
   const persons = generatePopulation(populationOptions).persons;
-  const seeded = await seedCycle(config.DATABASE_URL, {
+  // As the owner: it gathers the statistics of the tables it fills (scripts/seed-beneficiaries.ts).
+  const seeded = await seedCycle(config.DATABASE_OWNER_URL, {
     run,
     beneficiaries: total,
     walletShare,

@@ -33,14 +33,15 @@ const config = loadConfig();
 const log = (line: string) => console.log(`[bench-pages] ${line}`);
 const chunks = (n: number) => Array.from({ length: Math.ceil(n / MAX_ITEMS) }, (_, i) => Math.min(MAX_ITEMS, n - i * MAX_ITEMS));
 
-/** A fresh database next to `url`'s, dropped when `work` is done. */
+/**
+ * A fresh database next to `url`'s, dropped when `work` is done. The administrator (DATABASE_ADMIN_URL)
+ * creates and drops it; the simulator's role owns it and works in it, as in its own database.
+ */
 async function withScratchDatabase<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
   const name = `amparo_bench_pages_${randomUUID().slice(0, 8)}`;
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: config.DATABASE_ADMIN_URL });
   await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
+  await client.query(`CREATE DATABASE ${name} OWNER ${pg.escapeIdentifier(decodeURIComponent(new URL(url).username))}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: target.toString(), max: 4 });

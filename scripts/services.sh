@@ -15,7 +15,8 @@ CACHE_DIR="${AMPARO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/amparo}"
 TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
 TEMPORAL_BIN="$CACHE_DIR/bin/temporal-$TEMPORAL_CLI_VERSION"
 
-DATABASE_URL="${DATABASE_URL:-postgresql://postgres:postgres@127.0.0.1:5432/amparo}"
+# Only the server's address is read here; scripts/prepare-services.ts creates the roles and databases (lib/config.ts).
+DATABASE_URL="${DATABASE_URL:-postgresql://amparo_app:amparo_app@127.0.0.1:5432/amparo}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 
@@ -145,7 +146,7 @@ case "${1:-status}" in
     ensure PostgreSQL "$PG_HOST" "$PG_PORT" start_postgres_local postgres 30
     ensure Redis "$REDIS_HOST" "$REDIS_PORT" start_redis_local redis 30
     ensure Temporal "$TEMPORAL_HOST" "$TEMPORAL_PORT" start_temporal_local temporal 120
-    # Databases and the Temporal namespace, through the project's own clients.
+    # Roles, databases and the Temporal namespace, through the project's own clients.
     (cd "$ROOT" && npx tsx scripts/prepare-services.ts)
     ;;
   down)
