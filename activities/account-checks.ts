@@ -2,7 +2,9 @@
 // and is it held by this person (the national ID decides, the name is a second signal)? The rail's answer
 // is kept on the account (payment_account.check_outcome), so a decision reads it and a retried activity
 // does not ask again. Rails are asked in bulk: one call per rail for a whole decision batch.
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import { personalData, type PersonalData } from '../lib/personal-data';
 import { evaluateEligibility } from '../domain/eligibility';
 import { accountCheckReason, type AccountCheckOutcome } from '../domain/account-check';
 import type { ReasonCode } from '../domain/reason-codes';
@@ -17,24 +19,44 @@ export interface AccountCheckAnswer {
   account: string;
 }
 
-interface AccountToCheck {
+/** An account and its applicant as stored: the personal columns sealed. */
+interface StoredAccount {
   account_id: string;
   program_id: string;
   national_id: string;
   full_name: string;
-  registry_facts: RegistryFacts | null;
+  registry_facts: string | null;
   rail: RailId;
   bank_code: string | null;
   account_number: string | null;
   msisdn: string | null;
 }
 
-const railAccount = (a: AccountToCheck): RailAccount =>
-  a.rail === 'BANK'
-    ? { rail: 'BANK', bankCode: a.bank_code ?? '', accountNumber: a.account_number ?? '' }
-    : { rail: 'WALLET', msisdn: a.msisdn ?? '' };
+/** Opened for the rail, which is asked whether this person holds this account. */
+interface AccountToCheck {
+  account_id: string;
+  program_id: string;
+  holder: { nationalId: string; name: string };
+  registry_facts: RegistryFacts | null;
+  rail: RailId;
+  account: RailAccount;
+}
 
-export function createAccountCheckActivities(deps: { db: Db; verifiers: Record<RailId, AccountVerifier>; today: () => string }) {
+const opened = (pd: PersonalData, a: StoredAccount): AccountToCheck => ({
+  account_id: a.account_id,
+  program_id: a.program_id,
+  holder: { nationalId: pd.open('application.national_id', a.national_id), name: pd.open('application.full_name', a.full_name) },
+  registry_facts: a.registry_facts === null ? null : pd.openJson<RegistryFacts>('application.registry_facts', a.registry_facts),
+  rail: a.rail,
+  account: pd.openAccount({ rail: a.rail, bankCode: a.bank_code, accountNumber: a.account_number, msisdn: a.msisdn }),
+});
+
+export function createAccountCheckActivities(deps: {
+  db: Db;
+  config: Pick<Config, 'PII_MASTER_KEYS'>;
+  verifiers: Record<RailId, AccountVerifier>;
+  today: () => string;
+}) {
   const { db } = deps;
 
   /**
@@ -50,13 +72,7 @@ export function createAccountCheckActivities(deps: { db: Db; verifiers: Record<R
     }
     const answers = await Promise.all(
       [...byRail].map(([rail, group]) =>
-        deps.verifiers[rail].verifyAccounts(
-          group.map((a): AccountCheck => ({
-            ref: a.account_id,
-            account: railAccount(a),
-            holder: { nationalId: a.national_id, name: a.full_name },
-          })),
-        ),
+        deps.verifiers[rail].verifyAccounts(group.map((a): AccountCheck => ({ ref: a.account_id, account: a.account, holder: a.holder }))),
       ),
     );
     const results = answers.flat();
@@ -74,13 +90,15 @@ export function createAccountCheckActivities(deps: { db: Db; verifiers: Record<R
      * (the others are refused whatever their account), and not yet checked.
      */
     async checkBatchAccounts(batchId: string): Promise<{ checked: number; notConfirmed: number }> {
-      const candidates = await db.$queryRaw<AccountToCheck[]>`
+      const stored = await db.$queryRaw<StoredAccount[]>`
         SELECT pa.id AS account_id, a.program_id, a.national_id, a.full_name, a.registry_facts,
           pa.rail::text AS rail, pa.bank_code, pa.account_number, pa.msisdn
         FROM application a JOIN payment_account pa ON pa.application_id = a.id
         WHERE a.decision_batch_id = ${batchId}::uuid AND a.status = 'VERIFYING' AND a.assessment IS NULL
           AND a.registry_facts IS NOT NULL AND pa.check_outcome IS NULL`;
-      if (candidates.length === 0) return { checked: 0, notConfirmed: 0 };
+      if (stored.length === 0) return { checked: 0, notConfirmed: 0 };
+      const pd = await personalData(deps);
+      const candidates = stored.map((a) => opened(pd, a));
       const sets = await latestRuleSets(db, [...new Set(candidates.map((a) => a.program_id))]);
       const eligible = candidates.filter((a) => {
         const set = sets.get(a.program_id);
@@ -96,13 +114,13 @@ export function createAccountCheckActivities(deps: { db: Db; verifiers: Record<R
      * names the account in that message's key (each account given is told once).
      */
     async checkApplicationAccount(applicationId: string): Promise<AccountCheckAnswer> {
-      const [account] = await db.$queryRaw<Array<AccountToCheck & { check_outcome: AccountCheckOutcome | null; account_key: string }>>`
+      const [account] = await db.$queryRaw<Array<StoredAccount & { check_outcome: AccountCheckOutcome | null; account_key: string }>>`
         SELECT pa.id AS account_id, a.program_id, a.national_id, a.full_name, a.registry_facts,
           pa.rail::text AS rail, pa.bank_code, pa.account_number, pa.msisdn, pa.check_outcome::text AS check_outcome, pa.account_key
         FROM application a JOIN payment_account pa ON pa.application_id = a.id WHERE a.id = ${applicationId}::uuid`;
       if (!account) throw new Error(`application ${applicationId} has no account`);
       const asked = account.check_outcome === null;
-      const outcome = account.check_outcome ?? (await check([account])).get(account.account_id)!;
+      const outcome = account.check_outcome ?? (await check([opened(await personalData(deps), account)])).get(account.account_id)!;
       const reason = accountCheckReason(outcome);
       return { outcome, asked, reasonCodes: reason ? [reason] : [], account: account.account_key.slice(0, 16) };
     },

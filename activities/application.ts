@@ -3,7 +3,9 @@
 // takes the application's ID (never personal data) and is safe to run twice.
 import { ApplicationFailure } from '@temporalio/activity';
 import { audit } from '../lib/audit';
+import type { Config } from '../lib/config';
 import { Prisma, type Db } from '../lib/db';
+import { personalData } from '../lib/personal-data';
 import { ageOn, type EligibilityFacts } from '../domain/eligibility';
 import { lastDigit } from '../domain/schedule';
 import { namesMatch } from '../domain/name-match';
@@ -28,11 +30,11 @@ const ACTOR = 'system:application-review';
 
 /** The registry's word on an applicant: known, born that day, and named so (allowing for registry dirt). */
 export function verification(
-  applicant: { fullName: string; dateOfBirth: Date },
+  applicant: { fullName: string; dateOfBirth: string },
   record: RegistryRecord | null,
 ): Exclude<VerificationOutcome, 'VERIFIED'> | null {
   if (!record) return 'NOT_IN_REGISTRY';
-  if (record.person.dateOfBirth !== applicant.dateOfBirth.toISOString().slice(0, 10)) return 'DATE_OF_BIRTH_MISMATCH';
+  if (record.person.dateOfBirth !== applicant.dateOfBirth.slice(0, 10)) return 'DATE_OF_BIRTH_MISMATCH';
   // Registries misspell, drop accents and swap name order: namesMatch allows for that, not for another person.
   if (!namesMatch(applicant.fullName, record.person.fullName)) return 'NAME_MISMATCH';
   return null;
@@ -79,7 +81,7 @@ export async function suspendIfDisputed(tx: Prisma.TransactionClient, applicatio
     UPDATE beneficiary SET status = 'SUSPENDED' WHERE id IN (SELECT id FROM disputed)`;
 }
 
-export function createApplicationActivities(deps: { db: Db; today: () => string }) {
+export function createApplicationActivities(deps: { db: Db; config: Pick<Config, 'PII_MASTER_KEYS'>; today: () => string }) {
   const { db } = deps;
 
   /** The application with what the steps need, in one query (relationJoins). */
@@ -100,7 +102,11 @@ export function createApplicationActivities(deps: { db: Db; today: () => string 
     async enrollBeneficiary(applicationId: string): Promise<EnrollmentOutcome> {
       const app = await load(applicationId);
       if (app.beneficiary) return { status: 'ENROLLED', reasonCodes: [] };
-      const facts = app.registryFacts as unknown as RegistryFacts;
+      if (!app.registryFacts || !app.nationalId)
+        throw ApplicationFailure.nonRetryable(`application ${applicationId} has no registry facts or national ID`, 'NotVerified');
+      const pd = await personalData(deps);
+      const facts = pd.openJson<RegistryFacts>('application.registry_facts', app.registryFacts);
+      const nationalId = pd.open('application.national_id', app.nationalId);
       try {
         await db.$transaction(async (tx) => {
           const beneficiary = await tx.beneficiary.create({
@@ -110,7 +116,7 @@ export function createApplicationActivities(deps: { db: Db; today: () => string 
               nationalIdHash: app.nationalIdHash,
               paymentAccountId: app.paymentAccount.id,
               accountKey: app.paymentAccount.accountKey,
-              ...enrolmentFacts(facts, app.nationalId, deps.today()),
+              ...enrolmentFacts(facts, nationalId, deps.today()),
             },
           });
           await tx.application.update({

@@ -4,7 +4,9 @@
 // to run twice: it acts only on the batch's applications still VERIFYING, and reads what it decided.
 import type { Queue } from 'bullmq';
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Config } from '../lib/config';
 import { Prisma, type Db } from '../lib/db';
+import { personalData, type PersonalData } from '../lib/personal-data';
 import type { NotificationJob } from '../lib/queues';
 import { evaluateEligibility } from '../domain/eligibility';
 import type { ApplicantEvent } from '../domain/applicant-events';
@@ -27,15 +29,17 @@ export interface DecisionBatchSummary {
   toReview: number;
 }
 
-interface BatchApplication {
+/** A batch's application as stored: its national ID, phone and facts sealed. */
+interface StoredBatchApplication {
   id: string;
   number: string;
   program_id: string;
   national_id: string;
   national_id_hash: string;
-  phone: string;
+  /** Sealed; null once erased. */
+  phone: string | null;
   language: string;
-  registry_facts: RegistryFacts | null;
+  registry_facts: string | null;
   assessment: Assessment | null;
   payment_account_id: string;
   account_key: string;
@@ -43,6 +47,17 @@ interface BatchApplication {
   check_outcome: AccountCheckOutcome | null;
   program_name: string;
   appeal_window_days: number;
+}
+
+/** Opened for the rules and the enrolment: the facts, and the national ID's last digit (the payment wave). */
+type BatchApplication = Omit<StoredBatchApplication, 'registry_facts'> & { registry_facts: RegistryFacts | null };
+
+function openBatchApplication(pd: PersonalData, app: StoredBatchApplication): BatchApplication {
+  return {
+    ...app,
+    national_id: pd.open('application.national_id', app.national_id),
+    registry_facts: app.registry_facts === null ? null : pd.openJson<RegistryFacts>('application.registry_facts', app.registry_facts),
+  };
 }
 
 interface Decision {
@@ -63,6 +78,7 @@ const inBatch = (batchId: string) => Prisma.sql`SELECT id FROM application WHERE
 
 export function createDecisionBatchActivities(deps: {
   db: Db;
+  config: Pick<Config, 'PII_MASTER_KEYS'>;
   registry: RegistryClient;
   notifications: Queue<NotificationJob>;
   today: () => string;
@@ -73,6 +89,7 @@ export function createDecisionBatchActivities(deps: {
   /** Rules in code, then exact duplicates (against the program, then within the batch), then probable ones. */
   async function decide(
     tx: Prisma.TransactionClient,
+    pd: PersonalData,
     apps: BatchApplication[],
   ): Promise<{ decisions: Decision[]; candidates: Candidate[] }> {
     const sets = await latestRuleSets(tx, [...new Set(apps.map((a) => a.program_id))]);
@@ -121,6 +138,7 @@ export function createDecisionBatchActivities(deps: {
     const rejectedHere = new Set(decisions.filter((d) => d.status === 'REJECTED').map((d) => d.app.id));
     const candidates = await duplicateCandidates(
       tx,
+      pd,
       eligible().map((d) => d.app.id),
       rejectedHere,
     );
@@ -178,7 +196,7 @@ export function createDecisionBatchActivities(deps: {
   }
 
   /** Writes every decision, with its rule results, review task, candidates, audit entry and message. */
-  async function record(tx: Prisma.TransactionClient, decisions: Decision[], candidates: Candidate[]): Promise<void> {
+  async function record(tx: Prisma.TransactionClient, pd: PersonalData, decisions: Decision[], candidates: Candidate[]): Promise<void> {
     const now = new Date();
     const deadline = (d: Decision) => (d.status === 'REJECTED' ? new Date(now.getTime() + d.app.appeal_window_days * DAY_MS) : null);
     const rows = decisions.map((d) => ({
@@ -234,6 +252,7 @@ export function createDecisionBatchActivities(deps: {
     };
     const messages = decisions.map((d) =>
       notificationData(
+        pd,
         {
           id: d.app.id,
           number: d.app.number,
@@ -257,22 +276,43 @@ export function createDecisionBatchActivities(deps: {
   return {
     /** One registry search for the batch's applications not yet verified; the outcome is stored on each. */
     async verifyBatch(batchId: string): Promise<{ verified: number; refused: number }> {
-      const apps = await db.$queryRaw<Array<{ id: string; national_id: string; full_name: string; date_of_birth: Date }>>`
+      const stored = await db.$queryRaw<Array<{ id: string; national_id: string; full_name: string; date_of_birth: string }>>`
         SELECT id, national_id, full_name, date_of_birth FROM application
         WHERE decision_batch_id = ${batchId}::uuid AND status = 'VERIFYING' AND registry_facts IS NULL AND assessment IS NULL`;
-      if (apps.length === 0) return { verified: 0, refused: 0 };
+      if (stored.length === 0) return { verified: 0, refused: 0 };
+      // Opened for the registry, which is asked by national ID and answers with the name and birth date to compare.
+      const pd = await personalData(deps);
+      const apps = stored.map((a) => ({
+        id: a.id,
+        national_id: pd.open('application.national_id', a.national_id),
+        full_name: pd.open('application.full_name', a.full_name),
+        date_of_birth: pd.open('application.date_of_birth', a.date_of_birth),
+      }));
       const records = await registry.searchPersons(apps.map((a) => ({ referenceId: a.id, nationalId: a.national_id })));
       const rows = apps.map((a) => {
         const record = records.get(a.id) ?? null;
         const refused = verification({ fullName: a.full_name, dateOfBirth: a.date_of_birth }, record);
         if (refused || !record)
-          return { id: a.id, facts: null, municipality_code: null, assessment: { outcome: 'REJECT', reasonCodes: [refused] } };
+          return {
+            id: a.id,
+            facts: null,
+            household_id: null,
+            municipality_code: null,
+            assessment: { outcome: 'REJECT', reasonCodes: [refused] },
+          };
         const facts = registryFacts(record, a.national_id);
-        return { id: a.id, facts, municipality_code: facts.municipalityCode, assessment: null };
+        return {
+          id: a.id,
+          facts: pd.sealJson('application.registry_facts', facts),
+          household_id: facts.householdId,
+          municipality_code: facts.municipalityCode,
+          assessment: null,
+        };
       });
       await db.$executeRaw`
-        UPDATE application a SET registry_facts = v.facts, municipality_code = v.municipality_code, assessment = v.assessment
-        FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS v(id uuid, facts jsonb, municipality_code text, assessment jsonb)
+        UPDATE application a SET registry_facts = v.facts, household_id = v.household_id, municipality_code = v.municipality_code,
+          assessment = v.assessment
+        FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS v(id uuid, facts text, household_id text, municipality_code text, assessment jsonb)
         WHERE a.id = v.id AND a.status = 'VERIFYING'`;
       const refused = rows.filter((r) => r.assessment).length;
       return { verified: rows.length - refused, refused };
@@ -285,17 +325,22 @@ export function createDecisionBatchActivities(deps: {
     async decideBatch(batchId: string): Promise<{ toReview: string[]; accountReview: string[] }> {
       await db.$transaction(
         async (tx) => {
-          const apps = await tx.$queryRaw<BatchApplication[]>`
+          const stored = await tx.$queryRaw<StoredBatchApplication[]>`
             SELECT a.id, a.number, a.program_id, a.national_id, a.national_id_hash, a.phone, a.language, a.registry_facts, a.assessment,
               pa.id AS payment_account_id, pa.account_key, pa.check_outcome::text AS check_outcome, p.name AS program_name, p.appeal_window_days
             FROM application a JOIN payment_account pa ON pa.application_id = a.id JOIN program p ON p.id = a.program_id
             WHERE a.decision_batch_id = ${batchId}::uuid AND a.status = 'VERIFYING'
             ORDER BY a.created_at, a.id
             FOR UPDATE OF a`;
-          if (apps.length === 0) return;
-          const { decisions, candidates } = await decide(tx, apps);
+          if (stored.length === 0) return;
+          const pd = await personalData(deps);
+          const { decisions, candidates } = await decide(
+            tx,
+            pd,
+            stored.map((a) => openBatchApplication(pd, a)),
+          );
           await enrol(tx, decisions);
-          await record(tx, decisions, candidates);
+          await record(tx, pd, decisions, candidates);
         },
         { timeout: 60_000, maxWait: 10_000 },
       );

@@ -1,9 +1,10 @@
 // Deduplication, set-based: one query for a whole batch of applications. Exact duplicates are refused
 // (the database also enforces them at enrolment), probable ones are recorded as candidates and sent to a
-// person. Nothing here reads names in bulk: a probable match shares the date of birth and municipality
-// (an indexed lookup), and only those few names are compared, in code.
+// person. Nothing here reads names in bulk: a probable match shares the date of birth (by keyed hash) and
+// municipality (an indexed lookup), and only those few names are opened and compared, in code.
 import Decimal from 'decimal.js';
 import type { Db } from '../lib/db';
+import type { PersonalData } from '../lib/personal-data';
 import { nameSimilarity, NAME_MATCH_THRESHOLD } from '../domain/name-match';
 import type { ReasonCode } from '../domain/reason-codes';
 
@@ -24,7 +25,7 @@ export async function exactDuplicates(db: Sql, applicationIds: string[]): Promis
   const rows = await db.$queryRaw<Array<{ id: string; person: boolean; household: boolean; account: boolean; phone_shared: boolean }>>`
     SELECT a.id,
       EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.national_id_hash = a.national_id_hash AND b.application_id <> a.id) AS person,
-      EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.household_id = a.registry_facts->>'householdId' AND b.application_id <> a.id) AS household,
+      EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.household_id = a.household_id AND b.application_id <> a.id) AS household,
       EXISTS (SELECT 1 FROM beneficiary b WHERE b.program_id = a.program_id AND b.account_key = pa.account_key AND b.application_id <> a.id) AS account,
       (SELECT count(*) FROM application o WHERE o.program_id = a.program_id AND o.phone_hash = a.phone_hash AND o.id <> a.id
           AND (o.created_at, o.id) < (a.created_at, a.id)) >= p.max_applications_per_phone AS phone_shared
@@ -57,15 +58,20 @@ export interface Candidate {
  * first comes first), and none of `excluded` (rejected in this batch). Plus, for reviewers' information,
  * the same national ID enrolled in other programs.
  */
-export async function duplicateCandidates(db: Sql, applicationIds: string[], excluded: ReadonlySet<string>): Promise<Candidate[]> {
+export async function duplicateCandidates(
+  db: Sql,
+  pd: PersonalData,
+  applicationIds: string[],
+  excluded: ReadonlySet<string>,
+): Promise<Candidate[]> {
   if (applicationIds.length === 0) return [];
   const [sameBirthAndPlace, otherPrograms] = await Promise.all([
-    db.$queryRaw<Array<{ application_id: string; name: string; candidate_id: string; candidate_name: string }>>`
+    db.$queryRaw<Array<{ application_id: string; name: string | null; candidate_id: string; candidate_name: string | null }>>`
       SELECT a.id AS application_id, a.full_name AS name, c.id AS candidate_id, c.full_name AS candidate_name
       FROM application a
       CROSS JOIN LATERAL (
         SELECT c.id, c.full_name FROM application c
-        WHERE c.program_id = a.program_id AND c.date_of_birth = a.date_of_birth AND c.municipality_code = a.municipality_code
+        WHERE c.program_id = a.program_id AND c.birth_date_hash = a.birth_date_hash AND c.municipality_code = a.municipality_code
           AND c.id <> a.id AND c.national_id_hash <> a.national_id_hash AND c.status <> 'REJECTED'
           AND (c.decision_batch_id IS DISTINCT FROM a.decision_batch_id OR (c.created_at, c.id) < (a.created_at, a.id))
         LIMIT ${MAX_PROBABLE_CANDIDATES}) c
@@ -80,8 +86,12 @@ export async function duplicateCandidates(db: Sql, applicationIds: string[], exc
       WHERE a.id = ANY(${applicationIds}::uuid[])`,
   ]);
   const probable = sameBirthAndPlace
-    .filter((c) => !excluded.has(c.candidate_id))
-    .map((c) => ({ ...c, similarity: nameSimilarity(c.name, c.candidate_name) }))
+    // An erased name (retention) is nobody's to compare with.
+    .filter((c) => !excluded.has(c.candidate_id) && c.name !== null && c.candidate_name !== null)
+    .map((c) => ({
+      ...c,
+      similarity: nameSimilarity(pd.open('application.full_name', c.name!), pd.open('application.full_name', c.candidate_name!)),
+    }))
     .filter((c) => c.similarity >= NAME_MATCH_THRESHOLD)
     .map((c): Candidate => ({
       applicationId: c.application_id,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
 import { audit } from '../lib/audit';
+import type { Config } from '../lib/config';
 import type { Db, Prisma } from '../lib/db';
 import { post, statusMovement } from '../lib/ledger';
 import { TRANSITIONS } from '../domain/payment-transitions';
@@ -62,6 +63,7 @@ const FROM_RAIL = TRANSITIONS.railPaid.from;
 
 export function createDisbursementActivities(deps: {
   db: Db;
+  config: Pick<Config, 'PII_MASTER_KEYS'>;
   rails: Record<string, RailClient>;
   callbackUrl: (provider: string) => string;
 }) {
@@ -195,7 +197,7 @@ export function createDisbursementActivities(deps: {
         if (known) {
           await applyReport({ ...batch, programId: batch.cycle.programId }, known);
         } else {
-          const items = await loadOutgoingItems(db, batch.id);
+          const items = await loadOutgoingItems(deps, batch.id);
           const leaving = await leavingTotals(db, batch);
           const sending = outgoingTotals(leaving, items);
           if (!sending.matches) {

@@ -16,12 +16,13 @@ import { createNotificationActivities } from './notification';
 import { createPrePaymentCheckActivities } from './pre-payment-check';
 import { createRailReportActivities } from './rail-reports';
 import { createReconciliationActivities } from './reconciliation';
+import { createRetentionActivities } from './retention';
 import { createReviewActivities } from './review';
 import { createStatementActivities } from './statements';
 
 export interface ActivityDeps {
   db: Db;
-  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL'> &
+  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL' | 'PII_MASTER_KEYS'> &
     Partial<Pick<Config, 'RAIL_TIMEOUT_MS' | 'PRE_PAYMENT_ACCOUNT_CHECK'>>;
   /** Where applicant notifications are queued for the SMS gateway. */
   notifications: Queue<NotificationJob>;
@@ -38,22 +39,29 @@ export function createActivities(deps: ActivityDeps) {
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   const statusUrl = `${deps.config.PUBLIC_URL}/status`;
   return {
-    ...createDecisionBatchActivities({ db: deps.db, registry, notifications: deps.notifications, today, statusUrl }),
-    ...createApplicationActivities({ db: deps.db, today }),
-    ...createAccountCheckActivities({ db: deps.db, verifiers: byRail, today }),
-    ...createReviewActivities({ db: deps.db }),
-    ...createNotificationActivities({ db: deps.db, notifications: deps.notifications, statusUrl }),
+    ...createDecisionBatchActivities({ db: deps.db, config: deps.config, registry, notifications: deps.notifications, today, statusUrl }),
+    ...createApplicationActivities({ db: deps.db, config: deps.config, today }),
+    ...createAccountCheckActivities({ db: deps.db, config: deps.config, verifiers: byRail, today }),
+    ...createReviewActivities({ db: deps.db, config: deps.config }),
+    ...createNotificationActivities({ db: deps.db, config: deps.config, notifications: deps.notifications, statusUrl }),
     ...createCycleActivities({ db: deps.db }),
     ...createDisbursementActivities({
       db: deps.db,
+      config: deps.config,
       rails,
       // Where a rail sends its notifications (they only make the batch workflow pull the rail's report).
       callbackUrl: (provider) => `${deps.config.PUBLIC_URL}/callbacks/${railByProvider(provider)?.callbackPath ?? provider}`,
     }),
-    ...createPrePaymentCheckActivities({ db: deps.db, rails, enabled: deps.config.PRE_PAYMENT_ACCOUNT_CHECK !== 'off' }),
+    ...createPrePaymentCheckActivities({
+      db: deps.db,
+      config: deps.config,
+      rails,
+      enabled: deps.config.PRE_PAYMENT_ACCOUNT_CHECK !== 'off',
+    }),
     ...createStatementActivities({ db: deps.db, rails }),
     ...createRailReportActivities({ db: deps.db, rails }),
     ...createReconciliationActivities({ db: deps.db }),
+    ...createRetentionActivities({ db: deps.db }),
   };
 }
 

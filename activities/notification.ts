@@ -8,9 +8,12 @@ import { eventKey, type ApplicantEvent } from '../domain/applicant-events';
 import { isReasonCode, type ReasonCode } from '../domain/reason-codes';
 import { isLanguage, smsBody, type Facts } from '../domain/reason-messages';
 import { SMS_PER_JOB, type NotificationJob } from '../lib/queues';
+import { personalData, type PersonalData } from '../lib/personal-data';
+import type { Config } from '../lib/config';
 
 export interface NotificationDeps {
   db: Db;
+  config: Pick<Config, 'PII_MASTER_KEYS'>;
   notifications: Queue<NotificationJob>;
   /** The status page applicants appeal on, e.g. `${PUBLIC_URL}/status` (default: "/status"). */
   statusUrl?: string;
@@ -36,14 +39,15 @@ export function factsByReason(ruleResults: unknown): Partial<Record<ReasonCode, 
 export interface NotifiedApplication {
   id: string;
   number: string;
-  phone: string;
+  /** Sealed, as the application stores it. */
+  phone: string | null;
   language: string;
   ruleResults: unknown;
   programName: string;
 }
 
-/** The message for one event, in the applicant's language. */
-export function notificationData(app: NotifiedApplication, event: ApplicantEvent, statusUrl?: string) {
+/** The message for one event, in the applicant's language, sealed as it is stored (null: the phone was erased). */
+export function notificationData(pd: PersonalData, app: NotifiedApplication, event: ApplicantEvent, statusUrl?: string) {
   // Intake only stores es, pt or en; anything else falls back to the schema's default, Spanish.
   const language = isLanguage(app.language) ? app.language : 'es';
   const body = smsBody(event, language, {
@@ -52,7 +56,15 @@ export function notificationData(app: NotifiedApplication, event: ApplicantEvent
     facts: factsByReason(app.ruleResults),
     ...(statusUrl ? { statusUrl } : {}),
   });
-  return { applicationId: app.id, eventKey: eventKey(event), channel: 'SMS', recipient: app.phone, language, body };
+  const phone = pd.openNullable('application.phone', app.phone);
+  return {
+    applicationId: app.id,
+    eventKey: eventKey(event),
+    channel: 'SMS',
+    recipient: pd.sealNullable('notification.recipient', phone),
+    language,
+    body: pd.seal('notification.body', body),
+  };
 }
 
 /**
@@ -82,7 +94,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
     if (!app) throw ApplicationFailure.nonRetryable(`application ${applicationId} not found`, 'ApplicationNotFound');
     // Insert first (the common case is a new event); the unique key turns a repeat into a read.
     try {
-      return await db.notification.create({ data: notificationData({ ...app, programName: app.program.name }, event, deps.statusUrl) });
+      const pd = await personalData(deps);
+      return await db.notification.create({ data: notificationData(pd, { ...app, programName: app.program.name }, event, deps.statusUrl) });
     } catch (err) {
       if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') throw err;
       return db.notification.findUniqueOrThrow({ where: key });

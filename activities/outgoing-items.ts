@@ -5,16 +5,18 @@
 // has since marked FAILED (so that a re-issue may pay it) or PAID must never be sent by a retried batch.
 import { ApplicationFailure } from '@temporalio/activity';
 import Decimal from 'decimal.js';
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import { personalData } from '../lib/personal-data';
 import type { RailOutgoingItem } from '../rails/rail';
 
 /** `status` CREATED: the items about to leave, as the pre-payment check asks the rail about them. */
 export async function loadOutgoingItems(
-  db: Db,
+  ctx: { db: Db; config: Pick<Config, 'PII_MASTER_KEYS'> },
   batchId: string,
   status: 'SUBMITTED' | 'CREATED' = 'SUBMITTED',
 ): Promise<RailOutgoingItem[]> {
-  const rows = await db.$queryRaw<
+  const rows = await ctx.db.$queryRaw<
     Array<{
       key: string;
       amount: string;
@@ -23,8 +25,8 @@ export async function loadOutgoingItems(
       bank_code: string | null;
       account_number: string | null;
       msisdn: string | null;
-      national_id: string;
-      full_name: string;
+      national_id: string | null;
+      full_name: string | null;
     }>
   >`
     SELECT i.payment_key AS key, i.amount::text AS amount, i.currency, a.rail::text AS rail, a.bank_code, a.account_number, a.msisdn,
@@ -33,16 +35,19 @@ export async function loadOutgoingItems(
       JOIN beneficiary b ON b.id = i.beneficiary_id JOIN application ap ON ap.id = b.application_id
      WHERE i.batch_id = ${batchId}::uuid AND i.status = ${status}::"InstructionStatus"
      ORDER BY i.payment_key`;
-  return rows.map((r) => ({
-    key: r.key,
-    amount: r.amount,
-    currency: r.currency,
-    account:
-      r.rail === 'BANK'
-        ? { rail: 'BANK', bankCode: r.bank_code ?? '', accountNumber: r.account_number ?? '' }
-        : { rail: 'WALLET', msisdn: r.msisdn ?? '' },
-    holder: { nationalId: r.national_id, name: r.full_name },
-  }));
+  const pd = await personalData(ctx);
+  return rows.map((r) => {
+    // Retention erases a household's data only after it left the program: a payment to it is a fault of ours.
+    if (r.national_id === null || r.full_name === null)
+      throw ApplicationFailure.nonRetryable(`payment ${r.key}: its beneficiary's personal data was erased`, 'PersonalDataErased');
+    return {
+      key: r.key,
+      amount: r.amount,
+      currency: r.currency,
+      account: pd.openAccount({ rail: r.rail, bankCode: r.bank_code, accountNumber: r.account_number, msisdn: r.msisdn }),
+      holder: { nationalId: pd.open('application.national_id', r.national_id), name: pd.open('application.full_name', r.full_name) },
+    };
+  });
 }
 
 /** A batch's own control totals, as approved and reserved. */

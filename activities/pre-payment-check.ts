@@ -6,6 +6,7 @@
 // once the account is corrected. Its money stays payable (domain/payment-transitions.ts: HELD_IN).
 import Decimal from 'decimal.js';
 import { audit } from '../lib/audit';
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { accountCheckReason } from '../domain/account-check';
 import { TRANSITIONS } from '../domain/payment-transitions';
@@ -31,6 +32,7 @@ export interface HeldBack {
 
 export function createPrePaymentCheckActivities(deps: {
   db: Db;
+  config: Pick<Config, 'PII_MASTER_KEYS'>;
   /** Every registered rail's verifier, by the provider its batches are recorded under. */
   rails: Record<string, AccountVerifier>;
   /** False: the rail is not asked (a deployment that checks accounts only at enrolment); disputed households are still held. */
@@ -55,7 +57,7 @@ export function createPrePaymentCheckActivities(deps: {
         const batch = await db.paymentBatch.findUnique({ where: { cycleId_seq: ref } });
         if (!batch || batch.status !== 'CREATED' || batch.accountsCheckedAt) return heldBack(batch?.id ?? '');
         const rail = deps.rails[batch.provider];
-        const items = deps.enabled ? await loadOutgoingItems(db, batch.id, 'CREATED') : [];
+        const items = deps.enabled ? await loadOutgoingItems(deps, batch.id, 'CREATED') : [];
         const disputed = new Set(
           (
             await db.paymentInstruction.findMany({

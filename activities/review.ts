@@ -2,7 +2,9 @@
 // probable duplicate or an appeal, a rejection with its appeal window, and a rejection upheld on appeal.
 // The window is the application's appeal_deadline: the web refuses an appeal after it, nothing sleeps on it.
 import { audit } from '../lib/audit';
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import { personalData } from '../lib/personal-data';
 import type { ReasonCode } from '../domain/reason-codes';
 import type { ReviewKind } from '../domain/review-kinds';
 import { accountCheckReason } from '../domain/account-check';
@@ -12,7 +14,7 @@ const DAY_MS = 24 * 3600_000;
 
 export type { ReviewKind };
 
-export function createReviewActivities(deps: { db: Db }) {
+export function createReviewActivities(deps: { db: Db; config: Pick<Config, 'PII_MASTER_KEYS'> }) {
   const { db } = deps;
 
   return {
@@ -33,7 +35,8 @@ export function createReviewActivities(deps: { db: Db }) {
         data: {
           status: 'DECIDED',
           decision: 'ENROLL',
-          comment: 'The rail confirmed the account the applicant gave.',
+          // Sealed as every comment is (a reviewer's may name people).
+          comment: (await personalData(deps)).seal('review_task.comment', 'The rail confirmed the account the applicant gave.'),
           decidedAt: new Date(),
         },
       });

@@ -9,21 +9,26 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 /** The development default of PII_HASH_KEY; processes warn when they run with it. */
 export const DEV_PII_HASH_KEY = 'amparo-dev-only-pii-hash-key';
+/** The development master key of personal fields (lib/field-encryption.ts): published here, so production refuses it. */
+export const DEV_PII_MASTER_KEYS = 'dev1:e1YPzqjrslkJ5dMzbLW5y+5sphz4zKse3twIZmefyXE=';
 /** Development defaults of the rails' callback secrets, shared by the simulators and the web server. */
 export const DEV_BANK_CALLBACK_SECRET = 'amparo-dev-only-bank-callback-secret';
 export const DEV_WALLET_CALLBACK_SECRET = 'amparo-dev-only-wallet-callback-secret';
 /** The development key of what Temporal stores (lib/payload-codec.ts): published here, so production refuses it. */
 export const DEV_TEMPORAL_PAYLOAD_KEYS = 'dev1:YW1wYXJvLWRldi10ZW1wb3JhbC1wYXlsb2Fkcy0zMmI=';
 
-/** A key of Temporal's payloads: its id travels with each payload; the key is a KeyObject, which never prints its bytes. */
-export interface PayloadKey {
+/**
+ * A key under its id (Temporal's payload keys, personal fields' master keys): the id travels with what it
+ * sealed; the key is a KeyObject, which never prints its bytes.
+ */
+export interface NamedKey {
   id: string;
   key: KeyObject;
 }
 
 /** "id:<base64 of 32 bytes>[,id:...]" as keys, or the problem (naming key ids, never a key). */
-function parsePayloadKeys(text: string): PayloadKey[] | string {
-  const keys: PayloadKey[] = [];
+function parseNamedKeys(text: string): NamedKey[] | string {
+  const keys: NamedKey[] = [];
   for (const entry of text.split(',')) {
     const [id = '', encoded = '', ...rest] = entry.trim().split(':');
     // Without its colon, what looks like an id may be a key pasted alone: then nothing of it is repeated.
@@ -34,6 +39,14 @@ function parsePayloadKeys(text: string): PayloadKey[] | string {
     keys.push({ id, key: createSecretKey(bytes) });
   }
   return keys;
+}
+
+/** A key list setting as keys, or a refusal naming the problem and never a key. */
+function namedKeys(text: string, ctx: z.RefinementCtx): NamedKey[] {
+  const parsed = parseNamedKeys(text);
+  if (typeof parsed !== 'string') return parsed;
+  ctx.issues.push({ code: 'custom', message: parsed, input: '(hidden)' });
+  return z.NEVER;
 }
 
 const EnvSchema = z.object({
@@ -68,15 +81,7 @@ const EnvSchema = z.object({
    * "id:<base64 of 32 bytes>", comma-separated: the first encrypts, every one decrypts. To rotate, put a new key
    * first and keep the old ones while histories encrypted under them are kept. Set secret ones in production.
    */
-  TEMPORAL_PAYLOAD_KEYS: z
-    .string()
-    .default(DEV_TEMPORAL_PAYLOAD_KEYS)
-    .transform((text, ctx) => {
-      const parsed = parsePayloadKeys(text);
-      if (typeof parsed !== 'string') return parsed;
-      ctx.issues.push({ code: 'custom', message: parsed, input: '(hidden)' });
-      return z.NEVER;
-    }),
+  TEMPORAL_PAYLOAD_KEYS: z.string().default(DEV_TEMPORAL_PAYLOAD_KEYS).transform(namedKeys),
   /** The Temporal UI allowed to call the codec endpoint from the browser (CORS, web/api/temporal-codec.ts). */
   TEMPORAL_UI_ORIGIN: z.string().default('http://127.0.0.1:8233'),
   WEB_PORT: port.default(3000),
@@ -104,6 +109,12 @@ const EnvSchema = z.object({
   PRE_PAYMENT_ACCOUNT_CHECK: z.enum(['on', 'off']).default('on'),
   /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
   PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
+  /**
+   * Master keys that wrap the data keys of personal fields (lib/field-encryption.ts): "id:<base64 of 32
+   * bytes>", comma-separated, the first wraps and all unwrap. To rotate, put a new key first and run
+   * `npm run keys:rotate` (it re-wraps every data key); then the old one can go.
+   */
+  PII_MASTER_KEYS: z.string().default(DEV_PII_MASTER_KEYS).transform(namedKeys),
   /**
    * Keys the rails sign their callbacks with (HMAC-SHA256, lib/callback-signature.ts): one per rail, known
    * to the rail and to the web server. Set secret ones in production.

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/common';
 // The package is CommonJS: Node's ESM loader finds no named exports in it.
 import proto from '@temporalio/proto';
-import type { Config, PayloadKey } from './config';
+import type { Config, NamedKey } from './config';
 import { failureConverter } from './temporal-failure-converter';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -29,11 +29,11 @@ const ProtoPayload = proto.temporal.api.common.v1.Payload;
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
 export class PayloadEncryption implements PayloadCodec {
-  private readonly current: PayloadKey;
-  private readonly byId: ReadonlyMap<string, PayloadKey>;
+  private readonly current: NamedKey;
+  private readonly byId: ReadonlyMap<string, NamedKey>;
 
   /** `keys`: the first encrypts; every one decrypts (the older ones, for histories written before a rotation). */
-  constructor(keys: readonly PayloadKey[]) {
+  constructor(keys: readonly NamedKey[]) {
     if (!keys[0]) throw new Error('TEMPORAL_PAYLOAD_KEYS holds no key');
     this.current = keys[0];
     this.byId = new Map(keys.map((k) => [k.id, k]));

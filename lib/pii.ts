@@ -8,6 +8,11 @@ export function nationalIdHash(key: string, country: string, nationalId: string)
   return hmac(key, `${country}:${nationalId}`);
 }
 
+/** A date of birth (YYYY-MM-DD): proves an applicant at the status page and blocks probable duplicates. */
+export function birthDateHash(key: string, isoDate: string): string {
+  return hmac(key, `birth:${isoDate.slice(0, 10)}`);
+}
+
 export function phoneHash(key: string, e164: string): string {
   return hmac(key, `phone:${e164}`);
 }

@@ -1,15 +1,16 @@
 // What a process checks before it starts. In production it fails closed: a development key or secret (the
-// hash key that protects national IDs, the rails' callback secrets, the key of Temporal's payloads),
+// hash key that protects national IDs, the rails' callback secrets, the master key of personal fields, the key of Temporal's payloads),
 // Temporal without TLS, or a public address that is not https (staff cookies are Secure) stops it, naming
 // every problem at once. On a developer's machine the same findings are warnings.
-import { createSecretKey } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import {
   DEV_BANK_CALLBACK_SECRET,
   DEV_PII_HASH_KEY,
+  DEV_PII_MASTER_KEYS,
   DEV_TEMPORAL_PAYLOAD_KEYS,
   DEV_WALLET_CALLBACK_SECRET,
   type Config,
-  type PayloadKey,
+  type NamedKey,
 } from './config';
 import type { Logger } from './logger';
 
@@ -17,6 +18,7 @@ type Checked = Pick<
   Config,
   | 'AMPARO_ENV'
   | 'PII_HASH_KEY'
+  | 'PII_MASTER_KEYS'
   | 'BANK_CALLBACK_SECRET'
   | 'WALLET_CALLBACK_SECRET'
   | 'TEMPORAL_PAYLOAD_KEYS'
@@ -24,20 +26,25 @@ type Checked = Pick<
   | 'PUBLIC_URL'
 >;
 
-const DEV_PAYLOAD_KEY = createSecretKey(Buffer.from(DEV_TEMPORAL_PAYLOAD_KEYS.split(':')[1] ?? '', 'base64'));
+/** A development key list's key (one key: "id:<base64>"). */
+const devKey = (setting: string) => createSecretKey(Buffer.from(setting.split(':')[1] ?? '', 'base64'));
+const [DEV_PAYLOAD_KEY, DEV_MASTER_KEY] = [devKey(DEV_TEMPORAL_PAYLOAD_KEYS), devKey(DEV_PII_MASTER_KEYS)];
 /** The development key among them, under any id: it is published, so what it seals anyone can read. */
-const holdsDevKey = (keys: readonly PayloadKey[]) => keys.some((k) => k.key.equals(DEV_PAYLOAD_KEY));
+const holds = (keys: readonly NamedKey[], dev: KeyObject) => keys.some((k) => k.key.equals(dev));
 
 /** Every setting not fit for production, as sentences naming the setting (whatever AMPARO_ENV says). */
 export function unsafeSettings(config: Checked): string[] {
   const problems: string[] = [];
   if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY is the development default: set a secret key');
+  // Every personal field is sealed under data keys this one wraps.
+  if (holds(config.PII_MASTER_KEYS, DEV_MASTER_KEY))
+    problems.push('PII_MASTER_KEYS holds the development key: set secret master keys (id:<base64 of 32 bytes>)');
   // With a published key anyone can sign a callback: it still marks nothing paid, but it gets past the door.
   if (config.BANK_CALLBACK_SECRET === DEV_BANK_CALLBACK_SECRET)
     problems.push("BANK_CALLBACK_SECRET is the development default: set the bank's secret key");
   if (config.WALLET_CALLBACK_SECRET === DEV_WALLET_CALLBACK_SECRET)
     problems.push("WALLET_CALLBACK_SECRET is the development default: set the wallet provider's secret key");
-  if (holdsDevKey(config.TEMPORAL_PAYLOAD_KEYS))
+  if (holds(config.TEMPORAL_PAYLOAD_KEYS, DEV_PAYLOAD_KEY))
     problems.push('TEMPORAL_PAYLOAD_KEYS holds the development key: set secret keys (id:<base64 of 32 bytes>)');
   if (config.TEMPORAL_TLS !== 'on')
     problems.push('TEMPORAL_TLS is off: reach Temporal over TLS (TEMPORAL_TLS=on; a client certificate and key for mutual TLS)');

@@ -10,6 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { createDb } from '../lib/db';
+import { personalData } from '../lib/personal-data';
 import { loadConfig } from '../lib/config';
 import { createTemporalClient } from '../lib/temporal';
 import type { PaymentCycleResult, PaymentCycleWorkflow } from '../workflows/payment-cycle';
@@ -85,6 +87,8 @@ try {
   log(`seeding ${total} enrolled households (${Math.round(walletShare * 100)}% wallets), batch size ${batchSize}`);
   const seedStart = performance.now();
   const persons = generatePopulation(populationOptions).persons;
+  // The keys personal fields are sealed with, from the database's key table (as every process reads them).
+  const keysDb = createDb(config.DATABASE_URL, 1);
   // As the owner: it gathers the statistics of the tables it fills (scripts/seed-beneficiaries.ts).
   const seeded = await seedCycle(config.DATABASE_OWNER_URL, {
     run,
@@ -93,7 +97,9 @@ try {
     batchSize,
     persons,
     country: populationOptions.country,
+    pd: await personalData({ db: keysDb, config }),
   });
+  await keysDb.$disconnect();
   const seedSeconds = secs(seedStart);
   log(
     `seeded program ${seeded.programCode} in ${seedSeconds.toFixed(1)} s: ${seeded.byRail.map((r) => `${r.rail} ${r.count}`).join(', ')}; cycle approved for ${seeded.count} / ${seeded.amount} BRL`,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import pg from 'pg';
 import type { Country } from '../domain/national-id';
+import type { PersonalData } from '../lib/personal-data';
 import { bankAccountNumberOf, walletMsisdnOf } from '../simulators/shared/account-holders';
 
 export interface SeedOptions {
@@ -22,6 +23,8 @@ export interface SeedOptions {
   /** Person i pays household i: at least `beneficiaries` of the population the simulators generate. */
   persons: ReadonlyArray<{ nationalId: string; fullName: string }>;
   country: Country;
+  /** Seals the persons' fields as intake does (lib/personal-data.ts). */
+  pd: PersonalData;
 }
 
 export interface RailTotal {
@@ -81,18 +84,21 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
     if (o.persons.length < n) throw new Error(`${n} households need ${n} persons; the population has ${o.persons.length}`);
     // The persons and their accounts, one row per i, in one statement (arrays as parameters).
     const persons = o.persons.slice(0, n);
+    const { pd } = o;
     await client.query(
       `CREATE TEMP TABLE seed_person ON COMMIT DROP AS
-       SELECT (p.n - 1)::int AS i, p.national_id, p.full_name, p.account_number, p.msisdn
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS p(national_id, full_name, account_number, msisdn, n)`,
+       SELECT (p.n - 1)::int AS i, p.national_id, p.full_name, p.date_of_birth, p.phone, p.account_number, p.msisdn
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+              WITH ORDINALITY AS p(national_id, full_name, date_of_birth, phone, account_number, msisdn, n)`,
       [
-        persons.map((p) => p.nationalId),
-        persons.map((p) => p.fullName),
-        persons.map((p) => bankAccountNumberOf(p.nationalId)),
-        persons.map((p) => walletMsisdnOf(p.nationalId, o.country)),
+        persons.map((p) => pd.seal('application.national_id', p.nationalId)),
+        persons.map((p) => pd.seal('application.full_name', p.fullName)),
+        persons.map(() => pd.seal('application.date_of_birth', '1980-01-01')),
+        persons.map((p) => pd.seal('application.phone', walletMsisdnOf(p.nationalId, o.country))),
+        persons.map((p) => pd.seal('payment_account.account_number', bankAccountNumberOf(p.nationalId))),
+        persons.map((p) => pd.seal('payment_account.msisdn', walletMsisdnOf(p.nationalId, o.country))),
       ],
     );
-    const msisdn = `sp.msisdn`;
     const series = `FROM seed_person sp`;
     // Foreign-key triggers check row by row (more than half the time at 1M rows); these keys are consistent
     // by construction and checked set-based below, so a role allowed to (a superuser) skips the triggers for
@@ -106,14 +112,14 @@ export async function seedCycle(databaseUrl: string, o: SeedOptions): Promise<Se
     await client.query(
       `INSERT INTO application (id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash,
                                 municipality, household_size, dependants_under_18, declared_monthly_income, status, decided_at)
-       SELECT ${id('a')}, ${key()}, $2::uuid, ${key()}, sp.national_id, sp.full_name, date '1980-01-01',
-              ${msisdn}, ${key()}, 'Synthetic', 2 + i % 4, i % 4, 300.00, 'ENROLLED', CURRENT_TIMESTAMP ${series}`,
+       SELECT ${id('a')}, ${key()}, $2::uuid, ${key()}, sp.national_id, sp.full_name, sp.date_of_birth,
+              sp.phone, ${key()}, 'Synthetic', 2 + i % 4, i % 4, 300.00, 'ENROLLED', CURRENT_TIMESTAMP ${series}`,
       [tag, programId],
     );
     await client.query(
       `INSERT INTO payment_account (id, application_id, rail, bank_code, account_number, msisdn, account_key)
        SELECT ${id('b')}, ${id('a')}, CASE WHEN w THEN 'WALLET' ELSE 'BANK' END::"PaymentRail", CASE WHEN w THEN NULL ELSE '001' END,
-              CASE WHEN w THEN NULL ELSE sp.account_number END, CASE WHEN w THEN ${msisdn} END, ${key()}
+              CASE WHEN w THEN NULL ELSE sp.account_number END, CASE WHEN w THEN sp.msisdn END, ${key()}
          ${series}, LATERAL (SELECT ${wallet} AS w) AS r`,
       [tag],
     );

@@ -12,6 +12,7 @@ import { adminPages, csrfOf, type PageUser } from './support/admin-pages';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
 import { signInUsers, startTestWeb, type TestWeb } from './support/web';
+import { testPersonalData } from './support/personal-data';
 
 let web: TestWeb;
 let users: Awaited<ReturnType<typeof signInUsers>>;
@@ -122,8 +123,19 @@ async function reissueWithChanges(preparer = users.admin) {
   return { ...f, reissue: res.json<View>(), body: res.body };
 }
 
-const accountOf = async (beneficiaryId: string) =>
-  (await web.db.beneficiary.findUniqueOrThrow({ where: { id: beneficiaryId }, include: { paymentAccount: true } })).paymentAccount;
+/** A household's current account, its number opened. */
+const accountOf = async (beneficiaryId: string) => {
+  const { paymentAccount: a } = await web.db.beneficiary.findUniqueOrThrow({
+    where: { id: beneficiaryId },
+    include: { paymentAccount: true },
+  });
+  const pd = await testPersonalData(web.db);
+  return {
+    ...a,
+    accountNumber: pd.openNullable('payment_account.account_number', a.accountNumber),
+    msisdn: pd.openNullable('payment_account.msisdn', a.msisdn),
+  };
+};
 const approveCycle = (id: string, headers: Record<string, string>, payload: object) =>
   web.app.inject({ method: 'POST', url: `/api/v1/cycles/${id}/approve`, headers, payload });
 const approveDecision = (id: string, headers: Record<string, string>) =>
@@ -339,7 +351,12 @@ describe('account changes that cannot be', () => {
     const { reissue, households } = await reissueWithChanges();
     // Another change reached the first household after the re-issue was prepared.
     const meanwhile = await web.db.paymentAccount.create({
-      data: { rail: 'BANK', bankCode: '104', accountNumber: '31415926535', accountKey: uid('k') },
+      data: {
+        rail: 'BANK',
+        bankCode: '104',
+        accountNumber: (await testPersonalData(web.db)).seal('payment_account.account_number', '31415926535'),
+        accountKey: uid('k'),
+      },
     });
     await web.db.beneficiary.update({ where: { id: households[0]!.id }, data: { paymentAccountId: meanwhile.id } });
     const before = await Promise.all(households.map((h) => accountOf(h.id)));

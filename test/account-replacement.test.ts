@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { application, randomCpf, VALID_APPLICATION } from './support/application';
 import { useIntakeWeb } from './support/intake-web';
+import { openedApplication, smsText } from './support/personal-data';
 
 const intake = useIntakeWeb();
 const DOB = VALID_APPLICATION.dateOfBirth;
@@ -23,7 +24,7 @@ async function waitingForAccount() {
     where: { applicationId: app.id },
     data: { checkOutcome: 'NOT_OPEN', checkedAt: new Date() },
   });
-  return app;
+  return openedApplication(intake.web.db, { id: app.id });
 }
 const post = (url: string, payload: object) => intake.web.app.inject({ method: 'POST', url, payload });
 const latestCode = async (applicationId: string) => {
@@ -31,7 +32,7 @@ const latestCode = async (applicationId: string) => {
     where: { applicationId, eventKey: { startsWith: 'code:' } },
     orderBy: { createdAt: 'desc' },
   });
-  return /\b(\d{6})\b/.exec(sms.body)![1]!;
+  return /\b(\d{6})\b/.exec(await smsText(intake.web.db, sms))![1]!;
 };
 
 describe('another account, JSON API', () => {
@@ -52,7 +53,7 @@ describe('another account, JSON API', () => {
     const given = await post('/api/v1/applications/account', { applicationNumber: app.number, dateOfBirth: DOB, code, payment: WALLET });
     expect(given.statusCode).toBe(202);
     expect(given.json()).toEqual({ applicationNumber: app.number, account: 'checking' });
-    const account = await intake.web.db.paymentAccount.findUniqueOrThrow({ where: { applicationId: app.id } });
+    const { paymentAccount: account } = await openedApplication(intake.web.db, { id: app.id });
     expect(account).toMatchObject({ rail: 'WALLET', msisdn: WALLET.msisdn, bankCode: null, accountNumber: null, checkOutcome: null });
     const audit = await intake.web.db.auditEvent.findFirstOrThrow({ where: { entityId: app.id, action: 'application.account_given' } });
     expect(JSON.stringify(audit.details)).not.toContain(WALLET.msisdn);
@@ -113,6 +114,6 @@ describe('another account, status page (no JavaScript)', () => {
     const done = await form({ ...base, rail: 'WALLET', msisdn: '11 91234-5678', code: await latestCode(app.id) });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Recebemos a nova conta');
-    expect((await intake.web.db.paymentAccount.findUniqueOrThrow({ where: { applicationId: app.id } })).msisdn).toBe('+5511912345678');
+    expect((await openedApplication(intake.web.db, { id: app.id })).paymentAccount?.msisdn).toBe('+5511912345678');
   });
 });

@@ -170,15 +170,15 @@ describe('the review queue and a review', () => {
     expect(res.statusCode).toBe(200);
     const table = /<table>\s*<caption id="compare-caption">[\s\S]*?<\/table>/.exec(res.body)?.[0] ?? '';
     for (const text of [
-      f.applicant.fullName,
-      f.candidate.fullName,
-      mask(f.candidate.nationalId),
-      mask(f.applicant.nationalId),
+      f.applicant.fullName!,
+      f.candidate.fullName!,
+      mask(f.candidate.nationalId!),
+      mask(f.applicant.nationalId!),
       'Probably the same person',
       '0.91',
     ])
       expect(table).toContain(escapeHtml(text));
-    for (const id of [f.candidate.nationalId, f.applicant.nationalId]) expect(res.body).not.toContain(id);
+    for (const id of [f.candidate.nationalId!, f.applicant.nationalId!]) expect(res.body).not.toContain(id);
     expect(res.body).toContain(f.householdId); // a registry fact
     expect(res.body).toContain(escapeHtml(reasonSentence('APPLICANT_TOO_YOUNG', 'en', { age: 17, minimum: 18 })));
     expect(res.body).toMatch(/<td>max_income_per_capita<\/td><td class="pass">Passed<\/td>/);

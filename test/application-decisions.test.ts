@@ -9,7 +9,7 @@ import { generateCpf } from '../domain/national-id';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
-import { accountKey, nationalIdHash, phoneHash } from '../lib/pii';
+import { accountKey, birthDateHash, nationalIdHash, phoneHash } from '../lib/pii';
 import { groundTruth, type Person } from '../simulators/registry/population';
 import { accountDirt, bankAccountNumberOf, walletMsisdnOf, type AccountDirt } from '../simulators/shared/account-holders';
 import { fileAppeal, lookupApplication, requestAppealCode } from '../web/services/appeals';
@@ -26,6 +26,7 @@ import { startRegistry } from './support/registry';
 import { recordHistory, startTestWorker, type TestTemporal } from './support/temporal';
 import { uid, waitFor } from './support/util';
 import type { ReviewKind } from '../domain/review-kinds';
+import { smsText, testPersonalData } from './support/personal-data';
 
 const TODAY = '2026-11-22';
 const config = loadConfig();
@@ -99,15 +100,17 @@ async function apply(
   const account = opts.wallet
     ? { rail: 'WALLET' as const, msisdn: walletMsisdnOf(person.nationalId, 'BR') }
     : { rail: 'BANK' as const, bankCode: '001', accountNumber: opts.account ?? bankAccountNumberOf(person.nationalId) };
-  return db.application.create({
+  const pd = await testPersonalData(db);
+  const created = await db.application.create({
     data: {
       number: uid('A').toUpperCase(),
       programId,
       nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', person.nationalId),
-      nationalId: person.nationalId,
-      fullName: person.fullName,
-      dateOfBirth: new Date(`${person.dateOfBirth}T00:00:00Z`),
-      phone,
+      nationalId: pd.seal('application.national_id', person.nationalId),
+      fullName: pd.seal('application.full_name', person.fullName),
+      dateOfBirth: pd.seal('application.date_of_birth', person.dateOfBirth),
+      birthDateHash: birthDateHash(config.PII_HASH_KEY, person.dateOfBirth),
+      phone: pd.seal('application.phone', phone),
       phoneHash: phoneHash(config.PII_HASH_KEY, phone),
       municipality: 'x',
       householdSize: 1,
@@ -115,9 +118,17 @@ async function apply(
       declaredMonthlyIncome: '0.00',
       decisionQueue: temporal.taskQueue,
       phoneVerifiedAt: new Date(),
-      paymentAccount: { create: { ...account, accountKey: accountKey(config.PII_HASH_KEY, account) } },
+      paymentAccount: {
+        create: {
+          rail: account.rail,
+          bankCode: account.rail === 'BANK' ? account.bankCode : null,
+          ...pd.sealAccount(account),
+          accountKey: accountKey(config.PII_HASH_KEY, account),
+        },
+      },
     },
   });
+  return { ...created, nationalId: person.nationalId };
 }
 const applyAs = (programId: string, p: Person, opts?: { phone?: string; account?: string; wallet?: boolean }) =>
   apply(programId, { ...p, fullName: trueName(p) }, opts);
@@ -214,7 +225,7 @@ describe('decision batches: verification and rules', () => {
     expect(window).toBe(program.appealWindowDays * 24 * 3600_000);
     expect(await notified(app.id)).toEqual(['decision:REJECTED']);
     const sms = await db.notification.findFirstOrThrow({ where: { applicationId: app.id } });
-    expect(sms.body).toContain('759,00');
+    expect(await smsText(db, sms)).toContain('759,00');
     await expect(reviewHandle(app.id, 'APPEAL').describe()).rejects.toThrow(/not found/i);
   });
 
@@ -359,7 +370,8 @@ describe('decision batches: deduplication', () => {
         where: { applicationId: second.id, kind: 'PROBABLE_PERSON' },
         include: { candidateApplication: true },
       });
-      expect(probable.map((c) => c.candidateApplication.nationalId)).toEqual([original.nationalId]);
+      // The candidate is the first application (it holds the original's ID, sealed).
+      expect(probable.map((c) => c.candidateApplicationId)).toEqual([first.id]);
       const handle = reviewHandle(second.id, 'DUPLICATE');
       expect((await handle.describe()).status.name).toBe('RUNNING');
       expect(await decideReview(web(), task.id, randomReviewer(), i === 0 ? 'ENROLL' : 'REJECT', 'checked the documents')).toEqual({
@@ -437,14 +449,14 @@ describe('appeals: a workflow started by the appeal', () => {
       where: { applicationId: app.id, eventKey: { startsWith: 'code:' } },
       orderBy: { createdAt: 'desc' },
     });
-    return fileAppeal(web(), number, dob, statement, /\b(\d{6})\b/.exec(sms.body)![1]!);
+    return fileAppeal(web(), number, dob, statement, /\b(\d{6})\b/.exec(await smsText(db, sms))![1]!);
   }
 
   it('takes an appeal within the window to review; upheld, it is final and cannot be appealed again', async () => {
     const { app, dob } = await rejected();
     expect(await appeal(app.number, dob, 'My income dropped this month')).toEqual({ kind: 'filed' });
     const task = await db.reviewTask.findFirstOrThrow({ where: { applicationId: app.id, kind: 'APPEAL' } });
-    expect(task.statement).toBe('My income dropped this month');
+    expect((await testPersonalData(db)).open('review_task.statement', task.statement!)).toBe('My income dropped this month');
     const handle = reviewHandle(app.id, 'APPEAL');
     await waitFor(async () => (await notified(app.id)).includes('appeal:received'), 15_000);
     await decideReview(web(), task.id, randomReviewer(), 'REJECT', 'the registry income is current');
@@ -534,7 +546,7 @@ describe('accounts checked with their rail at enrolment', () => {
       expect((await reviewHandle(app.id, 'ACCOUNT').describe()).status.name).toBe('RUNNING');
       const [sms] = await db.notification.findMany({ where: { applicationId: app.id } });
       expect(sms!.eventKey).toMatch(/^account:/);
-      expect(sms!.body).toContain('/status');
+      expect(await smsText(db, sms!)).toContain('/status');
     }
     for (const app of confirmed) {
       expect(await outcome(app.id)).toEqual({ status: 'ENROLLED', reasonCodes: [] });
@@ -591,7 +603,7 @@ describe('accounts checked with their rail at enrolment', () => {
         where: { applicationId: app.id, eventKey: { startsWith: 'code:' } },
         orderBy: { createdAt: 'desc' },
       });
-      return giveAnotherAccount(web(), app.number, person.dateOfBirth, code ?? /\b(\d{6})\b/.exec(sms.body)![1]!, account);
+      return giveAnotherAccount(web(), app.number, person.dateOfBirth, code ?? /\b(\d{6})\b/.exec(await smsText(db, sms))![1]!, account);
     };
     const othersAccount = { rail: 'BANK' as const, bankCode: '001', accountNumber: bankAccountNumberOf(someoneElse.nationalId) };
     expect(await give(othersAccount, '000000')).toMatchObject({ kind: 'code_refused' });

@@ -19,6 +19,7 @@ const row = (programId: string, over: Partial<NewApplication> = {}): NewApplicat
   national_id: '52998224725',
   full_name: 'Maria José da Silva',
   date_of_birth: '1985-03-14',
+  birth_date_hash: uid('b'),
   phone: '+5511987654321',
   phone_hash: uid('p'),
   language: 'pt',

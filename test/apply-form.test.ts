@@ -7,6 +7,7 @@ import { reasonSentence, statusExplanation } from '../domain/reason-messages';
 import { escapeHtml } from '../web/http/html';
 import { createProgram } from './support/fixtures';
 import { startTestWeb, type TestWeb } from './support/web';
+import { openedApplication, smsText, testPersonalData } from './support/personal-data';
 
 let web: TestWeb;
 const programIds: string[] = [];
@@ -130,7 +131,7 @@ describe('POST /apply/:code', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(new RegExp(`^/apply/${program.code}/done\\?n=BR-[0-9A-Z]{8}&lang=es$`));
     const number = numberOf(res);
-    const stored = await web.db.application.findUniqueOrThrow({ where: { number }, include: { paymentAccount: true } });
+    const stored = await openedApplication(web.db, { number });
     expect(stored).toMatchObject({
       nationalId: '52998224725',
       phone: '+5511987654321',
@@ -177,7 +178,7 @@ describe('POST /apply/:code', () => {
       accountNumber: '',
       msisdn: '11 91234-5678',
     });
-    const stored = await web.db.application.findUniqueOrThrow({ where: { number: numberOf(res) }, include: { paymentAccount: true } });
+    const stored = await openedApplication(web.db, { number: numberOf(res) });
     expect(stored.paymentAccount).toMatchObject({ rail: 'WALLET', msisdn: '+5511912345678', bankCode: null });
   });
 
@@ -314,8 +315,10 @@ describe('GET/POST /status and the appeal', () => {
     const appeal = await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement, code });
     expect([appeal.statusCode, appeal.body]).toEqual([200, expect.stringContaining('Recibimos su apelación')]);
     expect(await web.db.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: 'APPEALED' });
-    expect(await web.db.reviewTask.findMany({ where: { applicationId: app.id } })).toMatchObject([
-      { kind: 'APPEAL', statement: 'Mi hijo ya no trabaja.' },
+    const tasks = await web.db.reviewTask.findMany({ where: { applicationId: app.id } });
+    const pd = await testPersonalData(web.db);
+    expect(tasks.map((t) => [t.kind, t.statement && pd.open('review_task.statement', t.statement)])).toEqual([
+      ['APPEAL', 'Mi hijo ya no trabaja.'],
     ]);
     has((await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-14', statement: '' })).body, 'Ya recibimos una apelación');
     expect((await post('appeal', '/status/appeal', { number, dateOfBirth: '1985-03-15', statement: '' })).statusCode).toBe(404);
@@ -345,7 +348,7 @@ async function lastCode(applicationId: string): Promise<string> {
     where: { applicationId, eventKey: { startsWith: 'code:' } },
     orderBy: { createdAt: 'desc' },
   });
-  return /\b(\d{6})\b/.exec(sms.body)![1]!;
+  return /\b(\d{6})\b/.exec(await smsText(web.db, sms))![1]!;
 }
 
 describe('page weight', () => {

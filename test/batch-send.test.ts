@@ -40,7 +40,12 @@ function bank(opts: { losesSends?: boolean } = {}) {
   };
   return {
     sent,
-    activities: createDisbursementActivities({ db, rails: { 'bank-sim': rail }, callbackUrl: () => 'http://127.0.0.1:1/cb' }),
+    activities: createDisbursementActivities({
+      db,
+      config: loadConfig(),
+      rails: { 'bank-sim': rail },
+      callbackUrl: () => 'http://127.0.0.1:1/cb',
+    }),
   };
 }
 

@@ -12,6 +12,7 @@ import { claimDecisionBatch, startUnstartedBatches, type DispatcherOptions } fro
 import { decisionBatchWorkflowId } from '../workflows/ids';
 import { createProgram } from './support/fixtures';
 import { uid } from './support/util';
+import { testPersonalData } from './support/personal-data';
 
 const config = loadConfig();
 const db = createDb(config.DATABASE_URL, 10);
@@ -30,15 +31,16 @@ afterAll(async () => {
 async function waiting(count: number) {
   const program = await createProgram(db);
   const taskQueue = uid('dispatch-tq');
+  const pd = await testPersonalData(db);
   await db.application.createMany({
     data: Array.from({ length: count }, (_, i) => ({
       number: uid('D').toUpperCase(),
       programId: program.id,
       nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', `${program.id}-${i}`),
-      nationalId: String(10_000_000_000 + i),
-      fullName: 'Applicant',
-      dateOfBirth: new Date('1980-01-01'),
-      phone: '+5511900000000',
+      nationalId: pd.seal('application.national_id', String(10_000_000_000 + i)),
+      fullName: pd.seal('application.full_name', 'Applicant'),
+      dateOfBirth: pd.seal('application.date_of_birth', '1980-01-01'),
+      phone: pd.seal('application.phone', '+5511900000000'),
       phoneHash: phoneHash(config.PII_HASH_KEY, `${program.id}-${i}`),
       municipality: 'x',
       householdSize: 1,

@@ -1,32 +1,68 @@
 // The whole rail as separate processes (simulators, Temporal worker, queue worker, web), driven over HTTP:
 // a few hundred registry persons apply, a cycle is prepared, approved, paid and reconciled.
 // Judged by the rails' own ledgers: every enrolled household credited exactly once, by bank or wallet.
+import { spawnSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
-import { createDb } from '../lib/db';
+import { createDb, type Db } from '../lib/db';
+import { applicationFor, fetchRegistryPersons } from '../scripts/applicants';
 import { removeQueues } from '../scripts/queues-cleanup';
 import { inconsistencies, runScenario, type ScenarioResult } from '../scripts/scenario';
 import { stackEnv, startStack, type Stack } from '../scripts/stack';
+import { freshDatabase, type FreshDatabase } from './support/fresh-database';
+import { asText } from './support/history-text';
 import { uid } from './support/util';
 
-const db = createDb(loadConfig().DATABASE_URL, 2);
+// A database of its own: the dump at the end is of everything this run stored, and of nothing else.
+let database: FreshDatabase;
+let db: Db;
 let stack: Stack;
 let result: ScenarioResult;
 
 const queuePrefix = uid('amparo-test-e2e');
+const taskQueue = uid('e2e');
 
 beforeAll(async () => {
+  database = await freshDatabase('e2e');
+  db = createDb(database.url, 2);
   stack = await startStack(
-    await stackEnv(process.env, { REGISTRY_POPULATION: '400', TEMPORAL_TASK_QUEUE: uid('e2e'), QUEUE_PREFIX: queuePrefix }),
+    await stackEnv(process.env, {
+      REGISTRY_POPULATION: '400',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      QUEUE_PREFIX: queuePrefix,
+      DATABASE_URL: database.url,
+      DATABASE_OWNER_URL: database.ownerUrl,
+    }),
   );
   result = await runScenario({ db, urls: stack.urls, persons: 400 });
 }, 300_000);
 afterAll(async () => {
   await stack?.stop();
-  await db.$disconnect();
+  await db?.$disconnect();
+  await database?.drop();
   await removeQueues(loadConfig().REDIS_URL, queuePrefix);
 });
+
+/** What applicants typed that is theirs alone: national IDs, names, phones and account numbers (scripts/applicants.ts). */
+async function submittedPersonalData(): Promise<string[]> {
+  const persons = await fetchRegistryPersons(stack.urls.registry, 400);
+  return persons.flatMap((p, i) => {
+    const a = applicationFor(p, i);
+    // A wallet is the phone's number.
+    return [a.nationalId, a.fullName, a.phone, ...('accountNumber' in a.payment ? [a.payment.accountNumber] : [])].filter(
+      (v): v is string => typeof v === 'string',
+    );
+  });
+}
+
+/** The database as pg_dump writes it (data and schema, as text), as the owner: what a stolen backup would hold. */
+function databaseDump(ownerUrl: string): string {
+  const dump = spawnSync('pg_dump', ['--no-owner', '--dbname', ownerUrl], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (dump.status !== 0) throw new Error(`pg_dump failed: ${dump.stderr}`);
+  return dump.stdout;
+}
 
 /** Credits per payment key in the rails' own ledgers (the simulators' databases), bank and wallet together. */
 async function railCredits(fundingAccount: string): Promise<Map<string, { count: number; amount: string }>> {
@@ -86,6 +122,40 @@ describe('the rail, end to end over HTTP', () => {
     expect(result.rails.bank.entries).toBeGreaterThan(result.rails.wallet.entries);
     for (const instruction of instructions) {
       expect(credits.get(instruction.paymentKey)).toEqual({ count: 1, amount: '600.00' });
+    }
+  });
+
+  it('leaves no national ID, name, phone or account number in the database: a dump holds them sealed only', async () => {
+    const needles = await submittedPersonalData();
+    const dump = databaseDump(database.ownerUrl);
+    // The run stored what it was given (sealed): the dump is not empty of applicants.
+    expect(dump).toMatch(/v1\.dk1\./);
+    expect(needles.filter((n) => dump.includes(n))).toEqual([]);
+  });
+
+  it("leaves none of them in Temporal: every history of the run, read without the codec, holds no applicant's data", async () => {
+    const needles = await submittedPersonalData();
+    const config = loadConfig();
+    // The default data converter: what the server, its UI and its CLI show to whoever can read them.
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    try {
+      const plain = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+      const found: string[] = [];
+      let histories = 0;
+      for await (const run of plain.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+        const { history } = await plain.workflowService.getWorkflowExecutionHistory({
+          namespace: config.TEMPORAL_NAMESPACE,
+          execution: { workflowId: run.workflowId, runId: run.runId },
+        });
+        const text = asText(history);
+        found.push(...needles.filter((n) => text.includes(n)).map((n) => `${run.type}: ${n}`));
+        histories += 1;
+      }
+      // Decision batches, reviews, the cycle, its batches and reconciliation: the run's whole story.
+      expect(histories).toBeGreaterThan(5);
+      expect(found).toEqual([]);
+    } finally {
+      await connection.close();
     }
   });
 

@@ -10,6 +10,7 @@ import { createUser } from '../lib/users';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
 import { signInUsers, startTestWeb, type TestWeb } from './support/web';
+import { smsText } from './support/personal-data';
 
 /** What the API answers, every shape these tests read. */
 interface Answer {
@@ -83,7 +84,7 @@ describe('opening an identity dispute', () => {
       where: { applicationId_eventKey: { applicationId, eventKey: `identity-dispute:${dispute.id}` } },
     });
     expect(sms.language).toBe('pt');
-    expect(sms.body).toMatch(/identidade/);
+    expect(await smsText(web.db, sms)).toMatch(/identidade/);
     const jobs = await web.queues.notifications.getJobs();
     expect(jobs.some((j) => j.data.notificationIds.includes(sms.id))).toBe(true);
   });

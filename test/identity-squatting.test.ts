@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { application, randomCpf } from './support/application';
 import { uid } from './support/util';
 import { useIntakeWeb } from './support/intake-web';
+import { openedApplication, smsText, testPersonalData } from './support/personal-data';
 
 const intake = useIntakeWeb();
 const { newProgram, submit } = intake;
@@ -26,10 +27,7 @@ async function ownerApplication(code: string) {
   expect(res.statusCode).toBe(201);
   const { applicationNumber } = res.json<{ applicationNumber: string }>();
   await intake.confirmPhone(applicationNumber);
-  const stored = await intake.web.db.application.findUniqueOrThrow({
-    where: { number: applicationNumber },
-    include: { paymentAccount: true },
-  });
+  const stored = await openedApplication(intake.web.db, { number: applicationNumber });
   return { owner, number: applicationNumber, stored };
 }
 
@@ -51,7 +49,7 @@ describe('applying with a national ID that already has an application', () => {
     expect(answer.applicationNumber).not.toBe(number);
     expect(res.body).not.toContain(number);
     // The number given leads nowhere: it is not the owner's, and no application has it.
-    for (const dateOfBirth of ['1990-01-01', stored.dateOfBirth.toISOString().slice(0, 10)]) {
+    for (const dateOfBirth of ['1990-01-01', stored.dateOfBirth]) {
       const lookup = await intake.web.app.inject({
         method: 'POST',
         url: '/api/v1/applications/status',
@@ -61,7 +59,7 @@ describe('applying with a national ID that already has an application', () => {
     }
 
     expect(await intake.web.db.application.count({ where: { programId: program.id } })).toBe(2);
-    const after = await intake.web.db.application.findUniqueOrThrow({ where: { id: stored.id }, include: { paymentAccount: true } });
+    const after = await openedApplication(intake.web.db, { id: stored.id });
     expect(after).toMatchObject({ fullName: stored.fullName, phone: stored.phone, status: 'RECEIVED' });
     expect(after.paymentAccount).toMatchObject({
       bankCode: stored.paymentAccount!.bankCode,
@@ -70,9 +68,10 @@ describe('applying with a national ID that already has an application', () => {
 
     const [sms, ...more] = await identityMessages(stored.id);
     expect(more).toHaveLength(0);
-    expect(sms).toMatchObject({ recipient: stored.phone, status: 'QUEUED' });
-    expect(sms!.body).toContain(number);
-    expect(sms!.body).not.toContain('Impostor');
+    expect(sms).toMatchObject({ status: 'QUEUED' });
+    expect((await testPersonalData(intake.web.db)).open('notification.recipient', sms!.recipient!)).toBe(stored.phone);
+    expect(await smsText(intake.web.db, sms!)).toContain(number);
+    expect(await smsText(intake.web.db, sms!)).not.toContain('Impostor');
     expect((await intake.web.queues.notifications.getJobs()).some((j) => j.data.notificationIds.includes(sms!.id))).toBe(true);
     const audit = await intake.web.db.auditEvent.findMany({ where: { entityId: stored.id, action: 'application.repeat_attempt' } });
     expect(audit).toHaveLength(1);

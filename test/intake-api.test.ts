@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { application } from './support/application';
 import { uid } from './support/util';
 import { useIntakeWeb } from './support/intake-web';
+import { openedApplication, smsText } from './support/personal-data';
 
 const intake = useIntakeWeb();
 const { newProgram, submit } = intake;
@@ -15,10 +16,14 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const body = res.json<{ applicationNumber: string; status: string }>();
     expect(body).toMatchObject({ status: 'RECEIVED', applicationNumber: expect.stringMatching(/^BR-[0-9A-HJKMNP-TV-Z]{8}$/) as string });
 
-    const stored = await intake.web.db.application.findUniqueOrThrow({
+    const raw = await intake.web.db.application.findUniqueOrThrow({
       where: { number: body.applicationNumber },
       include: { paymentAccount: true },
     });
+    // Stored sealed (lib/personal-data.ts): the row holds none of the values in clear.
+    for (const value of ['52998224725', 'Maria José da Silva', '1985-03-14', '+5511987654321', '12345678'])
+      expect(JSON.stringify(raw)).not.toContain(value);
+    const stored = await openedApplication(intake.web.db, { number: body.applicationNumber });
     expect(stored).toMatchObject({ nationalId: '52998224725', status: 'RECEIVED', declaredMonthlyIncome: expect.anything() as unknown });
     expect(stored.paymentAccount).toMatchObject({ rail: 'BANK', bankCode: '001', accountNumber: '12345678' });
     // The row is the queue entry: the dispatchers of this web's task queue claim it for a batch.
@@ -36,7 +41,7 @@ describe('POST /api/v1/programs/:code/applications', () => {
     const [sms] = await intake.web.db.notification.findMany({
       where: { application: { number: first.applicationNumber }, eventKey: { startsWith: 'identity-attempt:' } },
     });
-    expect(sms!.body).toContain(first.applicationNumber);
+    expect(await smsText(intake.web.db, sms!)).toContain(first.applicationNumber);
   });
 
   it('honours Idempotency-Key', async () => {

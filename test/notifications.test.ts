@@ -18,6 +18,7 @@ import { createNotificationProcessor } from '../workers/notification-processor';
 import { createQueues, NOTIFICATION_QUEUE, SMS_PER_JOB, type Queues } from '../lib/queues';
 import { createProgram } from './support/fixtures';
 import { uid, waitFor } from './support/util';
+import { testPersonalData } from './support/personal-data';
 
 const config = loadConfig();
 const quiet = createLogger('notifications-test', 'error');
@@ -54,15 +55,16 @@ afterAll(async () => {
 let phoneSeq = 0;
 async function application(language: string, phone = `+5511930${String(++phoneSeq).padStart(6, '0')}`) {
   const tag = uid('n');
-  return db.application.create({
+  const pd = await testPersonalData(db);
+  const app = await db.application.create({
     data: {
       number: tag,
       programId,
       nationalIdHash: tag,
-      nationalId: '52998224725',
-      fullName: 'Maria da Silva',
-      dateOfBirth: new Date('1985-03-04'),
-      phone,
+      nationalId: pd.seal('application.national_id', '52998224725'),
+      fullName: pd.seal('application.full_name', 'Maria da Silva'),
+      dateOfBirth: pd.seal('application.date_of_birth', '1985-03-04'),
+      phone: pd.seal('application.phone', phone),
       phoneHash: tag,
       language,
       municipality: 'São Paulo',
@@ -82,6 +84,7 @@ async function application(language: string, phone = `+5511930${String(++phoneSe
       ],
     },
   });
+  return { ...app, phone };
 }
 
 const SENT_ONE = { sent: 1, failed: 0, skipped: 0 };
@@ -91,9 +94,17 @@ const REJECTED: ApplicantEvent = {
   reasonCodes: ['INCOME_ABOVE_THRESHOLD'],
   appealDeadline: '2025-07-15T12:00:00Z',
 };
-const activities = (q = queues) => createNotificationActivities({ db, notifications: q.notifications });
-const send = () => createNotificationProcessor({ db, smsUrl, logger: quiet });
-const notificationsOf = (applicationId: string) => db.notification.findMany({ where: { applicationId } });
+const activities = (q = queues) => createNotificationActivities({ db, config, notifications: q.notifications });
+const send = () => createNotificationProcessor({ db, config, smsUrl, logger: quiet });
+/** An application's messages as the phone would show them: recipient and body opened. */
+const notificationsOf = async (applicationId: string) => {
+  const pd = await testPersonalData(db);
+  return (await db.notification.findMany({ where: { applicationId } })).map((n) => ({
+    ...n,
+    recipient: pd.open('notification.recipient', n.recipient!),
+    body: pd.open('notification.body', n.body!),
+  }));
+};
 const jobs = async (notificationId: string, q = queues) =>
   (await q.notifications.getJobs()).filter((j) => j.data.notificationIds.includes(notificationId));
 const gateway = async (reference: string) =>
@@ -235,9 +246,9 @@ describe('notification processor', () => {
       faults.failureRate = 0;
       expect(await send()(job!)).toEqual({ sent: 2, failed: 1, skipped: 0 });
       expect(await send()(job!)).toEqual({ sent: 0, failed: 0, skipped: 3 });
-      const rows = await db.notification.findMany({ where: { id: { in: ids } }, include: { application: true } });
+      const rows = await db.notification.findMany({ where: { id: { in: ids } } });
       for (const n of rows) {
-        const valid = n.application.phone.startsWith('+');
+        const valid = apps.find((a) => a.id === n.applicationId)!.phone.startsWith('+');
         expect(n).toMatchObject({ status: valid ? 'SENT' : 'FAILED', attempts: 2 });
         expect(await gateway(n.id)).toHaveLength(valid ? 1 : 0);
       }

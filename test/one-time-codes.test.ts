@@ -5,6 +5,7 @@ import { loadConfig } from '../lib/config';
 import { checkCode, MAX_WRONG_TRIES, sendCode } from '../web/services/one-time-codes';
 import { application, randomCpf } from './support/application';
 import { useIntakeWeb } from './support/intake-web';
+import { openedApplication, smsText, testPersonalData } from './support/personal-data';
 
 const intake = useIntakeWeb();
 /** The services' context. */
@@ -17,7 +18,7 @@ async function newApplication() {
     url: `/api/v1/programs/${program.code}/applications`,
     payload: application({ nationalId: randomCpf() }),
   });
-  return intake.web.db.application.findUniqueOrThrow({ where: { number: res.json<{ applicationNumber: string }>().applicationNumber } });
+  return openedApplication(intake.web.db, { number: res.json<{ applicationNumber: string }>().applicationNumber });
 }
 
 /** The code in the latest SMS: what the applicant reads. */
@@ -26,7 +27,7 @@ async function smsCode(applicationId: string): Promise<string> {
     where: { applicationId, eventKey: { startsWith: 'code:' } },
     orderBy: { createdAt: 'desc' },
   });
-  return /\b(\d{6})\b/.exec(sms.body)![1]!;
+  return /\b(\d{6})\b/.exec(await smsText(intake.web.db, sms))![1]!;
 }
 const other = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -38,7 +39,8 @@ describe('one-time codes', () => {
     const [stored] = await intake.web.db.oneTimeCode.findMany({ where: { applicationId: app.id, purpose: 'APPEAL' } });
     expect(stored!.codeHash).not.toContain(code);
     const sms = await intake.web.db.notification.findMany({ where: { applicationId: app.id } });
-    expect(sms.map((n) => n.recipient)).toEqual([app.phone, app.phone]); // the phone's code at intake, then the appeal's
+    const pd = await testPersonalData(intake.web.db);
+    expect(sms.map((n) => pd.open('notification.recipient', n.recipient!))).toEqual([app.phone, app.phone]); // the phone's code at intake, then the appeal's
     expect(await checkCode(ctx(), app.id, 'APPEAL', code)).toBe('ok');
     expect(await checkCode(ctx(), app.id, 'APPEAL', code)).toBe('expired');
   });
@@ -83,7 +85,7 @@ describe('one-time codes', () => {
         url: '/status/appeal',
         payload: new URLSearchParams({
           number: app.number,
-          dateOfBirth: app.dateOfBirth.toISOString().slice(0, 10),
+          dateOfBirth: app.dateOfBirth,
           statement: '',
         }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

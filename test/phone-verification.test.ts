@@ -9,6 +9,7 @@ import { createLogger } from '../lib/logger';
 import { MAX_WRONG_TRIES } from '../web/services/one-time-codes';
 import { application, randomCpf } from './support/application';
 import { useIntakeWeb } from './support/intake-web';
+import { openedApplication, testPersonalData } from './support/personal-data';
 
 const intake = useIntakeWeb();
 const { newProgram, submit } = intake;
@@ -23,7 +24,7 @@ async function applied(code: string, overrides: Record<string, unknown> = {}) {
   expect(res.statusCode).toBe(201);
   return res.json<{ applicationNumber: string; status: string; phoneVerification: string; phoneEnding: string }>();
 }
-const stored = (number: string) => intake.web.db.application.findUniqueOrThrow({ where: { number } });
+const stored = (number: string) => openedApplication(intake.web.db, { number });
 /** What a refusal of a code says, by field. */
 const refusal = (res: { statusCode: number; json: <T>() => T }) => [res.statusCode, Object.keys(res.json<{ fields: object }>().fields)];
 
@@ -75,7 +76,8 @@ describe('confirming the phone with a code', () => {
     const app = await stored(ack.applicationNumber);
     expect(app.phoneVerifiedAt).toBeNull();
     const [sms] = await intake.web.db.notification.findMany({ where: { applicationId: app.id } });
-    expect(sms).toMatchObject({ recipient: '+5511912340042', eventKey: expect.stringMatching(/^code:/) as string });
+    expect(sms).toMatchObject({ eventKey: expect.stringMatching(/^code:/) as string });
+    expect((await testPersonalData(intake.web.db)).open('notification.recipient', sms!.recipient!)).toBe('+5511912340042');
   });
 
   it('decides nothing until the phone is confirmed, then the application is claimed', async () => {

@@ -11,6 +11,7 @@ import { startTestWeb, type TestWeb } from './support/web';
 const SAFE = {
   AMPARO_ENV: 'production',
   PII_HASH_KEY: 'a-secret-key-nobody-has-seen-0001',
+  PII_MASTER_KEYS: `prod1:${Buffer.alloc(32, 9).toString('base64')}`,
   BANK_CALLBACK_SECRET: 'a-secret-the-bank-and-we-share-01',
   WALLET_CALLBACK_SECRET: 'a-secret-the-wallet-and-we-share-1',
   TEMPORAL_PAYLOAD_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
@@ -44,6 +45,7 @@ describe('production mode', () => {
     const problems = unsafeSettings(loadConfig({ AMPARO_ENV: 'production' }));
     expect(problems.map((p) => p.split(' ')[0])).toEqual([
       'PII_HASH_KEY',
+      'PII_MASTER_KEYS',
       'BANK_CALLBACK_SECRET',
       'WALLET_CALLBACK_SECRET',
       'TEMPORAL_PAYLOAD_KEYS',
@@ -60,7 +62,7 @@ describe('production mode', () => {
       const { code, output } = await run(entry, { AMPARO_ENV: 'production', WEB_PORT: '39123', QUEUE_PREFIX: 'amparo-prod-check' });
       expect(code).not.toBe(0);
       expect(code).not.toBeNull();
-      for (const name of ['PII_HASH_KEY', 'BANK_CALLBACK_SECRET', 'TEMPORAL_PAYLOAD_KEYS', 'TEMPORAL_TLS', 'PUBLIC_URL'])
+      for (const name of ['PII_HASH_KEY', 'PII_MASTER_KEYS', 'BANK_CALLBACK_SECRET', 'TEMPORAL_PAYLOAD_KEYS', 'TEMPORAL_TLS', 'PUBLIC_URL'])
         expect(output).toContain(name);
       // The keys' values are never printed.
       expect(output).not.toContain('amparo-dev-only');

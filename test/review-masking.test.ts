@@ -37,12 +37,12 @@ describe('personal data in the JSON API', () => {
         }>;
       };
     }>();
-    expect(body.application.nationalId).toBe(`*******${f.applicant.nationalId.slice(-4)}`);
+    expect(body.application.nationalId).toBe(`*******${f.applicant.nationalId!.slice(-4)}`);
     expect(body.application.paymentAccount.label).toBe('Wallet ****4321');
     expect(body.application.duplicateCandidates[0]).toMatchObject({
       sameNationalId: false,
       sameAccount: false,
-      candidateApplication: { fullName: 'Maria Aparecida Souza', nationalId: `*******${f.candidate.nationalId.slice(-4)}` },
+      candidateApplication: { fullName: 'Maria Aparecida Souza', nationalId: `*******${f.candidate.nationalId!.slice(-4)}` },
     });
   });
 

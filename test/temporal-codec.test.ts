@@ -15,6 +15,7 @@ import { DecisionBatchWorkflow } from '../workflows';
 import { startTestWorker, testDataConverter, type TestTemporal } from './support/temporal';
 import { uid } from './support/util';
 import { signInUsers, startTestWeb, type TestWeb } from './support/web';
+import { asText } from './support/history-text';
 
 // Stand-ins for personal data: a valid CPF and a name, which must never reach Temporal in clear.
 const NATIONAL_ID = '52998224725';
@@ -23,16 +24,6 @@ const config = loadConfig();
 const key = (id: string, fill: number) => ({ id, key: createSecretKey(Buffer.alloc(32, fill)) });
 const person = () => defaultPayloadConverter.toPayload({ nationalId: NATIONAL_ID, fullName: FULL_NAME });
 const readable = (p: Payload) => defaultPayloadConverter.fromPayload<unknown>(p);
-/**
- * Every string and byte string in it, bytes as UTF-8 text, so a marker inside a payload's data shows. Walked by
- * hand: JSON.stringify would give a proto message's bytes in base64 and a Buffer's as numbers.
- */
-function asText(value: unknown, out: string[] = []): string {
-  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (typeof value === 'string') out.push(value);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) asText(v, out);
-  return out.join('\n');
-}
 const metadataText = (p: Payload) => Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString()]));
 
 describe('the payload codec', () => {

@@ -5,12 +5,15 @@
 // retry (with backoff) sends only what is still QUEUED.
 // Plain SQL on this path, two statements a job: Prisma's query building cost more CPU than the sending.
 import { UnrecoverableError, type Job } from 'bullmq';
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import { personalData } from '../lib/personal-data';
 import { createLogger, type Logger } from '../lib/logger';
 import type { NotificationJob } from '../lib/queues';
 
 export interface NotificationProcessorDeps {
   db: Db;
+  config: Pick<Config, 'PII_MASTER_KEYS'>;
   /** Base URL of the SMS gateway (SMS_SIM_URL). */
   smsUrl: string;
   timeoutMs?: number;
@@ -27,6 +30,7 @@ export interface NotificationOutcome {
 interface Queued {
   id: string;
   application_id: string;
+  /** Opened just before sending: the gateway is the one that needs them. */
   recipient: string;
   body: string;
 }
@@ -76,10 +80,17 @@ export function createNotificationProcessor(deps: NotificationProcessorDeps) {
     const legacy = (job.data as { notificationId?: string }).notificationId;
     const ids = job.data.notificationIds ?? (legacy ? [legacy] : []);
     if (!Array.isArray(ids) || ids.length === 0) throw new UnrecoverableError('a notification job names no notification');
-    const queued = await db.$queryRaw<Queued[]>`
+    const rows = await db.$queryRaw<Array<{ id: string; application_id: string; recipient: string | null; body: string | null }>>`
       SELECT id::text, application_id::text, recipient, body FROM notification
       WHERE id = ANY(${ids}::uuid[]) AND status = 'QUEUED' ORDER BY created_at, id`;
-    const results = await Promise.all(queued.map(send));
+    const pd = await personalData(deps);
+    // An erased message (retention) has nowhere to go: it fails for good.
+    const queued = rows.map((r): Queued | Result =>
+      r.recipient === null || r.body === null
+        ? { id: r.id, status: 'FAILED', provider_ref: null }
+        : { ...r, recipient: pd.open('notification.recipient', r.recipient), body: pd.open('notification.body', r.body) },
+    );
+    const results = await Promise.all(queued.map((q) => ('recipient' in q ? send(q) : Promise.resolve(q))));
     if (results.length > 0) {
       await db.$executeRaw`
         UPDATE notification n SET attempts = n.attempts + 1, status = COALESCE(r.status::"NotificationStatus", n.status),

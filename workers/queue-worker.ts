@@ -22,7 +22,7 @@ const prefix = config.QUEUE_PREFIX;
 
 const workers = [
   new Worker(BANK_CALLBACK_QUEUE, createBankCallbackProcessor({ temporal, db }), { connection, prefix, concurrency: 10 }),
-  new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, smsUrl: config.SMS_SIM_URL, logger: log }), {
+  new Worker(NOTIFICATION_QUEUE, createNotificationProcessor({ db, config, smsUrl: config.SMS_SIM_URL, logger: log }), {
     connection,
     prefix,
     // A decision batch's job sends its messages (up to SMS_PER_JOB) at once: 5 jobs are up to 250 in flight.

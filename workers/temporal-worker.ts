@@ -4,12 +4,13 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { checkStartup } from '../lib/startup-checks';
-import { temporalTls } from '../lib/temporal';
+import { createTemporalClient, temporalTls } from '../lib/temporal';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
 import { createQueues } from '../lib/queues';
 import { temporalDataConverter } from '../lib/payload-codec';
+import { ensureRetentionSchedule } from './retention-schedule';
 
 const config = loadConfig();
 const log = createLogger('temporal-worker');
@@ -32,6 +33,19 @@ const worker = await Worker.create({
   // an evicted one is rebuilt from its (short) history when its timer fires.
   maxCachedWorkflows: 2000,
 });
+// The daily retention run (workflows/retention.ts). A failure here must not keep payments from running: it is
+// logged, and the next start tries again.
+async function scheduleRetention(): Promise<void> {
+  const client = await createTemporalClient(config);
+  try {
+    log.info('retention schedule', { outcome: await ensureRetentionSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }) });
+  } finally {
+    await client.connection.close();
+  }
+}
+await scheduleRetention().catch((err: unknown) =>
+  log.error('retention schedule not ensured', { error: err instanceof Error ? err.name : typeof err }),
+);
 log.info('ready', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
 
 const shutdown = () => worker.shutdown();

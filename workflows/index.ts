@@ -5,3 +5,4 @@ export { PaymentCycleWorkflow } from './payment-cycle';
 export { DisbursementBatchWorkflow } from './disbursement-batch';
 export { ReconciliationWorkflow } from './reconciliation';
 export { ReconciliationWatchWorkflow } from './reconciliation-watch';
+export { RetentionWorkflow } from './retention';

@@ -3,6 +3,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { Db } from '../../lib/db';
+import { openApplicant } from '../../lib/personal-data';
+import { testPersonalData } from './personal-data';
 import type { Rule } from '../../domain/eligibility';
 import { uid } from './util';
 
@@ -45,16 +47,17 @@ export async function enrollBeneficiaries(db: Db, programId: string, count: numb
     i,
   }));
   const tag = uid('n');
+  const pd = await testPersonalData(db);
   await db.application.createMany({
     data: rows.map((r) => ({
       id: r.applicationId,
       number: `${tag}-${r.i}`,
       programId,
       nationalIdHash: `${tag}-${r.i}`,
-      nationalId: `${r.i}`.padStart(11, '0'),
-      fullName: 'Test Person',
-      dateOfBirth: new Date('1980-01-01'),
-      phone: '+5511900000000',
+      nationalId: pd.seal('application.national_id', `${r.i}`.padStart(11, '0')),
+      fullName: pd.seal('application.full_name', 'Test Person'),
+      dateOfBirth: pd.seal('application.date_of_birth', '1980-01-01'),
+      phone: pd.seal('application.phone', '+5511900000000'),
       phoneHash: `${tag}-${r.i}`,
       municipality: 'Test',
       householdSize: 3,
@@ -68,13 +71,19 @@ export async function enrollBeneficiaries(db: Db, programId: string, count: numb
     data: rows.map((r) => {
       const msisdn = opts.msisdn?.(r.i) ?? null;
       return msisdn
-        ? { id: r.accountId, applicationId: r.applicationId, rail: 'WALLET' as const, msisdn, accountKey: `${tag}-${r.i}` }
+        ? {
+            id: r.accountId,
+            applicationId: r.applicationId,
+            rail: 'WALLET' as const,
+            msisdn: pd.seal('payment_account.msisdn', msisdn),
+            accountKey: `${tag}-${r.i}`,
+          }
         : {
             id: r.accountId,
             applicationId: r.applicationId,
             rail: 'BANK' as const,
             bankCode: '001',
-            accountNumber: accountNumber(r.i),
+            accountNumber: pd.seal('payment_account.account_number', accountNumber(r.i)),
             accountKey: `${tag}-${r.i}`,
           };
     }),
@@ -125,46 +134,56 @@ export async function approvedCycle(db: Db, programId: string, envelope: { count
 export async function probableDuplicateReview(db: Db) {
   const program = await createProgram(db);
   const householdId = uid('HH');
+  const pd = await testPersonalData(db);
   const person = (fullName: string, status: 'ENROLLED' | 'NEEDS_REVIEW') => ({
     programId: program.id,
-    fullName,
+    fullName: pd.seal('application.full_name', fullName),
     status,
-    nationalId: String(randomInt(10 ** 10, 10 ** 11 - 1)),
+    nationalId: pd.seal('application.national_id', String(randomInt(10 ** 10, 10 ** 11 - 1))),
     nationalIdHash: uid('h'),
     phoneHash: uid('p'),
     number: `BR-${randomInt(10 ** 7, 10 ** 8 - 1)}X`,
-    dateOfBirth: new Date('1985-03-14'),
+    dateOfBirth: pd.seal('application.date_of_birth', '1985-03-14'),
     municipality: 'São Paulo',
     municipalityCode: '3550308',
     householdSize: 4,
     dependantsUnder18: 2,
     declaredMonthlyIncome: '1200.00',
-    phone: '+5511987654321',
+    phone: pd.seal('application.phone', '+5511987654321'),
     phoneVerifiedAt: new Date(),
   });
   const candidate = await db.application.create({
     data: {
       ...person('Maria Aparecida Souza', 'ENROLLED'),
-      paymentAccount: { create: { rail: 'BANK', bankCode: '001', accountNumber: '12345678', accountKey: uid('k') } },
+      paymentAccount: {
+        create: {
+          rail: 'BANK',
+          bankCode: '001',
+          accountNumber: pd.seal('payment_account.account_number', '12345678'),
+          accountKey: uid('k'),
+        },
+      },
     },
+    include: { paymentAccount: true },
   });
   const applicant = await db.application.create({
     data: {
       ...person('María Aparecida de Souza', 'NEEDS_REVIEW'),
-      paymentAccount: { create: { rail: 'WALLET', msisdn: '+5511987654321', accountKey: uid('k') } },
-      registryFacts: {
+      paymentAccount: { create: { rail: 'WALLET', msisdn: pd.seal('payment_account.msisdn', '+5511987654321'), accountKey: uid('k') } },
+      registryFacts: pd.sealJson('application.registry_facts', {
         dateOfBirth: '1985-03-14',
         householdId,
         householdSize: 4,
         householdMonthlyIncome: '1200.00',
         municipalityCode: '3550308',
         members: [{ dateOfBirth: '1985-03-14', formallyEmployed: false, isApplicant: true }],
-      },
+      }),
       ruleResults: [
         { rule: 'max_income_per_capita', passed: true, facts: { perCapita: '300.00', threshold: '759.00' } },
         { rule: 'min_applicant_age', passed: false, reasonCode: 'APPLICANT_TOO_YOUNG', facts: { age: 17, minimum: 18 } },
       ],
     },
+    include: { paymentAccount: true },
   });
   await db.duplicateCandidate.create({
     data: { applicationId: applicant.id, candidateApplicationId: candidate.id, kind: 'PROBABLE_PERSON', similarity: '0.910' },
@@ -179,9 +198,16 @@ export async function probableDuplicateReview(db: Db) {
       kind: 'APPEAL',
       status: 'DECIDED',
       decision: 'REJECT',
-      comment: 'Earlier call: "same person"',
+      comment: pd.seal('review_task.comment', 'Earlier call: "same person"'),
       decidedAt: new Date(),
     },
   });
-  return { taskId: task.id, programCode: program.code, applicant, candidate, householdId };
+  // As a reviewer sees them: opened.
+  return {
+    taskId: task.id,
+    programCode: program.code,
+    applicant: openApplicant(pd, applicant),
+    candidate: openApplicant(pd, candidate),
+    householdId,
+  };
 }

@@ -5,6 +5,7 @@ import type { BreakResolution } from '../../domain/reconciliation-classes';
 import { breakResolutionEffect, proposeResolution, type ResolvedBreak } from '../../web/services/break-resolutions';
 import { approve } from '../../web/services/four-eyes';
 import { statementUploadEffect, uploadStatement, type UploadResult } from '../../web/services/statement-upload';
+import { testPersonalData } from './personal-data';
 
 /** Proposes a resolution as `proposer` and approves it as `approver`, without waking a workflow. */
 export async function resolveAsTwo(
@@ -17,8 +18,9 @@ export async function resolveAsTwo(
     reason: input.reason,
     actor: input.proposer,
   });
+  const pd = await testPersonalData(db);
   const { result } = await db.$transaction((tx) =>
-    approve(tx, decision.id, input.approver, (d) => breakResolutionEffect.apply(tx, d, input.approver)),
+    approve(tx, decision.id, input.approver, (d) => breakResolutionEffect.apply(tx, d, input.approver, pd)),
   );
   return result as ResolvedBreak;
 }
@@ -35,7 +37,10 @@ export async function uploadAsTwo(
     actor: input.uploader,
   });
   const decision = result.decision;
+  const pd = await testPersonalData(db);
   if (decision)
-    await db.$transaction((tx) => approve(tx, decision.id, input.confirmer, (d) => statementUploadEffect.apply(tx, d, input.confirmer)));
+    await db.$transaction((tx) =>
+      approve(tx, decision.id, input.confirmer, (d) => statementUploadEffect.apply(tx, d, input.confirmer, pd)),
+    );
   return result;
 }

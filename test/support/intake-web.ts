@@ -3,6 +3,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createProgram } from './fixtures';
 import { startTestWeb, type TestWeb } from './web';
+import { smsText } from './personal-data';
 
 export interface IntakeWeb {
   /** The server, from beforeAll on. */
@@ -26,7 +27,7 @@ export async function phoneCode(db: TestWeb['db'], applicationNumber: string): P
   const sms = await db.notification.findUniqueOrThrow({
     where: { applicationId_eventKey: { applicationId, eventKey: `code:${code.id}` } },
   });
-  return /\b(\d{6})\b/.exec(sms.body.replace(applicationNumber, ''))![1]!;
+  return /\b(\d{6})\b/.exec((await smsText(db, sms)).replace(applicationNumber, ''))![1]!;
 }
 
 /** Registers the file's beforeAll / afterAll and returns the server's handle. */

@@ -2,6 +2,7 @@
 // running the send: for tests of what reaches a rail, whatever the workflow checks before a batch leaves.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { loadOutgoingItems } from '../../activities/outgoing-items';
+import { loadConfig } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import type { RailOutgoingItem } from '../../rails/rail';
 import type { RailsHarness } from './rails-harness';
@@ -19,6 +20,10 @@ export async function outgoingItemsOf(
   // The items leave once SUBMITTED: as the send's reservation would have marked them.
   await db.paymentInstruction.updateMany({ where: { cycleId }, data: { status: 'SUBMITTED' } });
   return Promise.all(
-    batches.map(async (b) => ({ provider: b.provider, messageId: b.messageId, items: await loadOutgoingItems(db, b.id) })),
+    batches.map(async (b) => ({
+      provider: b.provider,
+      messageId: b.messageId,
+      items: await loadOutgoingItems({ db, config: loadConfig() }, b.id),
+    })),
   );
 }

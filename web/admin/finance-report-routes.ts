@@ -2,6 +2,7 @@
 // files; only finance resolves a break (web/break-resolutions.ts) and signs off (web/sign-off.ts), the same
 // services and audit rows as the JSON API. Roles and CSRF are checked by requireAdminSession; after every
 // action the browser is redirected (303), so a refresh never posts twice.
+import { personalData } from '../../lib/personal-data';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BREAK_RESOLUTIONS, type BreakResolution } from '../../domain/reconciliation-classes';
 import { audit } from '../../lib/audit';
@@ -101,7 +102,7 @@ export function adminFinanceReportRoutes(scope: FastifyInstance, ctx: WebContext
     query: BreaksPage['query'],
     extra: { notice?: string; formError?: ResolveFormError; status?: number } = {},
   ) => {
-    const list = await breakItems(db, report.cycle.id, {
+    const list = await breakItems(db, await personalData(ctx), report.cycle.id, {
       breakClass: query.class,
       status: query.status,
       page: query.page,

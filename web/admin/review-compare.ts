@@ -3,11 +3,13 @@
 // text, not only colour). Equality is decided on the real values, never on masked ones.
 import { mask } from '../../lib/pii';
 import { html, type Html } from '../http/html';
-import { isoDate } from './layout';
 import type { Task } from './review-pages';
 
 type Person = Omit<Task['application'], 'registryFacts' | 'ruleResults' | 'duplicateCandidates'>;
 type Candidate = Task['application']['duplicateCandidates'][number];
+
+/** What a field erased under the program's retention rule shows. */
+const ERASED = '(erased)';
 
 interface Row {
   label: string;
@@ -24,14 +26,14 @@ function account(p: Person): string {
 
 const ROWS: Row[] = [
   { label: 'Application', show: (p) => p.number },
-  { label: 'Name', show: (p) => p.fullName, same: (p) => p.fullName.trim().toLowerCase() },
-  { label: 'Date of birth', show: (p) => isoDate(p.dateOfBirth), same: (p) => isoDate(p.dateOfBirth) },
+  { label: 'Name', show: (p) => p.fullName ?? ERASED, same: (p) => p.fullName?.trim().toLowerCase() ?? ERASED },
+  { label: 'Date of birth', show: (p) => p.dateOfBirth ?? ERASED, same: (p) => p.dateOfBirth ?? ERASED },
   {
     label: 'Municipality',
     show: (p) => (p.municipalityCode ? `${p.municipality} (${p.municipalityCode})` : p.municipality),
     same: (p) => p.municipalityCode ?? p.municipality.trim().toLowerCase(),
   },
-  { label: 'National ID', show: (p) => mask(p.nationalId), same: (p) => p.nationalId },
+  { label: 'National ID', show: (p) => (p.nationalId ? mask(p.nationalId) : ERASED), same: (p) => p.nationalId ?? ERASED },
   { label: 'Household size', show: (p) => String(p.householdSize), same: (p) => String(p.householdSize) },
   { label: 'Payment account', show: account, same: (p) => JSON.stringify(p.paymentAccount) },
   { label: 'Program', show: (p) => `${p.program.name} (${p.program.code})` },

@@ -125,7 +125,7 @@ export function reviewPage(task: Task, csrfToken: string, form: DecisionForm, de
   const earlier = task.earlierReviews;
   return html`${errorSummary(errors)}
 <h1>${KIND_NAMES[task.kind]}: application ${a.number}</h1>
-<p>${a.program.name} (${a.program.code}). Opened ${isoDate(task.createdAt)}${task.status === 'OPEN' ? `, waiting ${waited(task.createdAt)}` : ''}. Application status: ${a.status}. National ID ${mask(a.nationalId)}.</p>
+<p>${a.program.name} (${a.program.code}). Opened ${isoDate(task.createdAt)}${task.status === 'OPEN' ? `, waiting ${waited(task.createdAt)}` : ''}. Application status: ${a.status}. National ID ${a.nationalId ? mask(a.nationalId) : '(erased)'}.</p>
 ${task.kind === 'APPEAL' ? html`<h2>The applicant's appeal</h2>${task.statement ? html`<blockquote>${task.statement}</blockquote>` : html`<p>No statement given.</p>`}` : ''}
 ${comparisonTable(a)}
 ${applicantSection(a)}

@@ -1,6 +1,7 @@
 // The finance report JSON API (the admin pages use the same services): the report of a cycle's latest
 // reconciliation, its breaks (paged, names and accounts masked), both as CSV (web/finance-report-csv.ts
 // documents the columns), and the sign-off. Finance and administrators read; only finance signs.
+import { personalData } from '../../lib/personal-data';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audit } from '../../lib/audit';
 import { requireRole, signedIn } from '../http/auth';
@@ -42,7 +43,7 @@ export function financeReportRoutes(app: FastifyInstance, ctx: WebContext): void
 
   app.get<Params>('/api/v1/cycles/:id/breaks', readers, async (request) => {
     const q = query(request, BreakQuery);
-    return breakItems(db, request.params.id, {
+    return breakItems(db, await personalData(ctx), request.params.id, {
       breakClass: q.class,
       status: q.status,
       page: q.page,

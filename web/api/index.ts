@@ -6,6 +6,7 @@ import type { WebContext } from '../http/context';
 import { applicationRoutes } from './applications';
 import { cycleRoutes } from './cycles';
 import { decisionRoutes } from './decisions';
+import { erasureRoutes } from './erasure';
 import { financeReportRoutes } from './finance-reports';
 import { identityDisputeRoutes } from './identity-disputes';
 import { openApiRoutes } from './openapi';
@@ -23,6 +24,7 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   reviewRoutes(app, ctx);
   decisionRoutes(app, ctx);
   identityDisputeRoutes(app, ctx);
+  erasureRoutes(app, ctx);
   temporalCodecRoutes(app, ctx);
   openApiRoutes(app);
 }

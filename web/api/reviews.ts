@@ -7,7 +7,7 @@ import { requireRole, signedIn } from '../http/auth';
 import type { WebContext } from '../http/context';
 import { invalid, notFound, refuse, validInput } from '../services/refusal';
 import { decideReview, openReviewTasks, reviewTask } from '../services/reviews';
-import { maskedReviewTask, personalData } from '../services/review-view';
+import { maskedReviewTask, readPersonalData } from '../services/review-view';
 import { PersonalDataReadInput } from '../../schema/personal-data';
 
 export function reviewRoutes(app: FastifyInstance, ctx: WebContext): void {
@@ -30,7 +30,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: WebContext): void {
     { preHandler: requireRole(ctx.db, 'ADMIN') },
     async (request) => {
       const { purpose } = validInput(PersonalDataReadInput, request.body);
-      const found = await personalData(ctx, request.params.id, signedIn(request).id, purpose);
+      const found = await readPersonalData(ctx, request.params.id, signedIn(request).id, purpose);
       if (!found) throw notFound('application_not_found', 'id');
       return found;
     },

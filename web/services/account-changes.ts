@@ -6,6 +6,7 @@
 import type { MoneyDecision } from '../../generated/prisma/client';
 import { formatAmount, money } from '../../domain/money';
 import type { Db, Prisma } from '../../lib/db';
+import type { PersonalData } from '../../lib/personal-data';
 import { maskedAccount, type MaskedAccount } from '../../lib/pii';
 import type { DecisionEffect } from './decisions';
 import { propose } from './four-eyes';
@@ -59,16 +60,27 @@ const changeRows = (db: Tx | Db, cycleId: string) => db.$queryRaw<ChangeRow[]>`
    WHERE ri.reissue_cycle_id = ${cycleId}::uuid AND ri.replaces_account_id IS NOT NULL
    ORDER BY pi.payment_key`;
 
-const masked = (r: ChangeRow): AccountChange => ({
+/** An account opened only to be masked: the bank code and the last digits. */
+const maskedOf = (
+  pd: PersonalData,
+  a: { rail: 'BANK' | 'WALLET'; bankCode: string | null; accountNumber: string | null; msisdn: string | null },
+) =>
+  maskedAccount({
+    ...a,
+    accountNumber: pd.openNullable('payment_account.account_number', a.accountNumber),
+    msisdn: pd.openNullable('payment_account.msisdn', a.msisdn),
+  });
+
+const masked = (pd: PersonalData, r: ChangeRow): AccountChange => ({
   paymentKey: r.payment_key,
   amount: formatAmount(money(r.amount, r.currency)),
-  before: maskedAccount({
+  before: maskedOf(pd, {
     rail: r.before_rail,
     bankCode: r.before_bank_code,
     accountNumber: r.before_account_number,
     msisdn: r.before_msisdn,
   }),
-  after: maskedAccount({ rail: r.after_rail, bankCode: r.after_bank_code, accountNumber: r.after_account_number, msisdn: r.after_msisdn }),
+  after: maskedOf(pd, { rail: r.after_rail, bankCode: r.after_bank_code, accountNumber: r.after_account_number, msisdn: r.after_msisdn }),
 });
 
 /** Proposes a new re-issue's account changes for a second person, as its preparer. */
@@ -76,7 +88,7 @@ export const proposeAccountChanges = (tx: Tx, cycleId: string, preparer: string,
   propose(tx, { kind: 'ACCOUNT_CHANGES', subjectId: cycleId, cycleId, details: { accounts: count }, actor: preparer });
 
 /** A re-issue's account changes with their latest decision, masked; null when it changes no account. */
-export async function accountChangesOf(db: Db, cycleId: string): Promise<AccountChanges | null> {
+export async function accountChangesOf(db: Db, pd: PersonalData, cycleId: string): Promise<AccountChanges | null> {
   const [rows, decision] = await Promise.all([
     changeRows(db, cycleId),
     db.moneyDecision.findFirst({ where: { kind: 'ACCOUNT_CHANGES', subjectId: cycleId }, orderBy: { proposedAt: 'desc' } }),
@@ -90,7 +102,7 @@ export async function accountChangesOf(db: Db, cycleId: string): Promise<Account
     decidedBy: decision.decidedBy,
     decidedAt: decision.decidedAt?.toISOString() ?? null,
     declineReason: decision.declineReason,
-    items: rows.map(masked),
+    items: rows.map((r) => masked(pd, r)),
   };
 }
 
@@ -110,7 +122,7 @@ export async function requireAccountChangesApproved(db: Tx | Db, cycleId: string
  */
 export const accountChangesEffect: DecisionEffect = {
   deciders: ['APPROVER'],
-  async apply(tx, decision, approver) {
+  async apply(tx, decision, approver, pd) {
     const cycleId = decision.subjectId;
     const [cycle] = await tx.$queryRaw<Array<{ status: string; program_id: string }>>`
       SELECT status::text AS status, program_id FROM payment_cycle WHERE id = ${cycleId}::uuid FOR UPDATE`;
@@ -135,7 +147,7 @@ export const accountChangesEffect: DecisionEffect = {
     if (changed !== rows.length) throw refuse('account_changed_since');
     await tx.auditEvent.createMany({
       data: rows.map((r) => {
-        const change = masked(r);
+        const change = masked(pd, r);
         return {
           actor: approver,
           action: 'beneficiary.account_changed',

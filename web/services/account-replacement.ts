@@ -5,6 +5,7 @@
 // and its account review is signalled (signal-with-start), which asks the rail about it and enrols the
 // household once the rail confirms it.
 import { audit } from '../../lib/audit';
+import { personalData } from '../../lib/personal-data';
 import { accountKey, type AccountDetails } from '../../lib/pii';
 import { accountGivenSignal } from '../../workflows/definitions';
 import { findByNumberAndBirthDate } from './appeals';
@@ -64,6 +65,7 @@ export async function giveAnotherAccount(
   const { app } = found;
   const checked = await checkCode(ctx, app.id, 'ACCOUNT', code);
   if (checked !== 'ok') return { kind: 'code_refused', reason: checked };
+  const pd = await personalData(ctx);
   const replaced = await ctx.db.$transaction(async (tx) => {
     // Only while its account review is open: a reviewer's decision that got here first wins.
     const [open] = await tx.$queryRaw<Array<{ id: string }>>`
@@ -74,8 +76,7 @@ export async function giveAnotherAccount(
       data: {
         rail: account.rail,
         bankCode: account.rail === 'BANK' ? account.bankCode : null,
-        accountNumber: account.rail === 'BANK' ? account.accountNumber : null,
-        msisdn: account.rail === 'WALLET' ? account.msisdn : null,
+        ...pd.sealAccount(account),
         accountKey: accountKey(ctx.config.PII_HASH_KEY, account),
         // Not asked yet: the review asks the rail about this one.
         checkOutcome: null,

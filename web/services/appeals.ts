@@ -3,6 +3,8 @@
 // update), then the appeal's review workflow is started by signal-with-start; if that is lost, the
 // reviewer's decision starts it (web/services/reviews.ts).
 import { audit } from '../../lib/audit';
+import { personalData } from '../../lib/personal-data';
+import { birthDateHash } from '../../lib/pii';
 import type { ReasonCode } from '../../domain/reason-codes';
 import type { RuleResult } from '../../domain/eligibility';
 import { appealFiledSignal } from '../../workflows/definitions';
@@ -29,17 +31,16 @@ export interface ApplicationStatusView {
 
 type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'log' | 'config' | 'queues'>;
 
-const sameDate = (a: Date, isoDate: string) => a.toISOString().slice(0, 10) === isoDate;
-
 /** The application of this number, if the date of birth is its applicant's (also for web/services/account-replacement.ts). */
-export async function findByNumberAndBirthDate(ctx: Pick<Ctx, 'db'>, applicationNumber: string, dateOfBirth: string) {
+export async function findByNumberAndBirthDate(ctx: Pick<Ctx, 'db' | 'config'>, applicationNumber: string, dateOfBirth: string) {
   const number = applicationNumber.trim().toUpperCase();
   const app = await ctx.db.application.findUnique({
     where: { number },
     include: { program: { select: { name: true } } },
   });
   // The same answer for "no such number" and "wrong date of birth": numbers cannot be probed.
-  return app && sameDate(app.dateOfBirth, dateOfBirth) ? app : null;
+  // Compared by keyed hash: the stored date is never opened for a stranger's guess.
+  return app && app.birthDateHash === birthDateHash(ctx.config.PII_HASH_KEY, dateOfBirth) ? app : null;
 }
 
 export async function lookupApplication(
@@ -111,6 +112,8 @@ export async function fileAppeal(
   if (app.status === 'APPEALED') return { kind: 'already_appealed' };
   const checked = await checkCode(ctx, app.id, 'APPEAL', code);
   if (checked !== 'ok') return { kind: 'code_refused', reason: checked };
+  const words = statement.trim().slice(0, 2000);
+  const sealed = words ? (await personalData(ctx)).seal('review_task.statement', words) : null;
   const filed = await ctx.db.$transaction(async (tx) => {
     // Only a rejection inside its window moves.
     const moved = await tx.application.updateMany({
@@ -118,7 +121,7 @@ export async function fileAppeal(
       data: { status: 'APPEALED' },
     });
     if (moved.count === 0) return false;
-    await tx.reviewTask.create({ data: { applicationId: app.id, kind: 'APPEAL', statement: statement.trim().slice(0, 2000) || null } });
+    await tx.reviewTask.create({ data: { applicationId: app.id, kind: 'APPEAL', statement: sealed } });
     await audit(tx, { actor: 'applicant', action: 'application.appealed', entityType: 'application', entityId: app.id });
     return true;
   });

@@ -19,6 +19,7 @@ export interface NewApplication {
   national_id: string;
   full_name: string;
   date_of_birth: string;
+  birth_date_hash: string;
   phone: string;
   phone_hash: string;
   language: string;
@@ -48,14 +49,14 @@ async function insertAll(db: Db, rows: NewApplication[]): Promise<Set<string>> {
     WITH v AS (
       SELECT r.*, e.n FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(value, n),
         jsonb_to_record(e.value) AS r(id uuid, number text, program_id uuid, national_id_hash text, national_id text, full_name text,
-          date_of_birth date, phone text, phone_hash text, language text, municipality text, household_size int, dependants_under_18 int,
+          date_of_birth text, birth_date_hash text, phone text, phone_hash text, language text, municipality text, household_size int, dependants_under_18 int,
           declared_monthly_income numeric, idempotency_key text, request_hash text, decision_queue text, rail text, bank_code text, account_number text,
           msisdn text, account_key text)
     ),
     app AS (
-      INSERT INTO application (id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash, language,
+      INSERT INTO application (id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, birth_date_hash, phone, phone_hash, language,
         municipality, household_size, dependants_under_18, declared_monthly_income, idempotency_key, request_hash, decision_queue, created_at)
-      SELECT id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, phone, phone_hash, language,
+      SELECT id, number, program_id, national_id_hash, national_id, full_name, date_of_birth, birth_date_hash, phone, phone_hash, language,
         municipality, household_size, dependants_under_18, declared_monthly_income, idempotency_key, request_hash, decision_queue,
         clock_timestamp() AT TIME ZONE 'UTC'
       FROM v ORDER BY n

@@ -2,12 +2,13 @@
 // failures by the rail's reason, the latest reconciliation, whether it is signed off and, for a re-issue,
 // every account it changes (masked) with the state of their approval. Read from the database (the truth),
 // so it works the same while the workflow runs, after it ends, and after a restart.
+import { personalData } from '../../lib/personal-data';
 import { formatAmount, money } from '../../domain/money';
 import { accountChangesOf } from './account-changes';
 import type { ServiceContext } from './context';
 import { findCycle } from './cycles';
 
-type Ctx = Pick<ServiceContext, 'db'>;
+type Ctx = Pick<ServiceContext, 'db' | 'config'>;
 
 export async function cycleView(ctx: Ctx, id: string) {
   const cycle = await findCycle(ctx, id);
@@ -41,7 +42,7 @@ export async function cycleView(ctx: Ctx, id: string) {
        WHERE pb.cycle_id = ${cycle.id}::uuid AND pi.status IN ('FAILED', 'HELD') GROUP BY 1, 2 ORDER BY 3 DESC`,
     ctx.db.reconciliationRun.findFirst({ where: { cycleId: cycle.id, status: 'COMPLETED' }, orderBy: { finishedAt: 'desc' } }),
     ctx.db.cycleSignOff.findUnique({ where: { cycleId: cycle.id }, select: { signedAt: true } }),
-    cycle.kind === 'REISSUE' ? accountChangesOf(ctx.db, cycle.id) : null,
+    cycle.kind === 'REISSUE' ? accountChangesOf(ctx.db, await personalData(ctx), cycle.id) : null,
   ]);
   return {
     id: cycle.id,

@@ -4,6 +4,7 @@
 // is returned as `after`.
 import type { DecisionKind, MoneyDecision, Role } from '../../generated/prisma/client';
 import { Prisma } from '../../lib/db';
+import { personalData, type PersonalData } from '../../lib/personal-data';
 import { accountChangesEffect } from './account-changes';
 import type { ServiceContext } from './context';
 import { breakResolutionEffect } from './break-resolutions';
@@ -20,7 +21,13 @@ export interface DecisionEffect {
   /** Roles whose members may approve or decline (never the proposer). */
   deciders: readonly Role[];
   /** Carries the decision out, in the approval's transaction; returns what the caller is told. */
-  apply(tx: Tx, decision: MoneyDecision, approver: string): Promise<{ result: unknown; after?: (ctx: Ctx) => Promise<unknown> }>;
+  /** `pd`: for an effect that shows a person's data (masked) in what it records. */
+  apply(
+    tx: Tx,
+    decision: MoneyDecision,
+    approver: string,
+    pd: PersonalData,
+  ): Promise<{ result: unknown; after?: (ctx: Ctx) => Promise<unknown> }>;
   /** What a refusal of the approval leads to, after its rollback (a stale sign-off asks for a new run). */
   whenRefused?(ctx: Ctx, refusal: Refusal): Promise<unknown>;
 }
@@ -64,9 +71,10 @@ async function retryingConflicts<T>(work: () => Promise<T>, attempts = 3): Promi
 
 export async function approveDecision(ctx: Ctx, id: string, actor: { id: string; role: Role }): Promise<unknown> {
   const effect = await effectOf(ctx, id, actor.role);
+  const pd = await personalData(ctx);
   try {
     const { result, after } = await retryingConflicts(() =>
-      ctx.db.$transaction((tx) => approve(tx, id, actor.id, (decision) => effect.apply(tx, decision, actor.id)), {
+      ctx.db.$transaction((tx) => approve(tx, id, actor.id, (decision) => effect.apply(tx, decision, actor.id, pd)), {
         // A sign-off freezes its report from one consistent picture of the cycle.
         isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
         timeout: 5 * 60_000,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { BreakResolution, BreakStatus } from '../../generated/prisma/client';
 import { BREAK_CLASSES } from '../../domain/reconciliation-classes';
 import { formatAmount, money } from '../../domain/money';
+import type { PersonalData } from '../../lib/personal-data';
 import { Prisma, type Db } from '../../lib/db';
 import type { RailTotals as RunRailTotals, Total } from '../../activities/control-totals';
 import { findCycle } from './cycles';
@@ -215,7 +216,9 @@ interface Row {
   resolved_at: Date | null;
   first_run_id: string;
   full_name?: string | null;
-  account?: string | null;
+  rail?: 'BANK' | 'WALLET' | null;
+  account_number?: string | null;
+  msisdn?: string | null;
 }
 
 const where = (cycleId: string, f: BreakFilter) => Prisma.sql`rb.cycle_id = ${cycleId}::uuid
@@ -230,7 +233,7 @@ async function breakRows(
   o: { limit: number; offset?: number; after?: [string, string]; people?: boolean },
 ): Promise<Row[]> {
   // The personal-data joins only when a page shows them (masked); the CSV and the sign-off never read them.
-  const people = o.people ? Prisma.sql`, a.full_name, coalesce(pa.account_number, pa.msisdn) AS account` : Prisma.empty;
+  const people = o.people ? Prisma.sql`, a.full_name, pa.rail::text AS rail, pa.account_number, pa.msisdn` : Prisma.empty;
   const joins = o.people
     ? Prisma.sql`LEFT JOIN payment_instruction pi ON pi.payment_key = rb.payment_key LEFT JOIN beneficiary b ON b.id = pi.beneficiary_id
                  LEFT JOIN application a ON a.id = b.application_id LEFT JOIN payment_account pa ON pa.id = pi.payment_account_id`
@@ -282,6 +285,7 @@ export interface BreakPageOptions extends BreakFilter {
 
 export async function breakItems(
   db: Client,
+  pd: PersonalData,
   cycleId: string,
   o: BreakPageOptions,
 ): Promise<{ total: number; page: number; pageSize: number; items: BreakItem[] }> {
@@ -291,11 +295,18 @@ export async function breakItems(
     db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM reconciliation_break rb WHERE ${where(cycle.id, o)}`,
   ]);
   const show = (v: string | null | undefined, hide: (s: string) => string) => (v ? (o.revealPersonalData ? v : hide(v)) : null);
+  // Opened only to be masked (unless revealed): the page shows initials and last digits.
+  const name = (r: Row) => pd.openNullable('application.full_name', r.full_name ?? null);
+  const account = (r: Row) => {
+    if (!r.rail) return null;
+    const a = pd.openAccount({ rail: r.rail, bankCode: null, accountNumber: r.account_number ?? null, msisdn: r.msisdn ?? null });
+    return a.rail === 'BANK' ? a.accountNumber : a.msisdn;
+  };
   return {
     total: total?.n ?? 0,
     page: o.page,
     pageSize: o.pageSize,
-    items: rows.map((r) => ({ ...record(r), beneficiary: show(r.full_name, maskName), account: show(r.account, maskAccount) })),
+    items: rows.map((r) => ({ ...record(r), beneficiary: show(name(r), maskName), account: show(account(r), maskAccount) })),
   };
 }
 

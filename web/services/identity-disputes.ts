@@ -8,6 +8,7 @@
 import type { IdentityDispute, MoneyDecision } from '../../generated/prisma/client';
 import { createNotificationActivities } from '../../activities/notification';
 import { audit } from '../../lib/audit';
+import { personalData } from '../../lib/personal-data';
 import { Prisma } from '../../lib/db';
 import { DISPUTE_OUTCOMES, type DisputeOutcome } from '../../schema/identity-dispute';
 import type { ServiceContext } from './context';
@@ -15,7 +16,7 @@ import type { DecisionEffect } from './decisions';
 import { openDecision, propose } from './four-eyes';
 import { notFound, refuse } from './refusal';
 
-type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'log' | 'config'>;
 
 // Anything else would reach PostgreSQL as a malformed uuid: a 404, not a database error.
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
@@ -35,6 +36,7 @@ export async function openIdentityDispute(
 ): Promise<IdentityDispute & { applicantNotified: boolean }> {
   const { applicationId, actor } = input;
   if (!isUuid(applicationId)) throw notFound('application_not_found', 'id');
+  const sealedReason = (await personalData(ctx)).seal('identity_dispute.reason', input.reason);
   let dispute: IdentityDispute;
   try {
     dispute = await ctx.db.$transaction(async (tx) => {
@@ -47,7 +49,7 @@ export async function openIdentityDispute(
         ? (await tx.beneficiary.updateMany({ where: { id: beneficiaryId, status: 'ACTIVE' }, data: { status: 'SUSPENDED' } })).count === 1
         : false;
       const row = await tx.identityDispute.create({
-        data: { applicationId, beneficiaryId: suspended ? beneficiaryId : null, reason: input.reason, openedBy: actor },
+        data: { applicationId, beneficiaryId: suspended ? beneficiaryId : null, reason: sealedReason, openedBy: actor },
       });
       // The reason stays on the dispute: a reviewer's words may name people, the trail carries IDs only.
       await audit(tx, {
@@ -64,7 +66,7 @@ export async function openIdentityDispute(
     throw err;
   }
   // The same path as every message to an applicant: one row per event (here, per dispute), queued once.
-  const applicantNotified = await createNotificationActivities({ db: ctx.db, notifications: ctx.queues.notifications })
+  const applicantNotified = await createNotificationActivities({ db: ctx.db, config: ctx.config, notifications: ctx.queues.notifications })
     .notifyApplicant(applicationId, { kind: 'IDENTITY_DISPUTED', disputeId: dispute.id })
     .then(
       () => true,
@@ -73,14 +75,15 @@ export async function openIdentityDispute(
         return false;
       },
     );
-  return { ...dispute, applicantNotified };
+  return { ...dispute, reason: input.reason, applicantNotified };
 }
 
 /** A dispute with the proposal that waits for a second person, if any. */
-export async function identityDispute(ctx: Pick<Ctx, 'db'>, id: string): Promise<IdentityDisputeView> {
+export async function identityDispute(ctx: Pick<Ctx, 'db' | 'config'>, id: string): Promise<IdentityDisputeView> {
   const dispute = isUuid(id) ? await ctx.db.identityDispute.findUnique({ where: { id } }) : null;
   if (!dispute) throw notFound('identity_dispute_not_found', 'id');
-  return { ...dispute, proposal: await openDecision(ctx.db, 'IDENTITY_DISPUTE', id) };
+  const reason = (await personalData(ctx)).openNullable('identity_dispute.reason', dispute.reason);
+  return { ...dispute, reason, proposal: await openDecision(ctx.db, 'IDENTITY_DISPUTE', id) };
 }
 
 /** Proposes how an open dispute ends, for a second person to approve (the opener may propose too). */

@@ -8,7 +8,8 @@
 // (web/services/phone-verification.ts): the answer says so, with the phone's last digits.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Program } from '../../generated/prisma/client';
-import { accountKey, nationalIdHash, phoneHash, requestHash } from '../../lib/pii';
+import { accountKey, birthDateHash, nationalIdHash, phoneHash, requestHash } from '../../lib/pii';
+import { personalData } from '../../lib/personal-data';
 import type { Country } from '../../domain/national-id';
 import { acceptedCallingCodes, hasCallingCode } from '../../domain/phone';
 import { applicationInput, type ApplicationInput } from '../../schema/application';
@@ -85,6 +86,7 @@ export async function submitApplication(
   const outside = outsideProgram(program, input);
   if (outside) return { kind: 'invalid', fields: outside };
   const key = ctx.config.PII_HASH_KEY;
+  const pd = await personalData(ctx);
   const hash = nationalIdHash(key, program.country, input.nationalId);
   const fingerprint = idempotencyKey === undefined ? null : requestHash(key, input);
   const ack = (applicationNumber: string, status: string, verified = false): Acknowledgement => ({
@@ -122,15 +124,17 @@ export async function submitApplication(
   // Insert first: for a new applicant (the common case) that is the only statement, shared with the
   // applications that arrived in the same few milliseconds; the unique constraints on (program, national
   // ID hash) and (program, Idempotency-Key) turn a repeat into a skipped row.
+  const account = pd.sealAccount(input.payment);
   const row = (number: string): NewApplication => ({
     id: randomUUID(),
     number,
     program_id: program.id,
     national_id_hash: hash,
-    national_id: input.nationalId,
-    full_name: input.fullName,
-    date_of_birth: input.dateOfBirth,
-    phone: input.phone,
+    national_id: pd.seal('application.national_id', input.nationalId),
+    full_name: pd.seal('application.full_name', input.fullName),
+    date_of_birth: pd.seal('application.date_of_birth', input.dateOfBirth),
+    birth_date_hash: birthDateHash(key, input.dateOfBirth),
+    phone: pd.seal('application.phone', input.phone),
     phone_hash: phoneHash(key, input.phone),
     language: input.language,
     municipality: input.municipality,
@@ -141,9 +145,10 @@ export async function submitApplication(
     request_hash: fingerprint,
     decision_queue: ctx.config.TEMPORAL_TASK_QUEUE,
     account_key: accountKey(key, input.payment),
-    ...(input.payment.rail === 'BANK'
-      ? { rail: 'BANK', bank_code: input.payment.bankCode, account_number: input.payment.accountNumber, msisdn: null }
-      : { rail: 'WALLET', bank_code: null, account_number: null, msisdn: input.payment.msisdn }),
+    rail: input.payment.rail,
+    bank_code: input.payment.rail === 'BANK' ? input.payment.bankCode : null,
+    account_number: account.accountNumber,
+    msisdn: account.msisdn,
   });
   // A skipped row is a repeat, or (once in a trillion) a clash of random application numbers: then a new number.
   for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -5,6 +5,7 @@
 // other limit.
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createNotificationActivities } from '../../activities/notification';
+import { personalData } from '../../lib/personal-data';
 import type { ServiceContext } from './context';
 
 /** What a code allows: an appeal, or confirming the phone of a new application (web/services/phone-verification.ts). */
@@ -22,7 +23,8 @@ const digest = (ctx: Ctx, codeId: string, code: string) =>
 /** Sends a new code for this purpose to the application's phone; returns the phone's last four digits. */
 export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePurpose): Promise<string> {
   const { db } = ctx;
-  const { phone } = await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { phone: true } });
+  const stored = await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { phone: true } });
+  const phone = (await personalData(ctx)).openNullable('application.phone', stored.phone) ?? '';
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const codeId = randomUUID();
   await db.$transaction([
@@ -39,7 +41,7 @@ export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePur
     }),
   ]);
   // The same path as every message to an applicant (its own event: the code's ID).
-  await createNotificationActivities({ db, notifications: ctx.queues.notifications }).notifyApplicant(applicationId, {
+  await createNotificationActivities({ db, config: ctx.config, notifications: ctx.queues.notifications }).notifyApplicant(applicationId, {
     kind: 'CODE',
     codeId,
     code,

@@ -5,6 +5,7 @@
 // A corrected account is an account change of the household: proposed here for a second person
 // (web/services/account-changes.ts), who must approve it before the re-issue cycle can be approved.
 import { audit } from '../../lib/audit';
+import { personalData, type PersonalData } from '../../lib/personal-data';
 import { TRANSITIONS } from '../../domain/payment-transitions';
 import { Prisma } from '../../lib/db';
 import { accountKey, type AccountDetails } from '../../lib/pii';
@@ -37,7 +38,8 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
     else if (original.reissue) fields[`items.${i}.instructionId`] = 'already chosen for a re-issue';
   });
   if (Object.keys(fields).length) throw refuse('not_reissuable', fields);
-  const changes = await accountChanges(ctx, parent.programId, input, originals);
+  const pd = await personalData(ctx);
+  const changes = await accountChanges(ctx, pd, parent.programId, input, originals);
   if (Object.keys(changes.fields).length) throw refuse('not_reissuable', changes.fields);
 
   try {
@@ -67,7 +69,7 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
         // approves the re-issue's account changes, and replaces the account the household has now.
         const change = changes.byItem.get(i);
         const accountId = change
-          ? (await tx.paymentAccount.create({ data: { ...change.account, accountKey: change.key } })).id
+          ? (await tx.paymentAccount.create({ data: { ...sealedAccount(pd, change.account), accountKey: change.key } })).id
           : original.beneficiary.paymentAccountId;
         const rail = change?.account.rail ?? original.beneficiary.paymentAccount.rail;
         items.push({
@@ -108,10 +110,11 @@ export async function prepareReissue(ctx: Ctx, parentCycleId: string, userId: st
 type Original = { beneficiary: { id: string; paymentAccount: AccountRow } };
 type AccountRow = { rail: 'BANK' | 'WALLET'; bankCode: string | null; accountNumber: string | null; msisdn: string | null };
 
-const detailsOf = (a: AccountRow): AccountDetails =>
-  a.rail === 'BANK'
-    ? { rail: 'BANK', bankCode: a.bankCode ?? '', accountNumber: a.accountNumber ?? '' }
-    : { rail: 'WALLET', msisdn: a.msisdn ?? '' };
+const sealedAccount = (pd: PersonalData, a: AccountDetails) => ({
+  rail: a.rail,
+  bankCode: a.rail === 'BANK' ? a.bankCode : null,
+  ...pd.sealAccount(a),
+});
 
 /**
  * The items that change a household's account, by item index: a corrected account that is not the one the
@@ -120,6 +123,7 @@ const detailsOf = (a: AccountRow): AccountDetails =>
  */
 async function accountChanges(
   ctx: Ctx,
+  pd: PersonalData,
   programId: string,
   input: ReissueInput,
   originals: Array<Original & { id: string }>,
@@ -131,7 +135,7 @@ async function accountChanges(
     const original = originals.find((o) => o.id === item.instructionId)!;
     if (!item.account) return;
     const key = keyOf(item.account);
-    if (key === keyOf(detailsOf(original.beneficiary.paymentAccount))) return; // the household's own: no change
+    if (key === keyOf(pd.openAccount(original.beneficiary.paymentAccount))) return; // the household's own: no change
     const twin = [...byItem.entries()].find(([, c]) => c.key === key);
     if (twin) fields[`items.${i}.account`] = `the same new account as items.${twin[0]}: each household has its own account`;
     byItem.set(i, { account: item.account, key });

@@ -14,7 +14,7 @@ import { audit } from '../../lib/audit';
 import type { ReasonCode } from '../../domain/reason-codes';
 import type { ServiceContext } from './context';
 
-type Ctx = Pick<ServiceContext, 'db' | 'queues'>;
+type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'config'>;
 
 /** How long an application whose phone is not confirmed keeps its national ID from a new submission. */
 export const UNVERIFIED_HOLD_MS = 60 * 60_000;
@@ -26,7 +26,7 @@ export async function answerRepeat(ctx: Ctx, app: { id: string; phoneVerifiedAt:
   // An unconfirmed phone may be a stranger's: no warning goes there.
   if (!app.phoneVerifiedAt) return;
   // The same path as every message to an applicant: one row per event (here, per day), queued once.
-  await createNotificationActivities({ db: ctx.db, notifications: ctx.queues.notifications }).notifyApplicant(app.id, {
+  await createNotificationActivities({ db: ctx.db, config: ctx.config, notifications: ctx.queues.notifications }).notifyApplicant(app.id, {
     kind: 'IDENTITY_ATTEMPT',
     on: new Date().toISOString().slice(0, 10),
   });

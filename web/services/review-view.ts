@@ -1,8 +1,9 @@
 // A review task as the JSON API gives it: masked as the pages mask it (national IDs and account numbers to
 // their last digits: enough to compare, not to copy), with whether each candidate's value is the applicant's
 // decided on the real values, which never leave. Names, birth dates and municipalities stay: reviewers
-// compare people by them. The unmasked record is a separate, audited read (personalData below).
+// compare people by them. The unmasked record is a separate, audited read (readPersonalData below).
 import { audit } from '../../lib/audit';
+import { openApplicant, personalData } from '../../lib/personal-data';
 import { mask, maskedAccount } from '../../lib/pii';
 import type { ServiceContext } from './context';
 import type { reviewTask } from './reviews';
@@ -15,7 +16,7 @@ const accountOf = (p: Person) => (p.paymentAccount ? JSON.stringify(p.paymentAcc
 
 function maskedPerson(p: Person) {
   const { nationalId, paymentAccount, ...rest } = p;
-  return { ...rest, nationalId: mask(nationalId), paymentAccount: paymentAccount && maskedAccount(paymentAccount) };
+  return { ...rest, nationalId: nationalId && mask(nationalId), paymentAccount: paymentAccount && maskedAccount(paymentAccount) };
 }
 
 export function maskedReviewTask(task: Task) {
@@ -38,7 +39,12 @@ export function maskedReviewTask(task: Task) {
 }
 
 /** An application's personal data unmasked, for the role that needs it; every read is audited (who, which, why). */
-export async function personalData(ctx: Pick<ServiceContext, 'db'>, applicationId: string, actor: string, purpose: ReadPurpose) {
+export async function readPersonalData(
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
+  applicationId: string,
+  actor: string,
+  purpose: ReadPurpose,
+) {
   const app = await ctx.db.application.findUnique({
     where: { id: applicationId },
     select: {
@@ -60,5 +66,5 @@ export async function personalData(ctx: Pick<ServiceContext, 'db'>, applicationI
     entityId: app.id,
     details: { purpose },
   });
-  return app;
+  return openApplicant(await personalData(ctx), app);
 }

@@ -3,6 +3,8 @@
 // recorded and audited before the case's workflow is told, by signal-with-start: a case whose workflow was
 // never started (a lost start) gets it now, and a lost signal is found by the workflow's periodic check.
 import { audit } from '../../lib/audit';
+import { openApplicant, personalData } from '../../lib/personal-data';
+import type { RegistryFacts } from '../../activities/application';
 import type { ReviewKind } from '../../domain/review-kinds';
 import { reviewDecidedSignal } from '../../workflows/definitions';
 import type { ServiceContext } from './context';
@@ -75,7 +77,20 @@ export async function reviewTask(ctx: Ctx, taskId: string) {
     where: { applicationId: task.applicationId, id: { not: task.id } },
     select: { kind: true, decision: true, comment: true, decidedAt: true },
   });
-  return { ...task, earlierReviews: otherTasks };
+  // A reviewer compares people: the task is opened here, for the page or the (masking) JSON view.
+  const pd = await personalData(ctx);
+  const { registryFacts, duplicateCandidates, ...applicant } = task.application;
+  return {
+    ...task,
+    statement: pd.openNullable('review_task.statement', task.statement),
+    comment: pd.openNullable('review_task.comment', task.comment),
+    application: {
+      ...openApplicant(pd, applicant),
+      registryFacts: registryFacts === null ? null : pd.openJson<RegistryFacts>('application.registry_facts', registryFacts),
+      duplicateCandidates: duplicateCandidates.map((c) => ({ ...c, candidateApplication: openApplicant(pd, c.candidateApplication) })),
+    },
+    earlierReviews: otherTasks.map((t) => ({ ...t, comment: pd.openNullable('review_task.comment', t.comment) })),
+  };
 }
 
 export type ReviewDecisionResult = { kind: 'decided' } | { kind: 'not_found' } | { kind: 'already_decided' };
@@ -90,10 +105,11 @@ export async function decideReview(
   if (!/^[0-9a-f-]{36}$/.test(taskId)) return { kind: 'not_found' };
   const task = await ctx.db.reviewTask.findUnique({ where: { id: taskId }, select: { applicationId: true, kind: true } });
   if (!task) return { kind: 'not_found' };
+  const sealedComment = (await personalData(ctx)).seal('review_task.comment', comment.trim().slice(0, 2000));
   const decided = await ctx.db.$transaction(async (tx) => {
     const moved = await tx.reviewTask.updateMany({
       where: { id: taskId, status: 'OPEN' },
-      data: { status: 'DECIDED', decision, comment: comment.trim().slice(0, 2000), reviewerId, decidedAt: new Date() },
+      data: { status: 'DECIDED', decision, comment: sealedComment, reviewerId, decidedAt: new Date() },
     });
     if (moved.count === 0) return false;
     await audit(tx, {
