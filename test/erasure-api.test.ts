@@ -5,7 +5,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../lib/users';
 import type { Db } from '../lib/db';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { createProgram, enrollBeneficiaries, paymentTo } from './support/fixtures';
 import { testPersonalData } from './support/personal-data';
 import { uid } from './support/util';
 import { signInUsers, startTestWeb, type TestWeb } from './support/web';
@@ -70,34 +70,8 @@ async function household(db: Db, opts: { removed: boolean; payment?: 'HELD' | 'P
     where: { id: beneficiaryId! },
     data: opts.removed ? { status: 'REMOVED', leftAt: new Date(Date.now() - 86_400_000) } : {},
   });
-  if (opts.payment) {
-    const cycle = await approvedCycle(db, program.id);
-    const batch = await db.paymentBatch.create({
-      data: {
-        cycleId: cycle.id,
-        seq: 1,
-        rail: 'BANK',
-        provider: 'bank-sim',
-        messageId: uid('msg'),
-        itemCount: 1,
-        totalAmount: '600.00',
-        currency: 'BRL',
-      },
-    });
-    await db.paymentInstruction.create({
-      data: {
-        paymentKey: randomUUID(),
-        cycleId: cycle.id,
-        batchId: batch.id,
-        beneficiaryId: b.id,
-        paymentAccountId: b.paymentAccountId,
-        entitlementVersion: 1,
-        amount: '600.00',
-        currency: 'BRL',
-        status: opts.payment,
-      },
-    });
-  }
+  if (opts.payment) await paymentTo(db, program.id, b, opts.payment);
+
   return b;
 }
 

@@ -9,7 +9,7 @@ import { eraseExpired, RETENTION_ACTOR } from '../lib/erasure';
 import { SEALED_FIELDS } from '../lib/personal-data';
 import type { Db } from '../lib/db';
 import { application, randomCpf } from './support/application';
-import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
+import { createProgram, enrollBeneficiaries, paymentTo } from './support/fixtures';
 import { useIntakeWeb } from './support/intake-web';
 import { testPersonalData } from './support/personal-data';
 import { uid } from './support/util';
@@ -104,36 +104,6 @@ async function households(db: Db, left: Array<number | null>) {
   return { program, beneficiaries: rows };
 }
 
-/** One payment to a household in `status`, in a batch of its own. */
-async function payment(db: Db, programId: string, b: { id: string; paymentAccountId: string }, status: 'PAID' | 'HELD' | 'SUBMITTED') {
-  const cycle = await approvedCycle(db, programId);
-  const batch = await db.paymentBatch.create({
-    data: {
-      cycleId: cycle.id,
-      seq: 1,
-      rail: 'BANK',
-      provider: 'bank-sim',
-      messageId: uid('msg'),
-      itemCount: 1,
-      totalAmount: '600.00',
-      currency: 'BRL',
-    },
-  });
-  await db.paymentInstruction.create({
-    data: {
-      paymentKey: randomUUID(),
-      cycleId: cycle.id,
-      batchId: batch.id,
-      beneficiaryId: b.id,
-      paymentAccountId: b.paymentAccountId,
-      entitlementVersion: 1,
-      amount: '600.00',
-      currency: 'BRL',
-      status,
-    },
-  });
-}
-
 describe('retention of a rejected application', () => {
   it('erases one past its retention, keeps what audit and deduplication need, and still refuses its national ID', async () => {
     const { db } = intake.web;
@@ -224,8 +194,8 @@ describe('retention of an enrolled household', () => {
     const { db } = intake.web;
     // 0: enrolled; 1: left within its 365 days; 2: left 366 days ago; 3: left long ago, a payment held (owed to it).
     const { program, beneficiaries: b } = await households(db, [null, 364, 366, 400]);
-    await payment(db, program.id, b[3]!, 'HELD');
-    await payment(db, program.id, b[2]!, 'PAID');
+    await paymentTo(db, program.id, b[3]!, 'HELD');
+    await paymentTo(db, program.id, b[2]!, 'PAID');
 
     await eraseAllDue(db);
 

@@ -2,6 +2,7 @@
 // (cycles, disbursement, reconciliation). Every program is new, so tests never share rows.
 import { randomInt, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
+import type { InstructionStatus } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { openApplicant } from '../../lib/personal-data';
 import { testPersonalData } from './personal-data';
@@ -210,4 +211,34 @@ export async function probableDuplicateReview(db: Db) {
     candidate: openApplicant(pd, candidate),
     householdId,
   };
+}
+
+/** One payment to a household in `status`, in a batch of its own. */
+export async function paymentTo(db: Db, programId: string, b: { id: string; paymentAccountId: string }, status: InstructionStatus) {
+  const cycle = await approvedCycle(db, programId);
+  const batch = await db.paymentBatch.create({
+    data: {
+      cycleId: cycle.id,
+      seq: 1,
+      rail: 'BANK',
+      provider: 'bank-sim',
+      messageId: uid('msg'),
+      itemCount: 1,
+      totalAmount: '600.00',
+      currency: 'BRL',
+    },
+  });
+  await db.paymentInstruction.create({
+    data: {
+      paymentKey: randomUUID(),
+      cycleId: cycle.id,
+      batchId: batch.id,
+      beneficiaryId: b.id,
+      paymentAccountId: b.paymentAccountId,
+      entitlementVersion: 1,
+      amount: '600.00',
+      currency: 'BRL',
+      status,
+    },
+  });
 }
