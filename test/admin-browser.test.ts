@@ -39,7 +39,7 @@ afterAll(async () => {
   await browser?.close();
   await web?.db.reviewTask.updateMany({
     where: { id: { in: tasks }, status: 'OPEN' },
-    data: { status: 'DECIDED', decision: 'REJECT', comment: 'test cleanup' },
+    data: { status: 'DECIDED', decision: 'REJECT', comment: null },
   });
   await web?.close();
 });

@@ -35,7 +35,7 @@ afterAll(async () => {
   // Nothing of ours stays in the shared queue for other tests to see.
   await web?.db.reviewTask.updateMany({
     where: { id: { in: made.map((f) => f.taskId) }, status: 'OPEN' },
-    data: { status: 'DECIDED', decision: 'REJECT', comment: 'test cleanup' },
+    data: { status: 'DECIDED', decision: 'REJECT', comment: null },
   });
   console.log('admin page sizes (bytes):', Object.fromEntries(sizes));
   await web?.close();

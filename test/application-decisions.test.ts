@@ -470,7 +470,9 @@ describe('appeals: a workflow started by the appeal', () => {
     const { app } = await rejected();
     // Record the appeal the way the web does, but without starting its workflow (Temporal was unreachable).
     await db.application.update({ where: { id: app.id }, data: { status: 'APPEALED' } });
-    const task = await db.reviewTask.create({ data: { applicationId: app.id, kind: 'APPEAL', statement: 'lost start' } });
+    const task = await db.reviewTask.create({
+      data: { applicationId: app.id, kind: 'APPEAL', statement: (await testPersonalData(db)).seal('review_task.statement', 'lost start') },
+    });
     await expect(reviewHandle(app.id, 'APPEAL').describe()).rejects.toThrow(/not found/i);
     expect(await decideReview(web(), task.id, randomReviewer(), 'ENROLL', 'income verified')).toEqual({ kind: 'decided' });
     expect(await reviewHandle(app.id, 'APPEAL').result()).toEqual({ status: 'ENROLLED', reasonCodes: [] });
@@ -576,7 +578,11 @@ describe('accounts checked with their rail at enrolment', () => {
     const program = await createProgram(db);
     const app = await applyAs(program.id, adultWith('none', 'bank'));
     const dispute = await db.identityDispute.create({
-      data: { applicationId: app.id, reason: 'the person called: someone else applied', openedBy: randomReviewer() },
+      data: {
+        applicationId: app.id,
+        reason: (await testPersonalData(db)).seal('identity_dispute.reason', 'the person called: someone else applied'),
+        openedBy: randomReviewer(),
+      },
     });
     expect(await decideOne(app)).toMatchObject({ status: 'ENROLLED' });
     const beneficiary = await db.beneficiary.findUniqueOrThrow({ where: { applicationId: app.id } });

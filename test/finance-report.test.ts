@@ -15,6 +15,7 @@ import { reconciliationWatchWorkflowId } from '../workflows/ids';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
 import { signInUsers, startTestWeb, type TestWeb } from './support/web';
+import { testPersonalData } from './support/personal-data';
 
 const PASSWORD = 'correct horse battery staple';
 let web: TestWeb;
@@ -90,8 +91,15 @@ async function reconciledCycle(o: { balanced?: boolean; breaks?: boolean } = {})
     orderBy: { householdId: 'asc' },
     select: { id: true, applicationId: true, paymentAccountId: true },
   });
-  await db.application.update({ where: { id: bens[1]!.applicationId }, data: { fullName: 'Maria Souza' } });
-  await db.paymentAccount.update({ where: { id: bens[1]!.paymentAccountId }, data: { accountNumber: '0012345678' } });
+  const pd = await testPersonalData(db);
+  await db.application.update({
+    where: { id: bens[1]!.applicationId },
+    data: { fullName: pd.seal('application.full_name', 'Maria Souza') },
+  });
+  await db.paymentAccount.update({
+    where: { id: bens[1]!.paymentAccountId },
+    data: { accountNumber: pd.seal('payment_account.account_number', '0012345678') },
+  });
   const batch = await db.paymentBatch.create({
     data: {
       cycleId: cycle.id,

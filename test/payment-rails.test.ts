@@ -16,6 +16,7 @@ import { enrolPopulationHouseholds } from './support/population-households';
 import { startRails, type RailsHarness } from './support/rails-harness';
 import type { TestTemporal } from './support/temporal';
 import { creditCounts, type TestWallet } from './support/wallet';
+import { testPersonalData } from './support/personal-data';
 
 const config = loadConfig();
 const db = createDb(config.DATABASE_URL, 5);
@@ -88,13 +89,16 @@ describe('a cycle across the bank and the wallet, with faults on', () => {
 
     // Each refusal carries the rail's reason: AC04 for the closed account, the wallet's for the unknown number.
     const failed = instructions.filter((i) => i.status === 'FAILED');
-    const reasonOf = async (paymentAccount: { accountNumber: string } | { msisdn: string }) =>
-      (await db.paymentInstruction.findFirstOrThrow({ where: { cycleId: cycle.id, paymentAccount } })).failureReason;
+    // Accounts are sealed: each instruction's is opened to find the one paid to this number.
+    const pd = await testPersonalData(db);
+    const paidTo = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id }, include: { paymentAccount: true } });
+    const reasonOf = (number: string) =>
+      paidTo.find((i) => Object.values(pd.openAccount(i.paymentAccount)).includes(number))?.failureReason;
     // The payment names its creditor, so the bank judges the account before its partial-acceptance fault.
-    expect(await reasonOf({ accountNumber: closedAccount })).toBe('AC04');
+    expect(reasonOf(closedAccount)).toBe('AC04');
     // The wallet's own reason; one in ten items is refused at acceptance already (partial acceptance), before
     // the wallet lookup, and may be this one.
-    expect(await reasonOf({ msisdn: unknownWallet })).toMatch(/^(unknownWallet|transactionNotAccepted)$/);
+    expect(reasonOf(unknownWallet)).toMatch(/^(unknownWallet|transactionNotAccepted)$/);
     expect(failed.length).toBeGreaterThan(2); // partial acceptance refused some more
     expect(failed.every((f) => f.failureReason)).toBe(true);
 

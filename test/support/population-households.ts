@@ -8,6 +8,7 @@ import { generatePopulation, type Person, type PopulationOptions } from '../../s
 import { accountDirt, bankAccountNumberOf, walletMsisdnOf, type AccountDirt } from '../../simulators/shared/account-holders';
 import { populationOptionsFromEnv } from '../../simulators/shared/population-env';
 import { enrollBeneficiaries } from './fixtures';
+import { testPersonalData } from './personal-data';
 
 export interface PopulationHouseholdOptions {
   /** Household i is paid by wallet (default: by bank). */
@@ -57,11 +58,12 @@ export async function enrolPopulationHouseholds(db: Db, programId: string, count
     msisdn: (i) => (opts.wallet?.(i) ? walletMsisdnOf(persons[i]!.nationalId, population.country) : null),
     ...(opts.dependants ? { dependants: opts.dependants } : {}),
   });
-  // The fixture writes a placeholder person; the application becomes the population's.
+  // The fixture writes a placeholder person; the application becomes the population's (sealed, as stored).
+  const pd = await testPersonalData(db);
   await db.$executeRaw`
     UPDATE application a SET national_id = v.national_id, full_name = v.full_name
-      FROM beneficiary b, unnest(${beneficiaryIds}::uuid[], ${persons.map((p) => p.nationalId)}::text[],
-                                 ${persons.map((p) => p.fullName)}::text[]) AS v(id, national_id, full_name)
+      FROM beneficiary b, unnest(${beneficiaryIds}::uuid[], ${persons.map((p) => pd.seal('application.national_id', p.nationalId))}::text[],
+                                 ${persons.map((p) => pd.seal('application.full_name', p.fullName))}::text[]) AS v(id, national_id, full_name)
      WHERE b.id = v.id AND a.id = b.application_id`;
   return { beneficiaryIds, persons };
 }
