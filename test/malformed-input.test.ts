@@ -8,6 +8,7 @@ import { createProgram } from './support/fixtures';
 import { camt053, craftedCycle, type CraftedCycle } from './support/reconciliation-fixture';
 import { uid } from './support/util';
 import { signInUsers, startTestWeb, type TestWeb } from './support/web';
+import { openedApplication } from './support/personal-data';
 
 const config = loadConfig();
 let web: TestWeb;
@@ -65,9 +66,7 @@ describe('text a database cannot store or a person cannot read', () => {
       payload: application({ fullName: decomposed, nationalId: '111.444.777-35' }),
     });
     expect(res.statusCode).toBe(201);
-    const stored = await web.db.application.findUniqueOrThrow({
-      where: { number: res.json<{ applicationNumber: string }>().applicationNumber },
-    });
+    const stored = await openedApplication(web.db, { number: res.json<{ applicationNumber: string }>().applicationNumber });
     expect(stored.fullName).toBe('José Conceição');
     await web.db.application.update({ where: { id: stored.id }, data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] } });
   });
