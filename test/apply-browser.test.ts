@@ -138,11 +138,15 @@ describe('the application form in Chromium', () => {
     await expect.poll(() => page.locator('[role=alert]').innerText()).toContain('El código no es correcto.');
     expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
     await page.fill('#code', code);
-    // Navigation waits on the web server, which shares two cores with the whole suite: give it room.
-    await Promise.all([
-      page.waitForURL(/\/done\?n=.*&v=1/, { timeout: 90_000 }),
+    // Navigation waits on the web server, which shares two cores with the whole suite: give it room. Any
+    // answer but the redirect fails here with what the page said (a refused code names why).
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/confirm'), { timeout: 90_000 }),
       page.click('#confirm-title ~ form button[type=submit] >> nth=0'),
     ]);
+    const said = /role="alert"[^>]*>([\s\S]{0,300})|<main[^>]*>([\s\S]{0,300})/.exec(await answer.text().catch(() => ''));
+    expect(answer.status(), `the code step answered ${answer.status()}: ${said?.[1] ?? said?.[2] ?? ''}`).toBe(303);
+    await page.waitForURL(/\/done\?n=.*&v=1/, { timeout: 90_000 });
     expect(await page.innerText('main')).toContain('Su celular está confirmado.');
     expect(await page.locator('#code').count()).toBe(0);
     expect(page.url()).not.toContain(code);

@@ -1,7 +1,8 @@
 // One error model at the edge: a Refusal (web/services/refusal.ts) becomes a status code here, once, for
 // every JSON answer; the pages use the same status table. Fastify's own errors (unparsable JSON or XML,
-// too large, wrong content type) become refusals that name the body or the header at fault. Anything
-// else is a 500 whose log line carries names and codes only: database errors can echo what was sent.
+// too large, wrong content type) become refusals that name the body or the header at fault; a saturated
+// database, a 503 to send again. Anything else is a 500 whose log line carries names and codes only:
+// database errors can echo what was sent.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../lib/logger';
 import { Refusal, type RefusalKind } from '../services/refusal';
@@ -16,11 +17,28 @@ export const STATUS: Record<RefusalKind, number> = {
   unsupported: 415,
   unprocessable: 422,
   too_many: 429,
+  unavailable: 503,
 };
 
-/** The refusal an error stands for, or null when it is a fault of ours (a 500). */
+/**
+ * Prisma's "not in time" errors: no connection came free within the pool's wait (P2024), an interactive
+ * transaction could not start or finish in time (P2028), a write conflict or deadlock (P2034). They mean
+ * the database is saturated, not that the request or our code is wrong, and what was begun was rolled
+ * back: the client is told to send it again (every write behind the edge is idempotent).
+ */
+const BUSY_DATABASE_CODES = new Set(['P2024', 'P2028', 'P2034']);
+/** Seconds a client waits before sending again what met a busy database. */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
+
+const isBusyDatabase = (err: unknown): boolean => {
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return e?.name === 'PrismaClientKnownRequestError' && typeof e.code === 'string' && BUSY_DATABASE_CODES.has(e.code);
+};
+
+/** The refusal an error stands for (a busy database included), or null when it is a fault of ours (a 500). */
 export function refusalOf(err: unknown): Refusal | null {
   if (err instanceof Refusal) return err;
+  if (isBusyDatabase(err)) return new Refusal('busy', {}, BUSY_RETRY_AFTER_SECONDS);
   const e = err as Partial<FastifyError> & { message?: string };
   if (typeof e?.statusCode !== 'number' || e.statusCode >= 500) return null;
   switch (e.code) {

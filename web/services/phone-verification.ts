@@ -63,6 +63,12 @@ export async function startPhoneVerification(ctx: Ctx, applicationId: string): P
   }
 }
 
+/**
+ * The person waits on the page for this one: on a saturated machine its two statements get more time than
+ * Prisma's 5 s default before the answer is "busy, send it again" (web/http/errors.ts).
+ */
+const CONFIRM_TRANSACTION = { maxWait: 10_000, timeout: 15_000 };
+
 /** Marks the phone confirmed, once (audited once): true when it is, by this call or a concurrent one. */
 async function markVerified(ctx: Ctx, applicationId: string): Promise<boolean> {
   return ctx.db.$transaction(async (tx) => {
@@ -77,7 +83,7 @@ async function markVerified(ctx: Ctx, applicationId: string): Promise<boolean> {
     }
     const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { phoneVerifiedAt: true } });
     return app.phoneVerifiedAt !== null;
-  });
+  }, CONFIRM_TRANSACTION);
 }
 
 /**

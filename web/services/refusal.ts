@@ -5,7 +5,16 @@ import type { z } from 'zod';
 import { parseInput, type FieldErrors } from '../../schema/fields';
 
 export type RefusalKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'too_large' | 'unsupported' | 'too_many';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'too_large'
+  | 'unsupported'
+  | 'too_many'
+  | 'unavailable';
 
 interface Entry {
   kind: RefusalKind;
@@ -209,6 +218,11 @@ export const REFUSALS = {
     sentence: 'You proposed this, so you cannot approve it: another person must check and approve it (four eyes).',
   },
   rate_limited: { kind: 'too_many', title: 'Too many attempts', sentence: 'Too many requests: try again after the time given.' },
+  busy: {
+    kind: 'unavailable',
+    title: 'Busy',
+    sentence: 'We are very busy right now. Send the same request again in a few seconds: sending it twice is safe.',
+  },
   callback_unsigned: {
     kind: 'unauthenticated',
     title: 'Not signed by the rail',
@@ -256,7 +270,7 @@ export class Refusal extends Error {
   constructor(
     readonly code: RefusalCode,
     readonly fields: FieldErrors = {},
-    /** For a rate limit: when the same request may be tried again. */
+    /** For a rate limit or a busy moment: when the same request may be tried again. */
     readonly retryAfterSeconds?: number,
   ) {
     super(REFUSALS[code].sentence);
