@@ -7,8 +7,13 @@ import { parseTrustProxy } from './trust-proxy.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-/** The development default of PII_HASH_KEY; processes warn when they run with it. */
+/** The development default of PII_HASH_KEY (hash key hk1): published here, so production refuses it. */
 export const DEV_PII_HASH_KEY = 'amparo-dev-only-pii-hash-key';
+/**
+ * The id of the hash key PII_HASH_KEY holds: the key of every hash stored before hashes named their key
+ * (schema/migrations/20261215100000_versioned_hashes).
+ */
+export const LEGACY_HASH_KEY_ID = 'hk1';
 /** The development master key of personal fields (lib/field-encryption.ts): published here, so production refuses it. */
 export const DEV_PII_MASTER_KEYS = 'dev1:e1YPzqjrslkJ5dMzbLW5y+5sphz4zKse3twIZmefyXE=';
 /** Development defaults of the rails' callback secrets, shared by the simulators and the web server. */
@@ -107,8 +112,21 @@ const EnvSchema = z.object({
    * (activities/pre-payment-check.ts). "off" leaves only the check at enrolment (the cycle benchmark compares).
    */
   PRE_PAYMENT_ACCOUNT_CHECK: z.enum(['on', 'off']).default('on'),
-  /** Key of the HMAC that turns national IDs into lookup hashes. Set a secret one in production. */
-  PII_HASH_KEY: z.string().min(16).default(DEV_PII_HASH_KEY),
+  /**
+   * Keys of the HMACs that turn national IDs, birth dates, phones, accounts, requests and one-time codes
+   * into look-up hashes (lib/pii.ts HashKeys), "id:<base64 of 32 bytes>", comma-separated: the first hashes
+   * what is written, every one is tried by look-ups; each stored hash names its key ("<id>.<hex>"). To
+   * rotate, put a new key first and run `npm run keys:rotate -- --rehash`. Unset: PII_HASH_KEY alone.
+   */
+  PII_HASH_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => (text === undefined ? [] : namedKeys(text, ctx))),
+  /**
+   * The secret of hash key hk1, the one key before PII_HASH_KEYS: listed after PII_HASH_KEYS when set, and
+   * alone (the development default if unset) when PII_HASH_KEYS is not. Set secret ones in production.
+   */
+  PII_HASH_KEY: z.string().min(16).optional(),
   /**
    * Master keys that wrap the data keys of personal fields (lib/field-encryption.ts): "id:<base64 of 32
    * bytes>", comma-separated, the first wraps and all unwrap. To rotate, put a new key first and run
@@ -147,11 +165,30 @@ const EnvSchema = z.object({
     }),
 });
 
-/** The database roles' URLs default to DATABASE_URL's server (README: database roles). */
-const ConfigSchema = EnvSchema.transform((c, ctx) => {
+/**
+ * The database roles' URLs default to DATABASE_URL's server (README: database roles). The hash keys are one
+ * list: PII_HASH_KEYS, then hk1 (PII_HASH_KEY) if set or if nothing else is.
+ */
+const ConfigSchema = EnvSchema.transform((env, ctx) => {
+  const { PII_HASH_KEY, ...c } = env;
+  if (c.PII_HASH_KEYS.some((k) => k.id === LEGACY_HASH_KEY_ID)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `key id ${LEGACY_HASH_KEY_ID} is PII_HASH_KEY's`,
+      path: ['PII_HASH_KEYS'],
+      input: '(hidden)',
+    });
+    return z.NEVER;
+  }
+  const legacy = PII_HASH_KEY ?? (c.PII_HASH_KEYS.length ? undefined : DEV_PII_HASH_KEY);
+  const hashKeys: NamedKey[] = [
+    ...c.PII_HASH_KEYS,
+    ...(legacy === undefined ? [] : [{ id: LEGACY_HASH_KEY_ID, key: createSecretKey(Buffer.from(legacy, 'utf8')) }]),
+  ];
   try {
     return {
       ...c,
+      PII_HASH_KEYS: hashKeys,
       DATABASE_OWNER_URL: c.DATABASE_OWNER_URL ?? withLogin(c.DATABASE_URL, 'amparo_owner', 'amparo_owner'),
       DATABASE_ADMIN_URL: c.DATABASE_ADMIN_URL ?? withLogin(c.DATABASE_URL, 'postgres', 'postgres', 'postgres'),
     };

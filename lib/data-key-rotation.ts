@@ -4,7 +4,7 @@
 // the old one stay readable. `sealClearValues` seals what was stored before fields were sealed.
 import type { Db, Prisma } from './db';
 import { FieldCipher, newDataKey, rewrapDataKey, type MasterKeys } from './field-encryption';
-import { birthDateHash } from './pii';
+import { birthDateHash, type HashKeys } from './pii';
 import { dataKeys, personalDataWith, SEALED_FIELDS } from './personal-data';
 
 type Tx = Db | Prisma.TransactionClient;
@@ -34,7 +34,7 @@ const BATCH = 1000;
  * Seals every personal value still in clear (stored before fields were sealed), and gives those
  * applications the birth-date hash the status page and deduplication compare. Returns how many values.
  */
-export async function sealClearValues(db: Db, master: MasterKeys, hashKey: string): Promise<number> {
+export async function sealClearValues(db: Db, master: MasterKeys, hashes: HashKeys): Promise<number> {
   const pd = personalDataWith(new FieldCipher(await dataKeys(db, master), master));
   let sealed = 0;
   for (const field of SEALED_FIELDS) {
@@ -49,7 +49,7 @@ export async function sealClearValues(db: Db, master: MasterKeys, hashKey: strin
         id: r.id,
         value: pd.seal(field, r.value),
         // A birth date in clear is the last chance to compute its hash.
-        hash: field === 'application.date_of_birth' ? birthDateHash(hashKey, r.value) : null,
+        hash: field === 'application.date_of_birth' ? hashes.current(birthDateHash, r.value) : null,
       }));
       await db.$executeRawUnsafe(
         `UPDATE "${table}" t SET "${column}" = v.value${field === 'application.date_of_birth' ? ', birth_date_hash = v.hash' : ''}

@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 type Checked = Pick<
   Config,
   | 'AMPARO_ENV'
-  | 'PII_HASH_KEY'
+  | 'PII_HASH_KEYS'
   | 'PII_MASTER_KEYS'
   | 'BANK_CALLBACK_SECRET'
   | 'WALLET_CALLBACK_SECRET'
@@ -29,13 +29,18 @@ type Checked = Pick<
 /** A development key list's key (one key: "id:<base64>"). */
 const devKey = (setting: string) => createSecretKey(Buffer.from(setting.split(':')[1] ?? '', 'base64'));
 const [DEV_PAYLOAD_KEY, DEV_MASTER_KEY] = [devKey(DEV_TEMPORAL_PAYLOAD_KEYS), devKey(DEV_PII_MASTER_KEYS)];
+const DEV_HASH_KEY = createSecretKey(Buffer.from(DEV_PII_HASH_KEY, 'utf8'));
 /** The development key among them, under any id: it is published, so what it seals anyone can read. */
 const holds = (keys: readonly NamedKey[], dev: KeyObject) => keys.some((k) => k.key.equals(dev));
 
 /** Every setting not fit for production, as sentences naming the setting (whatever AMPARO_ENV says). */
 export function unsafeSettings(config: Checked): string[] {
   const problems: string[] = [];
-  if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY is the development default: set a secret key');
+  // Listed at all, even after a new key: the hashes it made (and will find) are anyone's to compute.
+  if (holds(config.PII_HASH_KEYS, DEV_HASH_KEY))
+    problems.push(
+      'PII_HASH_KEY is the development default (hash key hk1): set a secret one, or PII_HASH_KEYS (and no PII_HASH_KEY once nothing is under hk1)',
+    );
   // Every personal field is sealed under data keys this one wraps.
   if (holds(config.PII_MASTER_KEYS, DEV_MASTER_KEY))
     problems.push('PII_MASTER_KEYS holds the development key: set secret master keys (id:<base64 of 32 bytes>)');

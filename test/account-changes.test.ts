@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiToken } from '../lib/api-tokens';
 import { loadConfig } from '../lib/config';
-import { accountKey } from '../lib/pii';
+import { accountKey, hashKeys } from '../lib/pii';
 import { adminPages, csrfOf, type PageUser } from './support/admin-pages';
 import { approvedCycle, createProgram, enrollBeneficiaries } from './support/fixtures';
 import { uid } from './support/util';
@@ -324,7 +324,7 @@ describe('account changes that cannot be', () => {
     const theirs = { rail: 'BANK', bankCode: '001', accountNumber: paid.accountNumber! } as const;
     await web.db.beneficiary.update({
       where: { id: f.households[3]!.id },
-      data: { accountKey: accountKey(loadConfig().PII_HASH_KEY, theirs) },
+      data: { accountKey: hashKeys(loadConfig()).current(accountKey, theirs) },
     });
     const res = await web.app.inject({
       method: 'POST',

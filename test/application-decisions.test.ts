@@ -9,7 +9,7 @@ import { generateCpf } from '../domain/national-id';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
-import { accountKey, birthDateHash, nationalIdHash, phoneHash } from '../lib/pii';
+import { accountKey, birthDateHash, hashKeys, nationalIdHash, phoneHash } from '../lib/pii';
 import { groundTruth, type Person } from '../simulators/registry/population';
 import { accountDirt, bankAccountNumberOf, walletMsisdnOf, type AccountDirt } from '../simulators/shared/account-holders';
 import { fileAppeal, lookupApplication, requestAppealCode } from '../web/services/appeals';
@@ -105,13 +105,13 @@ async function apply(
     data: {
       number: uid('A').toUpperCase(),
       programId,
-      nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', person.nationalId),
+      nationalIdHash: hashKeys(config).current(nationalIdHash, 'BR', person.nationalId),
       nationalId: pd.seal('application.national_id', person.nationalId),
       fullName: pd.seal('application.full_name', person.fullName),
       dateOfBirth: pd.seal('application.date_of_birth', person.dateOfBirth),
-      birthDateHash: birthDateHash(config.PII_HASH_KEY, person.dateOfBirth),
+      birthDateHash: hashKeys(config).current(birthDateHash, person.dateOfBirth),
       phone: pd.seal('application.phone', phone),
-      phoneHash: phoneHash(config.PII_HASH_KEY, phone),
+      phoneHash: hashKeys(config).current(phoneHash, phone),
       municipality: 'x',
       householdSize: 1,
       dependantsUnder18: 0,
@@ -123,7 +123,7 @@ async function apply(
           rail: account.rail,
           bankCode: account.rail === 'BANK' ? account.bankCode : null,
           ...pd.sealAccount(account),
-          accountKey: accountKey(config.PII_HASH_KEY, account),
+          accountKey: hashKeys(config).current(accountKey, account),
         },
       },
     },

@@ -7,7 +7,7 @@ import { loadConfig } from '../lib/config';
 import { temporalDataConverter } from '../lib/payload-codec';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
-import { nationalIdHash, phoneHash } from '../lib/pii';
+import { hashKeys, nationalIdHash, phoneHash } from '../lib/pii';
 import { claimDecisionBatch, startUnstartedBatches, type DispatcherOptions } from '../workers/decision-dispatcher';
 import { decisionBatchWorkflowId } from '../workflows/ids';
 import { createProgram } from './support/fixtures';
@@ -36,12 +36,12 @@ async function waiting(count: number) {
     data: Array.from({ length: count }, (_, i) => ({
       number: uid('D').toUpperCase(),
       programId: program.id,
-      nationalIdHash: nationalIdHash(config.PII_HASH_KEY, 'BR', `${program.id}-${i}`),
+      nationalIdHash: hashKeys(config).current(nationalIdHash, 'BR', `${program.id}-${i}`),
       nationalId: pd.seal('application.national_id', String(10_000_000_000 + i)),
       fullName: pd.seal('application.full_name', 'Applicant'),
       dateOfBirth: pd.seal('application.date_of_birth', '1980-01-01'),
       phone: pd.seal('application.phone', '+5511900000000'),
-      phoneHash: phoneHash(config.PII_HASH_KEY, `${program.id}-${i}`),
+      phoneHash: hashKeys(config).current(phoneHash, `${program.id}-${i}`),
       municipality: 'x',
       householdSize: 1,
       dependantsUnder18: 0,

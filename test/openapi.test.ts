@@ -26,7 +26,7 @@ const ctx = {
   db: {},
   queues: {},
   temporal: {},
-  config: { PII_HASH_KEY: 'k', TEMPORAL_TASK_QUEUE: 'q' },
+  config: { PII_HASH_KEYS: [], TEMPORAL_TASK_QUEUE: 'q' },
   log: createLogger('openapi-test', 'error'),
 } as unknown as Parameters<typeof buildServer>[0];
 

@@ -3,7 +3,7 @@
 // production whatever the request's protocol. On a developer's machine the same findings only warn.
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEV_TEMPORAL_PAYLOAD_KEYS, loadConfig } from '../lib/config';
+import { DEV_PII_HASH_KEY, DEV_TEMPORAL_PAYLOAD_KEYS, loadConfig } from '../lib/config';
 import { unsafeSettings } from '../lib/startup-checks';
 import { temporalTls } from '../lib/temporal';
 import { startTestWeb, type TestWeb } from './support/web';
@@ -53,6 +53,14 @@ describe('production mode', () => {
       'PUBLIC_URL',
     ]);
     expect(unsafeSettings(loadConfig(SAFE))).toEqual([]);
+  });
+
+  it('refuses the development hash key while it is listed, even after a new one', () => {
+    const newHashKey = `hk2:${Buffer.alloc(32, 5).toString('base64')}`;
+    const rotating = unsafeSettings(loadConfig({ ...SAFE, PII_HASH_KEYS: newHashKey, PII_HASH_KEY: DEV_PII_HASH_KEY }));
+    expect(rotating.map((p) => p.split(' ')[0])).toEqual(['PII_HASH_KEY']);
+    const { PII_HASH_KEY: _legacy, ...withoutLegacy } = SAFE;
+    expect(unsafeSettings(loadConfig({ ...withoutLegacy, PII_HASH_KEYS: newHashKey }))).toEqual([]);
   });
 
   it.each(['web/main.ts', 'workers/temporal-worker.ts', 'workers/queue-worker.ts'])(

@@ -17,7 +17,12 @@ const db = createDb(config.DATABASE_URL, 20);
 const redis = createRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 const temporal = await createTemporalClient(config);
-const limits = createRateLimits(redis, { prefix: config.QUEUE_PREFIX, hashKey: config.PII_HASH_KEY, overrides: config.RATE_LIMITS });
+// Counters live minutes to a day: the current hash key alone (a rotation starts them afresh).
+const limits = createRateLimits(redis, {
+  prefix: config.QUEUE_PREFIX,
+  hashKey: config.PII_HASH_KEYS[0]!.key,
+  overrides: config.RATE_LIMITS,
+});
 const seenSignatures = createSeenSignatures(redis, { prefix: config.QUEUE_PREFIX });
 const app = buildServer({ db, queues, temporal, config, log, limits, seenSignatures });
 

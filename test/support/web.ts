@@ -32,7 +32,7 @@ export interface TestWeb {
 export const testLimits = (redis: Redis, opts: { prefix?: string; overrides?: string } = {}) =>
   createRateLimits(redis, {
     prefix: opts.prefix ?? uid('amparo-test-rl'),
-    hashKey: loadConfig().PII_HASH_KEY,
+    hashKey: loadConfig().PII_HASH_KEYS[0]!.key,
     overrides: opts.overrides ?? 'intakePerPhone=1000/86400',
   });
 

@@ -5,6 +5,7 @@
 // phone, a username, a rail. Keys are stored as keyed hashes (no personal data in Redis).
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { HashKey } from '../../lib/pii';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { CODE_TTL_MS, MAX_WRONG_TRIES } from '../services/one-time-codes';
 import { Refusal } from '../services/refusal';
@@ -88,7 +89,7 @@ export function parseOverrides(text: string): Partial<Record<LimitName, { points
   return out;
 }
 
-export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: string; overrides?: string }): RateLimits {
+export function createRateLimits(redis: Redis, opts: { prefix: string; hashKey: HashKey; overrides?: string }): RateLimits {
   const overrides = parseOverrides(opts.overrides ?? '');
   const hashed = (key: string) => createHmac('sha256', opts.hashKey).update(key).digest('base64url').slice(0, 22);
   const limiters = Object.fromEntries(

@@ -6,7 +6,7 @@
 // household once the rail confirms it.
 import { audit } from '../../lib/audit';
 import { personalData } from '../../lib/personal-data';
-import { accountKey, type AccountDetails } from '../../lib/pii';
+import { accountKey, hashKeys, type AccountDetails } from '../../lib/pii';
 import { accountGivenSignal } from '../../workflows/definitions';
 import { findByNumberAndBirthDate } from './appeals';
 import type { ServiceContext } from './context';
@@ -77,7 +77,7 @@ export async function giveAnotherAccount(
         rail: account.rail,
         bankCode: account.rail === 'BANK' ? account.bankCode : null,
         ...pd.sealAccount(account),
-        accountKey: accountKey(ctx.config.PII_HASH_KEY, account),
+        accountKey: hashKeys(ctx.config).current(accountKey, account),
         // Not asked yet: the review asks the rail about this one.
         checkOutcome: null,
         checkReason: null,

@@ -4,7 +4,7 @@
 // reviewer's decision starts it (web/services/reviews.ts).
 import { audit } from '../../lib/audit';
 import { personalData } from '../../lib/personal-data';
-import { birthDateHash } from '../../lib/pii';
+import { birthDateHash, hashKeys } from '../../lib/pii';
 import type { ReasonCode } from '../../domain/reason-codes';
 import type { RuleResult } from '../../domain/eligibility';
 import { appealFiledSignal } from '../../workflows/definitions';
@@ -39,8 +39,8 @@ export async function findByNumberAndBirthDate(ctx: Pick<Ctx, 'db' | 'config'>, 
     include: { program: { select: { name: true } } },
   });
   // The same answer for "no such number" and "wrong date of birth": numbers cannot be probed.
-  // Compared by keyed hash: the stored date is never opened for a stranger's guess.
-  return app && app.birthDateHash === birthDateHash(ctx.config.PII_HASH_KEY, dateOfBirth) ? app : null;
+  // Compared by keyed hash, under the key it names: the stored date is never opened for a stranger's guess.
+  return app?.birthDateHash && hashKeys(ctx.config).matches(app.birthDateHash, birthDateHash, dateOfBirth) ? app : null;
 }
 
 export async function lookupApplication(

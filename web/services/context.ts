@@ -9,6 +9,6 @@ export interface ServiceContext {
   db: Db;
   queues: Queues;
   temporal: Client;
-  config: Pick<Config, 'PII_HASH_KEY' | 'PII_MASTER_KEYS' | 'TEMPORAL_TASK_QUEUE'>;
+  config: Pick<Config, 'PII_HASH_KEYS' | 'PII_MASTER_KEYS' | 'TEMPORAL_TASK_QUEUE'>;
   log: Logger;
 }

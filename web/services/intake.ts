@@ -8,7 +8,7 @@
 // (web/services/phone-verification.ts): the answer says so, with the phone's last digits.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Program } from '../../generated/prisma/client';
-import { accountKey, birthDateHash, nationalIdHash, phoneHash, requestHash } from '../../lib/pii';
+import { accountKey, birthDateHash, hashKeys, nationalIdHash, phoneHash, requestHash } from '../../lib/pii';
 import { personalData } from '../../lib/personal-data';
 import type { Country } from '../../domain/national-id';
 import { acceptedCallingCodes, hasCallingCode } from '../../domain/phone';
@@ -85,10 +85,10 @@ export async function submitApplication(
   const input = parsed.value;
   const outside = outsideProgram(program, input);
   if (outside) return { kind: 'invalid', fields: outside };
-  const key = ctx.config.PII_HASH_KEY;
+  const hashes = hashKeys(ctx.config);
   const pd = await personalData(ctx);
-  const hash = nationalIdHash(key, program.country, input.nationalId);
-  const fingerprint = idempotencyKey === undefined ? null : requestHash(key, input);
+  const hash = hashes.current(nationalIdHash, program.country, input.nationalId);
+  const fingerprint = idempotencyKey === undefined ? null : hashes.current(requestHash, input);
   const ack = (applicationNumber: string, status: string, verified = false): Acknowledgement => ({
     applicationNumber,
     status,
@@ -103,14 +103,16 @@ export async function submitApplication(
   const repeat = async (): Promise<IntakeResult | null> => {
     if (idempotencyKey !== undefined) {
       const sameKey = await db.application.findUnique({ where: { programId_idempotencyKey: { programId: program.id, idempotencyKey } } });
-      // (A key stored before fingerprints were kept is taken at its word.)
+      // (A key stored before fingerprints were kept, or whose fingerprint is under a hash key no longer
+      // listed, is taken at its word.)
       if (sameKey)
-        return sameKey.requestHash === null || sameKey.requestHash === fingerprint
+        return sameKey.requestHash === null || !hashes.holds(sameKey.requestHash) || hashes.matches(sameKey.requestHash, requestHash, input)
           ? { kind: 'existing', ack: ack(sameKey.number, sameKey.status, sameKey.phoneVerifiedAt !== null) }
           : { kind: 'key_reused' };
     }
-    const samePerson = await db.application.findUnique({
-      where: { programId_nationalIdHash: { programId: program.id, nationalIdHash: hash } },
+    // Under any hash key listed: a person stored before a rotation is the same person.
+    const samePerson = await db.application.findFirst({
+      where: { programId: program.id, nationalIdHash: { in: hashes.all(nationalIdHash, program.country, input.nationalId) } },
       select: { id: true, phoneVerifiedAt: true },
     });
     if (!samePerson) return null;
@@ -133,9 +135,9 @@ export async function submitApplication(
     national_id: pd.seal('application.national_id', input.nationalId),
     full_name: pd.seal('application.full_name', input.fullName),
     date_of_birth: pd.seal('application.date_of_birth', input.dateOfBirth),
-    birth_date_hash: birthDateHash(key, input.dateOfBirth),
+    birth_date_hash: hashes.current(birthDateHash, input.dateOfBirth),
     phone: pd.seal('application.phone', input.phone),
-    phone_hash: phoneHash(key, input.phone),
+    phone_hash: hashes.current(phoneHash, input.phone),
     language: input.language,
     municipality: input.municipality,
     household_size: input.householdSize,
@@ -144,12 +146,18 @@ export async function submitApplication(
     idempotency_key: idempotencyKey ?? null,
     request_hash: fingerprint,
     decision_queue: ctx.config.TEMPORAL_TASK_QUEUE,
-    account_key: accountKey(key, input.payment),
+    account_key: hashes.current(accountKey, input.payment),
     rail: input.payment.rail,
     bank_code: input.payment.rail === 'BANK' ? input.payment.bankCode : null,
     account_number: account.accountNumber,
     msisdn: account.msisdn,
   });
+  // While hashes under an older key remain (a rotation under way), the unique constraint does not see the
+  // same person stored under one of them: looked up first.
+  if (hashes.ids.length > 1) {
+    const repeated = await repeat();
+    if (repeated) return repeated;
+  }
   // A skipped row is a repeat, or (once in a trillion) a clash of random application numbers: then a new number.
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const stored = row(applicationNumber(program.country));

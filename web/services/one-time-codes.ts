@@ -3,9 +3,10 @@
 // tries, used once; sending a new one replaces the old (only the newest counts). How often codes may be
 // sent is the edge's to limit (web/http/rate-limits.ts: appealCodePerNumber, phoneCodePerNumber), like every
 // other limit.
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { createNotificationActivities } from '../../activities/notification';
 import { personalData } from '../../lib/personal-data';
+import { hashKeys, type HashKey } from '../../lib/pii';
 import type { ServiceContext } from './context';
 
 /** What a code allows: an appeal, or confirming the phone of a new application (web/services/phone-verification.ts). */
@@ -17,8 +18,8 @@ export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'too_many';
 
 type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'config'>;
 
-const digest = (ctx: Ctx, codeId: string, code: string) =>
-  createHmac('sha256', ctx.config.PII_HASH_KEY).update(`code:${codeId}:${code}`).digest();
+/** A code's keyed hash, bound to the code's ID (stored versioned: lib/pii.ts HashKeys). */
+const codeDigest = (key: HashKey, codeId: string, code: string) => createHmac('sha256', key).update(`code:${codeId}:${code}`).digest('hex');
 
 /** Sends a new code for this purpose to the application's phone; returns the phone's last four digits. */
 export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePurpose): Promise<string> {
@@ -35,7 +36,7 @@ export async function sendCode(ctx: Ctx, applicationId: string, purpose: CodePur
         id: codeId,
         applicationId,
         purpose,
-        codeHash: digest(ctx, codeId, code).toString('hex'),
+        codeHash: hashKeys(ctx.config).current(codeDigest, codeId, code),
         expiresAt: new Date(Date.now() + CODE_TTL_MS),
       },
     }),
@@ -62,9 +63,7 @@ export async function checkCode(ctx: Ctx, applicationId: string, purpose: CodePu
     data: { attempts: { increment: 1 } },
   });
   if (counted.count === 0) return 'too_many';
-  const expected = Buffer.from(latest.codeHash, 'hex');
-  const given = digest(ctx, latest.id, typed.trim());
-  if (!timingSafeEqual(expected, given)) return 'wrong';
+  if (!hashKeys(ctx.config).matches(latest.codeHash, codeDigest, latest.id, typed.trim())) return 'wrong';
   const used = await db.oneTimeCode.updateMany({ where: { id: latest.id, usedAt: null }, data: { usedAt: new Date() } });
   return used.count === 1 ? 'ok' : 'expired';
 }
@@ -77,5 +76,5 @@ export async function checkCode(ctx: Ctx, applicationId: string, purpose: CodePu
 export async function isUsedCode(ctx: Ctx, applicationId: string, purpose: CodePurpose, typed: string): Promise<boolean> {
   const latest = await ctx.db.oneTimeCode.findFirst({ where: { applicationId, purpose }, orderBy: { createdAt: 'desc' } });
   if (!latest?.usedAt || latest.expiresAt <= new Date()) return false;
-  return timingSafeEqual(Buffer.from(latest.codeHash, 'hex'), digest(ctx, latest.id, typed.trim()));
+  return hashKeys(ctx.config).matches(latest.codeHash, codeDigest, latest.id, typed.trim());
 }

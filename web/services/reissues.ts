@@ -8,7 +8,7 @@ import { audit } from '../../lib/audit';
 import { personalData, type PersonalData } from '../../lib/personal-data';
 import { TRANSITIONS } from '../../domain/payment-transitions';
 import { Prisma } from '../../lib/db';
-import { accountKey, type AccountDetails } from '../../lib/pii';
+import { accountKey, hashKeys, type AccountDetails } from '../../lib/pii';
 import type { ReissueInput } from '../../schema/cycle';
 import { proposeAccountChanges } from './account-changes';
 import type { ServiceContext } from './context';
@@ -130,7 +130,10 @@ async function accountChanges(
 ): Promise<{ byItem: Map<number, { account: AccountDetails; key: string }>; fields: Record<string, string> }> {
   const byItem = new Map<number, { account: AccountDetails; key: string }>();
   const fields: Record<string, string> = {};
-  const keyOf = (a: AccountDetails) => accountKey(ctx.config.PII_HASH_KEY, a);
+  const hashes = hashKeys(ctx.config);
+  const keyOf = (a: AccountDetails) => hashes.current(accountKey, a);
+  /** The account's key under every hash key listed: another household's may be stored under an older one. */
+  const everyKey = new Map<number, string[]>();
   input.items.forEach((item, i) => {
     const original = originals.find((o) => o.id === item.instructionId)!;
     if (!item.account) return;
@@ -139,14 +142,15 @@ async function accountChanges(
     const twin = [...byItem.entries()].find(([, c]) => c.key === key);
     if (twin) fields[`items.${i}.account`] = `the same new account as items.${twin[0]}: each household has its own account`;
     byItem.set(i, { account: item.account, key });
+    everyKey.set(i, hashes.all(accountKey, item.account));
   });
   const owners = await ctx.db.beneficiary.findMany({
-    where: { programId, accountKey: { in: [...byItem.values()].map((c) => c.key) } },
+    where: { programId, accountKey: { in: [...everyKey.values()].flat() } },
     select: { id: true, accountKey: true },
   });
-  for (const [i, change] of byItem) {
+  for (const [i] of byItem) {
     const household = originals.find((o) => o.id === input.items[i]!.instructionId)!.beneficiary.id;
-    if (owners.some((o) => o.accountKey === change.key && o.id !== household))
+    if (owners.some((o) => everyKey.get(i)!.includes(o.accountKey) && o.id !== household))
       fields[`items.${i}.account`] = 'the account of another household of this program: each household has its own account';
   }
   return { byItem, fields };
