@@ -88,8 +88,19 @@ describe('decision dispatcher', () => {
     expect(await claimDecisionBatch(filling)).toBeNull(); // two wait, for under a minute
     await db.application.updateMany({
       where: { programId: program.id, status: 'RECEIVED' },
-      data: { createdAt: new Date(Date.now() - 61_000) },
+      data: { createdAt: new Date(Date.now() - 61_000), phoneVerifiedAt: new Date(Date.now() - 61_000) },
     });
+    expect((await claimDecisionBatch(filling))?.size).toBe(2);
+  });
+
+  it('counts the wait from the phone confirmed, not from the form sent: confirmations arriving one by one fill a batch', async () => {
+    const { program, opts } = await waiting(2);
+    const filling = { ...opts, batchSize: 5, batchesInFlight: 1000, fillWithinMs: 60_000 };
+    const where = { programId: program.id, status: 'RECEIVED' as const };
+    // Sent a while ago, but confirmed just now: they have not waited to be decided yet.
+    await db.application.updateMany({ where, data: { createdAt: new Date(Date.now() - 120_000) } });
+    expect(await claimDecisionBatch(filling)).toBeNull();
+    await db.application.updateMany({ where, data: { phoneVerifiedAt: new Date(Date.now() - 61_000) } });
     expect((await claimDecisionBatch(filling))?.size).toBe(2);
   });
 

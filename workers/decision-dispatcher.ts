@@ -33,8 +33,8 @@ export interface DispatcherOptions {
   /** Recorded on each batch it claims; default process@host. */
   identity?: string;
   /**
-   * Claim less than a full batch only once the oldest waiting application has waited this long (default 0:
-   * at once). The dispatcher waits DECISION_BATCH_FILL_MS, so a surge is decided in full batches.
+   * Claim less than a full batch only once the first application waiting (since its phone was confirmed)
+   * has waited this long (default 0: at once). The dispatcher waits DECISION_BATCH_FILL_MS, so a surge is decided in full batches.
    */
   fillWithinMs?: number;
 }
@@ -50,12 +50,14 @@ export async function claimDecisionBatch(opts: DispatcherOptions): Promise<{ id:
       WHERE task_queue = ${taskQueue} AND finished_at IS NULL AND created_at > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${STUCK_AFTER_S})`;
     if (open >= (opts.batchesInFlight ?? DECISION_BATCHES_IN_FLIGHT)) return null;
     const batchSize = opts.batchSize ?? DECISION_BATCH_SIZE;
-    // Full, or the oldest has waited long enough? (A short range of the partial index of waiting applications,
-    // application_waiting_idx: its predicate is these two conditions, so it holds only what a claim may take.)
+    // Full, or the first waiting has waited long enough? (A short range of the partial index of waiting
+    // applications, application_waiting_idx: its predicate is these two conditions, so it holds only what a
+    // claim may take.) An application waits from its phone's confirmation, not from its form: counted from
+    // the form, every confirmation was already due on arrival, and batches of a few were decided one by one.
     const [{ waiting, due } = { waiting: 0, due: false }] = await tx.$queryRaw<Array<{ waiting: number; due: boolean }>>`
       SELECT count(*)::int AS waiting,
-        COALESCE(min(created_at) <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${(opts.fillWithinMs ?? 0) / 1000}), false) AS due
-      FROM (SELECT created_at FROM application
+        COALESCE(min(phone_verified_at) <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${(opts.fillWithinMs ?? 0) / 1000}), false) AS due
+      FROM (SELECT phone_verified_at FROM application
             WHERE status = 'RECEIVED' AND phone_verified_at IS NOT NULL AND decision_queue = ${taskQueue} AND (${programs}::uuid[] IS NULL OR program_id = ANY(${programs}::uuid[]))
             ORDER BY created_at, id LIMIT ${batchSize}) w`;
     if (waiting === 0 || (waiting < batchSize && !due)) return null;
