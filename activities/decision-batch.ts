@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../lib/config';
 import { Prisma, type Db } from '../lib/db';
 import { personalData, type PersonalData } from '../lib/personal-data';
+import { hashKeys } from '../lib/pii';
 import type { NotificationJob } from '../lib/queues';
 import { evaluateEligibility } from '../domain/eligibility';
 import type { ApplicantEvent } from '../domain/applicant-events';
@@ -14,7 +15,7 @@ import type { ReasonCode } from '../domain/reason-codes';
 import { accountCheckReason, type AccountCheckOutcome } from '../domain/account-check';
 import type { RegistryClient } from './clients/registry-client';
 import { enrolmentFacts, registryFacts, suspendIfDisputed, verification, type Assessment, type RegistryFacts } from './application';
-import { duplicateCandidates, exactDuplicates, type Candidate } from './deduplication';
+import { duplicateCandidates, exactDuplicates, hashVersions, type Candidate } from './deduplication';
 import { notificationData, queueNotifications } from './notification';
 import { latestRuleSets } from './rule-sets';
 
@@ -78,7 +79,7 @@ const inBatch = (batchId: string) => Prisma.sql`SELECT id FROM application WHERE
 
 export function createDecisionBatchActivities(deps: {
   db: Db;
-  config: Pick<Config, 'PII_MASTER_KEYS'>;
+  config: Pick<Config, 'PII_MASTER_KEYS' | 'PII_HASH_KEYS'>;
   registry: RegistryClient;
   notifications: Queue<NotificationJob>;
   today: () => string;
@@ -116,16 +117,26 @@ export function createDecisionBatchActivities(deps: {
       Object.assign(d, { status: 'REJECTED', reasonCodes: codes, assessment: { outcome: 'REJECT', reasonCodes: codes } });
 
     const eligible = () => decisions.filter((d) => d.status !== 'REJECTED');
+    // During a hash key rotation, also compared with what older keys stored (activities/deduplication.ts).
+    const versions = await hashVersions(
+      tx,
+      pd,
+      hashKeys(deps.config),
+      eligible().map((d) => d.app.id),
+    );
     const exact = await exactDuplicates(
       tx,
       eligible().map((d) => d.app.id),
+      versions,
     );
+    /** An application's account key under the first hash key, whichever key it was stored under. */
+    const currentKeys = new Map(versions.rows.map((v) => [v.id, v.account_keys[0]]));
     // Within the batch, the first application (they are in arrival order) keeps the household and the account.
     const taken = new Set<string>();
     for (const d of eligible()) {
       const codes = [...(exact.get(d.app.id) ?? [])];
       const household = `${d.app.program_id}:household:${d.app.registry_facts!.householdId}`;
-      const account = `${d.app.program_id}:account:${d.app.account_key}`;
+      const account = `${d.app.program_id}:account:${currentKeys.get(d.app.id) ?? d.app.account_key}`;
       if (taken.has(household) && !codes.includes('DUPLICATE_HOUSEHOLD')) codes.push('DUPLICATE_HOUSEHOLD');
       if (taken.has(account) && !codes.includes('ACCOUNT_IN_USE')) codes.push('ACCOUNT_IN_USE');
       if (codes.length > 0) {
@@ -141,6 +152,7 @@ export function createDecisionBatchActivities(deps: {
       pd,
       eligible().map((d) => d.app.id),
       rejectedHere,
+      versions,
     );
     const toReview = new Set(candidates.filter((c) => c.kind === 'PROBABLE_PERSON').map((c) => c.applicationId));
     for (const d of eligible()) {

@@ -22,7 +22,7 @@ import { createStatementActivities } from './statements';
 
 export interface ActivityDeps {
   db: Db;
-  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL' | 'PII_MASTER_KEYS'> &
+  config: Pick<Config, 'REGISTRY_SIM_URL' | 'BANK_SIM_URL' | 'WALLET_SIM_URL' | 'PUBLIC_URL' | 'PII_MASTER_KEYS' | 'PII_HASH_KEYS'> &
     Partial<Pick<Config, 'RAIL_TIMEOUT_MS' | 'PRE_PAYMENT_ACCOUNT_CHECK'>>;
   /** Where applicant notifications are queued for the SMS gateway. */
   notifications: Queue<NotificationJob>;

@@ -1,10 +1,14 @@
 // Look-ups of personal data use keyed hashes that name their key: a stored hash is "<key id>.<hex>". With a
 // new hash key put first (PII_HASH_KEYS) and the old one still listed, what was stored under the old key is
 // still found: a second application by the same national ID is refused, and the status page still proves its
-// applicant by the date of birth; what is written from then on is under the new key.
+// applicant by the date of birth; a decision batch's deduplication still finds the account, the phone and the
+// birth date stored under the old key; what is written from then on is under the new key.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_PII_HASH_KEY, loadConfig } from '../lib/config';
+import { personalData } from '../lib/personal-data';
+import { hashKeys } from '../lib/pii';
+import { duplicateCandidates, exactDuplicates, hashVersions } from '../activities/deduplication';
 import { application, randomCpf } from './support/application';
 import { createProgram } from './support/fixtures';
 import { uid } from './support/util';
@@ -26,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Nothing decides these applications: set aside, as test/support/intake-web.ts does.
   await before?.db.application.updateMany({
-    where: { programId: { in: programIds }, status: 'RECEIVED' },
+    where: { programId: { in: programIds }, status: { in: ['RECEIVED', 'VERIFYING'] } },
     data: { status: 'REJECTED', reasonCodes: ['TEST_CLEANUP'] },
   });
   await Promise.all([before?.close(), during?.close()]);
@@ -90,5 +94,43 @@ describe('versioned hashes', () => {
     expect(other.statusCode).toBe(201);
     const hashes = await storedHashes(during.db, other.json<{ applicationNumber: string }>().applicationNumber);
     for (const hash of hashes) expect(hash).toMatch(new RegExp(`^${NEW_KEY}\\.[0-9a-f]{64}$`));
+  });
+
+  it("with a new key first, a batch's deduplication still finds an account, a phone and a birth date stored under the old key", async () => {
+    const program = await newProgram();
+    await before.db.program.update({ where: { id: program.id }, data: { maxApplicationsPerPhone: 1 } });
+    const account = { rail: 'BANK', bankCode: '001', accountNumber: String((randomBytes(4).readUInt32BE() % 90_000_000) + 10_000_000) };
+    const numberOf = async (web: TestWeb) =>
+      (await submit(web, program.code, application({ nationalId: randomCpf(), payment: account }))).json<{ applicationNumber: string }>()
+        .applicationNumber;
+    // Enrolled before the rotation: stored under hk1, with its household's row.
+    const enrolled = await before.db.application.update({
+      where: { number: await numberOf(before) },
+      data: { status: 'ENROLLED', municipalityCode: 'M-1' },
+      include: { paymentAccount: true },
+    });
+    await before.db.beneficiary.create({
+      data: {
+        programId: program.id,
+        applicationId: enrolled.id,
+        nationalIdHash: enrolled.nationalIdHash,
+        householdId: uid('HH'),
+        paymentAccountId: enrolled.paymentAccount!.id,
+        accountKey: enrolled.paymentAccount!.accountKey,
+      },
+    });
+    // Another national ID, with the same name, birth date, place, phone and account, after the new key came first.
+    const { id } = await during.db.application.update({
+      where: { number: await numberOf(during) },
+      data: { status: 'VERIFYING', municipalityCode: 'M-1' },
+    });
+    const config = loadConfig({ ...process.env, ...ROTATING });
+    const pd = await personalData({ db: during.db, config });
+    const versions = await hashVersions(during.db, pd, hashKeys(config), [id]);
+
+    expect((await exactDuplicates(during.db, [id], versions)).get(id)).toEqual(['ACCOUNT_IN_USE', 'PHONE_SHARED_TOO_OFTEN']);
+    expect(await duplicateCandidates(during.db, pd, [id], new Set(), versions)).toContainEqual(
+      expect.objectContaining({ applicationId: id, candidateApplicationId: enrolled.id, kind: 'PROBABLE_PERSON' }),
+    );
   });
 });
