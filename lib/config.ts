@@ -124,7 +124,7 @@ const EnvSchema = z.object({
     .transform((text, ctx) => (text === undefined ? [] : namedKeys(text, ctx))),
   /**
    * The secret of hash key hk1, the one key before PII_HASH_KEYS: listed after PII_HASH_KEYS when set, and
-   * alone (the development default if unset) when PII_HASH_KEYS is not. Set secret ones in production.
+   * alone (the development default if unset) when PII_HASH_KEYS is not. Set a secret one in production.
    */
   PII_HASH_KEY: z.string().min(16).optional(),
   /**
