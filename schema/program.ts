@@ -5,6 +5,9 @@ import { ScheduleSchema } from '../domain/schedule';
 import { CURRENCY_MINOR_UNITS } from '../domain/money';
 import { decimalAmount } from './fields';
 
+/** Ten years: the longest a program may keep personal data it no longer needs. */
+const RETENTION_DAYS_MAX = 3650;
+
 /** Program codes: upper-case letters, digits and dashes, as they appear in the applicant's link. */
 export const PROGRAM_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 
@@ -26,6 +29,10 @@ export const ProgramInput = z
     schedule: ScheduleSchema.optional(),
     appealWindowDays: z.number().int().min(1).max(365).default(30),
     maxApplicationsPerPhone: z.number().int().min(1).max(100).default(3),
+    /** Retention (domain/retention.ts): days a rejected application's personal fields are kept once its appeal window closed. */
+    rejectedRetentionDays: z.number().int().min(0).max(RETENTION_DAYS_MAX).default(90),
+    /** Days an enrolled household's personal fields are kept once it left the program. */
+    leftRetentionDays: z.number().int().min(0).max(RETENTION_DAYS_MAX).default(365),
     /** Calling codes (E.164, no +) of the phones and wallets accepted; absent: the country's own. */
     phoneCallingCodes: z
       .array(z.string().regex(/^[1-9]\d{0,2}$/, 'a country calling code of 1 to 3 digits, without +'))

@@ -40,7 +40,24 @@ describe('programs', () => {
     expect(res.statusCode).toBe(201);
     const program = await web.db.program.findUniqueOrThrow({ where: { code: input.code }, include: { ruleSets: true } });
     expect(program.ruleSets).toEqual([expect.objectContaining({ version: 1, rules: input.rules })]);
+    expect(program).toMatchObject({ rejectedRetentionDays: 90, leftRetentionDays: 365 }); // the defaults
     expect(await web.db.auditEvent.count({ where: { entityId: program.id, action: 'program.created', actor: users.admin.id } })).toBe(1);
+  });
+
+  it('keep personal data as long as their retention rule says (domain/retention.ts), within bounds', async () => {
+    const input = { ...programInput(), rejectedRetentionDays: 0, leftRetentionDays: 1825 };
+    const res = await web.app.inject({ method: 'POST', url: '/api/v1/programs', payload: input, headers: users.admin.headers });
+    expect(res.statusCode).toBe(201);
+    const program = await web.db.program.findUniqueOrThrow({ where: { code: input.code } });
+    expect(program).toMatchObject({ rejectedRetentionDays: 0, leftRetentionDays: 1825 });
+    const bad = await web.app.inject({
+      method: 'POST',
+      url: '/api/v1/programs',
+      payload: { ...programInput(), rejectedRetentionDays: -1, leftRetentionDays: 3651 },
+      headers: users.admin.headers,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json<{ fields: object }>().fields).sort()).toEqual(['leftRetentionDays', 'rejectedRetentionDays']);
   });
 
   it('refuse bad input naming the field, and a taken code', async () => {

@@ -59,6 +59,8 @@ function validForm(code = uid('PF').toUpperCase()): Record<string, string> {
     batchSize: '250',
     appealWindowDays: '45',
     maxApplicationsPerPhone: '2',
+    rejectedRetentionDays: '120',
+    leftRetentionDays: '730',
     maxIncomePerCapita: '218.00',
     minApplicantAge: '18',
     moreRules: '',
@@ -115,6 +117,8 @@ describe('creating a program', () => {
       batchSize: 250,
       appealWindowDays: 45,
       maxApplicationsPerPhone: 2,
+      rejectedRetentionDays: 120,
+      leftRetentionDays: 730,
     });
     expect(
       [program.baseAmount, program.amountPerDependant, program.capPerHousehold, program.budgetPerCycle].map((d) => d?.toFixed(2)),
@@ -150,6 +154,8 @@ describe('creating a program', () => {
       batchSize: '',
       appealWindowDays: '',
       maxApplicationsPerPhone: '',
+      rejectedRetentionDays: '',
+      leftRetentionDays: '',
       minApplicantAge: '',
     });
     expect(res.statusCode).toBe(303);
@@ -161,6 +167,8 @@ describe('creating a program', () => {
       batchSize: 500,
       appealWindowDays: 30,
       maxApplicationsPerPhone: 3,
+      rejectedRetentionDays: 90,
+      leftRetentionDays: 365,
     });
     expect(program.amountPerDependant.toFixed(2)).toBe('0.00');
     expect(program.ruleSets[0]!.rules).toEqual([{ type: 'max_income_per_capita', amount: '218.00' }]);
@@ -173,6 +181,7 @@ describe('wrong fields', () => {
       ...validForm(),
       baseAmount: '12,50',
       batchSize: 'many',
+      leftRetentionDays: '40000',
       wave1Digits: '0,1,2,3,4',
       wave1PayOn: '2026-03-17',
       wave2Digits: '5,6',
@@ -188,6 +197,9 @@ describe('wrong fields', () => {
       /<span class="msg" id="baseAmount-error"><span class="vh">Error: <\/span>Enter the base amount[^<]*<\/span>\s*<input id="baseAmount" name="baseAmount" type="text" value="12,50"[^>]*aria-describedby="baseAmount-hint baseAmount-error" aria-invalid="true"/,
     );
     expect(res.body).toContain('<a href="#batchSize">Enter a batch size from 1 to 5000</a>');
+    expect(res.body).toContain(
+      '<a href="#leftRetentionDays">Enter how long a household&#39;s personal data is kept after it leaves, as a number of days from 0 to 3650</a>',
+    );
     for (const [id, value] of [
       ['name', 'Auxílio de teste'],
       ['wave2Digits', '5,6'],
@@ -201,7 +213,7 @@ describe('wrong fields', () => {
     expect(await programCount(form.code!)).toBe(0);
 
     // Only the amount fixed: the schedule's own check (every digit in a wave) is now the one to fix.
-    const again = await create({ ...form, baseAmount: '12.50', batchSize: '500' });
+    const again = await create({ ...form, baseAmount: '12.50', batchSize: '500', leftRetentionDays: '365' });
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('<a href="#wave1Digits">Every digit 0-9 must belong to a wave</a>');
     expect(again.body).toContain(

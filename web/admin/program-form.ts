@@ -20,6 +20,8 @@ export const PROGRAM_FIELDS = [
   'batchSize',
   'appealWindowDays',
   'maxApplicationsPerPhone',
+  'rejectedRetentionDays',
+  'leftRetentionDays',
   'maxIncomePerCapita',
   'minApplicantAge',
   'moreRules',
@@ -39,19 +41,28 @@ export interface ProgramForm {
 export function emptyProgramForm(): ProgramForm {
   const values = Object.fromEntries(PROGRAM_FIELDS.map((f) => [f, ''])) as Record<ProgramField, string>;
   // The JSON API's defaults, shown rather than applied unseen.
-  Object.assign(values, { amountPerDependant: '0.00', batchSize: '500', appealWindowDays: '30', maxApplicationsPerPhone: '3' });
+  Object.assign(values, {
+    amountPerDependant: '0.00',
+    batchSize: '500',
+    appealWindowDays: '30',
+    maxApplicationsPerPhone: '3',
+    rejectedRetentionDays: '90',
+    leftRetentionDays: '365',
+  });
   return { values, waves: Array.from({ length: WAVE_ROWS }, () => ({ digits: '', payOn: '' })), errors: {} };
 }
 
 const CURRENCIES = Object.keys(CURRENCY_MINOR_UNITS).sort();
 const COUNTRIES = { BR: 'Brazil (national ID: CPF)', AR: 'Argentina (national ID: CUIL)' } as const;
 const GROUP_ANCHORS: Record<string, string> = { country: 'country-BR', schedule: waveId(1, 'Digits'), rules: 'maxIncomePerCapita' };
+/** The summary lists errors in the order of the page: the fields before the schedule, the schedule, the rules. */
+const RULE_FIELDS_FROM = PROGRAM_FIELDS.indexOf('maxIncomePerCapita');
 const ERROR_ORDER = [
-  ...PROGRAM_FIELDS.slice(0, 12),
+  ...PROGRAM_FIELDS.slice(0, RULE_FIELDS_FROM),
   'schedule',
   ...Array.from({ length: WAVE_ROWS }, (_, i) => [waveId(i + 1, 'Digits'), waveId(i + 1, 'PayOn')]).flat(),
   'rules',
-  ...PROGRAM_FIELDS.slice(12),
+  ...PROGRAM_FIELDS.slice(RULE_FIELDS_FROM),
 ];
 
 const message = (id: string, text: string | undefined) =>
@@ -142,6 +153,10 @@ ${amount('budgetPerCycle', 'Budget per cycle', 'A cycle above this total cannot 
 ${count('batchSize', 'Batch size', 'Payments sent to a bank or wallet provider at once, from 1 to 5000.')}
 ${count('appealWindowDays', 'Appeal window, in days', 'How long a rejected applicant has to appeal, from 1 to 365.')}
 ${count('maxApplicationsPerPhone', 'Applications per phone number', 'More than this from one phone number are refused, from 1 to 100.')}
+<h2>Keeping personal data</h2>
+<p>Names, national IDs, birth dates, phones and accounts are erased when no longer needed; what audit, reconciliation and deduplication need stays.</p>
+${count('rejectedRetentionDays', 'After a rejection, in days', 'How long a rejected application is kept once its appeal window has closed, from 0 to 3650.')}
+${count('leftRetentionDays', 'After leaving the program, in days', 'How long a household is kept once it has left the program, from 0 to 3650.')}
 ${schedule(f)}
 ${rules(f)}
 <button type="submit">Create the program</button></form>

@@ -28,6 +28,8 @@ const FIELD_MESSAGES: Record<Exclude<ProgramField, 'moreRules'>, string> = {
   batchSize: 'Enter a batch size from 1 to 5000',
   appealWindowDays: 'Enter the appeal window as a number of days from 1 to 365',
   maxApplicationsPerPhone: 'Enter the applications per phone number as a number from 1 to 100',
+  rejectedRetentionDays: "Enter how long a rejected application's personal data is kept, as a number of days from 0 to 3650",
+  leftRetentionDays: "Enter how long a household's personal data is kept after it leaves, as a number of days from 0 to 3650",
   maxIncomePerCapita: 'Enter the highest income per person with a point before the cents, for example 218.00',
   minApplicantAge: 'Enter the youngest age as a number of years from 0 to 120',
 };
@@ -97,6 +99,8 @@ function buildInput(form: ProgramForm): Built {
     batchSize: int(v.batchSize),
     appealWindowDays: int(v.appealWindowDays),
     maxApplicationsPerPhone: int(v.maxApplicationsPerPhone),
+    rejectedRetentionDays: int(v.rejectedRetentionDays),
+    leftRetentionDays: int(v.leftRetentionDays),
     schedule: waves.length ? { waves } : undefined,
     rules: [...simple.map(([, rule]) => rule), ...more],
   };
