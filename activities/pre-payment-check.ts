@@ -1,6 +1,6 @@
 // The last look before money leaves: right before a batch is sent, every account in it is checked with
 // its rail in bulk (one call for the batch), and a payment the rail does not confirm (closed, someone
-// else's, unknown), or to a household whose identity is disputed, is HELD back with its reason instead
+// else's, unknown), or to a household whose identity is disputed or that left the program, is HELD back with its reason instead
 // of being sent. The batch's approved control totals never change: what leaves is the batch less what was
 // held, and reconciliation counts the held ones as their own term. A held payment is paid by a re-issue
 // once the account is corrected. Its money stays payable (domain/payment-transitions.ts: HELD_IN).
@@ -21,6 +21,8 @@ const HOLD = TRANSITIONS.holdBack;
 
 /** The reason a payment is held: its beneficiary's identity is disputed. */
 export const IDENTITY_DISPUTED: ReasonCode = 'IDENTITY_DISPUTED';
+/** A household that left its program (web/services/household-removal.ts) after the snapshot took it. */
+export const HOUSEHOLD_REMOVED: ReasonCode = 'HOUSEHOLD_REMOVED';
 
 export interface HeldBack {
   /** Payments of the batch held back (by this run or an earlier one) and their total. */
@@ -58,22 +60,23 @@ export function createPrePaymentCheckActivities(deps: {
         if (!batch || batch.status !== 'CREATED' || batch.accountsCheckedAt) return heldBack(batch?.id ?? '');
         const rail = deps.rails[batch.provider];
         const items = deps.enabled ? await loadOutgoingItems(deps, batch.id, 'CREATED') : [];
-        const disputed = new Set(
+        // Households no longer to be paid since the snapshot took them: held without asking the rail.
+        const notPayable = new Map(
           (
             await db.paymentInstruction.findMany({
-              where: { batchId: batch.id, status: 'CREATED', beneficiary: { status: 'SUSPENDED' } },
-              select: { paymentKey: true },
+              where: { batchId: batch.id, status: 'CREATED', beneficiary: { status: { in: ['SUSPENDED', 'REMOVED'] } } },
+              select: { paymentKey: true, beneficiary: { select: { status: true } } },
             })
-          ).map((i) => i.paymentKey),
+          ).map((i) => [i.paymentKey, i.beneficiary.status === 'REMOVED' ? HOUSEHOLD_REMOVED : IDENTITY_DISPUTED]),
         );
-        const toAsk = items.filter((i) => !disputed.has(i.key));
+        const toAsk = items.filter((i) => !notPayable.has(i.key));
         const answers =
           rail && toAsk.length > 0
             ? await rail.verifyAccounts(toAsk.map((i) => ({ ref: i.key, account: i.account, holder: i.holder })))
             : [];
         // The name is a second signal, looked at by a person at enrolment: only a no from the rail holds a payment.
         const holds = [
-          ...[...disputed].map((key) => ({ key, reason: IDENTITY_DISPUTED })),
+          ...[...notPayable].map(([key, reason]) => ({ key, reason })),
           ...answers.flatMap((a) => {
             const reason = a.outcome === 'NAME_DIFFERS' ? null : accountCheckReason(a.outcome);
             return reason ? [{ key: a.ref, reason }] : [];

@@ -28,6 +28,7 @@ export const REASON_CODES = [
   'ACCOUNT_UNKNOWN', // the rail has no such account
   'ACCOUNT_NAME_DIFFERS', // the account is the applicant's, under a name the rail finds different
   'IDENTITY_DISPUTED', // a reviewer doubts the applicant is who they say: payments wait
+  'HOUSEHOLD_REMOVED', // the household left the program (two people decided it): it is not paid again
   // People's decisions
   'REVIEW_REJECTED', // a reviewer rejected a probable duplicate
   'APPEAL_REJECTED', // a reviewer upheld the rejection on appeal

@@ -68,6 +68,7 @@ const TEXTS: Record<Language, Texts> = {
       ACCOUNT_CLOSED: 'El banco o la billetera dice que la cuenta que indicó está cerrada o inactiva, y así no puede recibir pagos.',
       ACCOUNT_UNKNOWN: 'El banco o la billetera no encuentra la cuenta que indicó. Revise el número.',
       IDENTITY_DISPUTED: 'Hay dudas sobre la identidad de quien pidió este beneficio, y los pagos esperan a que el programa la confirme.',
+      HOUSEHOLD_REMOVED: 'El hogar dejó el programa y ya no recibe pagos.',
       ACCOUNT_NAME_DIFFERS:
         'El nombre de la cuenta que indicó no es el que escribió en la solicitud. Una persona del programa lo revisará.',
       PHONE_SHARED_TOO_OFTEN:
@@ -141,6 +142,7 @@ const TEXTS: Record<Language, Texts> = {
         'O banco ou a carteira diz que a conta que você informou está encerrada ou inativa e assim não pode receber pagamentos.',
       ACCOUNT_UNKNOWN: 'O banco ou a carteira não encontra a conta que você informou. Confira o número.',
       IDENTITY_DISPUTED: 'Há dúvidas sobre a identidade de quem pediu este benefício, e os pagamentos aguardam a confirmação do programa.',
+      HOUSEHOLD_REMOVED: 'A família saiu do programa e não recebe mais pagamentos.',
       ACCOUNT_NAME_DIFFERS: 'O nome da conta que você informou não é o que você escreveu no pedido. Uma pessoa do programa vai verificar.',
       PHONE_SHARED_TOO_OFTEN: 'Seu número de telefone foi usado em mais pedidos do que o programa permite[ ({count}; máximo {maximum})].',
       REVIEW_REJECTED:
@@ -209,6 +211,7 @@ const TEXTS: Record<Language, Texts> = {
       ACCOUNT_CLOSED: 'The bank or wallet says the account you gave is closed or inactive, so it cannot receive payments.',
       ACCOUNT_UNKNOWN: 'The bank or wallet cannot find the account you gave. Please check the number.',
       IDENTITY_DISPUTED: 'There are doubts about the identity of the person who applied, and payments wait until the program confirms it.',
+      HOUSEHOLD_REMOVED: 'The household has left the program and is no longer paid.',
       ACCOUNT_NAME_DIFFERS: 'The name on the account you gave is not the name on your application. A program officer will check it.',
       PHONE_SHARED_TOO_OFTEN: 'Your phone number was used on more applications than the program allows[ ({count}; at most {maximum})].',
       REVIEW_REJECTED:

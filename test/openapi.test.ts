@@ -9,11 +9,13 @@ import { createLogger } from '../lib/logger';
 import { applicationInput, PhoneCodeResendInput, PhoneVerificationInput } from '../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../schema/cycle';
 import { ErasureRequestInput } from '../schema/erasure';
+import { HouseholdRemovalInput } from '../schema/household-removal';
 import { ProgramInput } from '../schema/program';
 import { applicationRoutes } from '../web/api/applications';
 import { cycleRoutes } from '../web/api/cycles';
 import { DeclineInput, decisionRoutes } from '../web/api/decisions';
 import { erasureRoutes } from '../web/api/erasure';
+import { householdRemovalRoutes } from '../web/api/household-removal';
 import { identityDisputeRoutes } from '../web/api/identity-disputes';
 import { financeReportRoutes } from '../web/api/finance-reports';
 import { reconciliationRoutes } from '../web/api/reconciliation';
@@ -68,6 +70,7 @@ async function apiRoutes(): Promise<string[]> {
   decisionRoutes(probe, ctx);
   identityDisputeRoutes(probe, ctx);
   erasureRoutes(probe, ctx);
+  householdRemovalRoutes(probe, ctx);
   await probe.ready();
   await probe.close();
   return routes.sort();
@@ -175,6 +178,12 @@ const BODIES = [
     path: '/api/v1/applications/{id}/erasure',
     schema: ErasureRequestInput as z.ZodType,
     valid: { reason: 'DATA_SUBJECT_REQUEST' },
+  },
+  {
+    name: 'HouseholdRemovalInput',
+    path: '/api/v1/applications/{id}/household-removal',
+    schema: HouseholdRemovalInput as z.ZodType,
+    valid: { reason: 'ASKED_TO_LEAVE' },
   },
 ];
 

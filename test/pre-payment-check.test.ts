@@ -99,6 +99,24 @@ describe('pre-payment account check', () => {
     expect(await env.run(() => rails.activities.holdUnconfirmedPayments(ref))).toEqual({ held: 2, heldAmount: '1200.00', sending: 3 });
   });
 
+  it('holds a payment to a household that left the program after the snapshot, without asking the rail', async () => {
+    const program = await createProgram(db, { batchSize: 50 });
+    const { beneficiaryIds } = await enrolPopulationHouseholds(db, program.id, 3);
+    const cycle = await approvedCycle(db, program.id);
+    const env = new MockActivityEnvironment();
+    await env.run(() => rails.activities.startCycle(cycle.id));
+    await env.run(() => rails.activities.snapshotCycle(cycle.id));
+    // Removed by two people (web/services/household-removal.ts) after the snapshot took it, before the batch leaves.
+    await db.beneficiary.update({ where: { id: beneficiaryIds[1]! }, data: { status: 'REMOVED', leftAt: new Date() } });
+    expect(await env.run(() => rails.activities.holdUnconfirmedPayments({ cycleId: cycle.id, seq: 1 }))).toEqual({
+      held: 1,
+      heldAmount: '600.00',
+      sending: 2,
+    });
+    const held = await db.paymentInstruction.findMany({ where: { cycleId: cycle.id, status: 'HELD' } });
+    expect(held.map((i) => [i.beneficiaryId, i.failureReason])).toEqual([[beneficiaryIds[1]!, 'HOUSEHOLD_REMOVED']]);
+  });
+
   it('with the check off, the same dirty account leaves and its rail refuses it', async () => {
     const own = await startRails(db, { prePaymentCheck: 'off' });
     try {

@@ -38,6 +38,7 @@ const FACTS: Record<ReasonCode, Record<string, string | number>> = {
   ACCOUNT_UNKNOWN: {},
   ACCOUNT_NAME_DIFFERS: {},
   IDENTITY_DISPUTED: {},
+  HOUSEHOLD_REMOVED: {},
   REVIEW_REJECTED: {},
   APPEAL_REJECTED: {},
 };

@@ -8,6 +8,7 @@ import { cycleRoutes } from './cycles';
 import { decisionRoutes } from './decisions';
 import { erasureRoutes } from './erasure';
 import { financeReportRoutes } from './finance-reports';
+import { householdRemovalRoutes } from './household-removal';
 import { identityDisputeRoutes } from './identity-disputes';
 import { openApiRoutes } from './openapi';
 import { programRoutes } from './programs';
@@ -25,6 +26,7 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   decisionRoutes(app, ctx);
   identityDisputeRoutes(app, ctx);
   erasureRoutes(app, ctx);
+  householdRemovalRoutes(app, ctx);
   temporalCodecRoutes(app, ctx);
   openApiRoutes(app);
 }

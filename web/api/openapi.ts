@@ -16,6 +16,7 @@ import {
 } from '../../schema/application';
 import { CycleApprovalInput, ReissueInput } from '../../schema/cycle';
 import { ErasureRequestInput } from '../../schema/erasure';
+import { HouseholdRemovalInput } from '../../schema/household-removal';
 import { DisputeProposalInput, IdentityDisputeInput } from '../../schema/identity-dispute';
 import { BreakResolutionInput, SettlementReportFile, StatementUploadQuery } from '../../schema/reconciliation';
 import { ProgramInput } from '../../schema/program';
@@ -184,8 +185,8 @@ const SignOff = z.object({
 });
 const DecisionBody = z.object({
   id: z.uuid(),
-  kind: z.enum(['BREAK_RESOLUTION', 'SIGN_OFF', 'STATEMENT_UPLOAD', 'ACCOUNT_CHANGES', 'IDENTITY_DISPUTE']),
-  subjectId: z.uuid().meta({ description: 'The break, cycle, statement upload or identity dispute decided on' }),
+  kind: z.enum(['BREAK_RESOLUTION', 'SIGN_OFF', 'STATEMENT_UPLOAD', 'ACCOUNT_CHANGES', 'IDENTITY_DISPUTE', 'HOUSEHOLD_REMOVAL']),
+  subjectId: z.uuid().meta({ description: 'The break, cycle, statement upload, identity dispute or household decided on' }),
   cycleId: z.uuid().nullable(),
   details: z.record(z.string(), z.unknown()).meta({ description: 'What is proposed: codes and amounts, never personal data' }),
   status: z.enum(DECISION_STATUSES),
@@ -227,6 +228,19 @@ const IdentityDisputeOpened = IdentityDisputeBody.extend({
 });
 const IdentityDisputeView = IdentityDisputeBody.extend({
   proposal: DecisionBody.nullable().meta({ description: 'How it should end, waiting for a second person' }),
+});
+const HouseholdRemovals = z.object({
+  removals: z.array(
+    z.object({
+      id: z.uuid().meta({ description: 'The decision: approve or decline it at /api/v1/decisions/{id}/approve|decline' }),
+      kind: z.literal('HOUSEHOLD_REMOVAL'),
+      subjectId: z.uuid().meta({ description: 'The household (beneficiary)' }),
+      details: z.record(z.string(), z.unknown()).meta({ description: '{ reason, applicationId }' }),
+      proposedBy: z.uuid(),
+      proposer: z.string().meta({ description: "The proposer's username" }),
+      proposedAt: z.iso.datetime(),
+    }),
+  ),
 });
 const ErasureDoneBody = z.object({
   applicationId: z.uuid(),
@@ -286,6 +300,8 @@ export const OPENAPI_SCHEMAS = {
   IdentityDisputeView,
   ErasureRequestInput,
   ErasureDone: ErasureDoneBody,
+  HouseholdRemovalInput,
+  HouseholdRemovals,
 } as const satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof OPENAPI_SCHEMAS;
 
@@ -536,6 +552,25 @@ const PATHS: Record<string, Record<string, Operation>> = {
       description:
         "Every personal field of the application and of its rows (accounts, reviews, messages, disputes) becomes null; its hashes, codes, amounts and audit trail stay, so its national ID still holds its place in the program. Audited as application.personal_data_erased with the administrator and the reason. Refused (409) while it is being decided (erasure_being_decided), while its household is enrolled (erasure_household_enrolled), or while a payment to it may still move money (erasure_money_in_flight). Asked again, the same answer with alreadyErased: nothing changes. The daily retention run erases the rest by each program's retention.",
       ok: { status: 200, description: 'Erased (or already erased)', schema: 'ErasureDone' },
+    },
+  },
+  '/api/v1/applications/{id}/household-removal': {
+    post: {
+      summary: "Propose that an application's household leave its program, with a reason code, for a second person to approve",
+      roles: ['ADMIN'],
+      body: 'HouseholdRemovalInput',
+      errors: [400, 404, 409],
+      description:
+        "Nothing changes until an APPROVER or another ADMIN approves it at /api/v1/decisions/{id}/approve (its proposer is refused: 403 proposer_cannot_approve). Then the household becomes REMOVED with left_at: no cycle takes it, a batch not yet sent holds its payment (HOUSEHOLD_REMOVED), and its personal data is erased after the program's leftRetentionDays. Audited as household.removal_proposed, household.removal_approved and household.removed with the reason. A household not in the program is 409 household_not_enrolled; one with a removal waiting, 409 decision_pending.",
+      ok: { status: 202, description: 'Proposed: waiting for a second person', schema: 'DecisionProposed' },
+    },
+  },
+  '/api/v1/household-removals': {
+    get: {
+      summary: 'Removals of households from their programs waiting for a second person, oldest first',
+      roles: ['APPROVER', 'ADMIN'],
+      errors: [],
+      ok: { status: 200, description: 'The waiting removals', schema: 'HouseholdRemovals' },
     },
   },
   '/api/v1/identity-disputes/{id}': {

@@ -9,6 +9,7 @@ import { accountChangesEffect } from './account-changes';
 import type { ServiceContext } from './context';
 import { breakResolutionEffect } from './break-resolutions';
 import { approve, decline } from './four-eyes';
+import { householdRemovalEffect } from './household-removal';
 import { identityDisputeEffect } from './identity-disputes';
 import { signOffEffect } from './sign-off';
 import { statementUploadEffect } from './statement-upload';
@@ -39,6 +40,7 @@ const EFFECTS: Record<DecisionKind, DecisionEffect> = {
   STATEMENT_UPLOAD: statementUploadEffect,
   ACCOUNT_CHANGES: accountChangesEffect,
   IDENTITY_DISPUTE: identityDisputeEffect,
+  HOUSEHOLD_REMOVAL: householdRemovalEffect,
 };
 
 async function effectOf(ctx: Ctx, id: string, role: Role): Promise<DecisionEffect> {

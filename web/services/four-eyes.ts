@@ -18,6 +18,7 @@ const NAMES: Record<DecisionKind, { action: string; what: string }> = {
   STATEMENT_UPLOAD: { action: 'statement.upload', what: 'this statement file' },
   ACCOUNT_CHANGES: { action: 'cycle.account_changes', what: 'these account changes' },
   IDENTITY_DISPUTE: { action: 'application.identity_dispute', what: 'this end of an identity dispute' },
+  HOUSEHOLD_REMOVAL: { action: 'household.removal', what: "this household's removal from the program" },
 };
 
 export interface Proposal {

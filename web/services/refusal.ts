@@ -179,6 +179,11 @@ export const REFUSALS = {
     title: 'Dispute closed',
     sentence: 'This identity dispute is already closed (perhaps a moment ago), so nothing was recorded.',
   },
+  household_not_enrolled: {
+    kind: 'conflict',
+    title: 'Not in the program',
+    sentence: 'This application has no household in the program (it was never enrolled, or it has left already), so nothing was recorded.',
+  },
   erasure_being_decided: {
     kind: 'conflict',
     title: 'Still being decided',
