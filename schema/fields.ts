@@ -3,16 +3,25 @@ import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * Records a field's first problem, as an own property: a field sent as "constructor" or "__proto__" is named
+ * like any other (`fields[key] ??= …` would see the inherited member, or set the prototype). Keys come from
+ * what people send: every place that names fields goes through this.
+ */
+export function addFieldError(fields: FieldErrors, key: string, message: string): void {
+  if (!Object.hasOwn(fields, key))
+    Object.defineProperty(fields, key, { value: message, enumerable: true, writable: true, configurable: true });
+}
+
 /** Each issue under the dotted path of its field; unknown keys each by name; the input as a whole as `root`. */
 export function fieldErrors(error: z.ZodError, root = 'body'): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out[[...issue.path, key].join('.')] ??= 'not a field of this request';
+      for (const key of issue.keys) addFieldError(out, [...issue.path, key].join('.'), 'not a field of this request');
       continue;
     }
-    const key = issue.path.length ? issue.path.join('.') : root;
-    out[key] ??= issue.message;
+    addFieldError(out, issue.path.length ? issue.path.join('.') : root, issue.message);
   }
   return out;
 }

@@ -49,3 +49,14 @@ describe('application input', () => {
     expect(parseInput(applicationInput('AR'), { ...valid, nationalId: '20-12345678-6' }).ok).toBe(true);
   });
 });
+
+describe('field errors', () => {
+  // Found by test/fuzz.test.ts: a key named like an Object.prototype member was refused without being named.
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('name an unknown key called %s', (key) => {
+    const parsed = parseInput(applicationInput('BR'), JSON.parse(`{"${key}": 1}`));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(Object.keys(parsed.fields)).toContain(key);
+    expect(JSON.parse(JSON.stringify(parsed.fields))).toMatchObject({ [key]: 'not a field of this request' });
+  });
+});

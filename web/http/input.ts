@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { normalizeText, withoutUnreadable } from '../../lib/text';
 import { APPLICATION_NUMBER } from '../../schema/application';
-import type { FieldErrors } from '../../schema/fields';
+import { addFieldError, type FieldErrors } from '../../schema/fields';
 import { PROGRAM_CODE } from '../../schema/program';
 import { Refusal } from '../services/refusal';
 
@@ -45,7 +45,7 @@ function normalizeTree(root: unknown, prefix: string | null, problems: FieldErro
   const fix = (value: string, path: string[]): string => {
     const result = normalizeText(value);
     if (result.ok) return result.value;
-    problems[at(path)] ??= result.problem;
+    addFieldError(problems, at(path), result.problem);
     return repair ? withoutUnreadable(value).normalize('NFC') : value;
   };
   if (typeof root === 'string') return fix(root, prefix ? [prefix] : []);
@@ -55,14 +55,14 @@ function normalizeTree(root: unknown, prefix: string | null, problems: FieldErro
     const { node, path } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (path.length > MAX_DEPTH) {
-      problems[at(path)] ??= `nested deeper than ${MAX_DEPTH} levels`;
+      addFieldError(problems, at(path), `nested deeper than ${MAX_DEPTH} levels`);
       continue;
     }
     const record = node as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const keyProblem = normalizeText(key);
       const name = keyProblem.ok ? key : withoutUnreadable(key);
-      if (!keyProblem.ok) problems[at([...path, name])] ??= `the name of this field ${keyProblem.problem}`;
+      if (!keyProblem.ok) addFieldError(problems, at([...path, name]), `the name of this field ${keyProblem.problem}`);
       const value = record[key];
       if (typeof value === 'string') record[key] = fix(value, [...path, name]);
       else if (value !== null && typeof value === 'object') stack.push({ node: value, path: [...path, name] });

@@ -14,6 +14,7 @@ import { BREAK_CLASSES } from '../../domain/reconciliation-classes';
 import { formatAmount, money } from '../../domain/money';
 import type { PersonalData } from '../../lib/personal-data';
 import { Prisma, type Db } from '../../lib/db';
+import { addFieldError } from '../../schema/fields';
 import type { RailTotals as RunRailTotals, Total } from '../../activities/control-totals';
 import { findCycle } from './cycles';
 
@@ -190,7 +191,7 @@ export function parseBreakQuery(
       ok: true,
       value: { class: parsed.data.class, status: parsed.data.status, page: Number(('page' in parsed.data && parsed.data.page) || 1) },
     };
-  for (const issue of parsed.error?.issues ?? []) fields[issue.path.join('.') || '_'] ??= issue.message;
+  for (const issue of parsed.error?.issues ?? []) addFieldError(fields, issue.path.join('.') || '_', issue.message);
   return { ok: false, fields };
 }
 export interface BreakFilter {

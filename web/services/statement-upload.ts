@@ -11,7 +11,7 @@ import { RAILS, railByProvider } from '../../rails';
 import type { StatementLine } from '../../rails/statement-lines';
 import { checkStatementLines, type RefusedLine } from '../../activities/statement-line-rules';
 import { fundingAccounts, storeStatementLines } from '../../activities/statements';
-import type { FieldErrors } from '../../schema/fields';
+import { addFieldError, type FieldErrors } from '../../schema/fields';
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../lib/audit';
 import type { MoneyDecision } from '../../generated/prisma/client';
@@ -35,7 +35,7 @@ const MAX_NAMED = 100;
 /** Each refused line's problems by field, the first MAX_NAMED of them, and how many more there are. */
 function refusalFields(refused: RefusedLine[]): FieldErrors {
   const fields: FieldErrors = {};
-  for (const r of refused.slice(0, MAX_NAMED)) fields[r.field] ??= r.problem;
+  for (const r of refused.slice(0, MAX_NAMED)) addFieldError(fields, r.field, r.problem);
   const more = new Set(refused.slice(MAX_NAMED).map((r) => r.line)).size;
   if (more > 0) fields.file = `and ${more} more lines are refused`;
   return fields;
