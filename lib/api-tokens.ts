@@ -8,6 +8,7 @@ import { audit } from './audit';
 import type { Db } from './db';
 import { hashToken } from './token-hash';
 import type { Role } from '../generated/prisma/client';
+import { isUuid } from '../schema/fields';
 
 export const DEFAULT_TOKEN_DAYS = 90;
 /** A year at most: a token nobody remembers issuing should not outlive the people who use it. */
@@ -92,7 +93,7 @@ export async function listApiTokens(db: Db, o: { username?: string } = {}): Prom
 
 /** Revokes one token; false when there is no such token or it was already revoked. */
 export async function revokeApiToken(db: Db, id: string, now = new Date()): Promise<boolean> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+  if (!isUuid(id)) return false;
   const token = await db.apiToken.findUnique({ where: { id }, select: { userId: true } });
   // Conditional on not yet revoked: the first revocation's time is the one on record.
   const { count } = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });

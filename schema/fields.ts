@@ -35,4 +35,7 @@ export function parseInput<T extends z.ZodType>(
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, fields: fieldErrors(parsed.error) };
 }
 
+/** An id the database stores as uuid: anything else would reach PostgreSQL as a malformed uuid (a 404, not a database error). */
+export const isUuid = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 export const decimalAmount = /^\d{1,16}(\.\d{1,2})?$/;

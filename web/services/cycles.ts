@@ -16,6 +16,7 @@ import { requireAccountChangesApproved } from './account-changes';
 import type { ServiceContext } from './context';
 import { decline } from './four-eyes';
 import { notFound, refuse } from './refusal';
+import { isUuid } from '../../schema/fields';
 
 type Ctx = Pick<ServiceContext, 'db' | 'temporal' | 'config' | 'log'>;
 export interface RailTotals {
@@ -24,7 +25,6 @@ export interface RailTotals {
   amount: string;
 }
 
-const isUuid = (id: string) => /^[0-9a-f-]{36}$/.test(id);
 export async function findCycle(ctx: Pick<Ctx, 'db'>, id: string) {
   const cycle = isUuid(id) ? await ctx.db.paymentCycle.findUnique({ where: { id }, include: { program: true } }) : null;
   if (!cycle) throw notFound('cycle_not_found', 'id');

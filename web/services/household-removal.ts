@@ -11,11 +11,9 @@ import type { ServiceContext } from './context';
 import { withProposers, type DecisionEffect, type PendingDecision } from './decisions';
 import { propose } from './four-eyes';
 import { notFound, refuse } from './refusal';
+import { isUuid } from '../../schema/fields';
 
 type Ctx = Pick<ServiceContext, 'db'>;
-
-// Anything else would reach PostgreSQL as a malformed uuid: a 404, not a database error.
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** Households still in the program: paid (ACTIVE) or held by an identity dispute (SUSPENDED). */
 const ENROLLED = ['ACTIVE', 'SUSPENDED'] as const;

@@ -15,11 +15,10 @@ import type { ServiceContext } from './context';
 import type { DecisionEffect } from './decisions';
 import { openDecision, propose } from './four-eyes';
 import { notFound, refuse } from './refusal';
+import { isUuid } from '../../schema/fields';
 
 type Ctx = Pick<ServiceContext, 'db' | 'queues' | 'log' | 'config'>;
 
-// Anything else would reach PostgreSQL as a malformed uuid: a 404, not a database error.
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 export type IdentityDisputeView = IdentityDispute & { proposal: MoneyDecision | null };
